@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * The algorithm registry: every (device, algorithm) implementation the
+ * daemon's devices offer, with the kernel's rules for choosing one (highest
+ * cra_priority wins; an exact driver name wins; an implementation that failed
+ * its known-answer self-test is never chosen) and a /proc/crypto-like listing.
+ * Control path only.
+ */
+#ifndef CE_REGISTRY_H
+#define CE_REGISTRY_H
+
+#include <stdio.h>
+
+#include "ce_pmd.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum ce_selftest_state {
+	CE_SELFTEST_UNTESTED = 0,
+	CE_SELFTEST_PASSED,
+	CE_SELFTEST_FAILED,
+	CE_SELFTEST_NO_VECTOR, /**< no known answer for this algorithm: never chosen */
+};
+
+/** One implementation: an algorithm of a device. */
+struct ce_registry_entry {
+	struct ce_pmd_dev *dev;
+	const struct ce_alg_caps *alg;
+	enum ce_selftest_state selftest;
+	char selftest_why[96];   /**< which vector failed, and how; never key bytes */
+};
+
+/**
+ * Add every algorithm of dev to the registry and run its known-answer
+ * self-tests synchronously on queue pair 0 (which must not be owned by a
+ * running engine yet).
+ * @return the number of implementations that failed (0 when all passed),
+ *   or -ENOMEM.
+ */
+int ce_registry_add_dev(struct ce_pmd_dev *dev);
+
+/** Remove every entry of dev (before the device is destroyed). */
+void ce_registry_remove_dev(struct ce_pmd_dev *dev);
+
+/**
+ * Choose an implementation: by exact driver name when driver is not NULL
+ * (name, when also given, must match it), else the highest-priority
+ * implementation of name that passed its self-test.
+ * @return the entry, or NULL with errno ENOENT (unknown name or driver) or
+ *   ELIBBAD (the named driver exists but failed its self-test); *why, when
+ *   not NULL, gets a message for the client.
+ */
+const struct ce_registry_entry *ce_registry_lookup(const char *name, const char *driver,
+						    const char **why);
+
+/** Iterate over all entries, in registration order: start with NULL. */
+const struct ce_registry_entry *ce_registry_next(const struct ce_registry_entry *prev);
+
+/** Print the /proc/crypto-like listing (name, driver, pmd, priority, async,
+ * sizes, selftest) of every entry. */
+void ce_registry_dump(FILE *f);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CE_REGISTRY_H */

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Driver list, devices, sessions: the control path of the PMD interface. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_malloc.h>
+#include <rte_pause.h>
+
+#include "ce_pmd.h"
+
+static TAILQ_HEAD(, ce_pmd_driver) pmd_drivers = TAILQ_HEAD_INITIALIZER(pmd_drivers);
+
+void
+ce_pmd_driver_register(struct ce_pmd_driver *drv)
+{
+	TAILQ_INSERT_TAIL(&pmd_drivers, drv, next);
+}
+
+const struct ce_pmd_driver *
+ce_pmd_driver_find(const char *name)
+{
+	const struct ce_pmd_driver *drv;
+
+	TAILQ_FOREACH(drv, &pmd_drivers, next)
+		if (strcmp(drv->name, name) == 0)
+			return drv;
+	errno = ENOENT;
+	return NULL;
+}
+
+const struct ce_pmd_driver *
+ce_pmd_driver_next(const struct ce_pmd_driver *prev)
+{
+	return prev == NULL ? TAILQ_FIRST(&pmd_drivers) : TAILQ_NEXT(prev, next);
+}
+
+static uint16_t pmd_next_dev_id;
+
+static void
+pmd_qps_free(struct ce_pmd_dev *dev, uint16_t nb)
+{
+	for (uint16_t i = nb; i-- > 0;) {
+		struct ce_pmd_qp *qp = dev->qps[i];
+
+		if (dev->drv->ops->qp_release != NULL)
+			dev->drv->ops->qp_release(qp);
+		rte_free(qp->priv);
+		rte_free(qp);
+	}
+}
+
+struct ce_pmd_dev *
+ce_pmd_dev_create(const char *drv_name, const char *dev_name,
+		  const struct ce_pmd_dev_config *cfg)
+{
+	const struct ce_pmd_driver *drv = ce_pmd_driver_find(drv_name);
+	struct ce_pmd_dev *dev;
+	uint16_t i = 0;
+	int ret;
+
+	if (drv == NULL)
+		return NULL;
+	if (cfg->nb_qps == 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	dev = rte_zmalloc_socket("ce_pmd_dev", sizeof(*dev), 0, cfg->socket_id);
+	if (dev == NULL)
+		goto nomem;
+	dev->drv = drv;
+	snprintf(dev->name, sizeof(dev->name), "%s", dev_name ? dev_name : drv_name);
+	dev->nb_qps = cfg->nb_qps;
+	dev->socket_id = cfg->socket_id;
+	dev->qps = rte_zmalloc_socket("ce_pmd_qps", sizeof(*dev->qps) * cfg->nb_qps, 0,
+				      cfg->socket_id);
+	if (dev->qps == NULL)
+		goto free_dev;
+	if (drv->dev_priv_size != 0) {
+		dev->priv = rte_zmalloc_socket("ce_pmd_dev_priv", drv->dev_priv_size,
+					       RTE_CACHE_LINE_SIZE, cfg->socket_id);
+		if (dev->priv == NULL)
+			goto free_qps;
+	}
+	ret = drv->ops->dev_configure(dev, cfg);
+	if (ret < 0)
+		goto free_priv_err;
+
+	for (i = 0; i < cfg->nb_qps; i++) {
+		struct ce_pmd_qp *qp = rte_zmalloc_socket("ce_pmd_qp", sizeof(*qp),
+							  RTE_CACHE_LINE_SIZE, cfg->socket_id);
+		if (qp == NULL) {
+			ret = -ENOMEM;
+			goto release_qps;
+		}
+		qp->dev = dev;
+		qp->id = i;
+		if (drv->qp_priv_size != 0) {
+			qp->priv = rte_zmalloc_socket("ce_pmd_qp_priv", drv->qp_priv_size,
+						      RTE_CACHE_LINE_SIZE, cfg->socket_id);
+			if (qp->priv == NULL) {
+				rte_free(qp);
+				ret = -ENOMEM;
+				goto release_qps;
+			}
+		}
+		dev->qps[i] = qp;
+		ret = drv->ops->qp_setup(qp);
+		if (ret < 0) {
+			rte_free(qp->priv);
+			rte_free(qp);
+			goto release_qps;
+		}
+	}
+	dev->id = pmd_next_dev_id++;
+	return dev;
+
+release_qps:
+	pmd_qps_free(dev, i);
+	drv->ops->dev_close(dev);
+free_priv_err:
+	rte_free(dev->priv);
+	rte_free(dev->qps);
+	rte_free(dev);
+	errno = -ret;
+	return NULL;
+free_qps:
+	rte_free(dev->qps);
+free_dev:
+	rte_free(dev);
+nomem:
+	errno = ENOMEM;
+	return NULL;
+}
+
+void
+ce_pmd_dev_destroy(struct ce_pmd_dev *dev)
+{
+	if (dev == NULL)
+		return;
+	pmd_qps_free(dev, dev->nb_qps);
+	dev->drv->ops->dev_close(dev);
+	rte_free(dev->priv);
+	rte_free(dev->qps);
+	rte_free(dev);
+}
+
+int
+ce_alg_check_params(const struct ce_alg_caps *alg, const struct ce_session_params *params,
+		    const char **why)
+{
+	const char *bad = NULL;
+
+	if (params->key_len > CE_KEY_MAX || !ce_range_ok(&alg->key_size, params->key_len))
+		bad = "key length";
+	else if (params->key_len != 0 && params->key == NULL)
+		bad = "key";
+	else if (!ce_range_ok(&alg->iv_size, params->iv_len))
+		bad = "iv length";
+	else if (!ce_range_ok(&alg->digest_size, params->digest_len))
+		bad = "digest length";
+	else if (params->aad_len > alg->aad_size.max)
+		bad = "aad length";
+	else if (params->op < CE_OP_ENCRYPT || params->op > CE_OP_VERIFY)
+		bad = "op";
+	else if (alg->type == CE_ALG_HASH && params->op != CE_OP_DIGEST &&
+		 params->op != CE_OP_VERIFY)
+		bad = "op (a hash digests or verifies)";
+	else if (alg->type != CE_ALG_HASH && params->op != CE_OP_ENCRYPT &&
+		 params->op != CE_OP_DECRYPT)
+		bad = "op (a cipher encrypts or decrypts)";
+	if (bad == NULL)
+		return 0;
+	if (why != NULL)
+		*why = bad;
+	return -EINVAL;
+}
+
+/* The device's implementation of name (or exactly driver) with the highest priority. */
+static const struct ce_alg_caps *
+pmd_alg_find(const struct ce_pmd_driver *drv, const char *name, const char *driver)
+{
+	const struct ce_alg_caps *best = NULL;
+
+	for (uint16_t i = 0; i < drv->nb_caps; i++) {
+		const struct ce_alg_caps *c = &drv->caps[i];
+
+		if (driver != NULL) {
+			if (strcmp(c->driver_name, driver) == 0)
+				return c;
+			continue;
+		}
+		if (strcmp(c->name, name) == 0 && (best == NULL || c->priority > best->priority))
+			best = c;
+	}
+	return best;
+}
+
+struct ce_session *
+ce_session_create(struct ce_pmd_dev *dev, const struct ce_session_params *params,
+		  const char **why)
+{
+	const struct ce_pmd_driver *drv = dev->drv;
+	const struct ce_alg_caps *alg;
+	struct ce_session *sess;
+	int ret;
+
+	alg = pmd_alg_find(drv, params->alg, params->driver);
+	if (alg == NULL || (params->driver != NULL && params->alg != NULL &&
+			    strcmp(alg->name, params->alg) != 0)) {
+		if (why != NULL)
+			*why = "algorithm";
+		errno = ENOENT;
+		return NULL;
+	}
+	ret = ce_alg_check_params(alg, params, why);
+	if (ret < 0) {
+		errno = -ret;
+		return NULL;
+	}
+	sess = rte_zmalloc_socket("ce_session", sizeof(*sess), RTE_CACHE_LINE_SIZE,
+				  dev->socket_id);
+	if (sess == NULL)
+		goto nomem;
+	if (drv->sess_priv_size != 0) {
+		sess->priv = rte_zmalloc_socket("ce_session_priv", drv->sess_priv_size,
+						RTE_CACHE_LINE_SIZE, dev->socket_id);
+		if (sess->priv == NULL)
+			goto free_sess;
+	}
+	sess->dev = dev;
+	sess->alg = alg;
+	sess->iv_len = params->iv_len;
+	sess->digest_len = params->digest_len;
+	sess->aad_len = params->aad_len;
+	sess->op = params->op;
+	ret = drv->ops->session_create(dev, sess, params);
+	if (ret < 0) {
+		rte_free(sess->priv);
+		rte_free(sess);
+		if (why != NULL)
+			*why = "backend refused the session";
+		errno = -ret;
+		return NULL;
+	}
+	return sess;
+
+free_sess:
+	rte_free(sess);
+nomem:
+	errno = ENOMEM;
+	return NULL;
+}
+
+void
+ce_session_destroy(struct ce_session *sess)
+{
+	if (sess == NULL)
+		return;
+	sess->dev->drv->ops->session_destroy(sess->dev, sess);
+	rte_free(sess->priv);
+	rte_free(sess);
+}
+
+int
+ce_request_check(const struct ce_request *req, const struct ce_session *sess)
+{
+	const struct ce_alg_caps *alg = sess->alg;
+
+	if (req->op != sess->op)
+		return -EINVAL;
+	if (req->len > alg->max_data_len)
+		return -EINVAL;
+	if (alg->block_size > 1 && req->len % alg->block_size != 0)
+		return -EINVAL;
+	if (req->aad_len > sess->aad_len)
+		return -EINVAL;
+	if ((req->len != 0 && (req->src == NULL || req->dst == NULL)) ||
+	    (sess->iv_len != 0 && req->iv == NULL) ||
+	    (req->aad_len != 0 && req->aad == NULL) ||
+	    (sess->digest_len != 0 && req->digest == NULL))
+		return -EINVAL;
+	return 0;
+}
+
+struct pmd_sync_done {
+	struct ce_request *req;
+	int status;
+	bool done;
+};
+
+static void
+pmd_sync_finalize(void *ctx, struct ce_request *req, int status)
+{
+	struct pmd_sync_done *d = ctx;
+
+	if (req == d->req) {
+		d->status = status;
+		d->done = true;
+	}
+}
+
+int
+ce_pmd_run_sync(struct ce_pmd_qp *qp, struct ce_request *req)
+{
+	const struct ce_pmd_fast_ops *fast = qp->dev->drv->fast;
+	struct pmd_sync_done done = { .req = req };
+	ce_finalize_fn saved_fn = qp->finalize;
+	void *saved_ctx = qp->finalize_ctx;
+	int ret;
+
+	qp->finalize = pmd_sync_finalize;
+	qp->finalize_ctx = &done;
+	req->active = req->sess;
+	for (;;) {
+		ret = fast->do_one_request(qp, req);
+		if (ret != -ENOSPC)
+			break;
+		fast->poll(qp, 1);
+	}
+	if (ret != -EINPROGRESS) {
+		done.status = ret;
+		done.done = true;
+	}
+	while (!done.done) {
+		if (fast->poll(qp, 1) == 0)
+			rte_pause();
+	}
+	qp->finalize = saved_fn;
+	qp->finalize_ctx = saved_ctx;
+	return done.status;
+}
