@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * cryptoeng shared-memory protocol: region checks, descriptor validation,
+ * peer credentials. Used by the daemon (server side) and libcryptoeng.
+ *
+ * No DPDK here: a client needs no EAL and no hugepages.
+ */
+#ifndef CE_SHM_H
+#define CE_SHM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ce_shm_abi.h"
+#include "ce_shm_ring.h"
+#include "ce_shm_msg.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Bytes reserved for the region header at offset 0 (rings start after it). */
+#define CE_REGION_HDR_SPACE	4096u
+
+/**
+ * What the daemon knows about a client's region, from the REGION message and
+ * its own limits (kept in daemon memory; never read back from the region).
+ */
+struct ce_shm_region_info {
+	uint64_t size;		/**< region size (checked against fstat) */
+	uint64_t arena_off;	/**< data arena start */
+	uint64_t arena_len;	/**< data arena length */
+};
+
+/** Session properties the validator needs. */
+struct ce_shm_sess_info {
+	uint32_t iv_len;	/**< IV bytes read at iv_off */
+	uint32_t digest_len;	/**< tag/digest bytes at digest_off, 0 = none */
+	uint32_t aad_max;	/**< largest aad_len accepted */
+};
+
+/**
+ * Check the arena geometry of a REGION message: the arena must start at or
+ * after CE_REGION_HDR_SPACE, be 64-byte aligned, be non-empty and end inside
+ * the region.
+ *
+ * @param why  set to a short static reason on failure (may be NULL)
+ * @return 0, or -EINVAL.
+ */
+int ce_shm_region_check(const struct ce_shm_region_info *ri, const char **why);
+
+/**
+ * Check one ring of a QP_CREATE: @p entries a power of two in
+ * [1, @p max_entries], @p off 64-byte aligned, the whole ring (header and
+ * entries) inside the region, after the region header and outside the arena.
+ *
+ * @return 0, or -EINVAL with @p why set.
+ */
+int ce_shm_ring_geom_check(const struct ce_shm_region_info *ri, uint64_t off,
+			   uint32_t entries, uint32_t esize, uint32_t max_entries,
+			   const char **why);
+
+/**
+ * Check both rings of a QP_CREATE (ce_shm_ring_geom_check() on each) and
+ * that they do not overlap each other. Overlap with other queue pairs of the
+ * same client is for the daemon to check with ce_shm_ranges_overlap().
+ *
+ * @return 0, or -EINVAL with @p why set.
+ */
+int ce_shm_qp_geom_check(const struct ce_shm_region_info *ri, const struct ce_msg_qp_create *qc,
+			 uint32_t max_entries, const char **why);
+
+/**
+ * @return 1 if [a, a+alen) and [b, b+blen) share a byte, else 0. Ranges are
+ *   assumed not to wrap (callers check bounds first); empty ranges never
+ *   overlap.
+ */
+int ce_shm_ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen);
+
+/**
+ * Validate a descriptor the daemon has copied into its own memory.
+ *
+ * Refused: unknown op; reserved flags or the reserved field set; any range
+ * (src, dst, iv, aad, digest) that is not entirely inside the arena
+ * (this keeps the region header and every ring out of reach) or whose
+ * offset + length overflows; aad_len above the session's aad_max; source and
+ * destination that partly overlap (exactly equal is in place and allowed);
+ * a digest that overlaps the destination, or, for ops that write it
+ * (encrypt, digest), the source.
+ * For digest/verify, dst_off is ignored.
+ *
+ * @param why  set to a short static reason on failure (may be NULL)
+ * @return 0, or -EINVAL.
+ */
+int ce_shm_desc_validate(const struct ce_shm_region_info *ri, const struct ce_shm_sess_info *si,
+			 const struct ce_desc *d, const char **why);
+
+/**
+ * Map a client's region after checking it: F_SEAL_SHRINK and F_SEAL_GROW
+ * must be set (else the client could shrink it under the daemon, which would
+ * die of SIGBUS), fstat size must equal @p claimed_size, and
+ * @p claimed_size must be in (CE_REGION_HDR_SPACE, @p max_size]. The region
+ * header is checked for magic, version and size (a sanity check only).
+ * The fd is not closed.
+ *
+ * @param addr  receives the read-write shared mapping
+ * @return 0, -EPERM (not sealed, or not a memfd), -EFBIG (over @p max_size),
+ *   -EINVAL (size mismatch, too small, bad header), or -errno from
+ *   fcntl/fstat/mmap; @p why says which.
+ */
+int ce_shm_region_map(int fd, uint64_t claimed_size, uint64_t max_size, void **addr,
+		      const char **why);
+
+/** Allowed peers. Empty lists (or a NULL acl) mean: root and our own euid. */
+struct ce_shm_acl {
+	const uid_t *uids;
+	unsigned int nb_uids;
+	const gid_t *gids;
+	unsigned int nb_gids;
+};
+
+/**
+ * Read the peer's credentials (SO_PEERCRED) of a connected AF_UNIX socket
+ * and check them: allowed if the uid is in acl->uids or the gid in
+ * acl->gids; with no lists, root and the caller's effective uid.
+ *
+ * @param pid, uid, gid  receive the peer's credentials (each may be NULL)
+ * @return 0, -EACCES (not allowed, @p why set), or -errno from getsockopt.
+ */
+int ce_shm_peer_check(int sock, const struct ce_shm_acl *acl, pid_t *pid, uid_t *uid,
+		      gid_t *gid, const char **why);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CE_SHM_H */

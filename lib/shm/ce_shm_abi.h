@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * cryptoeng shared-memory ABI: what lives in the client's memfd region.
+ *
+ * Everything here is seen by both the client and the daemon. Structures hold
+ * offsets from the start of the region, never pointers. The daemon trusts
+ * none of it: see ce_shm.h for the private ring state and the validator.
+ *
+ * This header has no DPDK dependency and is installed with libcryptoeng.
+ */
+#ifndef CE_SHM_ABI_H
+#define CE_SHM_ABI_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Protocol version carried in HELLO, the message header and the region header. */
+#define CE_SHM_VERSION		1u
+
+/** Region header magic ("CEshm" in spirit). */
+#define CE_REGION_MAGIC		0x6d687345u
+
+/** Cache line size the layout is built around. */
+#define CE_CACHE_LINE		64u
+
+/** Operations (ce_desc.op). */
+#define CE_OP_ENCRYPT		1
+#define CE_OP_DECRYPT		2
+#define CE_OP_DIGEST		3
+#define CE_OP_VERIFY		4
+
+/** Descriptor flags (ce_desc.flags); every other bit is reserved and must be 0. */
+#define CE_DESC_F_MAY_BACKLOG	0x01
+#define CE_DESC_F_VALID_MASK	CE_DESC_F_MAY_BACKLOG
+
+/**
+ * Submission queue entry: exactly one cache line.
+ *
+ * All offsets are from the start of the region and must fall inside the
+ * arena. A length of zero makes the matching offset unused. IV length and
+ * digest length are properties of the session.
+ */
+struct ce_desc {
+	uint64_t cookie;	/**< returned as is in the completion */
+	uint32_t session;	/**< session handle from SESSION_CREATE */
+	uint8_t op;		/**< CE_OP_* */
+	uint8_t flags;		/**< CE_DESC_F_* */
+	uint16_t rsvd;		/**< must be zero */
+	uint64_t src_off;	/**< input data */
+	uint64_t dst_off;	/**< output data; == src_off means in place */
+	uint32_t len;		/**< data length (src and dst) */
+	uint32_t aad_len;	/**< AAD length, 0 = none */
+	uint64_t iv_off;	/**< IV, session iv_len bytes */
+	uint64_t aad_off;	/**< AAD, aad_len bytes */
+	uint64_t digest_off;	/**< tag/digest, session digest_len bytes */
+};
+
+/** Completion queue entry: 16 bytes. */
+struct ce_cqe {
+	uint64_t cookie;	/**< ce_desc.cookie of the request */
+	int32_t status;		/**< 0 or -errno (-EBADMSG: tag mismatch) */
+	uint32_t out_len;	/**< bytes written to dst (digest ops: digest length) */
+};
+
+_Static_assert(sizeof(struct ce_desc) == CE_CACHE_LINE, "descriptor must be one cache line");
+_Static_assert(sizeof(struct ce_cqe) == 16, "completion must be 16 bytes");
+
+/** Ring flag: the consumer is going to sleep; the producer must ring the doorbell. */
+#define CE_RING_F_NEED_WAKEUP	0x1u
+
+/**
+ * Shared header of one SPSC ring; the entries follow it directly.
+ *
+ * The producer writes only @c prod, the consumer only @c cons and @c flags.
+ * Each side keeps its own copy of size, mask and its own index privately and
+ * never reads them back from here.
+ */
+struct ce_ring_shared {
+	volatile uint32_t prod __attribute__((aligned(CE_CACHE_LINE)));
+	volatile uint32_t cons __attribute__((aligned(CE_CACHE_LINE)));
+	volatile uint32_t flags __attribute__((aligned(CE_CACHE_LINE)));
+} __attribute__((aligned(CE_CACHE_LINE)));
+
+_Static_assert(sizeof(struct ce_ring_shared) == 3 * CE_CACHE_LINE, "ring header layout");
+
+/** Bytes taken in the region by a ring of @p entries entries of @p esize bytes. */
+static inline uint64_t
+ce_ring_bytes(uint32_t entries, uint32_t esize)
+{
+	return sizeof(struct ce_ring_shared) + (uint64_t)entries * esize;
+}
+
+/**
+ * Region header at offset 0. Informational: the daemon uses it only for a
+ * sanity check; geometry comes from the REGION and QP_CREATE messages.
+ */
+struct ce_region_hdr {
+	uint32_t magic;		/**< CE_REGION_MAGIC */
+	uint32_t version;	/**< CE_SHM_VERSION */
+	uint64_t size;		/**< region size in bytes */
+	uint64_t arena_off;	/**< start of the data arena */
+	uint64_t arena_len;	/**< length of the data arena */
+	uint32_t nb_qp;		/**< queue pair slots laid out by the client */
+	uint32_t rsvd[7];
+};
+
+_Static_assert(sizeof(struct ce_region_hdr) == CE_CACHE_LINE, "region header is one line");
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CE_SHM_ABI_H */
