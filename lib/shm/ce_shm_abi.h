@@ -33,6 +33,11 @@ extern "C" {
 #define CE_OP_DIGEST		3
 #define CE_OP_VERIFY		4
 
+/** Session direction (SESSION_CREATE). */
+#define CE_SESS_DIR_ENCRYPT	1	/**< encrypt / digest */
+#define CE_SESS_DIR_DECRYPT	2	/**< decrypt / verify */
+#define CE_SESS_DIR_BOTH	3
+
 /** Descriptor flags (ce_desc.flags); every other bit is reserved and must be 0. */
 #define CE_DESC_F_MAY_BACKLOG	0x01
 #define CE_DESC_F_VALID_MASK	CE_DESC_F_MAY_BACKLOG

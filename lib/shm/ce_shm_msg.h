@@ -79,11 +79,6 @@ struct ce_msg_qp_destroy {
 	uint32_t rsvd;
 };
 
-/** Session direction (ce_msg_session_create.direction). */
-#define CE_SESS_DIR_ENCRYPT	1	/**< encrypt / digest */
-#define CE_SESS_DIR_DECRYPT	2	/**< decrypt / verify */
-#define CE_SESS_DIR_BOTH	3
-
 struct ce_msg_session_create {
 	char alg[CE_MSG_NAME_MAX];	/**< kernel name, e.g. "gcm(aes)" */
 	char driver[CE_MSG_NAME_MAX];	/**< optional driver name, "" = any */

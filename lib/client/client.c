@@ -1,0 +1,657 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * libcryptoeng: connection, region, arena allocator, queue pairs, sessions
+ * and the data path.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ce_shm.h"
+#include "cryptoeng.h"
+
+#define CLIENT_DEF_REGION	(16u << 20)
+#define CLIENT_DEF_QPS		4u
+#define CLIENT_DEF_ENTRIES	1024u
+#define CLIENT_MAX_QPS		64u
+#define CLIENT_PAGE		4096u
+
+/* One extent of the arena, in private memory (the daemon never sees it). */
+struct client_ext {
+	uint64_t off;
+	uint64_t len;
+	bool used;
+	struct client_ext *next;
+};
+
+struct ce_qp {
+	struct ce_client *c;
+	unsigned int slot;
+	uint32_t id;		/* daemon's qp id */
+	uint32_t lcore;
+	uint32_t credits;
+	struct ce_ring sq;	/* we produce */
+	struct ce_ring cq;	/* we consume */
+	int sq_efd;		/* doorbell: we write, daemon waits */
+	int cq_efd;		/* notification: daemon writes, we wait */
+	uint64_t submitted;
+	uint64_t completed;
+};
+
+struct ce_client {
+	int sock;
+	int memfd;
+	uint8_t *base;
+	uint64_t size;
+	uint64_t arena_off;
+	uint64_t arena_len;
+	uint32_t nb_qps;
+	uint32_t sq_entries;
+	uint32_t cq_entries;
+	uint64_t qp_slot_size;
+	uint32_t seq;
+	pthread_mutex_t lock;	/* control path only */
+	struct client_ext *exts;
+	struct ce_qp *qps[CLIENT_MAX_QPS];
+	char last_error[CE_MSG_REASON_MAX];
+};
+
+static uint64_t
+client_align(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+static bool
+client_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+static void
+client_set_error(struct ce_client *c, const char *what)
+{
+	snprintf(c->last_error, sizeof(c->last_error), "%s", what);
+}
+
+const char *
+ce_client_last_error(struct ce_client *c)
+{
+	return c->last_error;
+}
+
+/* Offset of queue pair slot @p i's SQ; its CQ follows, 64-byte aligned. */
+static uint64_t
+client_sq_off(const struct ce_client *c, unsigned int i)
+{
+	return CE_REGION_HDR_SPACE + (uint64_t)i * c->qp_slot_size;
+}
+
+static uint64_t
+client_cq_off(const struct ce_client *c, unsigned int i)
+{
+	return client_sq_off(c, i) +
+		client_align(ce_ring_bytes(c->sq_entries, sizeof(struct ce_desc)), CE_CACHE_LINE);
+}
+
+/*
+ * One request/reply exchange; caller holds c->lock. Fds in the reply are
+ * refused by ce_msg_recv() (a REPLY carries none).
+ */
+static int
+client_call(struct ce_client *c, uint16_t type, const void *payload, size_t len,
+	    const int *fds, unsigned int nb_fds, struct ce_msg_reply *reply)
+{
+	struct ce_msg *m;
+	const char *why = NULL;
+	uint32_t seq = ++c->seq;
+	int ret;
+
+	c->last_error[0] = '\0';
+	m = malloc(sizeof(*m));
+	if (!m) {
+		client_set_error(c, "out of memory");
+		return -ENOMEM;
+	}
+	ret = ce_msg_send(c->sock, type, seq, payload, len, fds, nb_fds);
+	if (ret < 0) {
+		client_set_error(c, "sending to the daemon failed");
+		goto out;
+	}
+	ret = ce_msg_recv(c->sock, m, &why);
+	if (ret < 0) {
+		client_set_error(c, why ? why : "receiving from the daemon failed");
+		if (ret != -ECONNRESET)
+			ret = -EPROTO;
+		else
+			ret = -EPIPE;
+		goto out;
+	}
+	if (m->hdr.type != CE_MSG_REPLY || m->hdr.seq != seq || m->u.reply.req_type != type) {
+		client_set_error(c, "unexpected reply from the daemon");
+		ret = -EPROTO;
+		goto out;
+	}
+	*reply = m->u.reply;
+	if (reply->status > 0 || reply->status < -4095) {
+		client_set_error(c, "daemon sent an invalid status");
+		ret = -EPROTO;
+		goto out;
+	}
+	ret = reply->status;
+	if (ret < 0)
+		client_set_error(c, reply->reason[0] ? reply->reason : strerror(-ret));
+out:
+	free(m);
+	return ret;
+}
+
+static int
+client_sock_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -EINVAL;
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int err = errno;
+
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+/* Lay out the region and create, size, seal and map the memfd. */
+static int
+client_region_create(struct ce_client *c)
+{
+	struct ce_region_hdr *hdr;
+	uint64_t rings_end;
+	int ret;
+
+	c->qp_slot_size = client_align(client_cq_off(c, 0) - client_sq_off(c, 0) +
+				       ce_ring_bytes(c->cq_entries, sizeof(struct ce_cqe)),
+				       CLIENT_PAGE);
+	rings_end = CE_REGION_HDR_SPACE + c->nb_qps * c->qp_slot_size;
+	c->arena_off = client_align(rings_end, CLIENT_PAGE);
+	if (c->arena_off >= c->size)
+		return -EINVAL;
+	c->arena_len = c->size - c->arena_off;
+
+	c->memfd = memfd_create("cryptoeng", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (c->memfd < 0)
+		return -errno;
+	if (ftruncate(c->memfd, (off_t)c->size) < 0)
+		goto err_errno;
+	/* The daemon insists on SHRINK|GROW; SEAL so nobody can add or undo seals. */
+	if (fcntl(c->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
+		goto err_errno;
+	c->base = mmap(NULL, c->size, PROT_READ | PROT_WRITE, MAP_SHARED, c->memfd, 0);
+	if (c->base == MAP_FAILED) {
+		c->base = NULL;
+		goto err_errno;
+	}
+	hdr = (struct ce_region_hdr *)c->base;
+	hdr->magic = CE_REGION_MAGIC;
+	hdr->version = CE_SHM_VERSION;
+	hdr->size = c->size;
+	hdr->arena_off = c->arena_off;
+	hdr->arena_len = c->arena_len;
+	hdr->nb_qp = c->nb_qps;
+
+	c->exts = calloc(1, sizeof(*c->exts));
+	if (!c->exts) {
+		ret = -ENOMEM;
+		goto err_unmap;
+	}
+	c->exts->off = c->arena_off;
+	c->exts->len = c->arena_len;
+	return 0;
+
+err_errno:
+	ret = -errno;
+err_unmap:
+	if (c->base)
+		munmap(c->base, c->size);
+	c->base = NULL;
+	close(c->memfd);
+	c->memfd = -1;
+	return ret;
+}
+
+struct ce_client *
+ce_client_connect(const char *socket_path, const struct ce_client_opts *opts)
+{
+	struct ce_client_opts o = { 0 };
+	struct ce_msg_hello hello = { .version = CE_SHM_VERSION };
+	struct ce_msg_region region;
+	struct ce_msg_reply reply;
+	struct ce_client *c;
+	int ret;
+
+	if (opts)
+		o = *opts;
+	if (!o.region_size)
+		o.region_size = CLIENT_DEF_REGION;
+	if (!o.nb_qps)
+		o.nb_qps = CLIENT_DEF_QPS;
+	if (!o.sq_entries)
+		o.sq_entries = CLIENT_DEF_ENTRIES;
+	if (!o.cq_entries)
+		o.cq_entries = o.sq_entries;
+	if (o.nb_qps > CLIENT_MAX_QPS || !client_pow2(o.sq_entries) || !client_pow2(o.cq_entries) ||
+	    o.sq_entries > CE_RING_MAX_ENTRIES || o.cq_entries > CE_RING_MAX_ENTRIES ||
+	    o.region_size % CLIENT_PAGE) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (!socket_path)
+		socket_path = getenv(CE_SOCKET_ENV);
+	if (!socket_path || !*socket_path)
+		socket_path = CE_DEFAULT_SOCKET;
+
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	c->memfd = -1;
+	c->size = o.region_size;
+	c->nb_qps = o.nb_qps;
+	c->sq_entries = o.sq_entries;
+	c->cq_entries = o.cq_entries;
+	pthread_mutex_init(&c->lock, NULL);
+
+	c->sock = client_sock_connect(socket_path);
+	if (c->sock < 0) {
+		ret = c->sock;
+		goto err_free;
+	}
+	if (o.name)
+		snprintf(hello.name, sizeof(hello.name), "%s", o.name);
+	ret = client_call(c, CE_MSG_HELLO, &hello, sizeof(hello), NULL, 0, &reply);
+	if (ret < 0)
+		goto err_sock;
+	if (reply.u.hello.version != CE_SHM_VERSION) {
+		ret = -EPROTO;
+		goto err_sock;
+	}
+	ret = client_region_create(c);
+	if (ret < 0)
+		goto err_sock;
+	region.size = c->size;
+	region.arena_off = c->arena_off;
+	region.arena_len = c->arena_len;
+	ret = client_call(c, CE_MSG_REGION, &region, sizeof(region), &c->memfd, 1, &reply);
+	if (ret < 0)
+		goto err_region;
+	return c;
+
+err_region:
+	free(c->exts);
+	munmap(c->base, c->size);
+	close(c->memfd);
+err_sock:
+	close(c->sock);
+err_free:
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+	errno = -ret;
+	return NULL;
+}
+
+static void
+client_qp_free(struct ce_qp *qp)
+{
+	qp->c->qps[qp->slot] = NULL;
+	close(qp->sq_efd);
+	close(qp->cq_efd);
+	free(qp);
+}
+
+void
+ce_client_close(struct ce_client *c)
+{
+	struct client_ext *e, *next;
+	unsigned int i;
+
+	if (!c)
+		return;
+	for (i = 0; i < CLIENT_MAX_QPS; i++)
+		if (c->qps[i])
+			client_qp_free(c->qps[i]);
+	/* BYE needs no reply: the daemon closes its side. */
+	ce_msg_send(c->sock, CE_MSG_BYE, ++c->seq, NULL, 0, NULL, 0);
+	close(c->sock);
+	munmap(c->base, c->size);
+	close(c->memfd);
+	for (e = c->exts; e; e = next) {
+		next = e->next;
+		free(e);
+	}
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+void *
+ce_buf_alloc(struct ce_client *c, size_t size, size_t align)
+{
+	struct client_ext *e, *tail, *head;
+	uint64_t start, pad;
+
+	if (align == 0)
+		align = CE_CACHE_LINE;
+	if (size == 0 || !client_pow2(align) || align > CLIENT_PAGE) {
+		errno = EINVAL;
+		return NULL;
+	}
+	pthread_mutex_lock(&c->lock);
+	for (e = c->exts; e; e = e->next) {
+		if (e->used)
+			continue;
+		start = client_align(e->off, align);
+		pad = start - e->off;
+		if (pad > e->len || size > e->len - pad)
+			continue;
+		/* Split [pad][size][rest]: pad and rest stay free extents. */
+		if (e->len - pad > size) {
+			tail = calloc(1, sizeof(*tail));
+			if (!tail)
+				goto nomem;
+			tail->off = start + size;
+			tail->len = e->len - pad - size;
+			tail->next = e->next;
+			e->next = tail;
+			e->len = pad + size;
+		}
+		if (pad) {
+			head = calloc(1, sizeof(*head));
+			if (!head)
+				goto nomem;	/* the tail split merges back on free */
+			head->off = start;
+			head->len = size;
+			head->next = e->next;
+			e->next = head;
+			e->len = pad;
+			e = head;
+		}
+		e->used = true;
+		pthread_mutex_unlock(&c->lock);
+		return c->base + e->off;
+	}
+nomem:
+	pthread_mutex_unlock(&c->lock);
+	errno = ENOMEM;
+	return NULL;
+}
+
+void
+ce_buf_free(struct ce_client *c, void *buf)
+{
+	struct client_ext *e, *prev = NULL, *next;
+	uint64_t off;
+
+	if (!buf)
+		return;
+	off = ce_buf_offset(c, buf);
+	if (off == UINT64_MAX)
+		return;
+	pthread_mutex_lock(&c->lock);
+	for (e = c->exts; e; prev = e, e = e->next)
+		if (e->off == off && e->used)
+			break;
+	if (!e)
+		goto out;
+	e->used = false;
+	/* Merge with free neighbours so the arena does not fragment for good. */
+	next = e->next;
+	if (next && !next->used) {
+		e->len += next->len;
+		e->next = next->next;
+		free(next);
+	}
+	if (prev && !prev->used) {
+		prev->len += e->len;
+		prev->next = e->next;
+		free(e);
+	}
+out:
+	pthread_mutex_unlock(&c->lock);
+}
+
+uint64_t
+ce_buf_offset(const struct ce_client *c, const void *p)
+{
+	const uint8_t *b = p;
+
+	if (b < c->base + c->arena_off || b >= c->base + c->arena_off + c->arena_len)
+		return UINT64_MAX;
+	return (uint64_t)(b - c->base);
+}
+
+void *
+ce_buf_ptr(const struct ce_client *c, uint64_t off)
+{
+	if (off < c->arena_off || off - c->arena_off >= c->arena_len)
+		return NULL;
+	return c->base + off;
+}
+
+struct ce_qp *
+ce_qp_create(struct ce_client *c)
+{
+	struct ce_msg_qp_create qc = { 0 };
+	struct ce_msg_reply reply;
+	struct ce_qp *qp;
+	unsigned int slot;
+	int fds[2];
+	int ret;
+
+	pthread_mutex_lock(&c->lock);
+	for (slot = 0; slot < c->nb_qps; slot++)
+		if (!c->qps[slot])
+			break;
+	if (slot == c->nb_qps) {
+		client_set_error(c, "all queue pair slots in use");
+		ret = -ENOSPC;
+		goto err_unlock;
+	}
+	qp = calloc(1, sizeof(*qp));
+	if (!qp) {
+		ret = -ENOMEM;
+		goto err_unlock;
+	}
+	qp->c = c;
+	qp->slot = slot;
+	qp->sq_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (qp->sq_efd < 0) {
+		ret = -errno;
+		goto err_free;
+	}
+	qp->cq_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (qp->cq_efd < 0) {
+		ret = -errno;
+		goto err_sq_efd;
+	}
+	qc.sq_entries = c->sq_entries;
+	qc.cq_entries = c->cq_entries;
+	qc.sq_off = client_sq_off(c, slot);
+	qc.cq_off = client_cq_off(c, slot);
+	ret = ce_ring_init(&qp->sq, c->base, qc.sq_off, qc.sq_entries, sizeof(struct ce_desc),
+			   CE_RING_PRODUCER);
+	if (ret == 0)
+		ret = ce_ring_init(&qp->cq, c->base, qc.cq_off, qc.cq_entries,
+				   sizeof(struct ce_cqe), CE_RING_CONSUMER);
+	if (ret < 0)
+		goto err_cq_efd;
+	fds[0] = qp->sq_efd;
+	fds[1] = qp->cq_efd;
+	ret = client_call(c, CE_MSG_QP_CREATE, &qc, sizeof(qc), fds, 2, &reply);
+	if (ret < 0)
+		goto err_cq_efd;
+	qp->id = reply.u.qp.qp_id;
+	qp->lcore = reply.u.qp.lcore;
+	/* Never more in flight than the CQ holds, whatever the daemon says. */
+	qp->credits = reply.u.qp.credits;
+	if (qp->credits == 0 || qp->credits > c->cq_entries)
+		qp->credits = c->cq_entries;
+	c->qps[slot] = qp;
+	pthread_mutex_unlock(&c->lock);
+	return qp;
+
+err_cq_efd:
+	close(qp->cq_efd);
+err_sq_efd:
+	close(qp->sq_efd);
+err_free:
+	free(qp);
+err_unlock:
+	pthread_mutex_unlock(&c->lock);
+	errno = -ret;
+	return NULL;
+}
+
+int
+ce_qp_destroy(struct ce_qp *qp)
+{
+	struct ce_client *c = qp->c;
+	struct ce_msg_qp_destroy qd = { .qp_id = qp->id };
+	struct ce_msg_reply reply;
+	int ret;
+
+	pthread_mutex_lock(&c->lock);
+	ret = client_call(c, CE_MSG_QP_DESTROY, &qd, sizeof(qd), NULL, 0, &reply);
+	client_qp_free(qp);
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+uint32_t
+ce_qp_lcore(const struct ce_qp *qp)
+{
+	return qp->lcore;
+}
+
+uint32_t
+ce_qp_credits(const struct ce_qp *qp)
+{
+	return qp->credits;
+}
+
+int64_t
+ce_session_create(struct ce_client *c, const struct ce_session_params *p)
+{
+	struct ce_msg_session_create sc;
+	struct ce_msg_reply reply;
+	int ret;
+
+	if (!p || !p->alg || strlen(p->alg) >= CE_MSG_NAME_MAX ||
+	    (p->driver && strlen(p->driver) >= CE_MSG_NAME_MAX) ||
+	    p->key_len > CE_MSG_KEY_MAX || (p->key_len && !p->key)) {
+		client_set_error(c, "invalid session parameters");
+		return -EINVAL;
+	}
+	memset(&sc, 0, sizeof(sc));
+	strcpy(sc.alg, p->alg);
+	if (p->driver)
+		strcpy(sc.driver, p->driver);
+	if (p->key_len)
+		memcpy(sc.key, p->key, p->key_len);
+	sc.key_len = p->key_len;
+	sc.iv_len = p->iv_len;
+	sc.digest_len = p->digest_len;
+	sc.aad_max = p->aad_max;
+	sc.direction = p->direction;
+	pthread_mutex_lock(&c->lock);
+	ret = client_call(c, CE_MSG_SESSION_CREATE, &sc, sizeof(sc), NULL, 0, &reply);
+	pthread_mutex_unlock(&c->lock);
+	/* Key bytes must not linger on our stack. */
+	explicit_bzero(&sc, sizeof(sc));
+	if (ret < 0)
+		return ret;
+	return reply.u.session.handle;
+}
+
+int
+ce_session_destroy(struct ce_client *c, uint32_t handle)
+{
+	struct ce_msg_session_destroy sd = { .handle = handle };
+	struct ce_msg_reply reply;
+	int ret;
+
+	pthread_mutex_lock(&c->lock);
+	ret = client_call(c, CE_MSG_SESSION_DESTROY, &sd, sizeof(sd), NULL, 0, &reply);
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+int
+ce_submit_burst(struct ce_qp *qp, const struct ce_desc *descs, unsigned int n)
+{
+	uint64_t inflight = qp->submitted - qp->completed;
+	uint64_t room = inflight >= qp->credits ? 0 : qp->credits - inflight;
+	uint64_t one = 1;
+	int ret;
+
+	if (n > room)
+		n = (unsigned int)room;
+	if (n == 0)
+		return ce_ring_is_broken(&qp->sq) ? -EIO : 0;
+	ret = ce_ring_enqueue_burst(&qp->sq, descs, n);
+	if (ret <= 0)
+		return ret;
+	qp->submitted += (unsigned int)ret;
+	/*
+	 * The only syscall on the data path, and only when the engine sleeps.
+	 * A failed write (EAGAIN: counter saturated) means a wake-up is pending.
+	 */
+	if (ce_ring_prod_needs_wakeup(&qp->sq) && write(qp->sq_efd, &one, sizeof(one)) < 0)
+		return ret;
+	return ret;
+}
+
+int
+ce_poll_burst(struct ce_qp *qp, struct ce_cqe *cqes, unsigned int n)
+{
+	int ret = ce_ring_dequeue_burst(&qp->cq, cqes, n);
+
+	if (ret > 0)
+		qp->completed += (unsigned int)ret;
+	return ret;
+}
+
+int
+ce_wait(struct ce_qp *qp, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = qp->cq_efd, .events = POLLIN };
+	uint64_t cnt;
+	int ret;
+
+	ret = ce_ring_cons_prepare_sleep(&qp->cq);
+	if (ret <= 0)
+		return ret < 0 ? ret : ce_ring_ready_count(&qp->cq);
+	ret = poll(&pfd, 1, timeout_ms);
+	ce_ring_cons_woken(&qp->cq);
+	if (ret < 0)
+		return -errno;
+	/* Drain the eventfd so that the next wait blocks again. */
+	if (ret > 0 && read(qp->cq_efd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
+		return -errno;
+	return ce_ring_ready_count(&qp->cq);
+}

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * libcryptoeng: client library of the cryptoeng daemon.
+ *
+ * A client connects over an AF_UNIX socket, shares one sealed memfd region
+ * with the daemon (rings + data arena), creates one queue pair per thread
+ * and sessions by kernel algorithm name, then submits descriptors that
+ * reference arena buffers by offset and polls completions. No EAL, no
+ * hugepages.
+ *
+ * Threading: a ce_client's control calls (session/QP create/destroy,
+ * buffer allocation) may be called from any thread (they take a lock); a
+ * ce_qp's data-path calls (submit, poll, wait) must be called by one thread
+ * at a time, with no lock taken.
+ */
+#ifndef CRYPTOENG_H
+#define CRYPTOENG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ce_shm_abi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Default socket path, overridden by $CRYPTOENG_SOCKET or an explicit path. */
+#define CE_DEFAULT_SOCKET	"/run/cryptoeng/cryptoeng.sock"
+/** Environment variable naming the socket. */
+#define CE_SOCKET_ENV		"CRYPTOENG_SOCKET"
+
+struct ce_client;
+struct ce_qp;
+
+/** Connection options; zero fields take the defaults. */
+struct ce_client_opts {
+	uint64_t region_size;	/**< whole region, default 16 MiB */
+	uint32_t nb_qps;	/**< queue pair slots, default 4 */
+	uint32_t sq_entries;	/**< SQ size, power of two, default 1024 */
+	uint32_t cq_entries;	/**< CQ size, power of two, default = sq_entries */
+	const char *name;	/**< client name shown in daemon stats */
+};
+
+/** Session parameters (see ce_session_create()). */
+struct ce_session_params {
+	const char *alg;	/**< kernel algorithm name, e.g. "gcm(aes)" */
+	const char *driver;	/**< driver name, or NULL for the best one */
+	const uint8_t *key;
+	uint32_t key_len;	/**< at most 128 */
+	uint32_t iv_len;
+	uint32_t digest_len;	/**< tag/digest length, 0 = none */
+	uint32_t aad_max;	/**< largest AAD used with this session */
+	uint32_t direction;	/**< CE_SESS_DIR_ENCRYPT, _DECRYPT or _BOTH */
+};
+
+/**
+ * Connect to the daemon: HELLO, then create, seal and send the region.
+ *
+ * @param socket_path  NULL: $CRYPTOENG_SOCKET, else CE_DEFAULT_SOCKET
+ * @param opts         NULL for the defaults
+ * @return a client, or NULL with errno set: EINVAL (bad options or path
+ *   too long), ENOENT/ECONNREFUSED (no daemon), EACCES (daemon refused our
+ *   uid/gid), EPROTO (protocol error or version mismatch), ENOMEM, or the
+ *   daemon's -errno for the region (EPERM, EFBIG...). The daemon's reason is
+ *   lost with the client; it is printed nowhere.
+ */
+struct ce_client *ce_client_connect(const char *socket_path, const struct ce_client_opts *opts);
+
+/**
+ * Say BYE, close the socket and unmap the region. Queue pairs still open are
+ * destroyed. NULL is ignored.
+ */
+void ce_client_close(struct ce_client *c);
+
+/**
+ * The daemon's reason text for the last failed control call of this client
+ * (or a local reason). Valid until the next control call.
+ */
+const char *ce_client_last_error(struct ce_client *c);
+
+/**
+ * Allocate @p size bytes in the shared arena, aligned to @p align (a power
+ * of two; 0 = 64).
+ *
+ * @return a pointer into the region, or NULL with errno EINVAL (size 0 or
+ *   bad alignment) or ENOMEM (arena exhausted).
+ */
+void *ce_buf_alloc(struct ce_client *c, size_t size, size_t align);
+
+/** Free a buffer from ce_buf_alloc(). NULL is ignored; an unknown pointer is ignored. */
+void ce_buf_free(struct ce_client *c, void *buf);
+
+/**
+ * Offset of @p p (any byte inside the arena) for a descriptor.
+ *
+ * @return the offset from the start of the region, or UINT64_MAX if @p p is
+ *   not inside the arena.
+ */
+uint64_t ce_buf_offset(const struct ce_client *c, const void *p);
+
+/** @return the pointer for a region offset, or NULL if outside the arena. */
+void *ce_buf_ptr(const struct ce_client *c, uint64_t off);
+
+/**
+ * Create a queue pair (one per client thread): its SQ and CQ in the region,
+ * two eventfds (SQ doorbell to the daemon, CQ notification to us).
+ *
+ * @return a queue pair, or NULL with errno: ENOSPC (all slots in use), or
+ *   the daemon's -errno (reason in ce_client_last_error()), EPROTO, EPIPE.
+ */
+struct ce_qp *ce_qp_create(struct ce_client *c);
+
+/**
+ * Destroy a queue pair. Completions not polled are lost.
+ *
+ * @return 0, or -errno from the daemon (the local side is freed anyway).
+ */
+int ce_qp_destroy(struct ce_qp *qp);
+
+/** @return the engine lcore the daemon assigned to @p qp. */
+uint32_t ce_qp_lcore(const struct ce_qp *qp);
+
+/** @return the in-flight limit (credits) of @p qp. */
+uint32_t ce_qp_credits(const struct ce_qp *qp);
+
+/**
+ * Create a session.
+ *
+ * @return a handle (>= 0; fits in u32 ce_desc.session), or -EINVAL (bad
+ *   parameters: NULL/too long name, key over 128 bytes), or the daemon's
+ *   -errno (-ENOENT unknown algorithm, -EINVAL bad sizes...) with its
+ *   reason in ce_client_last_error(), -EPROTO, -EPIPE.
+ */
+int64_t ce_session_create(struct ce_client *c, const struct ce_session_params *p);
+
+/**
+ * Destroy a session; the daemon frees it once its last request completed.
+ *
+ * @return 0, or the daemon's -errno (-ENOENT unknown handle), -EPROTO, -EPIPE.
+ */
+int ce_session_destroy(struct ce_client *c, uint32_t handle);
+
+/**
+ * Submit up to @p n descriptors. Takes fewer when the SQ is full or the
+ * queue pair's credits (requests in flight = submitted - polled) run out.
+ * Rings the daemon's doorbell if its engine is asleep. No lock, no
+ * allocation; one eventfd write only when the daemon sleeps.
+ *
+ * @return number taken (0..n), or -EIO if the ring was corrupted (the
+ *   queue pair is dead).
+ */
+int ce_submit_burst(struct ce_qp *qp, const struct ce_desc *descs, unsigned int n);
+
+/**
+ * Reap up to @p n completions into @p cqes.
+ *
+ * @return number reaped (0..n), or -EIO if the ring was corrupted.
+ */
+int ce_poll_burst(struct ce_qp *qp, struct ce_cqe *cqes, unsigned int n);
+
+/**
+ * Block until a completion is ready or @p timeout_ms passes (-1 = forever).
+ * Sets NEED_WAKEUP on the CQ so the daemon writes the CQ eventfd.
+ *
+ * @return number of completions ready (> 0), 0 on timeout, -EIO (ring
+ *   corrupted), or -errno from poll (-EINTR).
+ */
+int ce_wait(struct ce_qp *qp, int timeout_ms);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CRYPTOENG_H */
