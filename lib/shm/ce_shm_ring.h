@@ -66,7 +66,8 @@ struct ce_ring {
  * been checked (ce_shm_ring_geom_check()) against the region.
  *
  * @return 0, or -EINVAL if @p entries is not a power of two in
- *   [1, CE_RING_MAX_ENTRIES], @p esize is 0, or @p role is unknown.
+ *   [1, CE_RING_MAX_ENTRIES], @p esize is 0 or not a multiple of 8, or
+ *   @p role is unknown.
  */
 int ce_ring_attach(struct ce_ring *r, void *region, uint64_t off, uint32_t entries,
 		   uint32_t esize, enum ce_ring_role role);
@@ -83,13 +84,13 @@ int ce_ring_init(struct ce_ring *r, void *region, uint64_t off, uint32_t entries
 static inline void
 ce_ring_copy_entry(void *dst, const void *src, uint32_t esize)
 {
-	/* Constant sizes let the compiler inline the two common copies. */
-	if (esize == sizeof(struct ce_desc))
-		memcpy(dst, src, sizeof(struct ce_desc));
-	else if (esize == sizeof(struct ce_cqe))
-		memcpy(dst, src, sizeof(struct ce_cqe));
-	else
-		memcpy(dst, src, esize);
+	uint8_t *d = (uint8_t *)dst;
+	const uint8_t *s = (const uint8_t *)src;
+	uint32_t i;
+
+	/* Entry sizes are multiples of 8: word moves, no call into libc. */
+	for (i = 0; i < esize; i += 8)
+		memcpy(d + i, s + i, 8);
 }
 
 /**

@@ -43,7 +43,7 @@ int
 ce_ring_attach(struct ce_ring *r, void *region, uint64_t off, uint32_t entries,
 	       uint32_t esize, enum ce_ring_role role)
 {
-	if (!shm_is_pow2(entries) || entries > CE_RING_MAX_ENTRIES || esize == 0 ||
+	if (!shm_is_pow2(entries) || entries > CE_RING_MAX_ENTRIES || esize == 0 || esize % 8 ||
 	    (role != CE_RING_PRODUCER && role != CE_RING_CONSUMER))
 		return -EINVAL;
 	memset(r, 0, sizeof(*r));
@@ -67,7 +67,7 @@ ce_ring_init(struct ce_ring *r, void *region, uint64_t off, uint32_t entries,
 {
 	volatile struct ce_ring_shared *sh;
 
-	if (!shm_is_pow2(entries) || entries > CE_RING_MAX_ENTRIES || esize == 0)
+	if (!shm_is_pow2(entries) || entries > CE_RING_MAX_ENTRIES || esize == 0 || esize % 8)
 		return -EINVAL;
 	sh = (volatile struct ce_ring_shared *)((uint8_t *)region + off);
 	sh->prod = 0;

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Descriptor validator and ring geometry checks: a table of good and bad
+ * descriptors covering every overflow, overlap and reserved-field case.
+ */
+#include <errno.h>
+
+#include "ce_shm.h"
+#include "ce_test.h"
+
+/* Region 1 MiB; rings in [4096, 65536); arena [65536, 1 MiB). */
+#define REGION	(1u << 20)
+#define A0	65536u
+#define AEND	REGION
+
+static const struct ce_shm_region_info ri = {
+	.size = REGION, .arena_off = A0, .arena_len = REGION - A0,
+};
+/* GCM-like session: 12-byte IV, 16-byte tag, AAD up to 64. */
+static const struct ce_shm_sess_info si = { .iv_len = 12, .digest_len = 16, .aad_max = 64 };
+
+/* A valid out-of-place encrypt every case starts from. */
+static struct ce_desc
+good(void)
+{
+	return (struct ce_desc){
+		.cookie = 1, .session = 3, .op = CE_OP_ENCRYPT,
+		.src_off = A0, .dst_off = A0 + 4096, .len = 1024,
+		.iv_off = A0 + 8192, .aad_off = A0 + 8192 + 64, .aad_len = 16,
+		.digest_off = A0 + 8192 + 128,
+	};
+}
+
+struct vcase {
+	const char *name;
+	int field;
+	uint64_t val;
+	int ok;
+};
+
+enum { F_NONE, F_OP, F_FLAGS, F_RSVD, F_SRC, F_DST, F_LEN, F_IV, F_AAD, F_AADLEN, F_DIG };
+
+static const struct vcase cases[] = {
+	{ "good", F_NONE, 0, 1 },
+	{ "in place", F_DST, A0, 1 },
+	{ "may backlog", F_FLAGS, CE_DESC_F_MAY_BACKLOG, 1 },
+	{ "len 0", F_LEN, 0, 1 },
+	{ "aad_len 0", F_AADLEN, 0, 1 },
+	{ "src ends at arena end", F_SRC, AEND - 1024, 1 },
+	{ "dst adjacent to src", F_DST, A0 + 1024, 1 },
+	{ "op 0", F_OP, 0, 0 },
+	{ "op 5", F_OP, 5, 0 },
+	{ "op 255", F_OP, 255, 0 },
+	{ "reserved flag 0x02", F_FLAGS, 0x02, 0 },
+	{ "reserved flag 0x80", F_FLAGS, 0x80, 0 },
+	{ "reserved field", F_RSVD, 1, 0 },
+	{ "src one past arena end", F_SRC, AEND - 1023, 0 },
+	{ "src beyond region", F_SRC, REGION + 4096, 0 },
+	{ "src in ring area", F_SRC, 4096, 0 },
+	{ "src in region header", F_SRC, 0, 0 },
+	{ "src straddles arena start", F_SRC, A0 - 512, 0 },
+	{ "src near UINT32_MAX", F_SRC, UINT32_MAX - 100, 0 },
+	{ "src near UINT64_MAX (wraps)", F_SRC, UINT64_MAX - 100, 0 },
+	{ "src UINT64_MAX", F_SRC, UINT64_MAX, 0 },
+	{ "dst near UINT64_MAX", F_DST, UINT64_MAX - 1023, 0 },
+	{ "dst in ring area", F_DST, 8192, 0 },
+	{ "len UINT32_MAX", F_LEN, UINT32_MAX, 0 },
+	{ "len larger than arena", F_LEN, REGION - A0 + 1, 0 },
+	{ "iv near UINT64_MAX", F_IV, UINT64_MAX - 5, 0 },
+	{ "iv straddles end", F_IV, AEND - 6, 0 },
+	{ "iv in ring area", F_IV, 4096 + 192, 0 },
+	{ "aad near UINT64_MAX", F_AAD, UINT64_MAX - 8, 0 },
+	{ "aad straddles end", F_AAD, AEND - 8, 0 },
+	{ "aad_len over session max", F_AADLEN, 65, 0 },
+	{ "aad_len UINT32_MAX", F_AADLEN, UINT32_MAX, 0 },
+	{ "digest near UINT64_MAX", F_DIG, UINT64_MAX - 15, 0 },
+	{ "digest straddles end", F_DIG, AEND - 8, 0 },
+	{ "digest in ring area", F_DIG, 4096, 0 },
+	{ "dst partly overlaps src (after)", F_DST, A0 + 1, 0 },
+	{ "digest overlaps dst", F_DIG, A0 + 4096 + 1000, 0 },
+	{ "digest overlaps src", F_DIG, A0 + 8, 0 },
+};
+
+static void
+apply(struct ce_desc *d, int field, uint64_t v)
+{
+	switch (field) {
+	case F_OP: d->op = (uint8_t)v; break;
+	case F_FLAGS: d->flags = (uint8_t)v; break;
+	case F_RSVD: d->rsvd = (uint16_t)v; break;
+	case F_SRC: d->src_off = v; break;
+	case F_DST: d->dst_off = v; break;
+	case F_LEN: d->len = (uint32_t)v; break;
+	case F_IV: d->iv_off = v; break;
+	case F_AAD: d->aad_off = v; break;
+	case F_AADLEN: d->aad_len = (uint32_t)v; break;
+	case F_DIG: d->digest_off = v; break;
+	default: break;
+	}
+}
+
+static void
+test_table(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ce_desc d = good();
+		const char *why = NULL;
+		int ret;
+
+		apply(&d, cases[i].field, cases[i].val);
+		ret = ce_shm_desc_validate(&ri, &si, &d, &why);
+		if ((ret == 0) != cases[i].ok) {
+			fprintf(stderr, "case '%s': ret %d why %s\n", cases[i].name, ret,
+				why ? why : "-");
+			CHECK(0);
+		}
+		if (!cases[i].ok) {
+			CHECK_EQ(ret, -EINVAL);
+			CHECK(why && *why);
+		}
+	}
+}
+
+static void
+test_dst_before_src_overlap(void)
+{
+	struct ce_desc d = good();
+	const char *why = NULL;
+
+	d.src_off = A0 + 512;
+	d.dst_off = A0;		/* dst [A0, A0+1024) overlaps src [A0+512, ...) */
+	CHECK_EQ(ce_shm_desc_validate(&ri, &si, &d, &why), -EINVAL);
+	CHECK(strstr(why, "overlap"));
+}
+
+static void
+test_digest_ops(void)
+{
+	struct ce_shm_sess_info hmac = { .iv_len = 0, .digest_len = 32, .aad_max = 0 };
+	struct ce_desc d = good();
+	const char *why;
+
+	d.op = CE_OP_DIGEST;
+	d.aad_len = 0;
+	d.dst_off = UINT64_MAX;	/* ignored for digest ops */
+	d.iv_off = UINT64_MAX;	/* iv_len 0: ignored */
+	CHECK_EQ(ce_shm_desc_validate(&ri, &hmac, &d, &why), 0);
+	d.op = CE_OP_VERIFY;
+	d.digest_off = d.src_off + 16;	/* verify reads the digest: may lie in src */
+	CHECK_EQ(ce_shm_desc_validate(&ri, &hmac, &d, &why), 0);
+	d.op = CE_OP_DIGEST;	/* digest writes it: may not */
+	CHECK_EQ(ce_shm_desc_validate(&ri, &hmac, &d, &why), -EINVAL);
+	d.digest_off = AEND - 31;
+	d.op = CE_OP_VERIFY;
+	CHECK_EQ(ce_shm_desc_validate(&ri, &hmac, &d, &why), -EINVAL);
+	/* aad with a session that allows none */
+	d.digest_off = A0 + 8192;
+	d.aad_len = 1;
+	CHECK_EQ(ce_shm_desc_validate(&ri, &hmac, &d, &why), -EINVAL);
+}
+
+static void
+test_arena_overflow(void)
+{
+	struct ce_shm_region_info bad = { .size = UINT64_MAX, .arena_off = UINT64_MAX - 10,
+					  .arena_len = 100 };
+	struct ce_desc d = good();
+	const char *why;
+
+	CHECK_EQ(ce_shm_desc_validate(&bad, &si, &d, &why), -EINVAL);
+	CHECK_EQ(ce_shm_region_check(&bad, &why), -EINVAL);
+}
+
+static void
+test_region_geom(void)
+{
+	struct ce_shm_region_info r = ri;
+	const char *why;
+
+	CHECK_EQ(ce_shm_region_check(&r, &why), 0);
+	r.arena_off = 0;
+	CHECK_EQ(ce_shm_region_check(&r, &why), -EINVAL);
+	r.arena_off = A0 + 1;
+	CHECK_EQ(ce_shm_region_check(&r, &why), -EINVAL);
+	r = ri;
+	r.arena_len = REGION;	/* past the end */
+	CHECK_EQ(ce_shm_region_check(&r, &why), -EINVAL);
+	r.arena_len = 0;
+	CHECK_EQ(ce_shm_region_check(&r, &why), -EINVAL);
+	r = ri;
+	r.size = 4096;
+	CHECK_EQ(ce_shm_region_check(&r, &why), -EINVAL);
+}
+
+static void
+test_qp_geom(void)
+{
+	struct ce_msg_qp_create qc = {
+		.sq_entries = 64, .cq_entries = 64, .sq_off = 4096, .cq_off = 4096 + 8192,
+	};
+	struct ce_msg_qp_create q;
+	const char *why;
+
+	CHECK_EQ(ce_shm_qp_geom_check(&ri, &qc, 4096, &why), 0);
+	q = qc; q.sq_entries = 48;
+	CHECK_EQ(ce_shm_qp_geom_check(&ri, &q, 4096, &why), -EINVAL);
+	q = qc; q.sq_entries = 8192;	/* over the daemon's limit */
+	CHECK_EQ(ce_shm_qp_geom_check(&ri, &q, 4096, &why), -EINVAL);
+	q = qc; q.sq_off = 0;		/* over the region header */
+	CHECK_EQ(ce_shm_qp_geom_check(&ri, &q, 4096, &why), -EINVAL);
+	q = qc; q.sq_off = 4096 + 8;	/* misaligned */
+	CHECK_EQ(ce_shm_qp_geom_check(&ri, &q, 4096, &why), -EINVAL);
+	q = qc; q.cq_off = A0 - 64;	/* runs into the arena */
+	CHECK_EQ(ce_shm_qp_geom_check(&ri, &q, 4096, &why), -EINVAL);
+	CHECK(strstr(why, "arena"));
+	q = qc; q.cq_off = 4096 + 4096;	/* overlaps the SQ */
+	CHECK_EQ(ce_shm_qp_geom_check(&ri, &q, 4096, &why), -EINVAL);
+	CHECK(strstr(why, "overlap"));
+	q = qc; q.cq_off = UINT64_MAX - 63;	/* wraps */
+	CHECK_EQ(ce_shm_qp_geom_check(&ri, &q, 4096, &why), -EINVAL);
+	q = qc; q.sq_off = REGION - 64;	/* past the end */
+	CHECK_EQ(ce_shm_qp_geom_check(&ri, &q, 4096, &why), -EINVAL);
+}
+
+int
+main(void)
+{
+	RUN(test_table);
+	RUN(test_dst_before_src_overlap);
+	RUN(test_digest_ops);
+	RUN(test_arena_overflow);
+	RUN(test_region_geom);
+	RUN(test_qp_geom);
+	return 0;
+}
