@@ -324,6 +324,8 @@ engine_stage_refill(struct ce_engine *e)
 	if (room == 0)
 		return;
 	n = rte_ring_sc_dequeue_burst(e->queue, (void **)&e->stage[e->st_tail], room, NULL);
+	for (uint32_t i = 0; i < n; i++)
+		e->stage[e->st_tail + i]->active = e->stage[e->st_tail + i]->sess;
 	e->st_tail += n;
 	if (n == room || rte_ring_empty(e->backlog)) {
 		if (n != 0)
@@ -336,6 +338,7 @@ engine_stage_refill(struct ce_engine *e)
 		struct ce_request *req = e->stage[e->st_tail + i];
 
 		req->engine_flags &= ~ENGINE_REQ_BACKLOGGED;
+		req->active = req->sess;
 		if (req->complete != NULL)
 			req->complete(req, -EINPROGRESS);
 	}
@@ -346,9 +349,12 @@ engine_stage_refill(struct ce_engine *e)
 static inline struct ce_pmd_qp *
 engine_qp_of(const struct ce_engine *e, const struct ce_request *req)
 {
-	uint16_t dev_id = req->active->dev->id;
+	uint16_t dev_id;
 
-	return dev_id < CE_ENGINE_MAX_DEVS ? e->qp_of_dev[dev_id] : NULL;
+	if (unlikely(req->active == NULL))
+		return NULL;
+	dev_id = req->active->dev->id;
+	return likely(dev_id < CE_ENGINE_MAX_DEVS) ? e->qp_of_dev[dev_id] : NULL;
 }
 
 static inline unsigned int
@@ -451,9 +457,7 @@ engine_pump(struct ce_engine *e, uint64_t now)
 		struct ce_request *req = e->stage[e->st_head];
 		struct ce_pmd_qp *qp;
 
-		if (req->active == NULL)
-			req->active = req->sess;
-		qp = req->active != NULL ? engine_qp_of(e, req) : NULL;
+		qp = engine_qp_of(e, req);
 		if (unlikely(qp == NULL)) {
 			/* No session, or its device is not fed by this engine. */
 			e->st_head++;

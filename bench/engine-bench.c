@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * engine-bench: one engine on one lcore over the null PMD, in process.
+ * Measures what the engine itself costs per request (mempool, queue, pump,
+ * finalize) with do_one_request against do_batch_requests, at several
+ * bursts, with and without a simulated doorbell cost.
+ *
+ *   engine-bench [-n OPS] [-b 1,8,32] [-d 0,200] [-r REPEATS] [-- EAL args]
+ *
+ * The submitting loop and the engine share the lcore, the way the daemon's
+ * worker reads client rings and pumps its engine on one core.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_memory.h>
+
+#include "ce_engine.h"
+
+#define BENCH_MAX_LIST 16
+
+static uint64_t bench_done;
+
+static void
+bench_complete(struct ce_request *req, int status)
+{
+	(void)req;
+	if (unlikely(status != 0)) {
+		fprintf(stderr, "engine-bench: request failed: %s\n", strerror(-status));
+		exit(1);
+	}
+	bench_done++;
+}
+
+struct bench_result {
+	double mops;
+	double cycles_per_op;
+};
+
+static int bench_seq;
+
+static int
+bench_run(bool batch, unsigned int burst, unsigned int doorbell, uint64_t ops,
+	  struct bench_result *res)
+{
+	char args[64], name[32];
+	struct ce_pmd_dev_config cfg = { .nb_qps = 1, .socket_id = (int)rte_socket_id(),
+					 .args = args };
+	struct ce_session_params sp = { .alg = "ecb(cipher_null)", .op = CE_OP_ENCRYPT };
+	struct ce_engine_params ep = {
+		.name = name, .lcore = rte_lcore_id(), .socket_id = (int)rte_socket_id(),
+		.retry_support = true, .queue_size = 1024, .pool_size = 4096,
+		.batch_size = batch ? (uint16_t)burst : 1,
+	};
+	struct ce_request *reqs[CE_ENGINE_MAX_BATCH];
+	static uint8_t buf[64];
+	struct ce_pmd_dev *dev;
+	struct ce_session *sess;
+	struct ce_engine *e;
+	uint64_t sent = 0, t0, t1;
+
+	snprintf(args, sizeof(args), "depth=256,doorbell_cycles=%u", doorbell);
+	snprintf(name, sizeof(name), "bench%d", bench_seq++);
+	dev = ce_pmd_dev_create("null", name, &cfg);
+	if (dev == NULL) {
+		fprintf(stderr, "engine-bench: null device: %s\n", strerror(errno));
+		return -1;
+	}
+	sess = ce_session_create(dev, &sp, NULL);
+	e = ce_engine_create(&ep);
+	if (sess == NULL || e == NULL || ce_engine_attach_qp(e, dev->qps[0]) < 0 ||
+	    ce_engine_start(e) < 0) {
+		fprintf(stderr, "engine-bench: setup failed: %s\n", strerror(errno));
+		return -1;
+	}
+
+	bench_done = 0;
+	t0 = rte_rdtsc_precise();
+	while (bench_done < ops) {
+		unsigned int n = burst, k;
+
+		if (sent - bench_done + n <= 512 && sent < ops &&
+		    ce_engine_req_alloc_bulk(e, reqs, n) == 0) {
+			for (unsigned int i = 0; i < n; i++) {
+				struct ce_request *r = reqs[i];
+
+				r->sess = sess;
+				r->active = NULL;
+				r->src = r->dst = buf;
+				r->iv = r->aad = r->digest = NULL;
+				r->len = sizeof(buf);
+				r->aad_len = 0;
+				r->op = CE_OP_ENCRYPT;
+				r->flags = 0;
+				r->complete = bench_complete;
+				r->cookie = sent + i;
+			}
+			k = ce_engine_transfer_burst(e, reqs, n);
+			for (unsigned int i = k; i < n; i++)
+				ce_engine_req_free(reqs[i]);
+			sent += k;
+		}
+		ce_engine_poll(e);
+	}
+	t1 = rte_rdtsc_precise();
+
+	ce_engine_stop(e, 1000000000);
+	ce_engine_destroy(e);
+	ce_session_destroy(sess);
+	ce_pmd_dev_destroy(dev);
+
+	res->cycles_per_op = (double)(t1 - t0) / (double)ops;
+	res->mops = (double)ops / ((double)(t1 - t0) / (double)rte_get_tsc_hz()) / 1e6;
+	return 0;
+}
+
+static unsigned int
+bench_parse_list(const char *s, unsigned int *out)
+{
+	unsigned int n = 0;
+	char *end;
+
+	while (*s != '\0' && n < BENCH_MAX_LIST) {
+		out[n++] = (unsigned int)strtoul(s, &end, 10);
+		if (end == s)
+			return 0;
+		s = *end == ',' ? end + 1 : end;
+	}
+	return n;
+}
+
+static void
+bench_usage(const char *prog)
+{
+	fprintf(stderr,
+		"usage: %s [-n OPS] [-b BURSTS] [-d DOORBELL_CYCLES] [-r REPEATS] [-- EAL args]\n"
+		"  -n OPS      requests per measurement (default 20000000)\n"
+		"  -b LIST     bursts, comma separated (default 1,8,32; max %d)\n"
+		"  -d LIST     doorbell costs in TSC cycles (default 0,200)\n"
+		"  -r N        repeat each measurement N times, report the best (default 3)\n",
+		prog, CE_ENGINE_MAX_BATCH);
+}
+
+int
+main(int argc, char **argv)
+{
+	unsigned int bursts[BENCH_MAX_LIST] = { 1, 8, 32 }, nb_bursts = 3;
+	unsigned int doorbells[BENCH_MAX_LIST] = { 0, 200 }, nb_doorbells = 2;
+	unsigned int repeats = 3;
+	uint64_t ops = 20000000;
+	char prefix[64];
+	char *eal_argv[16];
+	int eal_argc = 0, opt;
+
+	while ((opt = getopt(argc, argv, "n:b:d:r:h")) != -1) {
+		switch (opt) {
+		case 'n':
+			ops = strtoull(optarg, NULL, 10);
+			break;
+		case 'b':
+			nb_bursts = bench_parse_list(optarg, bursts);
+			break;
+		case 'd':
+			nb_doorbells = bench_parse_list(optarg, doorbells);
+			break;
+		case 'r':
+			repeats = (unsigned int)atoi(optarg);
+			break;
+		default:
+			bench_usage(argv[0]);
+			return opt == 'h' ? 0 : 2;
+		}
+	}
+	if (ops == 0 || nb_bursts == 0 || nb_doorbells == 0 || repeats == 0) {
+		bench_usage(argv[0]);
+		return 2;
+	}
+	for (unsigned int i = 0; i < nb_bursts; i++) {
+		if (bursts[i] == 0 || bursts[i] > CE_ENGINE_MAX_BATCH) {
+			fprintf(stderr, "engine-bench: burst %u out of 1..%d\n", bursts[i],
+				CE_ENGINE_MAX_BATCH);
+			return 2;
+		}
+	}
+
+	/* EAL: given after "--", else one lcore, no hugepages, no PCI. */
+	eal_argv[eal_argc++] = argv[0];
+	if (optind < argc) {
+		for (int i = optind; i < argc && eal_argc < 15; i++)
+			eal_argv[eal_argc++] = argv[i];
+	} else {
+		snprintf(prefix, sizeof(prefix), "--file-prefix=ce-bench-%d", (int)getpid());
+		eal_argv[eal_argc++] = "-l1";
+		eal_argv[eal_argc++] = "--no-huge";
+		eal_argv[eal_argc++] = "-m256";
+		eal_argv[eal_argc++] = "--no-pci";
+		eal_argv[eal_argc++] = "--log-level=error";
+		eal_argv[eal_argc++] = prefix;
+	}
+	eal_argv[eal_argc] = NULL;
+	if (rte_eal_init(eal_argc, eal_argv) < 0) {
+		fprintf(stderr, "engine-bench: rte_eal_init failed\n");
+		return 1;
+	}
+
+	printf("engine-bench: 1 engine on lcore %u, null PMD (depth 256), %" PRIu64
+	       " requests per run, best of %u, TSC %.2f GHz\n",
+	       rte_lcore_id(), ops, repeats, (double)rte_get_tsc_hz() / 1e9);
+	printf("%-8s %6s %9s %10s %10s %12s\n", "doorbell", "burst", "mode", "Mops/s",
+	       "cycles/op", "batch/one");
+	for (unsigned int d = 0; d < nb_doorbells; d++) {
+		for (unsigned int b = 0; b < nb_bursts; b++) {
+			struct bench_result best[2] = { { 0, 0 }, { 0, 0 } };
+
+			for (int mode = 0; mode < 2; mode++) {
+				for (unsigned int r = 0; r < repeats; r++) {
+					struct bench_result res;
+
+					if (bench_run(mode == 1, bursts[b], doorbells[d], ops,
+						      &res) < 0)
+						return 1;
+					if (res.mops > best[mode].mops)
+						best[mode] = res;
+				}
+			}
+			printf("%-8u %6u %9s %10.2f %10.1f %12s\n", doorbells[d], bursts[b],
+			       "one", best[0].mops, best[0].cycles_per_op, "");
+			printf("%-8u %6u %9s %10.2f %10.1f %11.2fx\n", doorbells[d], bursts[b],
+			       "batch", best[1].mops, best[1].cycles_per_op,
+			       best[1].mops / best[0].mops);
+		}
+	}
+	rte_eal_cleanup();
+	return 0;
+}
