@@ -105,53 +105,99 @@ client_cq_off(const struct ce_client *c, unsigned int i)
 }
 
 /*
- * One request/reply exchange; caller holds c->lock. Fds in the reply are
- * refused by ce_msg_recv() (a REPLY carries none).
+ * Send one request and receive its answer into @p m; caller holds c->lock.
+ * Fds in the answer are refused by ce_msg_recv() (no answer carries any).
  */
 static int
-client_call(struct ce_client *c, uint16_t type, const void *payload, size_t len,
-	    const int *fds, unsigned int nb_fds, struct ce_msg_reply *reply)
+client_xfer(struct ce_client *c, uint16_t type, const void *payload, size_t len,
+	    const int *fds, unsigned int nb_fds, struct ce_msg *m)
 {
-	struct ce_msg *m;
 	const char *why = NULL;
 	uint32_t seq = ++c->seq;
 	int ret;
 
 	c->last_error[0] = '\0';
+	ret = ce_msg_send(c->sock, type, seq, payload, len, fds, nb_fds);
+	if (ret < 0) {
+		client_set_error(c, "sending to the daemon failed");
+		return ret == -EINVAL ? -EINVAL : -EPIPE;
+	}
+	ret = ce_msg_recv(c->sock, m, &why);
+	if (ret < 0) {
+		client_set_error(c, why ? why : "receiving from the daemon failed");
+		return ret == -ECONNRESET ? -EPIPE : -EPROTO;
+	}
+	if (m->hdr.seq != seq) {
+		client_set_error(c, "reply out of sequence");
+		return -EPROTO;
+	}
+	if (m->hdr.type == CE_MSG_REPLY) {
+		if (m->u.reply.req_type != type) {
+			client_set_error(c, "reply to another request type");
+			return -EPROTO;
+		}
+		if (m->u.reply.status > 0 || m->u.reply.status < -4095) {
+			client_set_error(c, "daemon sent an invalid status");
+			return -EPROTO;
+		}
+		if (m->u.reply.status < 0)
+			client_set_error(c, m->u.reply.reason[0] ? m->u.reply.reason :
+					 strerror(-m->u.reply.status));
+		return m->u.reply.status;
+	}
+	if (m->hdr.type == CE_MSG_CTL_REPLY && type == CE_MSG_CTL)
+		return 0;
+	client_set_error(c, "unexpected message type from the daemon");
+	return -EPROTO;
+}
+
+/* A request answered by CE_MSG_REPLY; caller holds c->lock. */
+static int
+client_call(struct ce_client *c, uint16_t type, const void *payload, size_t len,
+	    const int *fds, unsigned int nb_fds, struct ce_msg_reply *reply)
+{
+	struct ce_msg *m;
+	int ret;
+
 	m = malloc(sizeof(*m));
 	if (!m) {
 		client_set_error(c, "out of memory");
 		return -ENOMEM;
 	}
-	ret = ce_msg_send(c->sock, type, seq, payload, len, fds, nb_fds);
-	if (ret < 0) {
-		client_set_error(c, "sending to the daemon failed");
-		goto out;
-	}
-	ret = ce_msg_recv(c->sock, m, &why);
-	if (ret < 0) {
-		client_set_error(c, why ? why : "receiving from the daemon failed");
-		if (ret != -ECONNRESET)
-			ret = -EPROTO;
-		else
-			ret = -EPIPE;
-		goto out;
-	}
-	if (m->hdr.type != CE_MSG_REPLY || m->hdr.seq != seq || m->u.reply.req_type != type) {
-		client_set_error(c, "unexpected reply from the daemon");
+	ret = client_xfer(c, type, payload, len, fds, nb_fds, m);
+	if (ret == 0 && m->hdr.type != CE_MSG_REPLY) {
+		client_set_error(c, "unexpected message type from the daemon");
 		ret = -EPROTO;
-		goto out;
 	}
-	*reply = m->u.reply;
-	if (reply->status > 0 || reply->status < -4095) {
-		client_set_error(c, "daemon sent an invalid status");
-		ret = -EPROTO;
-		goto out;
+	if (ret == 0)
+		*reply = m->u.reply;
+	free(m);
+	return ret;
+}
+
+int
+ce_client_ctl(struct ce_client *c, const char *req, char *out, size_t out_size)
+{
+	struct ce_msg *m;
+	size_t len = req ? strlen(req) : 0;
+	int ret;
+
+	if (len == 0 || len > CE_MSG_CTL_MAX || (!out && out_size)) {
+		client_set_error(c, "control request empty or too long");
+		return -EINVAL;
 	}
-	ret = reply->status;
-	if (ret < 0)
-		client_set_error(c, reply->reason[0] ? reply->reason : strerror(-ret));
-out:
+	m = malloc(sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	pthread_mutex_lock(&c->lock);
+	ret = client_xfer(c, CE_MSG_CTL, req, len, NULL, 0, m);
+	pthread_mutex_unlock(&c->lock);
+	if (ret == 0) {
+		/* A REPLY with status 0 answers a CTL with no text. */
+		ret = m->hdr.type == CE_MSG_CTL_REPLY ? (int)m->hdr.len : 0;
+		if (out_size)
+			snprintf(out, out_size, "%s", m->hdr.type == CE_MSG_CTL_REPLY ? m->u.ctl : "");
+	}
 	free(m);
 	return ret;
 }

@@ -81,6 +81,16 @@ void ce_client_close(struct ce_client *c);
 const char *ce_client_last_error(struct ce_client *c);
 
 /**
+ * Send a JSON control request (e.g. stats, algs) and receive the daemon's
+ * JSON answer, NUL-terminated and truncated to @p out_size.
+ *
+ * @return the answer's full length (like snprintf), or -EINVAL (empty or
+ *   longer than 16 KiB), -ENOMEM, the daemon's -errno (reason in
+ *   ce_client_last_error()), -EPROTO, -EPIPE.
+ */
+int ce_client_ctl(struct ce_client *c, const char *req, char *out, size_t out_size);
+
+/**
  * Allocate @p size bytes in the shared arena, aligned to @p align (a power
  * of two; 0 = 64).
  *
