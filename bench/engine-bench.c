@@ -145,7 +145,8 @@ bench_usage(const char *prog)
 		"  -n OPS      requests per measurement (default 20000000)\n"
 		"  -b LIST     bursts, comma separated (default 1,8,32; max %d)\n"
 		"  -d LIST     doorbell costs in TSC cycles (default 0,200)\n"
-		"  -r N        repeat each measurement N times, report the best (default 3)\n",
+		"  -r N        repeat each measurement N times, report the best (default 3)\n"
+		"  -m MODE     one, batch or both (default both)\n",
 		prog, CE_ENGINE_MAX_BATCH);
 }
 
@@ -155,13 +156,18 @@ main(int argc, char **argv)
 	unsigned int bursts[BENCH_MAX_LIST] = { 1, 8, 32 }, nb_bursts = 3;
 	unsigned int doorbells[BENCH_MAX_LIST] = { 0, 200 }, nb_doorbells = 2;
 	unsigned int repeats = 3;
+	int first_mode = 0, last_mode = 1;
 	uint64_t ops = 20000000;
 	char prefix[64];
 	char *eal_argv[16];
 	int eal_argc = 0, opt;
 
-	while ((opt = getopt(argc, argv, "n:b:d:r:h")) != -1) {
+	while ((opt = getopt(argc, argv, "n:b:d:r:m:h")) != -1) {
 		switch (opt) {
+		case 'm':
+			first_mode = strcmp(optarg, "batch") == 0;
+			last_mode = strcmp(optarg, "one") != 0;
+			break;
 		case 'n':
 			ops = strtoull(optarg, NULL, 10);
 			break;
@@ -220,7 +226,7 @@ main(int argc, char **argv)
 		for (unsigned int b = 0; b < nb_bursts; b++) {
 			struct bench_result best[2] = { { 0, 0 }, { 0, 0 } };
 
-			for (int mode = 0; mode < 2; mode++) {
+			for (int mode = first_mode; mode <= last_mode; mode++) {
 				for (unsigned int r = 0; r < repeats; r++) {
 					struct bench_result res;
 
@@ -231,11 +237,16 @@ main(int argc, char **argv)
 						best[mode] = res;
 				}
 			}
-			printf("%-8u %6u %9s %10.2f %10.1f %12s\n", doorbells[d], bursts[b],
-			       "one", best[0].mops, best[0].cycles_per_op, "");
-			printf("%-8u %6u %9s %10.2f %10.1f %11.2fx\n", doorbells[d], bursts[b],
-			       "batch", best[1].mops, best[1].cycles_per_op,
-			       best[1].mops / best[0].mops);
+			if (first_mode == 0)
+				printf("%-8u %6u %9s %10.2f %10.1f %12s\n", doorbells[d],
+				       bursts[b], "one", best[0].mops, best[0].cycles_per_op, "");
+			if (last_mode == 1 && first_mode == 0)
+				printf("%-8u %6u %9s %10.2f %10.1f %11.2fx\n", doorbells[d],
+				       bursts[b], "batch", best[1].mops, best[1].cycles_per_op,
+				       best[1].mops / best[0].mops);
+			else if (last_mode == 1)
+				printf("%-8u %6u %9s %10.2f %10.1f %12s\n", doorbells[d],
+				       bursts[b], "batch", best[1].mops, best[1].cycles_per_op, "");
 		}
 	}
 	rte_eal_cleanup();

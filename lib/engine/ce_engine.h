@@ -124,7 +124,8 @@ int ce_engine_req_alloc_bulk(struct ce_engine *e, struct ce_request **reqs, unsi
 void ce_engine_req_free(struct ce_request *req);
 
 /**
- * Queue a request: the kernel's crypto_transfer_request. Any thread.
+ * Queue a request: the kernel's crypto_transfer_request. Any thread. The
+ * request must come from this engine's mempool (ce_engine_req_alloc).
  * On final completion the engine calls req->complete(req, status) on its
  * lcore and then returns req to its mempool.
  * @return -EINPROGRESS: queued, the engine owns it;

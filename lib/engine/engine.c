@@ -55,6 +55,9 @@ struct ce_engine {
 	unsigned int lcore;
 
 	struct ce_request *stage[ENGINE_STAGE_SIZE];
+	/* Completed requests go back to the pool in bulk: one put per burst. */
+	struct ce_request *done[ENGINE_STAGE_SIZE];
+	uint32_t nb_done;
 	uint32_t st_head;
 	uint32_t st_tail;
 
@@ -209,6 +212,8 @@ ce_engine_transfer(struct ce_engine *e, struct ce_request *req)
 {
 	if (unlikely(engine_state(e) != ENGINE_RUNNING))
 		return -ESHUTDOWN;
+	/* Set here, where the producer has the request's cache line anyway. */
+	req->active = req->sess;
 	req->engine_flags = 0;
 	/* While anything waits on the backlog the queue counts as full, so no
 	 * new request overtakes a backlogged one. */
@@ -237,12 +242,23 @@ ce_engine_transfer_burst(struct ce_engine *e, struct ce_request **reqs, unsigned
 		return 0;
 	if (unlikely(!rte_ring_empty(e->backlog)))
 		return 0;
-	for (unsigned int i = 0; i < n; i++)
+	for (unsigned int i = 0; i < n; i++) {
+		reqs[i]->active = reqs[i]->sess;
 		reqs[i]->engine_flags = 0;
+	}
 	taken = rte_ring_mp_enqueue_burst(e->queue, (void **)reqs, n, NULL);
 	if (taken < n)
 		__atomic_fetch_add(&e->prod.refused, n - taken, __ATOMIC_RELAXED);
 	return taken;
+}
+
+static void
+engine_free_done(struct ce_engine *e)
+{
+	if (e->nb_done != 0) {
+		rte_mempool_put_bulk(e->pool, (void **)e->done, e->nb_done);
+		e->nb_done = 0;
+	}
 }
 
 /* Final completion: exactly once per accepted request, on the engine lcore. */
@@ -255,7 +271,9 @@ engine_complete(struct ce_engine *e, struct ce_request *req, int status)
 		ENGINE_STAT_ADD(e, completed_err, 1);
 	if (req->complete != NULL)
 		req->complete(req, status);
-	rte_mempool_put(rte_mempool_from_obj(req), req);
+	e->done[e->nb_done++] = req;
+	if (unlikely(e->nb_done == ENGINE_STAGE_SIZE))
+		engine_free_done(e);
 }
 
 /* Backends call this (through ce_pmd_complete) for every request they finish. */
@@ -324,8 +342,6 @@ engine_stage_refill(struct ce_engine *e)
 	if (room == 0)
 		return;
 	n = rte_ring_sc_dequeue_burst(e->queue, (void **)&e->stage[e->st_tail], room, NULL);
-	for (uint32_t i = 0; i < n; i++)
-		e->stage[e->st_tail + i]->active = e->stage[e->st_tail + i]->sess;
 	e->st_tail += n;
 	if (n == room || rte_ring_empty(e->backlog)) {
 		if (n != 0)
@@ -338,7 +354,6 @@ engine_stage_refill(struct ce_engine *e)
 		struct ce_request *req = e->stage[e->st_tail + i];
 
 		req->engine_flags &= ~ENGINE_REQ_BACKLOGGED;
-		req->active = req->sess;
 		if (req->complete != NULL)
 			req->complete(req, -EINPROGRESS);
 	}
@@ -389,9 +404,14 @@ engine_dispatch_batch(struct ce_engine *e, struct ce_pmd_qp *qp, uint64_t now,
 	uint16_t max = RTE_MIN(e->batch_size, drv->max_batch ? drv->max_batch : 1);
 	uint16_t n = 1, k;
 
-	while (n < max && e->st_head + n < e->st_tail &&
-	       engine_qp_of(e, e->stage[e->st_head + n]) == qp)
+	/* The run of requests for the same device: one doorbell for all. */
+	while (n < max && e->st_head + n < e->st_tail) {
+		const struct ce_session *s = e->stage[e->st_head + n]->active;
+
+		if (unlikely(s == NULL || s->dev != qp->dev))
+			break;
 		n++;
+	}
 	e->dev_in_flight += n;
 	k = drv->fast->do_batch_requests(qp, &e->stage[e->st_head], n);
 	e->dev_in_flight -= n - k;
@@ -556,6 +576,7 @@ ce_engine_poll(struct ce_engine *e)
 
 	if (state == ENGINE_STOPPING)
 		engine_stop_progress(e, now);
+	engine_free_done(e);
 	return done;
 }
 
@@ -633,6 +654,7 @@ ce_engine_destroy(struct ce_engine *e)
 		ce_engine_stop(e, 0);
 	/* Requests that raced a stop into the queue still get their completion. */
 	engine_flush_queued(e, -ESHUTDOWN);
+	engine_free_done(e);
 	for (uint16_t i = 0; i < e->nb_qps; i++) {
 		e->qps[i]->finalize = NULL;
 		e->qps[i]->finalize_ctx = NULL;

@@ -265,27 +265,6 @@ ce_session_destroy(struct ce_session *sess)
 	rte_free(sess);
 }
 
-int
-ce_request_check(const struct ce_request *req, const struct ce_session *sess)
-{
-	const struct ce_alg_caps *alg = sess->alg;
-
-	if (req->op != sess->op)
-		return -EINVAL;
-	if (req->len > alg->max_data_len)
-		return -EINVAL;
-	if (alg->block_size > 1 && req->len % alg->block_size != 0)
-		return -EINVAL;
-	if (req->aad_len > sess->aad_len)
-		return -EINVAL;
-	if ((req->len != 0 && (req->src == NULL || req->dst == NULL)) ||
-	    (sess->iv_len != 0 && req->iv == NULL) ||
-	    (req->aad_len != 0 && req->aad == NULL) ||
-	    (sess->digest_len != 0 && req->digest == NULL))
-		return -EINVAL;
-	return 0;
-}
-
 struct pmd_sync_done {
 	struct ce_request *req;
 	int status;
