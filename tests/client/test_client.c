@@ -223,6 +223,7 @@ srv_main(int ls)
 
 static struct ce_client *c;
 static struct ce_qp *qp;
+static pid_t srv_pid;
 static uint8_t *src, *dst, *iv, *tag;
 
 static struct ce_desc
@@ -246,8 +247,14 @@ reap(struct ce_cqe *out, int want)
 		CHECK(n >= 0);
 		got += n;
 		if (got < want) {
+			int st;
+
 			CHECK(++tries < 100000);
-			CHECK(ce_wait(qp, 1000) >= 0);
+			n = ce_wait(qp, 1000);
+			CHECK(n >= 0);
+			/* a dead server (failed CHECK) never completes: fail now */
+			if (n == 0 && waitpid(srv_pid, &st, WNOHANG) == srv_pid)
+				CHECK(!"server exited");
 		}
 	}
 	return got;
@@ -437,6 +444,7 @@ main(void)
 	CHECK(pid >= 0);
 	if (pid == 0)
 		srv_main(ls);
+	srv_pid = pid;
 	close(ls);
 
 	CHECK_EQ(setenv(CE_SOCKET_ENV, sa.sun_path, 1), 0);
