@@ -195,6 +195,8 @@ struct ipsecmb_keys {
 			alignas(16) uint8_t dec[16 * 15];
 			alignas(16) uint8_t ipad[IPSECMB_DIGEST_MAX];
 			alignas(16) uint8_t opad[IPSECMB_DIGEST_MAX];
+			/* HMAC of the empty message: ipsec-mb refuses to MAC 0 bytes. */
+			uint8_t empty_mac[IPSECMB_DIGEST_MAX];
 		} aes_hmac;
 		alignas(16) uint8_t chacha[32];
 	};
@@ -471,11 +473,11 @@ ipsecmb_hash_block(IMB_MGR *m, unsigned int h, const uint8_t *in, uint8_t *state
  * outer states after one block of key ^ ipad / key ^ opad. */
 static void
 ipsecmb_hmac_precompute(IMB_MGR *m, unsigned int h, const uint8_t *key, size_t key_len,
-			uint8_t *ipad, uint8_t *opad)
+			uint8_t *ipad, uint8_t *opad, uint8_t *empty_mac)
 {
 	const struct ipsecmb_hash_desc *hd = &ipsecmb_hashes[h];
 	alignas(16) uint8_t k[128];
-	alignas(16) uint8_t blk[128];
+	alignas(16) uint8_t blk[128 + IPSECMB_DIGEST_MAX];
 
 	memset(k, 0, sizeof(k));
 	if (key_len > hd->block) {
@@ -486,9 +488,12 @@ ipsecmb_hmac_precompute(IMB_MGR *m, unsigned int h, const uint8_t *key, size_t k
 	for (unsigned int i = 0; i < hd->block; i++)
 		blk[i] = k[i] ^ 0x36;
 	ipsecmb_hash_block(m, h, blk, ipad);
+	/* H(K ^ opad || H(K ^ ipad)): the MAC of nothing. */
+	ipsecmb_hash_full(m, h, blk, hd->block, blk + hd->block);
 	for (unsigned int i = 0; i < hd->block; i++)
 		blk[i] = k[i] ^ 0x5c;
 	ipsecmb_hash_block(m, h, blk, opad);
+	ipsecmb_hash_full(m, h, blk, (size_t)hd->block + hd->digest, empty_mac);
 	sodium_memzero(k, sizeof(k));
 	sodium_memzero(blk, sizeof(blk));
 }
@@ -559,14 +564,16 @@ ipsecmb_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
 		break;
 	case IPSECMB_HMAC:
 		ipsecmb_hmac_precompute(d->mgr, s->hash, params->key, params->key_len,
-					k->aes_hmac.ipad, k->aes_hmac.opad);
+					k->aes_hmac.ipad, k->aes_hmac.opad,
+					k->aes_hmac.empty_mac);
 		break;
 	case IPSECMB_AUTHENC:
 		/* key = auth key (digest size) || AES key: see the top comment. */
 		hk = ipsecmb_hashes[s->hash].digest;
 		s->aes_klen = (uint8_t)(params->key_len - hk);
 		ipsecmb_hmac_precompute(d->mgr, s->hash, params->key, hk,
-					k->aes_hmac.ipad, k->aes_hmac.opad);
+					k->aes_hmac.ipad, k->aes_hmac.opad,
+					k->aes_hmac.empty_mac);
 		ipsecmb_aes_keyexp(d->mgr, params->key + hk, s->aes_klen, k->aes_hmac.enc,
 				   k->aes_hmac.dec);
 		break;
@@ -742,6 +749,7 @@ ipsecmb_job_hmac(IMB_JOB *job, const struct ipsecmb_sess *s, uint8_t *tag)
 }
 
 static void ipsecmb_job_done(struct ipsecmb_qp *q, IMB_JOB *job);
+static void ipsecmb_finish(struct ipsecmb_qp *q, struct ce_request *req);
 
 /* Hand over what the manager returned, then whatever else it finished. */
 static inline void
@@ -843,6 +851,11 @@ ipsecmb_start_job(struct ipsecmb_qp *q, const struct ipsecmb_sess *s,
 		ipsecmb_submit(q);
 		break;
 	case IPSECMB_HMAC:
+		if (req->len == 0) {
+			memcpy(tag, s->keys->aes_hmac.empty_mac, IPSECMB_DIGEST_MAX);
+			ipsecmb_finish(q, req);
+			break;
+		}
 		job = ipsecmb_job_new(m, req);
 		ipsecmb_job_hmac(job, s, tag);
 		job->src = src;
@@ -854,6 +867,11 @@ ipsecmb_start_job(struct ipsecmb_qp *q, const struct ipsecmb_sess *s,
 		uint32_t hlen = (uint32_t)req->aad_len + req->len;
 		bool contiguous = req->aad_len == 0 || req->aad + req->aad_len == req->src;
 
+		if (hlen == 0) {
+			memcpy(tag, s->keys->aes_hmac.empty_mac, IPSECMB_DIGEST_MAX);
+			ipsecmb_finish(q, req);
+			break;
+		}
 		job = ipsecmb_job_new(m, req);
 		ipsecmb_job_hmac(job, s, tag);
 		job->msg_len_to_hash_in_bytes = hlen;
@@ -892,19 +910,13 @@ ipsecmb_start_job(struct ipsecmb_qp *q, const struct ipsecmb_sess *s,
 	}
 }
 
+/* The last job of a request is back: digest, tag check, copy-out. */
 static void
-ipsecmb_job_done(struct ipsecmb_qp *q, IMB_JOB *job)
+ipsecmb_finish(struct ipsecmb_qp *q, struct ce_request *req)
 {
-	struct ce_request *req = job->user_data;
 	struct ipsecmb_req_priv *rp = ipsecmb_rp(req);
 	const struct ipsecmb_sess *s = req->active->priv;
-	int status;
-
-	if (job->status != IMB_STATUS_COMPLETED && rp->status == 0)
-		rp->status = job->status == IMB_STATUS_INVALID_ARGS ? -EINVAL : -EIO;
-	if (--rp->parts != 0)
-		return;
-	status = rp->status;
+	int status = rp->status;
 
 	switch (s->kind) {
 	case IPSECMB_SHA:
@@ -939,6 +951,18 @@ ipsecmb_job_done(struct ipsecmb_qp *q, IMB_JOB *job)
 		break;
 	}
 	ipsecmb_cq_push(q, req, status);
+}
+
+static void
+ipsecmb_job_done(struct ipsecmb_qp *q, IMB_JOB *job)
+{
+	struct ce_request *req = job->user_data;
+	struct ipsecmb_req_priv *rp = ipsecmb_rp(req);
+
+	if (job->status != IMB_STATUS_COMPLETED && rp->status == 0)
+		rp->status = job->status == IMB_STATUS_INVALID_ARGS ? -EINVAL : -EIO;
+	if (--rp->parts == 0)
+		ipsecmb_finish(q, req);
 }
 
 /*
