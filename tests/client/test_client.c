@@ -423,6 +423,50 @@ test_no_daemon(void)
 	CHECK(errno == ENOENT);
 }
 
+/* A server that refuses us at HELLO, as the daemon does for a uid not allowed. */
+static void
+test_refused(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	static struct ce_msg m;
+	struct ce_client *x;
+	const char *why;
+	int ls, cs, status;
+	pid_t pid;
+
+	char dir[] = "/tmp/ce-refuse-XXXXXX";
+
+	CHECK(mkdtemp(dir));
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/sock", dir);
+	ls = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	CHECK(ls >= 0);
+	CHECK_EQ(bind(ls, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	CHECK_EQ(listen(ls, 1), 0);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		uid_t other = 12345;
+		struct ce_shm_acl acl = { .uids = &other, .nb_uids = 1 };
+
+		cs = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
+		CHECK(cs >= 0);
+		CHECK_EQ(ce_shm_peer_check(cs, &acl, NULL, NULL, NULL, &why), -EACCES);
+		CHECK_EQ(ce_msg_recv(cs, &m, &why), 0);
+		CHECK_EQ(m.hdr.type, CE_MSG_HELLO);
+		CHECK_EQ(ce_msg_send_reply(cs, m.hdr.seq, CE_MSG_HELLO, -EACCES, why, NULL, 0), 0);
+		close(cs);
+		_exit(0);
+	}
+	close(ls);
+	x = ce_client_connect(sa.sun_path, NULL);
+	CHECK(x == NULL);
+	CHECK_EQ(errno, EACCES);
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	unlink(sa.sun_path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -434,6 +478,7 @@ main(void)
 	pid_t pid;
 
 	RUN(test_no_daemon);
+	RUN(test_refused);
 	CHECK(mkdtemp(dir));
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/sock", dir);
 	ls = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
