@@ -174,8 +174,13 @@ int ce_poll_burst(struct ce_qp *qp, struct ce_cqe *cqes, unsigned int n);
  * Block until a completion is ready or @p timeout_ms passes (-1 = forever).
  * Sets NEED_WAKEUP on the CQ so the daemon writes the CQ eventfd.
  *
- * @return number of completions ready (> 0), 0 on timeout, -EIO (ring
- *   corrupted), or -errno from poll (-EINTR).
+ * Design: one eventfd per direction per queue pair (SQ doorbell to the
+ * daemon, CQ notification to the client); the daemon writes the CQ one only
+ * while NEED_WAKEUP is set, so a spinning client costs it no syscall.
+ *
+ * @return number of completions ready (> 0), 0 on timeout (or a spurious
+ *   wake-up from a stale eventfd count: poll again), -EIO (ring corrupted),
+ *   or -errno from poll (-EINTR).
  */
 int ce_wait(struct ce_qp *qp, int timeout_ms);
 
