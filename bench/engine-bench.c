@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * engine-bench: one engine on one lcore over the null PMD, in process.
- * Measures what the engine itself costs per request (mempool, queue, pump,
- * finalize) with do_one_request against do_batch_requests, at several
- * bursts, with and without a simulated doorbell cost.
+ * engine-bench: one engine on one lcore, in process.
+ * Over the null PMD (default) it measures what the engine itself costs per
+ * request (mempool, queue, pump, finalize) with do_one_request against
+ * do_batch_requests, at several bursts, with and without a simulated
+ * doorbell cost. With -a it runs a software algorithm (pmd-sw) through the
+ * engine at the buffer sizes given by -s, for comparison with
+ * dpdk-test-crypto-perf (bench/sw-vs-dpdk.sh).
  *
- *   engine-bench [-n OPS] [-b 1,8,32] [-d 0,200] [-r REPEATS] [-- EAL args]
+ *   engine-bench [-a ALG] [-s SIZES] [-n OPS] [-b 1,8,32] [-d 0,200] [-r REPEATS]
+ *                [-m one|batch|both] [-- EAL args]
  *
  * The submitting loop and the engine share the lcore, the way the daemon's
  * worker reads client rings and pumps its engine on one core.
@@ -43,6 +47,30 @@ bench_complete(struct ce_request *req, int status)
 	bench_done++;
 }
 
+/* What a run pushes through the engine. */
+struct bench_alg {
+	const char *label;   /* -a name */
+	const char *driver;  /* backend */
+	const char *alg;     /* kernel name */
+	uint16_t key_len;
+	uint16_t iv_len;
+	uint16_t digest_len;
+	uint8_t op;
+};
+
+/* The crypto-perf defaults for the same work: AES-128-GCM with a 12-byte IV
+ * and 16-byte tag; AES-128-CBC then HMAC-SHA1 (20-byte key, 12-byte ICV). */
+static const struct bench_alg bench_algs[] = {
+	{ "null", "null", "ecb(cipher_null)", 0, 0, 0, CE_OP_ENCRYPT },
+	{ "aes-gcm", "ipsecmb", "gcm(aes)", 16, 12, 16, CE_OP_ENCRYPT },
+	{ "aes-cbc-sha1-hmac", "ipsecmb", "authenc(hmac(sha1),cbc(aes))", 36, 16, 12,
+	  CE_OP_ENCRYPT },
+	{ "aes-cbc-sha256-hmac", "ipsecmb", "authenc(hmac(sha256),cbc(aes))", 48, 16, 16,
+	  CE_OP_ENCRYPT },
+	{ "chacha20-poly1305", "ipsecmb", "rfc7539(chacha20,poly1305)", 32, 12, 16,
+	  CE_OP_ENCRYPT },
+};
+
 struct bench_result {
 	double mops;
 	double cycles_per_op;
@@ -50,38 +78,59 @@ struct bench_result {
 
 static int bench_seq;
 
+#define BENCH_MAX_BUF 16384
+
+/* Per in-flight slot: data, IV, tag. Slot = cookie % BENCH_WINDOW. Data
+ * slots are packed at the buffer size (rounded to a cache line), as a
+ * client's arena would be: a fixed 16 KiB stride would alias in L1. */
+static uint8_t bench_data[BENCH_WINDOW * BENCH_MAX_BUF] __rte_cache_aligned;
+static uint8_t bench_iv[BENCH_WINDOW][16];
+static uint8_t bench_tag[BENCH_WINDOW][64];
+
 static int
-bench_run(bool batch, unsigned int burst, unsigned int doorbell, uint64_t ops,
-	  struct bench_result *res)
+bench_run(const struct bench_alg *ba, uint32_t size, bool batch, unsigned int burst,
+	  unsigned int doorbell, uint64_t ops, struct bench_result *res)
 {
+	static const uint8_t key[CE_KEY_MAX] = { 0x2b, 0x7e, 0x15, 0x16 };
 	char args[64], name[32];
 	struct ce_pmd_dev_config cfg = { .nb_qps = 1, .socket_id = (int)rte_socket_id(),
 					 .args = args };
-	struct ce_session_params sp = { .alg = "ecb(cipher_null)", .op = CE_OP_ENCRYPT };
+	struct ce_session_params sp = {
+		.alg = ba->alg, .key = key, .key_len = ba->key_len, .iv_len = ba->iv_len,
+		.digest_len = ba->digest_len, .op = ba->op,
+	};
 	struct ce_engine_params ep = {
 		.name = name, .lcore = rte_lcore_id(), .socket_id = (int)rte_socket_id(),
 		.retry_support = true, .queue_size = 1024, .pool_size = 4096,
 		.batch_size = batch ? (uint16_t)burst : 1,
 	};
 	struct ce_request *reqs[CE_ENGINE_MAX_BATCH];
-	static uint8_t buf[64];
+	const char *why = NULL;
+	size_t stride = RTE_ALIGN_CEIL(size, RTE_CACHE_LINE_SIZE);
 	struct ce_pmd_dev *dev;
 	struct ce_session *sess;
 	struct ce_engine *e;
 	uint64_t sent = 0, t0, t1;
 
-	snprintf(args, sizeof(args), "depth=256,doorbell_cycles=%u", doorbell);
+	if (strcmp(ba->driver, "null") == 0)
+		snprintf(args, sizeof(args), "depth=256,doorbell_cycles=%u", doorbell);
+	else
+		args[0] = '\0';
 	snprintf(name, sizeof(name), "bench%d", bench_seq++);
-	dev = ce_pmd_dev_create("null", name, &cfg);
+	dev = ce_pmd_dev_create(ba->driver, name, &cfg);
 	if (dev == NULL) {
-		fprintf(stderr, "engine-bench: null device: %s\n", strerror(errno));
+		fprintf(stderr, "engine-bench: %s device: %s\n", ba->driver, strerror(errno));
 		return -1;
 	}
-	sess = ce_session_create(dev, &sp, NULL);
+	sess = ce_session_create(dev, &sp, &why);
+	if (sess == NULL) {
+		fprintf(stderr, "engine-bench: %s session: %s (%s)\n", ba->alg, strerror(errno),
+			why ? why : "");
+		return -1;
+	}
 	e = ce_engine_create(&ep);
-	if (sess == NULL || e == NULL || ce_engine_attach_qp(e, dev->qps[0]) < 0 ||
-	    ce_engine_start(e) < 0) {
-		fprintf(stderr, "engine-bench: setup failed: %s\n", strerror(errno));
+	if (e == NULL || ce_engine_attach_qp(e, dev->qps[0]) < 0 || ce_engine_start(e) < 0) {
+		fprintf(stderr, "engine-bench: engine setup failed: %s\n", strerror(errno));
 		return -1;
 	}
 
@@ -94,14 +143,16 @@ bench_run(bool batch, unsigned int burst, unsigned int doorbell, uint64_t ops,
 		    ce_engine_req_alloc_bulk(e, reqs, n) == 0) {
 			for (unsigned int i = 0; i < n; i++) {
 				struct ce_request *r = reqs[i];
+				unsigned int slot = (sent + i) % BENCH_WINDOW;
 
 				r->sess = sess;
-				r->active = NULL;
-				r->src = r->dst = buf;
-				r->iv = r->aad = r->digest = NULL;
-				r->len = sizeof(buf);
+				r->src = r->dst = bench_data + (size_t)slot * stride;
+				r->iv = ba->iv_len ? bench_iv[slot] : NULL;
+				r->digest = ba->digest_len ? bench_tag[slot] : NULL;
+				r->aad = NULL;
+				r->len = size;
 				r->aad_len = 0;
-				r->op = CE_OP_ENCRYPT;
+				r->op = ba->op;
 				r->flags = 0;
 				r->complete = bench_complete;
 				r->cookie = sent + i;
@@ -144,7 +195,11 @@ static void
 bench_usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-n OPS] [-b BURSTS] [-d DOORBELL_CYCLES] [-r REPEATS] [-- EAL args]\n"
+		"usage: %s [-a ALG] [-s SIZES] [-n OPS] [-b BURSTS] [-d DOORBELL_CYCLES] [-r REPEATS]\n"
+		"          [-m MODE] [-- EAL args]\n"
+		"  -a ALG      null (default), aes-gcm, aes-cbc-sha1-hmac, aes-cbc-sha256-hmac,\n"
+		"              chacha20-poly1305\n"
+		"  -s LIST     buffer sizes in bytes (default 64)\n"
 		"  -n OPS      requests per measurement (default 20000000)\n"
 		"  -b LIST     bursts, comma separated (default 1,8,32; max %d)\n"
 		"  -d LIST     doorbell costs in TSC cycles (default 0,200)\n"
@@ -160,13 +215,29 @@ main(int argc, char **argv)
 	unsigned int doorbells[BENCH_MAX_LIST] = { 0, 200 }, nb_doorbells = 2;
 	unsigned int repeats = 3;
 	int first_mode = 0, last_mode = 1;
+	unsigned int sizes[BENCH_MAX_LIST] = { 64 }, nb_sizes = 1;
+	const struct bench_alg *ba = &bench_algs[0];
 	uint64_t ops = 20000000;
 	char prefix[64];
 	char *eal_argv[16];
 	int eal_argc = 0, opt;
 
-	while ((opt = getopt(argc, argv, "n:b:d:r:m:h")) != -1) {
+	while ((opt = getopt(argc, argv, "a:s:n:b:d:r:m:h")) != -1) {
 		switch (opt) {
+		case 'a':
+			ba = NULL;
+			for (unsigned int i = 0; i < RTE_DIM(bench_algs); i++)
+				if (strcmp(optarg, bench_algs[i].label) == 0)
+					ba = &bench_algs[i];
+			if (ba == NULL) {
+				fprintf(stderr, "engine-bench: unknown algorithm '%s'\n", optarg);
+				bench_usage(argv[0]);
+				return 2;
+			}
+			break;
+		case 's':
+			nb_sizes = bench_parse_list(optarg, sizes);
+			break;
 		case 'm':
 			first_mode = strcmp(optarg, "batch") == 0;
 			last_mode = strcmp(optarg, "one") != 0;
@@ -188,9 +259,21 @@ main(int argc, char **argv)
 			return opt == 'h' ? 0 : 2;
 		}
 	}
-	if (ops == 0 || nb_bursts == 0 || nb_doorbells == 0 || repeats == 0) {
+	if (ops == 0 || nb_bursts == 0 || nb_doorbells == 0 || repeats == 0 || nb_sizes == 0) {
 		bench_usage(argv[0]);
 		return 2;
+	}
+	for (unsigned int i = 0; i < nb_sizes; i++) {
+		if (sizes[i] == 0 || sizes[i] > BENCH_MAX_BUF) {
+			fprintf(stderr, "engine-bench: size %u out of 1..%d\n", sizes[i],
+				BENCH_MAX_BUF);
+			return 2;
+		}
+	}
+	if (strcmp(ba->driver, "null") != 0) {
+		/* The doorbell cost is the null device's; software has its own. */
+		nb_doorbells = 1;
+		doorbells[0] = 0;
 	}
 	for (unsigned int i = 0; i < nb_bursts; i++) {
 		if (bursts[i] == 0 || bursts[i] > CE_ENGINE_MAX_BATCH) {
@@ -220,12 +303,13 @@ main(int argc, char **argv)
 		return 1;
 	}
 
-	printf("engine-bench: 1 engine on lcore %u, null PMD (depth 256), %" PRIu64
+	printf("engine-bench: 1 engine on lcore %u, %s on %s, %" PRIu64
 	       " requests per run, best of %u, TSC %.2f GHz\n",
-	       rte_lcore_id(), ops, repeats, (double)rte_get_tsc_hz() / 1e9);
-	printf("%-8s %6s %9s %10s %10s %12s\n", "doorbell", "burst", "mode", "Mops/s",
-	       "cycles/op", "batch/one");
+	       rte_lcore_id(), ba->alg, ba->driver, ops, repeats, (double)rte_get_tsc_hz() / 1e9);
+	printf("%-8s %6s %6s %9s %10s %10s %9s %12s\n", "doorbell", "size", "burst", "mode",
+	       "Mops/s", "cycles/op", "Gbps", "batch/one");
 	for (unsigned int d = 0; d < nb_doorbells; d++) {
+		for (unsigned int z = 0; z < nb_sizes; z++)
 		for (unsigned int b = 0; b < nb_bursts; b++) {
 			struct bench_result best[2] = { { 0, 0 }, { 0, 0 } };
 
@@ -233,23 +317,24 @@ main(int argc, char **argv)
 				for (unsigned int r = 0; r < repeats; r++) {
 					struct bench_result res;
 
-					if (bench_run(mode == 1, bursts[b], doorbells[d], ops,
-						      &res) < 0)
+					if (bench_run(ba, sizes[z], mode == 1, bursts[b],
+						      doorbells[d], ops, &res) < 0)
 						return 1;
 					if (res.mops > best[mode].mops)
 						best[mode] = res;
 				}
 			}
-			if (first_mode == 0)
-				printf("%-8u %6u %9s %10.2f %10.1f %12s\n", doorbells[d],
-				       bursts[b], "one", best[0].mops, best[0].cycles_per_op, "");
-			if (last_mode == 1 && first_mode == 0)
-				printf("%-8u %6u %9s %10.2f %10.1f %11.2fx\n", doorbells[d],
-				       bursts[b], "batch", best[1].mops, best[1].cycles_per_op,
-				       best[1].mops / best[0].mops);
-			else if (last_mode == 1)
-				printf("%-8u %6u %9s %10.2f %10.1f %12s\n", doorbells[d],
-				       bursts[b], "batch", best[1].mops, best[1].cycles_per_op, "");
+			for (int mode = first_mode; mode <= last_mode; mode++) {
+				char ratio[16] = "";
+
+				if (mode == 1 && first_mode == 0)
+					snprintf(ratio, sizeof(ratio), "%.2fx",
+						 best[1].mops / best[0].mops);
+				printf("%-8u %6u %6u %9s %10.2f %10.1f %9.2f %12s\n", doorbells[d],
+				       sizes[z], bursts[b], mode ? "batch" : "one", best[mode].mops,
+				       best[mode].cycles_per_op,
+				       best[mode].mops * 1e6 * sizes[z] * 8 / 1e9, ratio);
+			}
 		}
 	}
 	rte_eal_cleanup();
