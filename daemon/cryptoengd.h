@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * cryptoengd private header: configuration, clients, queue pairs, sessions,
+ * workers. Shared by the control plane (ctl.c), the data path (worker.c),
+ * the JSON/telemetry reporting (report.c) and main.c.
+ *
+ * Threads and who writes what:
+ * - control thread (main lcore): the client list, sessions, queue pair
+ *   creation and destruction; holds d_lock while it changes them;
+ * - worker lcores: their own queue pair list, ring state, per-QP and
+ *   per-algorithm counters (single writer, relaxed atomic stores);
+ * - DPDK's telemetry thread: reads under d_lock, counters atomically.
+ *
+ * Include order matters: ce_pmd.h's enum ce_op must come before
+ * ce_shm_abi.h's CE_OP_* macros.
+ */
+#ifndef CRYPTOENGD_H
+#define CRYPTOENGD_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <sys/types.h>
+
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "ce_engine.h"
+#include "ce_pmd.h"
+#include "ce_registry.h"
+#include "ce_shm.h"
+
+#define D_MAX_PMDS		16
+#define D_MAX_ACL		64
+#define D_MAX_WORKERS		64
+#define D_WORKER_MAX_QPS	1024
+#define D_BURST_MAX		64
+#define D_OPS			4	/* CE_OP_ENCRYPT..CE_OP_VERIFY */
+#define D_NAME_MAX		64
+#define D_VALUE_MAX		256
+
+/* ---- configuration (config.c) ---------------------------------------- */
+
+struct d_pmd_cfg {
+	char name[D_NAME_MAX];		/* the section's suffix: [pmd.<name>] */
+	char driver[D_NAME_MAX];
+	char args[D_VALUE_MAX];
+};
+
+struct d_config {
+	char file[4096];
+	/* [eal] */
+	char lcores[D_VALUE_MAX];
+	char eal_args[D_VALUE_MAX];
+	char file_prefix[D_NAME_MAX];
+	int hugepages;			/* -1 auto, 0 never, 1 required */
+	/* [engine] */
+	uint32_t queue_size;
+	uint32_t backlog_size;
+	uint32_t batch_size;
+	uint32_t burst;			/* descriptors read per QP per round */
+	uint32_t idle_us;		/* idle this long: sleep until a doorbell */
+	uint32_t stop_timeout_ms;
+	bool retry;
+	/* [clients] */
+	uid_t uids[D_MAX_ACL];
+	unsigned int nb_uids;
+	gid_t gids[D_MAX_ACL];
+	unsigned int nb_gids;
+	uint32_t max_clients;
+	uint32_t max_qps;
+	uint32_t max_sessions;
+	uint32_t max_region_mb;
+	uint32_t credits;
+	/* [socket] */
+	char socket_path[108];
+	uint32_t socket_mode;
+	/* [pmd.*] */
+	struct d_pmd_cfg pmds[D_MAX_PMDS];
+	unsigned int nb_pmds;
+};
+
+/* Load and check @p file; every error is printed as file:line: key: what.
+ * @return 0, or -EINVAL (config error), -errno (unreadable). */
+int d_config_load(const char *file, struct d_config *cfg);
+
+/* ---- logging (main.c) ------------------------------------------------- */
+
+void d_log_init(bool syslog_on);
+void d_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- sessions, queue pairs, clients ------------------------------------ */
+
+/*
+ * A client's session slot. The handle is (gen << 16) | index; @c live holds
+ * the generation while the handle works and 0 otherwise, so a stale handle,
+ * or one of another client (other table), fails the lookup.
+ */
+struct d_sess {
+	uint32_t live;			/* atomic: generation, or 0 */
+	uint32_t refcnt;		/* atomic: requests in flight */
+	uint16_t gen;			/* control thread only */
+	uint16_t alg_idx;		/* index in d_algs */
+	bool pending;			/* destroyed, waiting for grace + refcnt 0 */
+	bool token_set;
+	uint64_t token;			/* QSBR token, taken once refcnt was 0 */
+	struct ce_session *cs[D_OPS];	/* per op; NULL = op not allowed */
+	struct ce_shm_sess_info si;
+};
+
+/* Context of one request in flight; per QP, made at QP creation. */
+struct d_slot {
+	struct d_qp *qp;
+	struct d_sess *sess;
+	uint32_t out_len;
+	uint32_t bytes;
+};
+
+/* Per-QP counters: one writer (the worker), read relaxed from anywhere. */
+struct d_qp_stats {
+	uint64_t requests;
+	uint64_t bytes;
+	uint64_t completed;
+	uint64_t err_inval;
+	uint64_t err_badmsg;
+	uint64_t err_other;
+};
+
+struct d_client;
+
+struct d_qp {
+	struct d_client *c;
+	uint32_t id;
+	unsigned int worker;		/* index in d_workers */
+	uint32_t credits;
+	uint64_t sq_off, cq_off, sq_bytes, cq_bytes;
+	int sq_efd;			/* doorbell: client writes, worker reads */
+	int cq_efd;			/* notification: worker writes */
+	TAILQ_ENTRY(d_qp) next;		/* control: client's list or dying list */
+	uint64_t token;			/* control: QSBR token once quiet */
+	bool token_set;
+
+	/* Worker only (after ADD, until DEL). */
+	struct ce_ring sq __rte_cache_aligned;
+	struct ce_ring cq;
+	uint32_t cq_pending;		/* CQEs written, prod not yet published */
+	bool dirty;			/* on the worker's dirty list */
+	bool sleeping;			/* NEED_WAKEUP set on the SQ */
+	struct d_slot *slots;		/* credits entries */
+	uint32_t *free_slots;		/* stack of free slot indices */
+	uint32_t nb_free;
+
+	/* Written by the worker, read anywhere. */
+	uint32_t inflight;		/* atomic */
+	uint32_t detached;		/* atomic: worker dropped it (DEL acked) */
+	uint32_t broken;		/* atomic: a ring showed a forged index */
+	struct d_qp_stats st;
+};
+
+TAILQ_HEAD(d_qp_list, d_qp);
+
+struct d_client {
+	TAILQ_ENTRY(d_client) next;
+	uint32_t id;
+	int sock;
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	int acl_err;			/* -EACCES: refuse at HELLO */
+	const char *acl_why;
+	bool hello;
+	bool dead;			/* socket gone; reaped when quiet */
+	char name[32];
+	uint8_t *base;			/* region mapping */
+	struct ce_shm_region_info ri;
+	struct d_qp_list qps;		/* live queue pairs */
+	uint32_t nb_qps;
+	uint32_t next_qp_id;
+	struct d_sess *sess;		/* max_sessions slots */
+	uint32_t nb_sess;		/* live sessions */
+	struct d_qp_stats gone;		/* counters of destroyed queue pairs */
+};
+
+TAILQ_HEAD(d_client_list, d_client);
+
+/* ---- workers (worker.c) ----------------------------------------------- */
+
+enum d_cmd_type { D_CMD_WAKE = 0, D_CMD_ADD_QP, D_CMD_DEL_QP };
+
+struct d_worker {
+	unsigned int idx;
+	unsigned int lcore;
+	struct ce_engine *e;
+	struct rte_ring *cmd;		/* MP/SC: control -> worker */
+	int wake_efd;			/* control rings it after a command */
+	int epfd;			/* the worker's sleep: wake_efd + SQ doorbells */
+	uint32_t nb_assigned;		/* control: QPs given to it */
+
+	/* Worker only. */
+	struct d_qp *qps[D_WORKER_MAX_QPS];
+	unsigned int nb_qps;
+	unsigned int rr;
+	struct ce_request *stash[D_BURST_MAX];
+	unsigned int nb_stash;
+	struct d_qp *dirty[D_WORKER_MAX_QPS];
+	unsigned int nb_dirty;
+	uint64_t inflight;
+	uint64_t *alg_stats;		/* nb_algs x 3: requests, bytes, errors */
+
+	/* Control -> worker. */
+	uint32_t stop;			/* atomic */
+	/* Worker -> anyone. */
+	uint32_t state;			/* atomic: enum d_worker_state */
+	uint64_t sleeps;		/* atomic-read counter */
+	int stop_result;
+};
+
+enum d_worker_state { D_W_INIT = 0, D_W_RUNNING, D_W_SLEEPING, D_W_STOPPED };
+
+int d_worker_main(void *arg);
+/* Queue a command for worker @p w and wake it. @return 0 or -ENOBUFS. */
+int d_worker_cmd(struct d_worker *w, enum d_cmd_type type, struct d_qp *qp);
+
+/* ---- daemon state (main.c) -------------------------------------------- */
+
+struct d_dev {
+	struct ce_pmd_dev *dev;
+	const struct d_pmd_cfg *cfg;
+};
+
+struct d_daemon {
+	struct d_config cfg;
+	pthread_mutex_t lock;		/* client list / qps / sessions vs telemetry */
+	struct d_client_list clients;
+	struct d_qp_list dying;		/* QPs waiting for the worker's ack */
+	uint32_t nb_clients;
+	uint32_t next_client_id;
+	struct d_dev devs[D_MAX_PMDS];
+	unsigned int nb_devs;
+	struct d_worker *workers[D_MAX_WORKERS];
+	unsigned int nb_workers;
+	const struct ce_registry_entry **algs;	/* registry entries, by index */
+	unsigned int nb_algs;
+	struct rte_rcu_qsbr *qsbr;	/* workers report quiescent states */
+	uint64_t start_tsc;
+	uint32_t stopping;		/* atomic */
+};
+
+extern struct d_daemon d;
+
+/* ---- control plane (ctl.c) -------------------------------------------- */
+
+int d_ctl_run(void);		/* the main lcore's loop; returns at shutdown */
+
+/* ---- reports (report.c) ----------------------------------------------- */
+
+/*
+ * Answer a JSON control request into a malloc'ed string.
+ * @return 0 with *out set, or -EINVAL (bad request, *why set), -ENOMEM.
+ */
+int d_report_ctl(const char *req, char **out, const char **why);
+void d_report_telemetry_register(void);
+
+#endif /* CRYPTOENGD_H */

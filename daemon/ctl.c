@@ -1,0 +1,798 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control plane, on the main lcore: the listening socket, clients and
+ * their messages (HELLO, REGION, QP_CREATE/DESTROY, SESSION_CREATE/DESTROY,
+ * CTL, BYE), deferred frees, and SIGTERM/SIGINT. Blocks in epoll: a spinning
+ * control thread would steal a core from the clients.
+ *
+ * Deferred frees: a destroyed session or queue pair may still be in use by a
+ * worker. Sessions: the handle dies at once (live = 0); the backend session
+ * is destroyed once a QSBR grace period has passed (no worker can take a new
+ * reference) and its reference count is 0. Queue pairs: the worker acks the
+ * removal (detached), the last in-flight request completes, a grace period
+ * passes (the worker's dirty list is empty), then fds and slots are freed.
+ * A dead client's region is unmapped only after all that.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <rte_malloc.h>
+
+#include "cryptoengd.h"
+
+#define CTL_REAP_MS	10
+
+static int ctl_epfd = -1;
+static int ctl_lfd = -1;
+static int ctl_sfd = -1;
+static struct ce_msg ctl_msg;		/* big: one, in private memory */
+static char ctl_reason[CE_MSG_REASON_MAX];
+
+/* epoll tags for the two non-client fds; clients use their own pointer. */
+static int ctl_tag_listen, ctl_tag_signal;
+
+static int
+ctl_reply(struct d_client *c, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+ctl_reply(struct d_client *c, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	ctl_reason[0] = '\0';
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(ctl_reason, sizeof(ctl_reason), fmt, ap);
+		va_end(ap);
+	}
+	if (status < 0)
+		d_log(LOG_INFO, "client %u (pid %d): %s refused: %s", c->id, (int)c->pid,
+		      ctl_msg.hdr.type == CE_MSG_SESSION_CREATE ? "session" : "request",
+		      ctl_reason);
+	return ce_msg_send_reply(c->sock, ctl_msg.hdr.seq, ctl_msg.hdr.type, status,
+				 ctl_reason, NULL, 0);
+}
+
+static int
+ctl_reply_u(struct d_client *c, const void *u, size_t ulen)
+{
+	return ce_msg_send_reply(c->sock, ctl_msg.hdr.seq, ctl_msg.hdr.type, 0, NULL, u, ulen);
+}
+
+/* ---- queue pairs --------------------------------------------------------- */
+
+static void
+ctl_qp_free(struct d_qp *qp)
+{
+	struct d_client *c = qp->c;
+
+	c->gone.requests += qp->st.requests;
+	c->gone.bytes += qp->st.bytes;
+	c->gone.completed += qp->st.completed;
+	c->gone.err_inval += qp->st.err_inval;
+	c->gone.err_badmsg += qp->st.err_badmsg;
+	c->gone.err_other += qp->st.err_other;
+	close(qp->sq_efd);
+	close(qp->cq_efd);
+	free(qp->slots);
+	free(qp->free_slots);
+	rte_free(qp);
+}
+
+/* Hand a queue pair back: the worker drops it, the reaper frees it. */
+static void
+ctl_qp_retire(struct d_qp *qp)
+{
+	struct d_client *c = qp->c;
+
+	pthread_mutex_lock(&d.lock);
+	TAILQ_REMOVE(&c->qps, qp, next);
+	TAILQ_INSERT_TAIL(&d.dying, qp, next);
+	c->nb_qps--;
+	pthread_mutex_unlock(&d.lock);
+	d.workers[qp->worker]->nb_assigned--;
+	while (d_worker_cmd(d.workers[qp->worker], D_CMD_DEL_QP, qp) == -ENOBUFS)
+		usleep(100);	/* command ring full: the worker drains it each turn */
+}
+
+static bool
+ctl_is_eventfd(int fd)
+{
+	char path[64], link[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return false;
+	link[n] = '\0';
+	return strcmp(link, "anon_inode:[eventfd]") == 0;
+}
+
+static void
+ctl_qp_create(struct d_client *c)
+{
+	const struct ce_msg_qp_create *qc = &ctl_msg.u.qp_create;
+	struct ce_msg_reply r = { 0 };
+	struct d_worker *w = NULL;
+	const char *why = NULL;
+	struct d_qp *qp, *o;
+	int ret;
+
+	if (c->base == NULL) {
+		ctl_reply(c, -EPROTO, "QP_CREATE before REGION");
+		return;
+	}
+	if (c->nb_qps >= d.cfg.max_qps) {
+		ctl_reply(c, -ENOSPC, "limit of %u queue pairs per client ([clients] max_qps)",
+			  d.cfg.max_qps);
+		return;
+	}
+	if (ce_shm_qp_geom_check(&c->ri, qc, CE_RING_MAX_ENTRIES, &why) < 0) {
+		ctl_reply(c, -EINVAL, "queue pair rings: %s", why);
+		return;
+	}
+	TAILQ_FOREACH(o, &c->qps, next) {
+		uint64_t sqb = ce_ring_bytes(qc->sq_entries, sizeof(struct ce_desc));
+		uint64_t cqb = ce_ring_bytes(qc->cq_entries, sizeof(struct ce_cqe));
+
+		if (ce_shm_ranges_overlap(qc->sq_off, sqb, o->sq_off, o->sq_bytes) ||
+		    ce_shm_ranges_overlap(qc->sq_off, sqb, o->cq_off, o->cq_bytes) ||
+		    ce_shm_ranges_overlap(qc->cq_off, cqb, o->sq_off, o->sq_bytes) ||
+		    ce_shm_ranges_overlap(qc->cq_off, cqb, o->cq_off, o->cq_bytes)) {
+			ctl_reply(c, -EINVAL, "queue pair rings overlap queue pair %u", o->id);
+			return;
+		}
+	}
+	if (!ctl_is_eventfd(ctl_msg.fds[0]) || !ctl_is_eventfd(ctl_msg.fds[1])) {
+		ctl_reply(c, -EINVAL, "QP_CREATE needs two eventfds");
+		return;
+	}
+	/* Spread queue pairs over the engines: the least loaded one. */
+	for (unsigned int i = 0; i < d.nb_workers; i++)
+		if (w == NULL || d.workers[i]->nb_assigned < w->nb_assigned)
+			w = d.workers[i];
+	if (w->nb_assigned >= D_WORKER_MAX_QPS) {
+		ctl_reply(c, -ENOSPC, "every engine serves %u queue pairs already",
+			  D_WORKER_MAX_QPS);
+		return;
+	}
+	qp = rte_zmalloc("d_qp", sizeof(*qp), RTE_CACHE_LINE_SIZE);
+	if (qp == NULL) {
+		ctl_reply(c, -ENOMEM, "out of memory");
+		return;
+	}
+	qp->c = c;
+	qp->worker = w->idx;
+	/* Never more in flight than the CQ holds. */
+	qp->credits = RTE_MIN(d.cfg.credits, qc->cq_entries);
+	qp->sq_off = qc->sq_off;
+	qp->cq_off = qc->cq_off;
+	qp->sq_bytes = ce_ring_bytes(qc->sq_entries, sizeof(struct ce_desc));
+	qp->cq_bytes = ce_ring_bytes(qc->cq_entries, sizeof(struct ce_cqe));
+	qp->slots = calloc(qp->credits, sizeof(*qp->slots));
+	qp->free_slots = calloc(qp->credits, sizeof(*qp->free_slots));
+	if (qp->slots == NULL || qp->free_slots == NULL) {
+		ret = -ENOMEM;
+		why = "out of memory";
+		goto err_free;
+	}
+	for (uint32_t i = 0; i < qp->credits; i++)
+		qp->free_slots[i] = qp->credits - 1 - i;
+	qp->nb_free = qp->credits;
+	ret = ce_ring_attach(&qp->sq, c->base, qc->sq_off, qc->sq_entries,
+			     sizeof(struct ce_desc), CE_RING_CONSUMER);
+	if (ret == 0)
+		ret = ce_ring_attach(&qp->cq, c->base, qc->cq_off, qc->cq_entries,
+				     sizeof(struct ce_cqe), CE_RING_PRODUCER);
+	if (ret < 0) {
+		why = "ring geometry";
+		goto err_free;
+	}
+	/* Ours from now on: the worker reads one without blocking, writes the other. */
+	qp->sq_efd = ctl_msg.fds[0];
+	qp->cq_efd = ctl_msg.fds[1];
+	ctl_msg.nb_fds = 0;
+	fcntl(qp->sq_efd, F_SETFL, O_NONBLOCK);
+	fcntl(qp->cq_efd, F_SETFL, O_NONBLOCK);
+	qp->id = c->next_qp_id++;
+
+	pthread_mutex_lock(&d.lock);
+	TAILQ_INSERT_TAIL(&c->qps, qp, next);
+	c->nb_qps++;
+	pthread_mutex_unlock(&d.lock);
+	w->nb_assigned++;
+	if (d_worker_cmd(w, D_CMD_ADD_QP, qp) < 0) {
+		/* Never seen by the worker: undo directly. */
+		pthread_mutex_lock(&d.lock);
+		TAILQ_REMOVE(&c->qps, qp, next);
+		c->nb_qps--;
+		pthread_mutex_unlock(&d.lock);
+		w->nb_assigned--;
+		ctl_reply(c, -EAGAIN, "engine command queue full, try again");
+		ctl_qp_free(qp);
+		return;
+	}
+	r.u.qp.qp_id = qp->id;
+	r.u.qp.lcore = w->lcore;
+	r.u.qp.credits = qp->credits;
+	ctl_reply_u(c, &r.u, sizeof(r.u.qp));
+	return;
+
+err_free:
+	free(qp->slots);
+	free(qp->free_slots);
+	rte_free(qp);
+	ctl_reply(c, ret, "%s", why);
+}
+
+static void
+ctl_qp_destroy(struct d_client *c)
+{
+	struct d_qp *qp;
+
+	TAILQ_FOREACH(qp, &c->qps, next)
+		if (qp->id == ctl_msg.u.qp_destroy.qp_id)
+			break;
+	if (qp == NULL) {
+		ctl_reply(c, -ENOENT, "no queue pair %u", ctl_msg.u.qp_destroy.qp_id);
+		return;
+	}
+	ctl_qp_retire(qp);
+	ctl_reply(c, 0, NULL);
+}
+
+/* ---- sessions ------------------------------------------------------------ */
+
+static void
+ctl_sess_release(struct d_sess *s)
+{
+	for (unsigned int i = 0; i < D_OPS; i++) {
+		ce_session_destroy(s->cs[i]);	/* the backend wipes the key */
+		s->cs[i] = NULL;
+	}
+	s->pending = false;
+	s->token_set = false;
+}
+
+static void
+ctl_sess_kill(struct d_client *c, struct d_sess *s)
+{
+	pthread_mutex_lock(&d.lock);
+	/* Release: pairs with the worker's acquire of live. */
+	__atomic_store_n(&s->live, 0, __ATOMIC_RELEASE);
+	c->nb_sess--;
+	pthread_mutex_unlock(&d.lock);
+	s->pending = true;
+	/* Workers that saw the handle live report quiescent after this token. */
+	s->token = rte_rcu_qsbr_start(d.qsbr);
+	s->token_set = true;
+}
+
+static unsigned int
+ctl_alg_index(const struct ce_registry_entry *e)
+{
+	for (unsigned int i = 0; i < d.nb_algs; i++)
+		if (d.algs[i] == e)
+			return i;
+	return 0;
+}
+
+static void
+ctl_session_create(struct d_client *c)
+{
+	const struct ce_msg_session_create *sc = &ctl_msg.u.session_create;
+	const struct ce_registry_entry *e;
+	struct ce_msg_reply r = { 0 };
+	uint8_t ops[2];
+	unsigned int nb_ops = 0, idx;
+	const char *why = NULL;
+	struct d_sess *s = NULL;
+	int err;
+
+	if (c->nb_sess >= d.cfg.max_sessions) {
+		ctl_reply(c, -ENOSPC, "limit of %u sessions per client ([clients] max_sessions)",
+			  d.cfg.max_sessions);
+		return;
+	}
+	for (idx = 0; idx < d.cfg.max_sessions; idx++) {
+		s = &c->sess[idx];
+		if (s->live == 0 && !s->pending)
+			break;
+	}
+	if (idx == d.cfg.max_sessions) {
+		ctl_reply(c, -EAGAIN, "every session slot waits for its requests to finish");
+		return;
+	}
+	if (sc->direction < CE_SESS_DIR_ENCRYPT || sc->direction > CE_SESS_DIR_BOTH) {
+		ctl_reply(c, -EINVAL, "direction must be encrypt, decrypt or both");
+		return;
+	}
+	if (sc->key_len > CE_MSG_KEY_MAX || sc->iv_len > UINT16_MAX ||
+	    sc->digest_len > UINT16_MAX || sc->aad_max > UINT16_MAX) {
+		ctl_reply(c, -EINVAL, "key, iv, digest or aad size out of range");
+		return;
+	}
+	e = ce_registry_lookup(sc->alg[0] ? sc->alg : NULL, sc->driver[0] ? sc->driver : NULL,
+			       &why);
+	if (e == NULL) {
+		err = errno;
+		ctl_reply(c, -err, "%s", why ? why : "no such algorithm");
+		return;
+	}
+	if (e->alg->type == CE_ALG_HASH) {
+		if (sc->direction & CE_SESS_DIR_ENCRYPT)
+			ops[nb_ops++] = CE_OP_DIGEST;
+		if (sc->direction & CE_SESS_DIR_DECRYPT)
+			ops[nb_ops++] = CE_OP_VERIFY;
+	} else {
+		if (sc->direction & CE_SESS_DIR_ENCRYPT)
+			ops[nb_ops++] = CE_OP_ENCRYPT;
+		if (sc->direction & CE_SESS_DIR_DECRYPT)
+			ops[nb_ops++] = CE_OP_DECRYPT;
+	}
+	for (unsigned int i = 0; i < nb_ops; i++) {
+		struct ce_session_params p = {
+			.alg = e->alg->name,
+			.driver = e->alg->driver_name,
+			.key = sc->key,
+			.key_len = (uint16_t)sc->key_len,
+			.iv_len = (uint16_t)sc->iv_len,
+			.digest_len = (uint16_t)sc->digest_len,
+			.aad_len = (uint16_t)sc->aad_max,
+			.op = ops[i],
+		};
+		struct ce_session *cs;
+
+		why = NULL;
+		cs = ce_session_create(e->dev, &p, &why);
+		if (cs == NULL) {
+			err = errno ? errno : EINVAL;
+			ctl_sess_release(s);
+			if (err == EINVAL)
+				ctl_reply(c, -EINVAL, "%s (%s): %s not allowed (key %u, iv %u, "
+					  "digest %u, aad %u)", e->alg->name, e->alg->driver_name,
+					  why ? why : "parameters", sc->key_len, sc->iv_len,
+					  sc->digest_len, sc->aad_max);
+			else
+				ctl_reply(c, -err, "%s (%s): %s", e->alg->name,
+					  e->alg->driver_name, why ? why : strerror(err));
+			return;
+		}
+		s->cs[ops[i] - 1] = cs;
+	}
+	s->si.iv_len = sc->iv_len;
+	s->si.digest_len = sc->digest_len;
+	s->si.aad_max = sc->aad_max;
+	s->alg_idx = (uint16_t)ctl_alg_index(e);
+	s->refcnt = 0;
+	if (++s->gen == 0)
+		s->gen = 1;
+	pthread_mutex_lock(&d.lock);
+	/* Release: cs[] and si are visible before a worker can match the handle. */
+	__atomic_store_n(&s->live, s->gen, __ATOMIC_RELEASE);
+	c->nb_sess++;
+	pthread_mutex_unlock(&d.lock);
+	r.u.session.handle = ((uint32_t)s->gen << 16) | idx;
+	ctl_reply_u(c, &r.u, sizeof(r.u.session));
+}
+
+static void
+ctl_session_destroy(struct d_client *c)
+{
+	uint32_t h = ctl_msg.u.session_destroy.handle, idx = h & 0xffffu, gen = h >> 16;
+	struct d_sess *s;
+
+	if (gen == 0 || idx >= d.cfg.max_sessions || c->sess[idx].live != gen) {
+		ctl_reply(c, -ENOENT, "no session %#x", h);
+		return;
+	}
+	s = &c->sess[idx];
+	ctl_sess_kill(c, s);
+	ctl_reply(c, 0, NULL);
+}
+
+/* ---- clients ------------------------------------------------------------- */
+
+static void
+ctl_client_drop(struct d_client *c)
+{
+	struct d_qp *qp;
+
+	if (c->dead)
+		return;
+	epoll_ctl(ctl_epfd, EPOLL_CTL_DEL, c->sock, NULL);
+	close(c->sock);
+	c->sock = -1;
+	c->dead = true;
+	while ((qp = TAILQ_FIRST(&c->qps)) != NULL)
+		ctl_qp_retire(qp);
+	for (uint32_t i = 0; i < d.cfg.max_sessions; i++)
+		if (c->sess[i].live != 0)
+			ctl_sess_kill(c, &c->sess[i]);
+	d_log(LOG_INFO, "client %u (pid %d) gone", c->id, (int)c->pid);
+}
+
+static void
+ctl_hello(struct d_client *c)
+{
+	struct ce_msg_reply r = { 0 };
+
+	if (c->acl_err != 0) {
+		ctl_reply(c, c->acl_err, "%s", c->acl_why);
+		ctl_client_drop(c);
+		return;
+	}
+	if (c->hello) {
+		ctl_reply(c, -EPROTO, "HELLO twice");
+		return;
+	}
+	if (ctl_msg.u.hello.version != CE_SHM_VERSION) {
+		ctl_reply(c, -EPROTO, "protocol version %u; this daemon speaks %u",
+			  ctl_msg.u.hello.version, CE_SHM_VERSION);
+		return;
+	}
+	c->hello = true;
+	pthread_mutex_lock(&d.lock);
+	snprintf(c->name, sizeof(c->name), "%s", ctl_msg.u.hello.name);
+	pthread_mutex_unlock(&d.lock);
+	r.u.hello.version = CE_SHM_VERSION;
+	r.u.hello.max_qps = d.cfg.max_qps;
+	r.u.hello.max_region = (uint64_t)d.cfg.max_region_mb << 20;
+	ctl_reply_u(c, &r.u, sizeof(r.u.hello));
+}
+
+static void
+ctl_region(struct d_client *c)
+{
+	const struct ce_msg_region *rm = &ctl_msg.u.region;
+	struct ce_shm_region_info ri = {
+		.size = rm->size, .arena_off = rm->arena_off, .arena_len = rm->arena_len,
+	};
+	const char *why = NULL;
+	void *addr = NULL;
+	int ret;
+
+	if (c->base != NULL) {
+		ctl_reply(c, -EEXIST, "region already given");
+		return;
+	}
+	if (ce_shm_region_check(&ri, &why) < 0) {
+		ctl_reply(c, -EINVAL, "region: %s", why);
+		return;
+	}
+	ret = ce_shm_region_map(ctl_msg.fds[0], rm->size, (uint64_t)d.cfg.max_region_mb << 20,
+				&addr, &why);
+	if (ret < 0) {
+		if (ret == -EFBIG)
+			ctl_reply(c, ret, "region of %" PRIu64 " bytes is over the limit of %u MiB "
+				  "([clients] max_region_mb)", rm->size, d.cfg.max_region_mb);
+		else
+			ctl_reply(c, ret, "region: %s", why ? why : strerror(-ret));
+		return;
+	}
+	/* The mapping keeps the memory; the fd is not needed any more. */
+	pthread_mutex_lock(&d.lock);
+	c->base = addr;
+	c->ri = ri;
+	pthread_mutex_unlock(&d.lock);
+	ctl_reply(c, 0, NULL);
+}
+
+static void
+ctl_ctl(struct d_client *c)
+{
+	const char *why = NULL;
+	char *out = NULL;
+	size_t len;
+	int ret;
+
+	ret = d_report_ctl(ctl_msg.u.ctl, &out, &why);
+	if (ret < 0) {
+		ctl_reply(c, ret, "%s", why ? why : strerror(-ret));
+		return;
+	}
+	len = strlen(out);
+	if (len == 0 || len > CE_MSG_CTL_MAX)
+		ctl_reply(c, -E2BIG, "answer of %zu bytes does not fit in %u", len,
+			  CE_MSG_CTL_MAX);
+	else
+		ce_msg_send(c->sock, CE_MSG_CTL_REPLY, ctl_msg.hdr.seq, out, len, NULL, 0);
+	free(out);
+}
+
+static void
+ctl_dispatch(struct d_client *c)
+{
+	uint16_t type = ctl_msg.hdr.type;
+
+	if (type == CE_MSG_BYE) {
+		ctl_client_drop(c);
+		return;
+	}
+	if (type == CE_MSG_HELLO) {
+		ctl_hello(c);
+		return;
+	}
+	if (!c->hello) {
+		ctl_reply(c, -EPROTO, "HELLO first");
+		return;
+	}
+	switch (type) {
+	case CE_MSG_REGION:
+		ctl_region(c);
+		break;
+	case CE_MSG_QP_CREATE:
+		ctl_qp_create(c);
+		break;
+	case CE_MSG_QP_DESTROY:
+		ctl_qp_destroy(c);
+		break;
+	case CE_MSG_SESSION_CREATE:
+		ctl_session_create(c);
+		break;
+	case CE_MSG_SESSION_DESTROY:
+		ctl_session_destroy(c);
+		break;
+	case CE_MSG_CTL:
+		ctl_ctl(c);
+		break;
+	default:
+		ctl_reply(c, -EPROTO, "message type %u is not a request", type);
+		break;
+	}
+}
+
+static void
+ctl_client_io(struct d_client *c, uint32_t events)
+{
+	const char *why = NULL;
+	int ret;
+
+	for (;;) {
+		ret = ce_msg_recv(c->sock, &ctl_msg, &why);
+		if (ret == -EAGAIN || ret == -EINTR)
+			break;
+		if (ret < 0) {
+			if (ret != -ECONNRESET)
+				d_log(LOG_NOTICE, "client %u (pid %d): %s; dropping it", c->id,
+				      (int)c->pid, why ? why : strerror(-ret));
+			ctl_client_drop(c);
+			return;
+		}
+		ctl_dispatch(c);
+		/* Key bytes of a SESSION_CREATE must not stay in our memory. */
+		ce_msg_close_fds(&ctl_msg);
+		ce_msg_wipe(&ctl_msg);
+		if (c->dead)
+			return;
+	}
+	if (events & (EPOLLHUP | EPOLLERR))
+		ctl_client_drop(c);
+}
+
+static void
+ctl_accept(void)
+{
+	for (;;) {
+		struct ce_shm_acl acl = {
+			.uids = d.cfg.uids, .nb_uids = d.cfg.nb_uids,
+			.gids = d.cfg.gids, .nb_gids = d.cfg.nb_gids,
+		};
+		struct epoll_event ev = { .events = EPOLLIN };
+		struct d_client *c;
+		const char *why = NULL;
+		int fd, ret;
+
+		fd = accept4(ctl_lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		c = calloc(1, sizeof(*c));
+		if (c != NULL)
+			c->sess = calloc(d.cfg.max_sessions, sizeof(*c->sess));
+		if (c == NULL || c->sess == NULL) {
+			free(c);
+			close(fd);
+			continue;
+		}
+		c->sock = fd;
+		c->id = ++d.next_client_id;
+		TAILQ_INIT(&c->qps);
+		ret = ce_shm_peer_check(fd, &acl, &c->pid, &c->uid, &c->gid, &why);
+		if (ret < 0) {
+			/* Told at HELLO: a reply needs a request to answer. */
+			c->acl_err = ret;
+			c->acl_why = ret == -EACCES ?
+				"uid/gid not allowed ([clients] allow_uids / allow_gids)" :
+				"cannot read peer credentials";
+			d_log(LOG_NOTICE, "refusing pid %d uid %u: %s", (int)c->pid,
+			      (unsigned int)c->uid, why ? why : c->acl_why);
+		} else if (d.nb_clients >= d.cfg.max_clients) {
+			c->acl_err = -EUSERS;
+			c->acl_why = "too many clients ([clients] max_clients)";
+		}
+		ev.data.ptr = c;
+		if (epoll_ctl(ctl_epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+			free(c->sess);
+			free(c);
+			close(fd);
+			continue;
+		}
+		pthread_mutex_lock(&d.lock);
+		TAILQ_INSERT_TAIL(&d.clients, c, next);
+		d.nb_clients++;
+		pthread_mutex_unlock(&d.lock);
+	}
+}
+
+/* Free what is no longer used. @return true while something still waits. */
+static bool
+ctl_reap(void)
+{
+	struct d_qp *qp, *qtmp;
+	struct d_client *c, *ctmp;
+	bool waiting = false;
+
+	for (qp = TAILQ_FIRST(&d.dying); qp != NULL; qp = qtmp) {
+		qtmp = TAILQ_NEXT(qp, next);
+		if (!qp->token_set) {
+			/* Acquire: pairs with the worker's release of detached / inflight. */
+			if (__atomic_load_n(&qp->detached, __ATOMIC_ACQUIRE) &&
+			    __atomic_load_n(&qp->inflight, __ATOMIC_ACQUIRE) == 0) {
+				qp->token = rte_rcu_qsbr_start(d.qsbr);
+				qp->token_set = true;
+			}
+			waiting = true;
+			continue;
+		}
+		if (rte_rcu_qsbr_check(d.qsbr, qp->token, false) != 1) {
+			waiting = true;
+			continue;
+		}
+		pthread_mutex_lock(&d.lock);
+		TAILQ_REMOVE(&d.dying, qp, next);
+		pthread_mutex_unlock(&d.lock);
+		ctl_qp_free(qp);
+	}
+	for (c = TAILQ_FIRST(&d.clients); c != NULL; c = ctmp) {
+		bool busy = false;
+
+		ctmp = TAILQ_NEXT(c, next);
+		for (uint32_t i = 0; i < d.cfg.max_sessions; i++) {
+			struct d_sess *s = &c->sess[i];
+
+			if (!s->pending)
+				continue;
+			if (rte_rcu_qsbr_check(d.qsbr, s->token, false) == 1 &&
+			    __atomic_load_n(&s->refcnt, __ATOMIC_ACQUIRE) == 0)
+				ctl_sess_release(s);
+			else
+				busy = waiting = true;
+		}
+		if (!c->dead)
+			continue;
+		TAILQ_FOREACH(qp, &d.dying, next)
+			if (qp->c == c)
+				busy = true;
+		if (busy) {
+			waiting = true;
+			continue;
+		}
+		/* Nothing of the client is in flight any more: its memory can go. */
+		pthread_mutex_lock(&d.lock);
+		TAILQ_REMOVE(&d.clients, c, next);
+		d.nb_clients--;
+		pthread_mutex_unlock(&d.lock);
+		if (c->base != NULL)
+			munmap(c->base, c->ri.size);
+		free(c->sess);
+		free(c);
+	}
+	return waiting;
+}
+
+static int
+ctl_listen(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *path = d.cfg.socket_path;
+	int fd, probe;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	/* A socket file left by a dead daemon is removed; a live daemon's is not. */
+	probe = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (probe >= 0) {
+		if (connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+			close(probe);
+			d_log(LOG_ERR, "%s: another daemon is listening there", path);
+			return -EADDRINUSE;
+		}
+		close(probe);
+	}
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chmod(path, d.cfg.socket_mode) < 0 || listen(fd, 64) < 0) {
+		int err = errno;
+
+		d_log(LOG_ERR, "%s: %s", path, strerror(err));
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+int
+d_ctl_run(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	sigset_t set;
+	int ret = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	/* Blocked in main() before EAL made its threads; here we take them. */
+	ctl_sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	ctl_epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (ctl_sfd < 0 || ctl_epfd < 0)
+		return -errno;
+	ctl_lfd = ctl_listen();
+	if (ctl_lfd < 0)
+		return ctl_lfd;
+	ev.data.ptr = &ctl_tag_listen;
+	epoll_ctl(ctl_epfd, EPOLL_CTL_ADD, ctl_lfd, &ev);
+	ev.data.ptr = &ctl_tag_signal;
+	epoll_ctl(ctl_epfd, EPOLL_CTL_ADD, ctl_sfd, &ev);
+	d_log(LOG_INFO, "listening on %s", d.cfg.socket_path);
+
+	while (!__atomic_load_n(&d.stopping, __ATOMIC_RELAXED)) {
+		struct epoll_event evs[32];
+		bool waiting = ctl_reap();
+		int n = epoll_wait(ctl_epfd, evs, 32, waiting ? CTL_REAP_MS : -1);
+
+		if (n < 0 && errno != EINTR) {
+			ret = -errno;
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.ptr == &ctl_tag_listen) {
+				ctl_accept();
+			} else if (evs[i].data.ptr == &ctl_tag_signal) {
+				struct signalfd_siginfo si;
+
+				while (read(ctl_sfd, &si, sizeof(si)) == sizeof(si)) {
+					d_log(LOG_INFO, "signal %u: stopping", si.ssi_signo);
+					__atomic_store_n(&d.stopping, 1, __ATOMIC_RELAXED);
+				}
+			} else {
+				struct d_client *c = evs[i].data.ptr;
+
+				if (!c->dead)
+					ctl_client_io(c, evs[i].events);
+			}
+		}
+	}
+	/* Stop taking connections; the workers drain what was taken. */
+	close(ctl_lfd);
+	unlink(d.cfg.socket_path);
+	return ret;
+}

@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * cryptoengd: command line, logging, EAL start, backends, engines and
+ * workers, then the control loop; shutdown drains every engine.
+ *
+ * Exit codes: 0 clean stop, 1 runtime failure, 2 usage or configuration error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "cryptoengd.h"
+
+#define MAIN_EAL_MAX_ARGS	128
+
+struct d_daemon d;
+
+static bool main_syslog;
+
+void
+d_log_init(bool syslog_on)
+{
+	main_syslog = syslog_on;
+	if (syslog_on)
+		openlog("cryptoengd", LOG_PID, LOG_DAEMON);
+}
+
+void
+d_log(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (main_syslog) {
+		vsyslog(prio, fmt, ap);
+	} else {
+		fprintf(stderr, "cryptoengd: ");
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
+	va_end(ap);
+}
+
+static void
+main_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: cryptoengd --config FILE [--socket PATH] [--foreground]\n"
+		"                  [--log stderr|syslog] [-- EAL ARGS...]\n"
+		"  --config FILE   INI configuration (required)\n"
+		"  --socket PATH   control socket (else $%s, else the config's [socket] path)\n"
+		"  --foreground    do not daemonize\n"
+		"  --log WHERE     stderr (default) or syslog\n",
+		"CRYPTOENG_SOCKET");
+}
+
+/* A whole-number value from a /proc file line "Key: N". */
+static long
+main_meminfo(const char *key)
+{
+	char line[256];
+	size_t klen = strlen(key);
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+			v = strtol(line + klen + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+static bool
+main_hugetlbfs_mounted(void)
+{
+	char line[512];
+	bool found = false;
+	FILE *f = fopen("/proc/mounts", "r");
+
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		char dev[128], dir[256], type[64];
+
+		if (sscanf(line, "%127s %255s %63s", dev, dir, type) == 3 &&
+		    strcmp(type, "hugetlbfs") == 0)
+			found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Decided before rte_eal_init: EAL starts only once per process. */
+static bool
+main_use_hugepages(const struct d_config *cfg)
+{
+	long total = main_meminfo("HugePages_Total"), free_pages = main_meminfo("HugePages_Free");
+	bool have = total > 0 && free_pages > 0 && main_hugetlbfs_mounted();
+
+	if (cfg->hugepages == 0) {
+		d_log(LOG_INFO, "hugepages = no: running with --no-huge -m 256");
+		return false;
+	}
+	if (have) {
+		d_log(LOG_INFO, "using hugepages (%ld free of %ld)", free_pages, total);
+		return true;
+	}
+	if (cfg->hugepages == 1) {
+		d_log(LOG_WARNING, "hugepages = yes but none are free or hugetlbfs is not mounted; "
+		      "EAL will probably fail");
+		return true;
+	}
+	d_log(LOG_NOTICE, "no free hugepages (or no hugetlbfs mount): running with --no-huge -m 256");
+	return false;
+}
+
+static int
+main_eal_init(const struct d_config *cfg, int extra_argc, char **extra_argv)
+{
+	static char args_copy[D_VALUE_MAX];
+	static char prefix[D_NAME_MAX + 16];
+	char *argv[MAIN_EAL_MAX_ARGS];
+	char *tok, *save = NULL;
+	bool user_mem = false;
+	int argc = 0;
+
+	argv[argc++] = "cryptoengd";
+	argv[argc++] = "-l";
+	argv[argc++] = (char *)(uintptr_t)cfg->lcores;
+	snprintf(prefix, sizeof(prefix), "--file-prefix=%s", cfg->file_prefix);
+	argv[argc++] = prefix;
+	snprintf(args_copy, sizeof(args_copy), "%s", cfg->eal_args);
+	for (tok = strtok_r(args_copy, " \t", &save); tok != NULL && argc < MAIN_EAL_MAX_ARGS - 8;
+	     tok = strtok_r(NULL, " \t", &save))
+		argv[argc++] = tok;
+	for (int i = 0; i < extra_argc && argc < MAIN_EAL_MAX_ARGS - 8; i++)
+		argv[argc++] = extra_argv[i];
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--no-huge") == 0 || strcmp(argv[i], "--in-memory") == 0 ||
+		    strcmp(argv[i], "-m") == 0 || strncmp(argv[i], "--socket-mem", 12) == 0)
+			user_mem = true;
+	if (!user_mem && !main_use_hugepages(cfg)) {
+		argv[argc++] = "--no-huge";
+		argv[argc++] = "-m";
+		argv[argc++] = "256";
+	}
+	argv[argc] = NULL;
+	return rte_eal_init(argc, argv);
+}
+
+static int
+main_setup_backends(void)
+{
+	for (unsigned int i = 0; i < d.cfg.nb_pmds; i++) {
+		const struct d_pmd_cfg *pc = &d.cfg.pmds[i];
+		struct ce_pmd_dev_config dc = {
+			.nb_qps = (uint16_t)d.nb_workers,
+			.socket_id = (int)rte_socket_id(),
+			.args = pc->args,
+		};
+		struct ce_pmd_dev *dev;
+		int failed;
+
+		dev = ce_pmd_dev_create(pc->driver, pc->name, &dc);
+		if (dev == NULL) {
+			d_log(LOG_ERR, "%s: [pmd.%s]: cannot create a %s device: %s", d.cfg.file,
+			      pc->name, pc->driver, strerror(errno));
+			return -errno;
+		}
+		d.devs[d.nb_devs].dev = dev;
+		d.devs[d.nb_devs++].cfg = pc;
+		/* Self-tests drive queue pair 0 synchronously: before any engine runs. */
+		failed = ce_registry_add_dev(dev);
+		if (failed < 0)
+			return failed;
+		if (failed > 0)
+			d_log(LOG_WARNING, "[pmd.%s]: %d implementation(s) failed their self-test "
+			      "and will not be used", pc->name, failed);
+	}
+	for (const struct ce_registry_entry *e = ce_registry_next(NULL); e != NULL;
+	     e = ce_registry_next(e))
+		d.nb_algs++;
+	d.algs = calloc(d.nb_algs ? d.nb_algs : 1, sizeof(*d.algs));
+	if (d.algs == NULL)
+		return -ENOMEM;
+	d.nb_algs = 0;
+	for (const struct ce_registry_entry *e = ce_registry_next(NULL); e != NULL;
+	     e = ce_registry_next(e))
+		d.algs[d.nb_algs++] = e;
+	return 0;
+}
+
+static int
+main_setup_workers(void)
+{
+	unsigned int lcore;
+	size_t sz;
+
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		struct d_worker *w;
+
+		if (d.nb_workers == D_MAX_WORKERS)
+			break;
+		w = rte_zmalloc_socket("d_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
+				       (int)rte_lcore_to_socket_id(lcore));
+		if (w == NULL)
+			return -ENOMEM;
+		w->idx = d.nb_workers;
+		w->lcore = lcore;
+		w->wake_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		w->epfd = epoll_create1(EPOLL_CLOEXEC);
+		d.workers[d.nb_workers++] = w;
+		if (w->wake_efd < 0 || w->epfd < 0)
+			return -errno;
+		{
+			struct epoll_event ev = { .events = EPOLLIN, .data.fd = w->wake_efd };
+
+			if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->wake_efd, &ev) < 0)
+				return -errno;
+		}
+	}
+	if (d.nb_workers == 0) {
+		d_log(LOG_ERR, "%s: [eal] lcores = \"%s\" gives no worker lcore (need the main "
+		      "lcore and at least one more)", d.cfg.file, d.cfg.lcores);
+		return -EINVAL;
+	}
+	sz = rte_rcu_qsbr_get_memsize(d.nb_workers);
+	d.qsbr = rte_zmalloc("d_qsbr", sz, RTE_CACHE_LINE_SIZE);
+	if (d.qsbr == NULL || rte_rcu_qsbr_init(d.qsbr, d.nb_workers) != 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int
+main_setup_engines(void)
+{
+	for (unsigned int i = 0; i < d.nb_workers; i++) {
+		struct d_worker *w = d.workers[i];
+		char name[32], rname[32];
+		struct ce_engine_params ep = {
+			.name = name,
+			.lcore = w->lcore,
+			.socket_id = (int)rte_lcore_to_socket_id(w->lcore),
+			.retry_support = d.cfg.retry,
+			.queue_size = d.cfg.queue_size,
+			.backlog_size = d.cfg.backlog_size,
+			.batch_size = (uint16_t)d.cfg.batch_size,
+			.idle_ns = (uint64_t)d.cfg.idle_us * 1000,
+		};
+		int ret;
+
+		snprintf(name, sizeof(name), "w%u", w->lcore);
+		w->e = ce_engine_create(&ep);
+		if (w->e == NULL) {
+			d_log(LOG_ERR, "engine on lcore %u: %s", w->lcore, strerror(errno));
+			return -errno;
+		}
+		for (unsigned int j = 0; j < d.nb_devs; j++) {
+			ret = ce_engine_attach_qp(w->e, d.devs[j].dev->qps[i]);
+			if (ret < 0) {
+				d_log(LOG_ERR, "engine on lcore %u: attach %s: %s", w->lcore,
+				      d.devs[j].dev->name, strerror(-ret));
+				return ret;
+			}
+		}
+		snprintf(rname, sizeof(rname), "dcmd%u", w->lcore);
+		w->cmd = rte_ring_create(rname, 1024, (int)rte_lcore_to_socket_id(w->lcore),
+					 RING_F_SC_DEQ);
+		if (w->cmd == NULL)
+			return -ENOMEM;
+		w->alg_stats = rte_zmalloc("d_alg_stats", sizeof(uint64_t) * 3 * (d.nb_algs + 1),
+					   RTE_CACHE_LINE_SIZE);
+		if (w->alg_stats == NULL)
+			return -ENOMEM;
+		ret = ce_engine_start(w->e);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static int
+main_socket_dir(const char *path)
+{
+	char copy[sizeof(d.cfg.socket_path)], *dir, *p;
+
+	snprintf(copy, sizeof(copy), "%s", path);
+	dir = dirname(copy);
+	/* mkdir -p, 0755: clients need to traverse it. */
+	for (p = dir + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config = NULL, *sock = NULL, *env;
+	bool foreground = false, use_syslog = false;
+	int opt, ret, rc = 1;
+
+	while ((opt = getopt_long(argc, argv, "+c:s:fl:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			config = optarg;
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		case 'f':
+			foreground = true;
+			break;
+		case 'l':
+			if (strcmp(optarg, "syslog") == 0) {
+				use_syslog = true;
+			} else if (strcmp(optarg, "stderr") != 0) {
+				fprintf(stderr, "cryptoengd: --log: stderr or syslog\n");
+				return 2;
+			}
+			break;
+		case 'h':
+			main_usage(stdout);
+			return 0;
+		default:
+			main_usage(stderr);
+			return 2;
+		}
+	}
+	if (config == NULL) {
+		fprintf(stderr, "cryptoengd: --config FILE is required\n");
+		main_usage(stderr);
+		return 2;
+	}
+	/* getopt stopped at "--" (or the first non-option): the rest is EAL's. */
+	if (optind < argc && strcmp(argv[optind - 1], "--") != 0) {
+		fprintf(stderr, "cryptoengd: unexpected argument \"%s\" (EAL args go after --)\n",
+			argv[optind]);
+		return 2;
+	}
+
+	ret = d_config_load(config, &d.cfg);
+	if (ret < 0)
+		return 2;
+	env = getenv("CRYPTOENG_SOCKET");
+	if (sock == NULL && env != NULL && *env != '\0')
+		sock = env;
+	if (sock != NULL) {
+		if (strlen(sock) >= sizeof(d.cfg.socket_path)) {
+			fprintf(stderr, "cryptoengd: socket path too long: %s\n", sock);
+			return 2;
+		}
+		snprintf(d.cfg.socket_path, sizeof(d.cfg.socket_path), "%s", sock);
+	}
+
+	d_log_init(use_syslog);
+	if (!foreground && daemon(0, use_syslog ? 0 : 1) < 0) {
+		d_log(LOG_ERR, "daemon: %s", strerror(errno));
+		return 1;
+	}
+	/* Before EAL makes its threads, so that they inherit the mask: the
+	 * control thread takes SIGTERM/SIGINT through a signalfd. */
+	{
+		sigset_t set;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGINT);
+		pthread_sigmask(SIG_BLOCK, &set, NULL);
+		signal(SIGPIPE, SIG_IGN);
+	}
+	pthread_mutex_init(&d.lock, NULL);
+	TAILQ_INIT(&d.clients);
+	TAILQ_INIT(&d.dying);
+
+	if (main_eal_init(&d.cfg, argc - optind, argv + optind) < 0) {
+		d_log(LOG_ERR, "rte_eal_init failed: %s", rte_strerror(rte_errno));
+		return 1;
+	}
+	ret = main_setup_workers();
+	if (ret == 0)
+		ret = main_setup_backends();
+	if (ret == 0)
+		ret = main_setup_engines();
+	if (ret == 0)
+		ret = main_socket_dir(d.cfg.socket_path);
+	if (ret < 0) {
+		d_log(LOG_ERR, "setup failed: %s", strerror(-ret));
+		goto out;
+	}
+	d_report_telemetry_register();
+
+	for (unsigned int i = 0; i < d.nb_workers; i++) {
+		ret = rte_eal_remote_launch(d_worker_main, d.workers[i], d.workers[i]->lcore);
+		if (ret < 0) {
+			d_log(LOG_ERR, "cannot launch worker on lcore %u", d.workers[i]->lcore);
+			goto out;
+		}
+	}
+	d_log(LOG_INFO, "%u worker lcore(s), %u backend(s), %u algorithm implementation(s)",
+	      d.nb_workers, d.nb_devs, d.nb_algs);
+
+	ret = d_ctl_run();
+	rc = ret < 0 ? 1 : 0;
+
+	/* Drain: each worker stops its engine itself (it is the engine's poller). */
+	for (unsigned int i = 0; i < d.nb_workers; i++) {
+		__atomic_store_n(&d.workers[i]->stop, 1, __ATOMIC_RELEASE);
+		d_worker_cmd(d.workers[i], D_CMD_WAKE, NULL);
+	}
+	rte_eal_mp_wait_lcore();
+	for (unsigned int i = 0; i < d.nb_workers; i++)
+		if (d.workers[i]->stop_result == -ETIMEDOUT)
+			d_log(LOG_WARNING, "engine on lcore %u: stop deadline passed, requests "
+			      "completed with -ESHUTDOWN", d.workers[i]->lcore);
+	d_log(LOG_INFO, "stopped");
+out:
+	rte_eal_cleanup();
+	return rc;
+}

@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The data path: one worker per engine lcore.
+ *
+ * Each turn: take commands from the control thread (add/remove a queue
+ * pair), copy up to a burst of descriptors out of each assigned SQ
+ * round-robin, validate the private copies, turn the valid ones into engine
+ * requests that point into the client's region (zero copy), complete the
+ * invalid ones at once with -EINVAL, transfer the burst to the engine, poll
+ * the engine, publish the CQ indices and ring a client's eventfd only if it
+ * sleeps. Idle for [engine] idle_us with nothing in flight: set NEED_WAKEUP
+ * on every SQ and sleep in epoll until a doorbell, a command or 1 ms.
+ *
+ * No allocation, no lock; the only syscalls are the doorbells of sleepers.
+ * Fair sharing: a queue pair takes at most a burst per round and never more
+ * than its credits in flight; one at its limit is skipped that round.
+ */
+#include <errno.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+#include <rte_mempool.h>
+#include <rte_pause.h>
+
+#include "cryptoengd.h"
+
+#define WORKER_SLEEP_MS	1
+
+/* Relaxed store of a counter only this worker writes: readers never see it torn. */
+#define W_ADD(var, n) __atomic_store_n(&(var), (var) + (n), __ATOMIC_RELAXED)
+
+int
+d_worker_cmd(struct d_worker *w, enum d_cmd_type type, struct d_qp *qp)
+{
+	uint64_t one = 1;
+
+	if (type != D_CMD_WAKE) {
+		/* d_qp is cache aligned: the low bit carries the command. */
+		void *obj = (void *)((uintptr_t)qp | (type == D_CMD_DEL_QP ? 1u : 0u));
+
+		if (rte_ring_mp_enqueue(w->cmd, obj) != 0)
+			return -ENOBUFS;
+	}
+	/* EAGAIN: the counter is saturated, a wake-up is pending anyway. */
+	if (write(w->wake_efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		return -errno;
+	return 0;
+}
+
+/* Make the CQEs written so far visible and wake the client if it sleeps. */
+static void
+worker_publish_qp(struct d_qp *qp)
+{
+	struct ce_ring *r = &qp->cq;
+	uint64_t one = 1;
+
+	if (qp->cq_pending == 0)
+		return;
+	r->local += qp->cq_pending;
+	qp->cq_pending = 0;
+	/* Release: the CQE writes are visible before the client sees prod move. */
+	__atomic_store_n(&r->sh->prod, r->local, __ATOMIC_RELEASE);
+	if (ce_ring_prod_needs_wakeup(r) && write(qp->cq_efd, &one, sizeof(one)) < 0) {
+		/* EAGAIN: counter saturated, the client has a wake-up pending. */
+	}
+}
+
+static void
+worker_publish(struct d_worker *w)
+{
+	for (unsigned int i = 0; i < w->nb_dirty; i++) {
+		worker_publish_qp(w->dirty[i]);
+		w->dirty[i]->dirty = false;
+	}
+	w->nb_dirty = 0;
+}
+
+/*
+ * Write one CQE behind the private producer index; published by
+ * worker_publish(). Room was reserved when the descriptor was taken, so
+ * only a client that broke its CQ loses completions.
+ */
+static void
+worker_post_cqe(struct d_worker *w, struct d_qp *qp, uint64_t cookie, int status,
+		uint32_t out_len)
+{
+	struct ce_ring *r = &qp->cq;
+	struct ce_cqe cqe = { .cookie = cookie, .status = status, .out_len = out_len };
+	int free_slots = ce_ring_free_count(r);
+
+	if (free_slots < 0 || (uint32_t)free_slots <= qp->cq_pending) {
+		__atomic_store_n(&qp->broken, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	ce_ring_copy_entry(r->entries + (size_t)((r->local + qp->cq_pending) & r->mask) * r->esize,
+			   &cqe, r->esize);
+	qp->cq_pending++;
+	if (__atomic_load_n(&qp->detached, __ATOMIC_RELAXED)) {
+		/* Off our list: nobody else will publish it. */
+		worker_publish_qp(qp);
+	} else if (!qp->dirty) {
+		qp->dirty = true;
+		w->dirty[w->nb_dirty++] = qp;
+	}
+}
+
+static void
+worker_count_error(struct d_qp *qp, int status)
+{
+	if (status == -EINVAL)
+		W_ADD(qp->st.err_inval, 1);
+	else if (status == -EBADMSG)
+		W_ADD(qp->st.err_badmsg, 1);
+	else
+		W_ADD(qp->st.err_other, 1);
+}
+
+/* Engine completion, on this lcore: CQE, counters, release slot and session. */
+static void
+worker_complete(struct ce_request *req, int status)
+{
+	struct d_slot *slot = req->cb_arg;
+	struct d_qp *qp = slot->qp;
+	struct d_sess *s = slot->sess;
+	struct d_worker *w = d.workers[qp->worker];
+
+	/* A backlogged request entering the queue: not its final completion. */
+	if (status == -EINPROGRESS)
+		return;
+	worker_post_cqe(w, qp, req->cookie, status, status == 0 ? slot->out_len : 0);
+	W_ADD(qp->st.completed, 1);
+	if (status != 0) {
+		worker_count_error(qp, status);
+		W_ADD(w->alg_stats[3 * s->alg_idx + 2], 1);
+	}
+	qp->free_slots[qp->nb_free++] = (uint32_t)(slot - qp->slots);
+	w->inflight--;
+	/* Release: the control thread destroys the session once it reads 0. */
+	__atomic_fetch_sub(&s->refcnt, 1, __ATOMIC_RELEASE);
+	/* Release: the CQE is out (published if detached) before the control
+	 * thread may see 0 and start freeing the queue pair. */
+	__atomic_store_n(&qp->inflight, qp->inflight - 1, __ATOMIC_RELEASE);
+}
+
+/* Turn a validated private copy of a descriptor into a request. */
+static int
+worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
+	       struct ce_request *req)
+{
+	struct d_client *c = qp->c;
+	uint32_t idx = dd->session & 0xffffu, gen = dd->session >> 16;
+	struct ce_session *cs;
+	struct d_slot *slot;
+	struct d_sess *s;
+	uint8_t *base = c->base;
+
+	if (gen == 0 || idx >= d.cfg.max_sessions)
+		return -EINVAL;
+	s = &c->sess[idx];
+	/* Acquire: the session's fields were written before it went live. */
+	if (__atomic_load_n(&s->live, __ATOMIC_ACQUIRE) != gen)
+		return -EINVAL;
+	if (dd->op < CE_OP_ENCRYPT || dd->op > CE_OP_VERIFY)
+		return -EINVAL;
+	cs = s->cs[dd->op - 1];
+	if (cs == NULL)
+		return -EINVAL;
+	if (ce_shm_desc_validate(&c->ri, &s->si, dd, NULL) < 0)
+		return -EINVAL;
+
+	req->sess = cs;
+	req->len = dd->len;
+	req->src = dd->len ? base + dd->src_off : NULL;
+	if (dd->op == CE_OP_DIGEST || dd->op == CE_OP_VERIFY)
+		req->dst = req->src;
+	else
+		req->dst = dd->len ? base + dd->dst_off : NULL;
+	req->iv = s->si.iv_len ? base + dd->iv_off : NULL;
+	req->aad = dd->aad_len ? base + dd->aad_off : NULL;
+	req->aad_len = (uint16_t)dd->aad_len;
+	req->digest = s->si.digest_len ? base + dd->digest_off : NULL;
+	req->op = dd->op;
+	req->flags = (dd->flags & CE_DESC_F_MAY_BACKLOG) ? CE_REQ_F_MAY_BACKLOG : 0;
+	req->complete = worker_complete;
+	req->cookie = dd->cookie;
+
+	slot = &qp->slots[qp->free_slots[--qp->nb_free]];
+	slot->qp = qp;
+	slot->sess = s;
+	slot->out_len = dd->op == CE_OP_DIGEST ? s->si.digest_len :
+			dd->op == CE_OP_VERIFY ? 0 : dd->len;
+	req->cb_arg = slot;
+	/* Relaxed: the control thread reads refcnt only after a grace period. */
+	__atomic_fetch_add(&s->refcnt, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&qp->inflight, qp->inflight + 1, __ATOMIC_RELAXED);
+	w->inflight++;
+	W_ADD(qp->st.requests, 1);
+	W_ADD(qp->st.bytes, dd->len);
+	W_ADD(w->alg_stats[3 * s->alg_idx], 1);
+	W_ADD(w->alg_stats[3 * s->alg_idx + 1], dd->len);
+	return 0;
+}
+
+/* Requests the engine did not take: backlog them if they may, else keep them. */
+static void
+worker_leftovers(struct d_worker *w, struct ce_request **reqs, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct ce_request *req = reqs[i];
+
+		if (req->flags & CE_REQ_F_MAY_BACKLOG) {
+			int ret = ce_engine_transfer(w->e, req);
+
+			/* -EBUSY with MAY_BACKLOG: on the backlog, the engine owns it. */
+			if (ret == -EINPROGRESS || ret == -EBUSY)
+				continue;
+		}
+		w->stash[w->nb_stash++] = req;
+	}
+}
+
+/* Retry what the engine refused last time, before reading any SQ. */
+static unsigned int
+worker_stash(struct d_worker *w)
+{
+	unsigned int taken, n = w->nb_stash;
+
+	if (n == 0)
+		return 0;
+	taken = ce_engine_transfer_burst(w->e, w->stash, n);
+	w->nb_stash = 0;
+	worker_leftovers(w, w->stash + taken, n - taken);
+	return taken;
+}
+
+static void
+worker_broken(struct d_qp *qp)
+{
+	__atomic_store_n(&qp->broken, 1, __ATOMIC_RELAXED);
+}
+
+static unsigned int
+worker_serve_qp(struct d_worker *w, struct d_qp *qp)
+{
+	struct ce_desc descs[D_BURST_MAX];
+	struct ce_request *reqs[D_BURST_MAX];
+	unsigned int budget = d.cfg.burst, nr = 0, taken;
+	int cq_free, ready, got;
+	int64_t room;
+
+	if (__atomic_load_n(&qp->broken, __ATOMIC_RELAXED))
+		return 0;
+	/* Credits: a queue pair at its in-flight limit sits this round out. */
+	if (budget > qp->nb_free)
+		budget = qp->nb_free;
+	if (budget == 0)
+		return 0;
+	/* Every descriptor taken needs a CQ slot, even a refused one. */
+	cq_free = ce_ring_free_count(&qp->cq);
+	if (cq_free < 0) {
+		worker_broken(qp);
+		return 0;
+	}
+	room = (int64_t)cq_free - qp->cq_pending - qp->inflight;
+	if (room <= 0)
+		return 0;
+	if (budget > room)
+		budget = (unsigned int)room;
+	ready = ce_ring_ready_count(&qp->sq);
+	if (ready <= 0) {
+		if (ready < 0)
+			worker_broken(qp);
+		return 0;
+	}
+	if (budget > (unsigned int)ready)
+		budget = (unsigned int)ready;
+	if (ce_engine_req_alloc_bulk(w->e, reqs, budget) < 0)
+		return 0;
+	/* The one read of shared memory per descriptor: everything below
+	 * looks only at the private copies. */
+	got = ce_ring_dequeue_burst(&qp->sq, descs, budget);
+	if (got < 0) {
+		worker_broken(qp);
+		got = 0;
+	}
+	for (int i = 0; i < got; i++) {
+		if (worker_prepare(w, qp, &descs[i], reqs[nr]) == 0) {
+			nr++;
+			continue;
+		}
+		W_ADD(qp->st.requests, 1);
+		W_ADD(qp->st.completed, 1);
+		worker_count_error(qp, -EINVAL);
+		worker_post_cqe(w, qp, descs[i].cookie, -EINVAL, 0);
+	}
+	if (nr < budget)
+		rte_mempool_put_bulk(rte_mempool_from_obj(reqs[0]), (void **)(reqs + nr),
+				     budget - nr);
+	taken = ce_engine_transfer_burst(w->e, reqs, nr);
+	worker_leftovers(w, reqs + taken, nr - taken);
+	return (unsigned int)got;
+}
+
+static unsigned int
+worker_round(struct d_worker *w)
+{
+	unsigned int n = w->nb_qps, start, work = 0;
+
+	if (n == 0)
+		return 0;
+	/* Rotate the starting queue pair so no one is always served first. */
+	start = w->rr++ % n;
+	for (unsigned int k = 0; k < n; k++) {
+		work += worker_serve_qp(w, w->qps[(start + k) % n]);
+		/* Refused requests wait in the stash: read no more until it empties. */
+		if (w->nb_stash != 0)
+			break;
+	}
+	return work;
+}
+
+static void
+worker_cmds(struct d_worker *w)
+{
+	void *obj;
+
+	while (rte_ring_sc_dequeue(w->cmd, &obj) == 0) {
+		struct d_qp *qp = (struct d_qp *)((uintptr_t)obj & ~(uintptr_t)1);
+		struct epoll_event ev = { .events = EPOLLIN, .data.fd = qp->sq_efd };
+
+		if (((uintptr_t)obj & 1) == 0) {
+			/* The control thread never assigns more than D_WORKER_MAX_QPS. */
+			w->qps[w->nb_qps++] = qp;
+			epoll_ctl(w->epfd, EPOLL_CTL_ADD, qp->sq_efd, &ev);
+			continue;
+		}
+		for (unsigned int i = 0; i < w->nb_qps; i++)
+			if (w->qps[i] == qp) {
+				w->qps[i] = w->qps[--w->nb_qps];
+				break;
+			}
+		epoll_ctl(w->epfd, EPOLL_CTL_DEL, qp->sq_efd, NULL);
+		worker_publish_qp(qp);
+		/* Release: our last touch of its rings is done before the ack. */
+		__atomic_store_n(&qp->detached, 1, __ATOMIC_RELEASE);
+	}
+}
+
+/* Nothing to do: ask for doorbells and sleep until one rings (or 1 ms). */
+static void
+worker_sleep(struct d_worker *w)
+{
+	struct epoll_event evs[16];
+	unsigned int i;
+	uint64_t cnt;
+	int n;
+
+	for (i = 0; i < w->nb_qps; i++) {
+		int ret = ce_ring_cons_prepare_sleep(&w->qps[i]->sq);
+
+		if (ret < 0)
+			worker_broken(w->qps[i]);
+		if (ret == 0)
+			break;		/* work arrived meanwhile */
+	}
+	if (i == w->nb_qps && rte_ring_empty(w->cmd)) {
+		__atomic_store_n(&w->state, D_W_SLEEPING, __ATOMIC_RELAXED);
+		/* Offline: a sleeping worker must not hold up grace periods. */
+		rte_rcu_qsbr_thread_offline(d.qsbr, w->idx);
+		n = epoll_wait(w->epfd, evs, 16, WORKER_SLEEP_MS);
+		rte_rcu_qsbr_thread_online(d.qsbr, w->idx);
+		__atomic_store_n(&w->state, D_W_RUNNING, __ATOMIC_RELAXED);
+		W_ADD(w->sleeps, 1);
+		for (int k = 0; k < n; k++)
+			if (read(evs[k].data.fd, &cnt, sizeof(cnt)) < 0) {
+				/* EAGAIN: already drained */
+			}
+	}
+	for (unsigned int k = 0; k < i && k < w->nb_qps; k++)
+		ce_ring_cons_woken(&w->qps[k]->sq);
+}
+
+int
+d_worker_main(void *arg)
+{
+	struct d_worker *w = arg;
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t idle_cycles = (uint64_t)d.cfg.idle_us * hz / 1000000;
+	uint64_t deadline, last_work;
+
+	rte_rcu_qsbr_thread_register(d.qsbr, w->idx);
+	rte_rcu_qsbr_thread_online(d.qsbr, w->idx);
+	__atomic_store_n(&w->state, D_W_RUNNING, __ATOMIC_RELAXED);
+	last_work = rte_rdtsc();
+
+	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
+		unsigned int work;
+		uint64_t now;
+
+		worker_cmds(w);
+		work = worker_stash(w);
+		if (w->nb_stash == 0)
+			work += worker_round(w);
+		work += ce_engine_poll(w->e);
+		worker_publish(w);
+		rte_rcu_qsbr_quiescent(d.qsbr, w->idx);
+		now = rte_rdtsc();
+		if (work != 0 || w->inflight != 0) {
+			if (work != 0)
+				last_work = now;
+			continue;
+		}
+		if (now - last_work >= idle_cycles)
+			worker_sleep(w);
+		else
+			rte_pause();
+	}
+
+	/* Shutdown: read no more descriptors; finish what was taken. */
+	deadline = rte_rdtsc() + (uint64_t)d.cfg.stop_timeout_ms * (hz / 1000);
+	while (w->nb_stash != 0 && rte_rdtsc() < deadline) {
+		worker_stash(w);
+		ce_engine_poll(w->e);
+		worker_publish(w);
+	}
+	for (unsigned int i = 0; i < w->nb_stash; i++) {
+		struct ce_request *req = w->stash[i];
+
+		worker_complete(req, -ESHUTDOWN);
+		ce_engine_req_free(req);
+	}
+	w->nb_stash = 0;
+	{
+		uint64_t now = rte_rdtsc();
+		uint64_t left = now < deadline ? (deadline - now) * 1000000000ull / hz : 0;
+
+		w->stop_result = ce_engine_stop(w->e, left);
+	}
+	worker_publish(w);
+	worker_cmds(w);
+	__atomic_store_n(&w->state, D_W_STOPPED, __ATOMIC_RELAXED);
+	rte_rcu_qsbr_thread_offline(d.qsbr, w->idx);
+	rte_rcu_qsbr_thread_unregister(d.qsbr, w->idx);
+	return 0;
+}
