@@ -815,6 +815,12 @@ ipsecmb_reap(struct ipsecmb_qp *q, IMB_JOB *job)
 	}
 }
 
+/*
+ * Unchecked submit, as DPDK's aesni_mb PMD does: every job field comes from a
+ * session checked at creation and a request checked by ipsecmb_req_check()
+ * (and the lengths ipsec-mb refuses, 0-byte CBC and HMAC, never reach it);
+ * the check cost 50 of 274 cycles per CBC+HMAC-SHA1 job at 64 B.
+ */
 static inline void
 ipsecmb_submit(struct ipsecmb_qp *q)
 {
