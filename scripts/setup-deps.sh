@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="gcc pkg-config meson ninja-build python3
-libdpdk-dev dpdk-dev libipsec-mb-dev libsodium-dev libjansson-dev libssl-dev"
+libdpdk-dev dpdk-dev libipsec-mb-dev libsodium-dev libjansson-dev libssl-dev gnuplot-nox"
 
 missing=""
 for p in $PACKAGES; do
