@@ -613,6 +613,10 @@ ctl_accept(void)
 		}
 		c->sock = fd;
 		c->id = ++d.next_client_id;
+		/* Generations start at a per-client value (7919 is odd: distinct
+		 * for distinct ids), so one client's handle is not another's. */
+		for (uint32_t i = 0; i < d.cfg.max_sessions; i++)
+			c->sess[i].gen = (uint16_t)(c->id * 7919u);
 		TAILQ_INIT(&c->qps);
 		ret = ce_shm_peer_check(fd, &acl, &c->pid, &c->uid, &c->gid, &why);
 		if (ret < 0) {
