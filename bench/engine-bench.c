@@ -81,9 +81,11 @@ static int bench_seq;
 #define BENCH_MAX_BUF 16384
 
 /* Per in-flight slot: data, IV, tag. Slot = cookie % BENCH_WINDOW. Data
- * slots are packed at the buffer size (rounded to a cache line), as a
- * client's arena would be: a fixed 16 KiB stride would alias in L1. */
-static uint8_t bench_data[BENCH_WINDOW * BENCH_MAX_BUF] __rte_cache_aligned;
+ * slots are packed at the buffer size rounded to a cache line, plus one
+ * line so that buffers of a power-of-two size don't all start at the same
+ * page offset and fight for the same L1 sets (as mbufs, with their
+ * headroom, don't either). */
+static uint8_t bench_data[BENCH_WINDOW * (BENCH_MAX_BUF + RTE_CACHE_LINE_SIZE)] __rte_cache_aligned;
 static uint8_t bench_iv[BENCH_WINDOW][16];
 static uint8_t bench_tag[BENCH_WINDOW][64];
 
@@ -106,7 +108,7 @@ bench_run(const struct bench_alg *ba, uint32_t size, bool batch, unsigned int bu
 	};
 	struct ce_request *reqs[CE_ENGINE_MAX_BATCH];
 	const char *why = NULL;
-	size_t stride = RTE_ALIGN_CEIL(size, RTE_CACHE_LINE_SIZE);
+	size_t stride = RTE_ALIGN_CEIL(size, RTE_CACHE_LINE_SIZE) + RTE_CACHE_LINE_SIZE;
 	struct ce_pmd_dev *dev;
 	struct ce_session *sess;
 	struct ce_engine *e;
