@@ -252,6 +252,7 @@ extern struct d_daemon d;
 /* ---- control plane (ctl.c) -------------------------------------------- */
 
 int d_ctl_run(void);		/* the main lcore's loop; returns at shutdown */
+void d_ctl_teardown(void);	/* free every client; workers must have stopped */
 
 /* ---- reports (report.c) ----------------------------------------------- */
 

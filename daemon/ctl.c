@@ -744,6 +744,47 @@ ctl_listen(void)
 	return fd;
 }
 
+/*
+ * After the workers have stopped: nothing runs on the data path any more,
+ * so every queue pair, session and region can go at once.
+ */
+void
+d_ctl_teardown(void)
+{
+	struct d_client *c;
+	struct d_qp *qp;
+
+	TAILQ_FOREACH(c, &d.clients, next) {
+		if (c->sock >= 0)
+			close(c->sock);
+		c->sock = -1;
+		while ((qp = TAILQ_FIRST(&c->qps)) != NULL) {
+			TAILQ_REMOVE(&c->qps, qp, next);
+			ctl_qp_free(qp);
+		}
+		for (uint32_t i = 0; i < d.cfg.max_sessions; i++)
+			if (c->sess[i].live != 0 || c->sess[i].pending)
+				ctl_sess_release(&c->sess[i]);
+	}
+	/* Before the clients: ctl_qp_free() adds to its client's counters. */
+	while ((qp = TAILQ_FIRST(&d.dying)) != NULL) {
+		TAILQ_REMOVE(&d.dying, qp, next);
+		ctl_qp_free(qp);
+	}
+	while ((c = TAILQ_FIRST(&d.clients)) != NULL) {
+		TAILQ_REMOVE(&d.clients, c, next);
+		if (c->base != NULL)
+			munmap(c->base, c->ri.size);
+		free(c->sess);
+		free(c);
+	}
+	d.nb_clients = 0;
+	if (ctl_epfd >= 0)
+		close(ctl_epfd);
+	if (ctl_sfd >= 0)
+		close(ctl_sfd);
+}
+
 int
 d_ctl_run(void)
 {

@@ -299,6 +299,34 @@ main_setup_engines(void)
 	return 0;
 }
 
+/* Engines first (they hold device queue pairs), then devices. */
+static void
+main_teardown(void)
+{
+	for (unsigned int i = 0; i < d.nb_workers; i++) {
+		struct d_worker *w = d.workers[i];
+
+		ce_engine_destroy(w->e);
+		rte_ring_free(w->cmd);
+		rte_free(w->alg_stats);
+		if (w->wake_efd >= 0)
+			close(w->wake_efd);
+		if (w->epfd >= 0)
+			close(w->epfd);
+		rte_free(w);
+	}
+	d.nb_workers = 0;
+	for (unsigned int i = 0; i < d.nb_devs; i++) {
+		ce_registry_remove_dev(d.devs[i].dev);
+		ce_pmd_dev_destroy(d.devs[i].dev);
+	}
+	d.nb_devs = 0;
+	free(d.algs);
+	d.algs = NULL;
+	rte_free(d.qsbr);
+	d.qsbr = NULL;
+}
+
 static int
 main_socket_dir(const char *path)
 {
@@ -448,8 +476,10 @@ main(int argc, char **argv)
 		if (d.workers[i]->stop_result == -ETIMEDOUT)
 			d_log(LOG_WARNING, "engine on lcore %u: stop deadline passed, requests "
 			      "completed with -ESHUTDOWN", d.workers[i]->lcore);
+	d_ctl_teardown();
 	d_log(LOG_INFO, "stopped");
 out:
+	main_teardown();
 	rte_eal_cleanup();
 	return rc;
 }

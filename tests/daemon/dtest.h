@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -121,6 +122,8 @@ dt_spawn(const char *cfg)
 		FILE *f = freopen(dt_log, "w", stderr);
 
 		(void)f;
+		/* A test that dies (sanitizer abort) takes its daemon with it. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		execl(dt_bin, dt_bin, "--config", cfg, "--foreground", "--log", "stderr",
 		      (char *)NULL);
 		_exit(127);

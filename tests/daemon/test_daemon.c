@@ -118,7 +118,7 @@ dt_bufs_alloc(struct ce_client *c, struct dt_bufs *b, size_t len)
 static void
 case_basic(void)
 {
-	uint8_t key[16], pt[60], ct[60], tag[16], zero[60] = { 0 };
+	uint8_t key[32] = { 0 }, pt[60], ct[60], tag[16], zero[60] = { 0 };
 	struct ce_session_params sp = {
 		.alg = "gcm(aes)", .key = key, .key_len = 16, .iv_len = 12,
 		.digest_len = 16, .aad_max = 64, .direction = CE_SESS_DIR_BOTH,
