@@ -8,7 +8,9 @@
  * d_lock (the control thread holds it while it changes clients, queue pairs
  * and sessions) and reads worker-written counters with atomic loads only.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -297,96 +299,161 @@ d_report_ctl(const char *req, char **out, const char **why)
 
 /* ---- telemetry ------------------------------------------------------------ */
 
-static int report_tel_fill(struct rte_tel_data *t, json_t *j, int depth);
+/*
+ * DPDK 22.11 telemetry nests only arrays of scalars inside a dict, and a
+ * dict holds at most RTE_TEL_MAX_DICT_ENTRIES values. So the JSON tree is
+ * flattened: "engines/0/submitted": 123, arrays of numbers or strings stay
+ * arrays; names keep only [A-Za-z0-9_/] (others become '_').
+ */
+struct report_tel {
+	struct rte_tel_data *t;
+	unsigned int n;
+	bool truncated;
+};
 
-/* A nested container for an object or array value; NULL if it cannot be one. */
-static struct rte_tel_data *
-report_tel_container(json_t *v, int depth)
+static void
+report_tel_name(char *out, size_t size, const char *prefix, const char *key)
 {
-	struct rte_tel_data *t = rte_tel_data_alloc();
+	size_t i;
 
-	if (t == NULL)
-		return NULL;
-	if (report_tel_fill(t, v, depth + 1) < 0) {
-		rte_tel_data_free(t);
-		return NULL;
-	}
-	return t;
+	snprintf(out, size, "%s%s%s", prefix, prefix[0] ? "/" : "", key);
+	for (i = 0; out[i] != '\0'; i++)
+		if (!isalnum((unsigned char)out[i]) && out[i] != '_' && out[i] != '/')
+			out[i] = '_';
 }
 
-/*
- * jansson -> rte_tel_data. Objects become dicts; arrays of integers u64
- * arrays; arrays of strings string arrays; arrays of objects arrays of
- * containers. Telemetry caps depth and entries: what does not fit is left out.
- */
-static int
-report_tel_fill(struct rte_tel_data *t, json_t *j, int depth)
+static bool
+report_tel_room(struct report_tel *rt)
 {
-	if (depth > 3)
-		return -E2BIG;
-	if (json_is_object(j)) {
-		const char *k;
-		json_t *v;
-
-		rte_tel_data_start_dict(t);
-		json_object_foreach(j, k, v) {
-			if (json_is_integer(v)) {
-				rte_tel_data_add_dict_u64(t, k, (uint64_t)json_integer_value(v));
-			} else if (json_is_boolean(v)) {
-				rte_tel_data_add_dict_int(t, k, json_is_true(v));
-			} else if (json_is_string(v)) {
-				rte_tel_data_add_dict_string(t, k, json_string_value(v));
-			} else {
-				struct rte_tel_data *c = report_tel_container(v, depth);
-
-				if (c != NULL && rte_tel_data_add_dict_container(t, k, c, 0) < 0)
-					rte_tel_data_free(c);
-			}
-		}
-		return 0;
+	/* One entry is kept for the "truncated" mark. */
+	if (rt->n + 1 >= RTE_TEL_MAX_DICT_ENTRIES) {
+		rt->truncated = true;
+		return false;
 	}
-	if (json_is_array(j)) {
-		json_t *first = json_array_get(j, 0), *v;
-		size_t i;
+	rt->n++;
+	return true;
+}
 
-		if (first == NULL || json_is_integer(first)) {
-			rte_tel_data_start_array(t, RTE_TEL_U64_VAL);
-			json_array_foreach(j, i, v)
-				rte_tel_data_add_array_u64(t, (uint64_t)json_integer_value(v));
-		} else if (json_is_string(first)) {
-			rte_tel_data_start_array(t, RTE_TEL_STRING_VAL);
-			json_array_foreach(j, i, v)
-				rte_tel_data_add_array_string(t, json_string_value(v));
-		} else {
-			rte_tel_data_start_array(t, RTE_TEL_CONTAINER);
-			json_array_foreach(j, i, v) {
-				struct rte_tel_data *c = report_tel_container(v, depth);
+static void
+report_tel_array(struct report_tel *rt, const char *name, json_t *arr, bool strings)
+{
+	struct rte_tel_data *c;
+	json_t *v;
+	size_t i;
 
-				if (c != NULL && rte_tel_data_add_array_container(t, c, 0) < 0)
-					rte_tel_data_free(c);
-			}
-		}
-		return 0;
+	if (!report_tel_room(rt))
+		return;
+	c = rte_tel_data_alloc();
+	if (c == NULL)
+		return;
+	rte_tel_data_start_array(c, strings ? RTE_TEL_STRING_VAL : RTE_TEL_U64_VAL);
+	json_array_foreach(arr, i, v) {
+		if (strings)
+			rte_tel_data_add_array_string(c, json_string_value(v));
+		else
+			rte_tel_data_add_array_u64(c, (uint64_t)json_integer_value(v));
 	}
-	return -EINVAL;
+	if (rte_tel_data_add_dict_container(rt->t, name, c, 0) < 0)
+		rte_tel_data_free(c);
+}
+
+static void
+report_tel_flat(struct report_tel *rt, const char *prefix, json_t *j)
+{
+	char name[RTE_TEL_MAX_STRING_LEN];
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	json_object_foreach(j, k, v) {
+		report_tel_name(name, sizeof(name), prefix, k);
+		if (json_is_object(v)) {
+			report_tel_flat(rt, name, v);
+		} else if (json_is_array(v)) {
+			bool ints = true, strs = true;
+			json_t *e;
+
+			json_array_foreach(v, i, e) {
+				ints &= json_is_integer(e);
+				strs &= json_is_string(e);
+			}
+			if (ints || strs) {
+				report_tel_array(rt, name, v, !ints);
+				continue;
+			}
+			json_array_foreach(v, i, e) {
+				char idx[RTE_TEL_MAX_STRING_LEN], num[24];
+
+				snprintf(num, sizeof(num), "%zu", i);
+				report_tel_name(idx, sizeof(idx), name, num);
+				if (json_is_object(e)) {
+					report_tel_flat(rt, idx, e);
+				} else if (json_is_string(e) && report_tel_room(rt)) {
+					rte_tel_data_add_dict_string(rt->t, idx, json_string_value(e));
+				}
+			}
+		} else if (json_is_string(v)) {
+			if (report_tel_room(rt))
+				rte_tel_data_add_dict_string(rt->t, name, json_string_value(v));
+		} else if (json_is_integer(v)) {
+			if (report_tel_room(rt))
+				rte_tel_data_add_dict_u64(rt->t, name, (uint64_t)json_integer_value(v));
+		} else if (json_is_boolean(v)) {
+			if (report_tel_room(rt))
+				rte_tel_data_add_dict_int(rt->t, name, json_is_true(v));
+		}
+	}
+}
+
+/* algs, compact for telemetry: one string array per implementation. */
+static json_t *
+report_tel_algs(void)
+{
+	json_t *o = json_object();
+
+	for (unsigned int i = 0; i < d.nb_algs; i++) {
+		const struct ce_registry_entry *e = d.algs[i];
+		const struct ce_alg_caps *a = e->alg;
+		char buf[8][96];
+
+		snprintf(buf[0], sizeof(buf[0]), "name=%s", a->name);
+		snprintf(buf[1], sizeof(buf[1]), "pmd=%s device=%s", e->dev->drv->name,
+			 e->dev->name);
+		snprintf(buf[2], sizeof(buf[2]), "type=%s priority=%d async=%d",
+			 report_type(a->type), a->priority, (a->flags & CE_ALG_F_ASYNC) != 0);
+		snprintf(buf[3], sizeof(buf[3]), "key=%u-%u/%u", a->key_size.min,
+			 a->key_size.max, a->key_size.step);
+		snprintf(buf[4], sizeof(buf[4]), "iv=%u-%u/%u", a->iv_size.min, a->iv_size.max,
+			 a->iv_size.step);
+		snprintf(buf[5], sizeof(buf[5]), "digest=%u-%u/%u", a->digest_size.min,
+			 a->digest_size.max, a->digest_size.step);
+		snprintf(buf[6], sizeof(buf[6]), "aad_max=%u", a->aad_size.max);
+		snprintf(buf[7], sizeof(buf[7]), "selftest=%s", report_selftest(e->selftest));
+		json_object_set_new(o, a->driver_name,
+				    json_pack("[s,s,s,s,s,s,s,s]", buf[0], buf[1], buf[2], buf[3],
+					      buf[4], buf[5], buf[6], buf[7]));
+	}
+	return o;
 }
 
 static int
 report_tel_cb(const char *cmd, const char *params, struct rte_tel_data *t)
 {
 	const char *name = strrchr(cmd, '/');
+	struct report_tel rt = { .t = t };
 	json_t *j;
-	int ret;
 
 	(void)params;
-	j = report_build(name != NULL ? name + 1 : cmd);
+	name = name != NULL ? name + 1 : cmd;
+	j = strcmp(name, "algs") == 0 ? report_tel_algs() : report_build(name);
 	if (j == NULL)
 		return -EINVAL;
-	/* The top level is {"<name>": [...]} or a dict of arrays: one level down
-	 * is what telemetry shows under the command's name. */
-	ret = report_tel_fill(t, j, 0);
+	rte_tel_data_start_dict(t);
+	report_tel_flat(&rt, "", j);
+	if (rt.truncated)
+		rte_tel_data_add_dict_int(t, "truncated", 1);
 	json_decref(j);
-	return ret;
+	return 0;
 }
 
 void

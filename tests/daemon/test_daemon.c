@@ -79,6 +79,46 @@ dt_stats_me(json_t *stats)
 	return NULL;
 }
 
+/*
+ * Ask DPDK telemetry (the daemon's EAL, file prefix cedtest-<our pid>) for
+ * @p cmd over its own socket, as dpdk-telemetry.py does. NULL if the socket
+ * is not where root's runtime directory puts it.
+ */
+static json_t *
+dt_telemetry(const char *cmd)
+{
+	static char buf[65536];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	json_error_t err;
+	json_t *j, *v;
+	ssize_t n;
+	int s;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/var/run/dpdk/cedtest-%d/dpdk_telemetry.v2",
+		 (int)getpid());
+	if (access(sa.sun_path, F_OK) != 0)
+		return NULL;
+	s = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	CHECK(s >= 0);
+	CHECK(connect(s, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	n = read(s, buf, sizeof(buf) - 1);	/* the greeting */
+	CHECK(n > 0);
+	CHECK(write(s, cmd, strlen(cmd)) == (ssize_t)strlen(cmd));
+	n = read(s, buf, sizeof(buf) - 1);
+	CHECK(n > 0);
+	buf[n] = '\0';
+	close(s);
+	j = json_loads(buf, 0, &err);
+	if (j == NULL)
+		fprintf(stderr, "telemetry: not JSON: %s\n", buf);
+	CHECK(j != NULL);
+	v = json_object_get(j, cmd);
+	CHECK(v != NULL);
+	json_incref(v);
+	json_decref(j);
+	return v;
+}
+
 /* ---- basic: the protocol, AES-GCM known answer, bad tag, ctl -------------- */
 
 /* NIST GCM test case 4 (AES-128, 60-byte plaintext, 20-byte AAD). */
@@ -244,6 +284,27 @@ case_basic(void)
 	CHECK_EQ(json_array_size(json_object_get(a, "backends")), 3);
 	CHECK(json_string_value(json_object_get(a, "state")) != NULL);
 	json_decref(j);
+
+	/* The same through DPDK telemetry (flattened: 22.11 nests one level). */
+	j = dt_telemetry("/cryptoeng/stats");
+	if (j != NULL) {
+		CHECK(json_integer_value(json_object_get(j, "engines/0/submitted")) >= 3);
+		CHECK_EQ(json_integer_value(json_object_get(j, "clients/0/requests")), 3);
+		CHECK_EQ(json_integer_value(json_object_get(j, "clients/0/errors/EBADMSG")), 1);
+		CHECK_EQ(json_array_size(json_object_get(j, "engines/0/batch_hist")), 7);
+		json_decref(j);
+		j = dt_telemetry("/cryptoeng/algs");
+		CHECK(json_object_get(j, "gcm_aes_ipsecmb") != NULL);
+		json_decref(j);
+		j = dt_telemetry("/cryptoeng/clients");
+		CHECK_EQ(json_integer_value(json_object_get(j, "clients/0/pid")), getpid());
+		json_decref(j);
+		j = dt_telemetry("/cryptoeng/engines");
+		CHECK_EQ(json_integer_value(json_object_get(j, "engines/0/lcore")), 1);
+		json_decref(j);
+	} else {
+		fprintf(stderr, "no telemetry socket under /var/run/dpdk: not checked\n");
+	}
 
 	/* A bad request is refused with a reason. */
 	CHECK(ce_client_ctl(c, "{\"cmd\":\"nope\"}", out, sizeof(out)) == -EINVAL);
@@ -891,6 +952,57 @@ case_sigterm(void)
 		CHECK(tries < 3000);
 		dt_sleep_ms(1);
 	}
+	/* Destroyed with 32 requests in flight: the handle dies, the session
+	 * itself lives until they complete (else the backend would use freed
+	 * memory, which the sanitizer build catches). */
+	CHECK_EQ(ce_session_destroy(c, (uint32_t)h), 0);
+	CHECK_EQ(ce_session_destroy(c, (uint32_t)h), -ENOENT);
+
+	/* A client that dies with requests in flight: its region stays mapped
+	 * in the daemon until they are done, and the daemon carries on. */
+	{
+		pid_t kid = fork();
+		int st;
+
+		CHECK(kid >= 0);
+		if (kid == 0) {
+			struct ce_client *k = dt_connect();
+			struct ce_qp *kq = ce_qp_create(k);
+			int64_t kh = ce_session_create(k, &sp);
+			uint8_t *kb = ce_buf_alloc(k, 64 * N, 0);
+			struct ce_desc kd[N];
+
+			dt_pid = 0;
+			CHECK(kq != NULL && kh >= 0 && kb != NULL);
+			for (int i = 0; i < N; i++) {
+				kd[i] = dd[i];
+				kd[i].session = (uint32_t)kh;
+				kd[i].src_off = kd[i].dst_off = ce_buf_offset(k, kb + 64 * i);
+			}
+			CHECK_EQ(ce_submit_burst(kq, kd, N), N);
+			for (int tries = 0;; tries++) {
+				json_t *j = dt_ctl(k, "{\"cmd\":\"clients\"}");
+				json_t *cl, *q;
+				size_t i;
+				long long infl = 0;
+
+				json_array_foreach(json_object_get(j, "clients"), i, cl)
+					if (json_integer_value(json_object_get(cl, "pid")) == getpid()) {
+						q = json_array_get(json_object_get(cl, "qps"), 0);
+						infl = json_integer_value(json_object_get(q, "in_flight"));
+					}
+				json_decref(j);
+				if (infl == N)
+					break;
+				CHECK(tries < 3000);
+				dt_sleep_ms(1);
+			}
+			_exit(0);	/* no BYE, nothing closed: as if killed */
+		}
+		CHECK(waitpid(kid, &st, 0) == kid);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+
 	CHECK(kill(dt_pid, SIGTERM) == 0);
 	/* Every request taken is completed, successfully, before the exit. */
 	dt_reap(qp, cqes, N);
