@@ -42,7 +42,9 @@ dt_cleanup(void)
 		dt_pid = 0;
 	}
 	if (dt_dir[0] != '\0' && getenv("DT_KEEP") == NULL) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dt_dir);
+		/* The temp dir, and the EAL runtime dir of the daemon's file prefix. */
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s' /var/run/dpdk/cedtest-%d", dt_dir,
+			 (int)getpid());
 		if (system(cmd) != 0)
 			fprintf(stderr, "could not remove %s\n", dt_dir);
 	}
