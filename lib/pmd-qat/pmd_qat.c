@@ -232,6 +232,8 @@ struct qat_pmd_dev {
 	bool dma_added;            /* regions get DMA-mapped to rdev */
 	bool probe_gcm;            /* probe with AES-GCM known answer, else NULL cipher */
 	bool oop_ok;
+	bool oop_aead_ok;
+	bool sgl_non_aead;         /* chained segments for cipher / hash / authenc */
 	bool sgl_in_place;
 	bool sgl_oop;
 	uint32_t qp_depth;
@@ -546,6 +548,12 @@ qat_pmd_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cf
 		goto fail;
 	}
 	d->oop_ok = (info.feature_flags & RTE_CRYPTODEV_FF_OOP_LB_IN_LB_OUT) != 0;
+	d->oop_aead_ok = d->oop_ok;
+	/* crypto_aesni_mb (22.11) linearises chained mbufs itself for everything
+	 * but GCM/ChaCha, and that path is unverified here (the ipsecmb oracle
+	 * is itself wrong at 65536 bytes of cbc(aes)): only AEAD requests over
+	 * 65535 bytes go to it chained, the rest to software. */
+	d->sgl_non_aead = strcmp(info.driver_name, "crypto_aesni_mb") != 0;
 	d->sgl_in_place = (info.feature_flags & RTE_CRYPTODEV_FF_IN_PLACE_SGL) != 0;
 	d->sgl_oop = (info.feature_flags & RTE_CRYPTODEV_FF_OOP_SGL_IN_SGL_OUT) != 0;
 	if (rte_eal_iova_mode() != RTE_IOVA_VA && info.driver_name != NULL &&
@@ -942,8 +950,18 @@ qat_pmd_sw_start(struct qat_pmd_qp *q, struct ce_request *req, unsigned int reas
 	const struct qat_pmd_sess *s = req->active->priv;
 	int ret;
 
-	if (unlikely(s->sw == NULL || q->swqp == NULL))
+	if (unlikely(s->sw == NULL || q->swqp == NULL)) {
+		/* ecb(cipher_null) has no software backend: it is a copy
+		 * (crypto_null cannot work out of place). */
+		if (s->desc->kind == QAT_PMD_CIPHER && s->desc->cipher == RTE_CRYPTO_CIPHER_NULL) {
+			if (req->dst != req->src && req->len != 0)
+				memmove(req->dst, req->src, req->len);
+			QAT_STAT_ADD(q, fb[reason], 1);
+			ce_pmd_complete(q->qp, req, 0);
+			return -EINPROGRESS;
+		}
 		return -ENOTSUP;
+	}
 	req->active = s->sw;
 	ret = q->swqp->dev->drv->fast->do_one_request(q->swqp, req);
 	if (unlikely(ret != -EINPROGRESS)) {
@@ -1045,6 +1063,8 @@ qat_pmd_classify(const struct qat_pmd_qp *q, const struct qat_pmd_sess *s,
 		/* cryptodev fixes the AAD length per session. */
 		if (req->aad_len != s->dev_aad)
 			return CE_QAT_FB_AAD;
+		if (oop && !q->d->oop_aead_ok)
+			return CE_QAT_FB_LAYOUT;
 		break;
 	case QAT_PMD_CHAIN:
 		/* The MAC covers aad || ciphertext: one buffer, in place. */
@@ -1069,7 +1089,8 @@ qat_pmd_classify(const struct qat_pmd_qp *q, const struct qat_pmd_sess *s,
 	default:
 		break;
 	}
-	if (total > UINT16_MAX && !(oop ? q->d->sgl_oop : q->d->sgl_in_place))
+	if (total > UINT16_MAX && (!(oop ? q->d->sgl_oop : q->d->sgl_in_place) ||
+				   (desc->kind != QAT_PMD_AEAD && !q->d->sgl_non_aead)))
 		return CE_QAT_FB_TOO_LONG;
 	return QAT_PMD_DEVICE;
 }
@@ -1158,6 +1179,13 @@ qat_pmd_build(struct qat_pmd_qp *q, const struct qat_pmd_sess *s, struct ce_requ
 	case QAT_PMD_CIPHER:
 		sym->cipher.data.offset = 0;
 		sym->cipher.data.length = req->len;
+		/* Unused, but crypto_aesni_mb reads them for an out-of-place op
+		 * (to copy the authenticated-only head): a stale value from this
+		 * op's previous use made it copy garbage lengths. */
+		sym->auth.data.offset = 0;
+		sym->auth.data.length = 0;
+		sym->auth.digest.data = NULL;
+		sym->auth.digest.phys_addr = 0;
 		break;
 	case QAT_PMD_AUTH:
 		sym->auth.data.offset = 0;
@@ -1232,6 +1260,17 @@ qat_pmd_dequeue(struct qat_pmd_qp *q, struct rte_crypto_op **ops, uint16_t max)
 	return n;
 }
 
+/*
+ * An enqueue burst that took fewer than offered while the device's ring had
+ * room: a software cryptodev (crypto_openssl) refuses an op it fails to
+ * process instead of completing it with an error. Retrying would spin.
+ */
+static inline bool
+qat_pmd_refused(const struct qat_pmd_qp *q, uint16_t k)
+{
+	return q->nb_busy + q->nb_abandoned + k < q->nslots / 2;
+}
+
 static inline int
 qat_pmd_check(const struct ce_request *req)
 {
@@ -1288,6 +1327,13 @@ qat_pmd_do_batch(struct ce_pmd_qp *qp, struct ce_request **reqs, uint16_t nb)
 	/* One doorbell for the whole batch. */
 	k = nops != 0 ? qat_pmd_enqueue(q, ops, nops) : 0;
 	taken = k == nops ? lim : at[k];
+	if (unlikely(k < nops && qat_pmd_refused(q, k))) {
+		/* Not full: the device rejected op k itself. That request goes to
+		 * software; the batch ends after it. */
+		where[at[k]] = CE_QAT_FB_DEV_ERROR;
+		taken = at[k] + 1;
+		QAT_STAT_ADD(q, dev_errors, 1);
+	}
 	now = rte_rdtsc();
 	for (uint16_t j = 0; j < k; j++) {
 		struct qat_pmd_slot *slot = &q->slots[slot_of[j]];
@@ -1340,6 +1386,10 @@ qat_pmd_do_one(struct ce_pmd_qp *qp, struct ce_request *req)
 	}
 	if (qat_pmd_enqueue(q, &slot->op, 1) == 0) {
 		qat_pmd_slot_put(q, si);
+		if (unlikely(qat_pmd_refused(q, 0))) {
+			QAT_STAT_ADD(q, dev_errors, 1);
+			return qat_pmd_sw_start(q, req, CE_QAT_FB_DEV_ERROR);
+		}
 		return -ENOSPC;
 	}
 	slot->state = QAT_SLOT_BUSY;
