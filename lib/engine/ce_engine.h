@@ -94,17 +94,21 @@ int ce_engine_start(struct ce_engine *e);
  * Stop: refuse new requests, let queued and in-flight requests finish until
  * the deadline, then complete whatever remains with -ESHUTDOWN (backends
  * with a cancel op give back what they hold; others are waited for). Every
- * accepted request gets exactly one completion. Returns once stopped. The
- * engine's lcore must be polling it (ce_engine_run), or the caller is that
- * lcore, in which case stop polls it itself.
+ * accepted request gets exactly one completion. Returns once stopped.
+ * Called on the engine's lcore, stop polls the engine itself; called from
+ * any other thread, it waits for the engine's lcore (ce_engine_run or the
+ * caller's own loop around ce_engine_poll) to finish the drain, so that lcore
+ * must keep polling.
  * @return 0 if everything finished by itself, -ETIMEDOUT if requests were
  *   completed with -ESHUTDOWN, -EALREADY if not running.
  */
 int ce_engine_stop(struct ce_engine *e, uint64_t timeout_ns);
 
 /**
- * Free a stopped engine. Requests a racing producer left in the queue are
- * completed with -ESHUTDOWN first. Queue pairs are detached, not released.
+ * Free an engine. It must be stopped, or the caller must be its lcore (a
+ * running engine is stopped at once). Requests a racing producer left in the
+ * queue are completed with -ESHUTDOWN first. Queue pairs are detached, not
+ * released.
  */
 void ce_engine_destroy(struct ce_engine *e);
 

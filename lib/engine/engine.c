@@ -71,7 +71,6 @@ struct ce_engine {
 
 	uint64_t stop_deadline;    /* written before state becomes STOPPING */
 	int stop_result;           /* read after state becomes STOPPED */
-	bool looping;              /* ce_engine_run is polling it (atomic) */
 	bool quit;                 /* atomic */
 
 	/* Single writer (the engine lcore); readers load them relaxed. */
@@ -609,10 +608,12 @@ ce_engine_stop(struct ce_engine *e, uint64_t timeout_ns)
 					 __ATOMIC_RELEASE, __ATOMIC_RELAXED))
 		return -EALREADY;
 
-	if (rte_lcore_id() == e->lcore || !__atomic_load_n(&e->looping, __ATOMIC_ACQUIRE)) {
+	if (rte_lcore_id() == e->lcore) {
+		/* We are the poller: drive the drain ourselves. */
 		while (engine_state(e) != ENGINE_STOPPED)
 			ce_engine_poll(e);
 	} else {
+		/* Only the engine's lcore may poll it: wait for it to finish. */
 		while (engine_state(e) != ENGINE_STOPPED)
 			rte_delay_us_sleep(100);
 	}
@@ -625,7 +626,6 @@ ce_engine_run(void *arg)
 	struct ce_engine *e = arg;
 	const struct timespec nap = { .tv_nsec = 50000 };
 
-	__atomic_store_n(&e->looping, true, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&e->quit, __ATOMIC_ACQUIRE)) {
 		if (ce_engine_poll(e) == 0) {
 			/* Idle (unprepared) or stopped: sleep instead of burning the core. */
@@ -635,7 +635,6 @@ ce_engine_run(void *arg)
 				rte_pause();
 		}
 	}
-	__atomic_store_n(&e->looping, false, __ATOMIC_RELEASE);
 	return 0;
 }
 
