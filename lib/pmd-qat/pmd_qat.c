@@ -287,6 +287,7 @@ struct qat_pmd_qp {
 	struct rte_crypto_op *probe_op;
 	struct rte_mbuf *probe_mb;
 	uint8_t *probe_buf;        /* data then tag, DPDK memory */
+	rte_iova_t probe_iova;
 
 	struct rte_mempool *op_pool;
 	struct rte_mempool *mb_pool;
@@ -755,6 +756,7 @@ qat_pmd_qp_setup(struct ce_pmd_qp *qp)
 			goto fail;
 		q->free[q->nb_free++] = q->nslots - 1 - i;
 	}
+	q->probe_iova = rte_malloc_virt2iova(q->probe_buf);
 	if (rte_crypto_op_bulk_alloc(q->op_pool, RTE_CRYPTO_OP_TYPE_SYMMETRIC,
 				     &q->probe_op, 1) != 1 ||
 	    qat_pmd_attach(q, &q->probe_mb, 1) < 0)
@@ -1212,7 +1214,7 @@ qat_pmd_build(struct qat_pmd_qp *q, const struct qat_pmd_sess *s, struct ce_requ
 static inline uint16_t
 qat_pmd_enqueue(struct qat_pmd_qp *q, struct rte_crypto_op **ops, uint16_t n)
 {
-	uint16_t k;
+	uint16_t k, offered = n;
 
 	if (unlikely(q->d->fault_enabled) &&
 	    __atomic_load_n(&q->d->fault_mode, __ATOMIC_RELAXED) == CE_QAT_FAULT_SHORT_ENQ)
@@ -1221,7 +1223,7 @@ qat_pmd_enqueue(struct qat_pmd_qp *q, struct rte_crypto_op **ops, uint16_t n)
 	k = rte_cryptodev_enqueue_burst(q->cdev_id, q->cdev_qp, ops, n);
 	QAT_STAT_ADD(q, enq_calls, 1);
 	QAT_STAT_ADD(q, enq_ops, k);
-	if (k < n)
+	if (k < offered)
 		QAT_STAT_ADD(q, enq_short, 1);
 	return k;
 }
@@ -1456,14 +1458,14 @@ qat_pmd_probe_send(struct qat_pmd_qp *q, uint64_t now)
 	memset(p->iv, 0, sizeof(p->iv));
 	op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
 	rte_crypto_op_attach_sym_session(op, q->d->probe_sess);
-	qat_pmd_mbuf_point(q->probe_mb, buf, rte_malloc_virt2iova(buf), QAT_PMD_PROBE_LEN);
+	qat_pmd_mbuf_point(q->probe_mb, buf, q->probe_iova, QAT_PMD_PROBE_LEN);
 	op->sym->m_src = q->probe_mb;
 	op->sym->m_dst = NULL;
 	if (q->d->probe_gcm) {
 		op->sym->aead.data.offset = 0;
 		op->sym->aead.data.length = QAT_PMD_PROBE_LEN;
 		op->sym->aead.digest.data = buf + 32;
-		op->sym->aead.digest.phys_addr = rte_malloc_virt2iova(buf + 32);
+		op->sym->aead.digest.phys_addr = q->probe_iova + 32;
 		op->sym->aead.aad.data = p->aad;
 		op->sym->aead.aad.phys_addr = rte_crypto_op_ctophys_offset(op, QAT_PMD_AAD_OFF);
 	} else {
