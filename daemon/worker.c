@@ -88,7 +88,8 @@ worker_post_cqe(struct d_worker *w, struct d_qp *qp, uint64_t cookie, int status
 {
 	struct ce_ring *r = &qp->cq;
 	struct ce_cqe cqe = { .cookie = cookie, .status = status, .out_len = out_len };
-	int free_slots = ce_ring_free_count(r);
+	/* Cached consumer index unless it shows no room: no cross-core read per CQE. */
+	int free_slots = ce_ring_free_count_min(r, qp->cq_pending + 1);
 
 	if (free_slots < 0 || (uint32_t)free_slots <= qp->cq_pending) {
 		__atomic_store_n(&qp->broken, 1, __ATOMIC_RELAXED);
@@ -258,7 +259,7 @@ worker_serve_qp(struct d_worker *w, struct d_qp *qp)
 	if (budget == 0)
 		return 0;
 	/* Every descriptor taken needs a CQ slot, even a refused one. */
-	cq_free = ce_ring_free_count(&qp->cq);
+	cq_free = ce_ring_free_count_min(&qp->cq, qp->cq_pending + qp->inflight + budget);
 	if (cq_free < 0) {
 		worker_broken(qp);
 		return 0;

@@ -54,6 +54,9 @@ struct ce_ring {
 	uint32_t mask;		/**< size - 1 */
 	uint32_t esize;		/**< entry size in bytes */
 	uint32_t local;		/**< own index (prod or cons), authoritative copy */
+	uint32_t peer;		/**< peer's index as last read and checked: reading
+				     it again costs a cross-core cache miss, so
+				     bursts trust it while it shows enough */
 	uint32_t broken;	/**< peer index was impossible; ring is dead */
 	uint32_t role;		/**< enum ce_ring_role */
 };
@@ -113,7 +116,27 @@ ce_ring_free_count(struct ce_ring *r)
 		r->broken = 1;
 		return -EIO;
 	}
+	r->peer = cons;
 	return (int)(r->size - used);
+}
+
+/**
+ * Producer: free slots, at least @p want if there are that many. Reads the
+ * consumer's index only when the last value read shows fewer than @p want
+ * (the consumer only ever frees more, so the cached count is a lower bound).
+ *
+ * @return free slots (0..size), or -EIO as ce_ring_free_count().
+ */
+static inline int
+ce_ring_free_count_min(struct ce_ring *r, uint32_t want)
+{
+	uint32_t cached = r->size - (r->local - r->peer);
+
+	if (r->broken)
+		return -EIO;
+	if (cached >= want)
+		return (int)cached;
+	return ce_ring_free_count(r);
 }
 
 /**
@@ -125,7 +148,7 @@ static inline int
 ce_ring_enqueue_burst(struct ce_ring *r, const void *src, unsigned int n)
 {
 	const uint8_t *s = (const uint8_t *)src;
-	int free_slots = ce_ring_free_count(r);
+	int free_slots = ce_ring_free_count_min(r, n);
 	unsigned int i;
 
 	if (free_slots < 0)
@@ -161,6 +184,7 @@ ce_ring_ready_count(struct ce_ring *r)
 		r->broken = 1;
 		return -EIO;
 	}
+	r->peer = prod;
 	return (int)avail;
 }
 
@@ -175,9 +199,13 @@ static inline int
 ce_ring_dequeue_burst(struct ce_ring *r, void *dst, unsigned int n)
 {
 	uint8_t *d = (uint8_t *)dst;
-	int ready = ce_ring_ready_count(r);
+	/* Entries already seen ready need no new read of the producer's index.
+	 * (peer - local ≤ size: it was checked when peer was read.) */
+	int ready = r->broken ? -EIO : (int)(r->peer - r->local);
 	unsigned int i;
 
+	if (ready >= 0 && (unsigned int)ready < n)
+		ready = ce_ring_ready_count(r);
 	if (ready < 0)
 		return ready;
 	if (n > (unsigned int)ready)

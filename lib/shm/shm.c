@@ -58,6 +58,8 @@ ce_ring_attach(struct ce_ring *r, void *region, uint64_t off, uint32_t entries,
 		r->local = __atomic_load_n(&r->sh->prod, __ATOMIC_RELAXED);
 	else
 		r->local = __atomic_load_n(&r->sh->cons, __ATOMIC_RELAXED);
+	/* Nothing known of the peer yet: the first call reads its index. */
+	r->peer = role == CE_RING_PRODUCER ? r->local - r->size : r->local;
 	return 0;
 }
 
