@@ -269,6 +269,7 @@ struct qat_pmd_qp {
 	bool down;
 	bool probe_pending;
 	uint32_t err_run;
+	uint16_t enq_asked;        /* what the last enqueue burst asked the device for */
 	uint64_t timeout_cyc;
 	uint64_t probe_cyc;
 	uint64_t check_cyc;
@@ -1220,6 +1221,7 @@ qat_pmd_enqueue(struct qat_pmd_qp *q, struct rte_crypto_op **ops, uint16_t n)
 	    __atomic_load_n(&q->d->fault_mode, __ATOMIC_RELAXED) == CE_QAT_FAULT_SHORT_ENQ)
 		n = (uint16_t)RTE_MIN((uint32_t)n,
 				      __atomic_load_n(&q->d->fault_arg, __ATOMIC_RELAXED));
+	q->enq_asked = n;
 	k = rte_cryptodev_enqueue_burst(q->cdev_id, q->cdev_qp, ops, n);
 	QAT_STAT_ADD(q, enq_calls, 1);
 	QAT_STAT_ADD(q, enq_ops, k);
@@ -1270,7 +1272,8 @@ qat_pmd_dequeue(struct qat_pmd_qp *q, struct rte_crypto_op **ops, uint16_t max)
 static inline bool
 qat_pmd_refused(const struct qat_pmd_qp *q, uint16_t k)
 {
-	return q->nb_busy + q->nb_abandoned + k < q->nslots / 2;
+	/* k == enq_asked: the fault injector's short burst, a full device. */
+	return k < q->enq_asked && q->nb_busy + q->nb_abandoned + k < q->nslots / 2;
 }
 
 static inline int

@@ -229,6 +229,9 @@ test_partial_enqueue_order(void)
 	ce_engine_stats_get(e, &es);
 	CHECK(s1.enq_short - s0.enq_short > 0);
 	CHECK(es.retried > 0);
+	/* All of them on the device: nothing mistaken for a refusal. */
+	CHECK_EQ(s1.enq_ops - s0.enq_ops, 200);
+	CHECK_EQ(s1.dev_errors - s0.dev_errors, 0);
 	/* aesni_mb completes in enqueue order: any reordering of what the engine
 	 * kept would show here. */
 	for (unsigned int i = 0; i < 200; i++)
