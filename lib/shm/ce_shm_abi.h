@@ -71,6 +71,13 @@ struct ce_cqe {
 	uint32_t out_len;	/**< bytes written to dst (digest ops: digest length) */
 };
 
+/**
+ * Cookie of the daemon's notice CQE (status -EIO): it stopped serving this
+ * queue pair because a ring index in shared memory was impossible. Not the
+ * completion of a request; the daemon also closes the control socket.
+ */
+#define CE_CQE_COOKIE_BROKEN	UINT64_MAX
+
 _Static_assert(sizeof(struct ce_desc) == CE_CACHE_LINE, "descriptor must be one cache line");
 _Static_assert(sizeof(struct ce_cqe) == 16, "completion must be 16 bytes");
 
