@@ -46,7 +46,8 @@
  *   The ICV may be truncated to 4..digest size bytes.
  * - hmac(shaN): any key length 0..128 (longer than a block: hashed first);
  *   the MAC may be truncated to 4..digest size bytes.
- * - Data: at most 65536 bytes per request.
+ * - Data: at most 65536 bytes per request (65535 for the job-API algorithms:
+ *   CBC, CTR, hashes, HMAC, authenc).
  */
 #include <errno.h>
 #include <stdalign.h>
@@ -70,7 +71,11 @@
 #define IPSECMB_MAX_BATCH 64
 #define IPSECMB_SCRATCH 128  /* power of two: most requests held in the manager */
 #define IPSECMB_CQ_SIZE 1024 /* power of two, > IPSECMB_SCRATCH + IPSECMB_MAX_BATCH */
+/* The direct-API algorithms (GCM, ChaCha20-Poly1305) take any length; the
+ * multi-buffer job managers keep lane lengths in 16 bits, so a 65536-byte
+ * CBC job silently does nothing: job-API algorithms stop at 65535. */
 #define IPSECMB_MAX_DATA 65536
+#define IPSECMB_MAX_JOB_DATA 65535
 #define IPSECMB_AUTHENC_AAD_MAX 512
 #define IPSECMB_DIGEST_MAX 64
 
@@ -122,23 +127,23 @@ struct ipsecmb_alg_desc {
 	.name = n, .driver_name = d, .type = CE_ALG_CIPHER, \
 	.priority = IPSECMB_PRIORITY, .key_size = RANGE(16, 32, 8), \
 	.iv_size = ONE(16), .digest_size = NONE, .aad_size = NONE, \
-	.block_size = bs, .max_data_len = IPSECMB_MAX_DATA }
+	.block_size = bs, .max_data_len = IPSECMB_MAX_JOB_DATA }
 #define SHA_CAPS(n, d, dl) { \
 	.name = n, .driver_name = d, .type = CE_ALG_HASH, \
 	.priority = IPSECMB_PRIORITY, .key_size = NONE, .iv_size = NONE, \
 	.digest_size = ONE(dl), .aad_size = NONE, .block_size = 1, \
-	.max_data_len = IPSECMB_MAX_DATA }
+	.max_data_len = IPSECMB_MAX_JOB_DATA }
 #define HMAC_CAPS(n, d, dl) { \
 	.name = n, .driver_name = d, .type = CE_ALG_HASH, \
 	.priority = IPSECMB_PRIORITY, .key_size = RANGE(0, CE_KEY_MAX, 1), \
 	.iv_size = NONE, .digest_size = RANGE(4, dl, 1), .aad_size = NONE, \
-	.block_size = 1, .max_data_len = IPSECMB_MAX_DATA }
+	.block_size = 1, .max_data_len = IPSECMB_MAX_JOB_DATA }
 #define AUTHENC_CAPS(n, d, ak, dl) { \
 	.name = n, .driver_name = d, .type = CE_ALG_AEAD, \
 	.priority = IPSECMB_PRIORITY, .key_size = RANGE((ak) + 16, (ak) + 32, 8), \
 	.iv_size = ONE(16), .digest_size = RANGE(4, dl, 1), \
 	.aad_size = RANGE(0, IPSECMB_AUTHENC_AAD_MAX, 1), .block_size = 16, \
-	.max_data_len = IPSECMB_MAX_DATA }
+	.max_data_len = IPSECMB_MAX_JOB_DATA }
 
 static const struct ce_alg_caps ipsecmb_caps[] = {
 	{ .name = "gcm(aes)", .driver_name = "gcm-aes-ipsecmb", .type = CE_ALG_AEAD,
