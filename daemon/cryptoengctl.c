@@ -15,6 +15,7 @@
  * same way and the tests of one cover the other.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -25,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -120,16 +123,25 @@ ctl_fmt(const char *fmt, ...)
 	return s;
 }
 
+/* Hex digit values, -1 for anything else: the batch path decodes every byte. */
+static int8_t ctl_hextab[256];
+
+static void
+ctl_hex_init(void)
+{
+	memset(ctl_hextab, -1, sizeof(ctl_hextab));
+	for (int i = 0; i < 10; i++)
+		ctl_hextab['0' + i] = (int8_t)i;
+	for (int i = 0; i < 6; i++) {
+		ctl_hextab['a' + i] = (int8_t)(10 + i);
+		ctl_hextab['A' + i] = (int8_t)(10 + i);
+	}
+}
+
 static int
 ctl_hexval(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return ctl_hextab[(uint8_t)c];
 }
 
 /* @return decoded length, or -1 (odd length or a non-hex character). */
@@ -325,7 +337,8 @@ ctl_table(json_t *rows, const struct ctl_col *cols, unsigned int nb_cols)
 				width[j] = (int)strlen(cell);
 		}
 	for (unsigned int j = 0; j < nb_cols; j++)
-		printf("%-*s%s", width[j], cols[j].title, j + 1 < nb_cols ? "  " : "\n");
+		printf("%-*s%s", j + 1 < nb_cols ? width[j] : 0, cols[j].title,
+		       j + 1 < nb_cols ? "  " : "\n");
 	for (r = 0; r < nb_rows; r++)
 		for (unsigned int j = 0; j < nb_cols; j++) {
 			json_t *v = ctl_path(json_array_get(rows, r), cols[j].path);
@@ -1200,16 +1213,83 @@ ctl_prepare(struct ctl_batch *b, struct ctl_slot *s, uint64_t seq, const struct 
 }
 
 /*
+ * Line input on a raw fd, not stdio: the batch loop must know whether a
+ * read would block (a coprocess waiting for its answers) so it can finish
+ * and print what is in flight first; stdio hides its buffer.
+ */
+struct ctl_in {
+	int fd;
+	char *buf;
+	size_t cap, start, end, scan;
+	bool eof;
+};
+
+/*
+ * Next line (without its newline, NUL-terminated, valid until the next call).
+ * @return 1, 0 at the end of the input, -EAGAIN if it would block and
+ *   @p block is false, or -errno.
+ */
+static int
+ctl_in_line(struct ctl_in *in, bool block, char **line, size_t *len)
+{
+	for (;;) {
+		char *nl = memchr(in->buf + in->scan, '\n', in->end - in->scan);
+		struct pollfd pfd = { .fd = in->fd, .events = POLLIN };
+		ssize_t n;
+
+		if (nl != NULL || (in->eof && in->start < in->end)) {
+			size_t e = nl ? (size_t)(nl - in->buf) : in->end;
+
+			if (nl == NULL) {	/* last line without a newline: room for the NUL */
+				if (in->end == in->cap)
+					goto grow;
+			}
+			in->buf[e] = '\0';
+			*line = in->buf + in->start;
+			*len = e - in->start;
+			in->start = in->scan = nl ? e + 1 : in->end;
+			return 1;
+		}
+		if (in->eof)
+			return 0;
+		in->scan = in->end;
+		/* Compact, then grow if a single line fills the buffer. */
+		if (in->start > 0) {
+			memmove(in->buf, in->buf + in->start, in->end - in->start);
+			in->end -= in->start;
+			in->scan -= in->start;
+			in->start = 0;
+		}
+		if (in->end == in->cap) {
+grow:
+			in->cap = in->cap ? 2 * in->cap : 1u << 16;
+			in->buf = realloc(in->buf, in->cap);
+			if (in->buf == NULL)
+				return -ENOMEM;
+			continue;
+		}
+		if (!block && poll(&pfd, 1, 0) == 0)
+			return -EAGAIN;
+		n = read(in->fd, in->buf + in->end, in->cap - in->end);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			in->eof = true;
+		in->end += (size_t)n;
+	}
+}
+
+/*
  * Run requests through the daemon: the lines of @p in, or the single request
  * @p one. Lines are read, prepared and submitted a burst at a time while
  * earlier ones are in flight; results are printed in input order.
  */
 static int
-ctl_run(struct ctl_batch *b, FILE *in, json_t *one)
+ctl_run(struct ctl_batch *b, struct ctl_in *in, json_t *one)
 {
 	json_t *held = NULL;	/* a prepared-to-be line waiting for buffer space */
-	char *line = NULL;
-	size_t cap = 0;
 	bool eof = false;
 
 	while (!eof || held != NULL || b->seq_print < b->seq_read) {
@@ -1233,15 +1313,31 @@ ctl_run(struct ctl_batch *b, FILE *in, json_t *one)
 				o = json_incref(one);
 				eof = true;
 			} else {
-				ssize_t n = getline(&line, &cap, in);
+				char *line;
+				size_t n;
+				int got = ctl_in_line(in, false, &line, &n);
 
-				if (n < 0) {
+				if (got == -EAGAIN) {
+					/*
+					 * The writer is slower than us: answer everything it
+					 * sent so far before blocking for more.
+					 */
+					if (ctl_drain(b) < 0)
+						goto broken;
+					ctl_print_ready(b);
+					fflush(stdout);
+					got = ctl_in_line(in, true, &line, &n);
+				}
+				if (got < 0) {
+					fprintf(stderr, "%s: reading the batch: %s\n", ctl_prog,
+						strerror(-got));
+					goto broken;
+				}
+				if (got == 0) {
 					eof = true;
 					break;
 				}
-				if (n > 0 && line[n - 1] == '\n')
-					line[--n] = '\0';
-				o = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
+				o = json_loadb(line, n, JSON_REJECT_DUPLICATES, &jerr);
 				if (o == NULL) {
 					s->err = ctl_fmt("EINVAL: line %" PRIu64 ": malformed JSON: "
 							 "%s (column %d)", b->seq_read + 1,
@@ -1272,17 +1368,15 @@ ctl_run(struct ctl_batch *b, FILE *in, json_t *one)
 		    ctl_wait(b) < 0)
 			goto broken;
 	}
-	free(line);
 	if (ferror(stdout) || fflush(stdout) != 0) {
 		fprintf(stderr, "%s: writing the output: %s\n", ctl_prog, strerror(errno));
 		return CTL_EXIT_FAIL;
 	}
 	return b->exit_code;
 broken:
-	free(line);
 	json_decref(held);
 	fflush(stdout);
-	fprintf(stderr, "%s: lost the daemon with %u request(s) in flight\n", ctl_prog,
+	fprintf(stderr, "%s: stopped with %u request(s) in flight (daemon lost?)\n", ctl_prog,
 		b->inflight);
 	return CTL_EXIT_FAIL;
 }
@@ -1338,7 +1432,7 @@ ctl_cmd_crypt(int argc, char **argv)
 	struct ctl_batch b = { .exit_code = CTL_EXIT_OK };
 	const char *batch = NULL;
 	json_t *one = json_object();
-	FILE *in = NULL;
+	struct ctl_in in = { .fd = -1 };
 	int opt, ret;
 
 	optind = 1;
@@ -1381,8 +1475,8 @@ ctl_cmd_crypt(int argc, char **argv)
 		return CTL_EXIT_FAIL;
 	}
 	if (batch != NULL) {
-		in = strcmp(batch, "-") == 0 ? stdin : fopen(batch, "r");
-		if (in == NULL) {
+		in.fd = strcmp(batch, "-") == 0 ? STDIN_FILENO : open(batch, O_RDONLY | O_CLOEXEC);
+		if (in.fd < 0) {
 			fprintf(stderr, "%s: %s: %s\n", ctl_prog, batch, strerror(errno));
 			json_decref(one);
 			return CTL_EXIT_FAIL;
@@ -1410,12 +1504,13 @@ ctl_cmd_crypt(int argc, char **argv)
 		ret = CTL_EXIT_FAIL;
 		goto out;
 	}
-	ret = ctl_run(&b, in, one);
+	ret = ctl_run(&b, &in, one);
 out:
 	ctl_batch_free(&b);
 	json_decref(one);
-	if (in != NULL && in != stdin)
-		fclose(in);
+	if (in.fd > STDIN_FILENO)
+		close(in.fd);
+	free(in.buf);
 	return ret;
 }
 
@@ -1430,6 +1525,7 @@ main(int argc, char **argv)
 	const char *cmd;
 	int opt;
 
+	ctl_hex_init();
 	/* "+": stop at the command; its own options are parsed after it. */
 	while ((opt = getopt_long(argc, argv, "+s:h", lopts, NULL)) != -1) {
 		if (opt == 's') {
