@@ -51,6 +51,9 @@ static const struct cfg_key cfg_keys[] = {
 	U("engine", "batch_size", batch_size, 0, CE_ENGINE_MAX_BATCH),
 	U("engine", "burst", burst, 1, D_BURST_MAX),
 	U("engine", "idle_us", idle_us, 0, 10000000),
+	U("engine", "sleep_min_us", sleep_min_us, 1, 60000000),
+	U("engine", "sleep_max_us", sleep_max_us, 1, 60000000),
+	K("engine", "idle_sleep", CFG_BOOL, idle_sleep),
 	U("engine", "stop_timeout_ms", stop_timeout_ms, 0, 3600000),
 	K("engine", "retry", CFG_BOOL, retry),
 	K("clients", "allow_uids", CFG_UIDS, uids),
@@ -96,6 +99,9 @@ cfg_defaults(struct d_config *cfg)
 	cfg->batch_size = 32;
 	cfg->burst = 32;
 	cfg->idle_us = 200;
+	cfg->sleep_min_us = 1;
+	cfg->sleep_max_us = 100000;
+	cfg->idle_sleep = true;
 	cfg->stop_timeout_ms = 5000;
 	cfg->retry = true;
 	cfg->max_clients = 64;
@@ -477,6 +483,12 @@ d_config_load(const char *file, struct d_config *cfg)
 	}
 	if (errs == 0 && cfg->lcores[0] == '\0') {
 		CFG_ERR(file, cfg_line_of(sc, "eal", "lcores"), "lcores: empty");
+		errs++;
+	}
+	if (errs == 0 && cfg->sleep_min_us > cfg->sleep_max_us) {
+		CFG_ERR(file, cfg_line_of(sc, "engine", "sleep_min_us"),
+			"sleep_min_us: %u is above sleep_max_us (%u)", cfg->sleep_min_us,
+			cfg->sleep_max_us);
 		errs++;
 	}
 	ret = errs ? -EINVAL : 0;

@@ -60,7 +60,10 @@ struct d_config {
 	uint32_t backlog_size;
 	uint32_t batch_size;
 	uint32_t burst;			/* descriptors read per QP per round */
-	uint32_t idle_us;		/* idle this long: sleep until a doorbell */
+	uint32_t idle_us;		/* idle this long: unprepare, then sleep */
+	uint32_t sleep_min_us;		/* first sleep of the backoff */
+	uint32_t sleep_max_us;		/* ceiling of the sleep backoff */
+	bool idle_sleep;		/* false: poll forever (never sleep) */
 	uint32_t stop_timeout_ms;
 	bool retry;
 	/* [clients] */
@@ -154,11 +157,15 @@ struct d_qp {
 	/* Written by the worker, read anywhere. */
 	uint32_t inflight;		/* atomic */
 	uint32_t detached;		/* atomic: worker dropped it (DEL acked) */
-	uint32_t broken;		/* atomic: a ring showed a forged index */
+	uint32_t broken;		/* atomic: enum d_qp_broken */
+	bool broken_told;		/* control: client dropped for it */
 	struct d_qp_stats st;
 };
 
 TAILQ_HEAD(d_qp_list, d_qp);
+
+/* Why a queue pair is no longer served (d_qp.broken). */
+enum d_qp_broken { D_QP_OK = 0, D_QP_BROKEN_SQ, D_QP_BROKEN_CQ };
 
 struct d_client {
 	TAILQ_ENTRY(d_client) next;
@@ -195,6 +202,7 @@ struct d_worker {
 	struct rte_ring *cmd;		/* MP/SC: control -> worker */
 	int wake_efd;			/* control rings it after a command */
 	int epfd;			/* the worker's sleep: wake_efd + SQ doorbells */
+	uint64_t sleep_ns;		/* next sleep's timeout (backoff) */
 	uint32_t nb_assigned;		/* control: QPs given to it */
 
 	/* Worker only. */
@@ -244,6 +252,7 @@ struct d_daemon {
 	unsigned int nb_algs;
 	struct rte_rcu_qsbr *qsbr;	/* workers report quiescent states */
 	uint64_t start_tsc;
+	int ctl_efd;			/* workers ring it: a queue pair broke */
 	uint32_t stopping;		/* atomic */
 };
 

@@ -43,8 +43,8 @@ static int ctl_sfd = -1;
 static struct ce_msg ctl_msg;		/* big: one, in private memory */
 static char ctl_reason[CE_MSG_REASON_MAX];
 
-/* epoll tags for the two non-client fds; clients use their own pointer. */
-static int ctl_tag_listen, ctl_tag_signal;
+/* epoll tags for the non-client fds; clients use their own pointer. */
+static int ctl_tag_listen, ctl_tag_signal, ctl_tag_broken;
 
 static int
 ctl_reply(struct d_client *c, int status, const char *fmt, ...)
@@ -73,6 +73,26 @@ static int
 ctl_reply_u(struct d_client *c, const void *u, size_t ulen)
 {
 	return ce_msg_send_reply(c->sock, ctl_msg.hdr.seq, ctl_msg.hdr.type, 0, NULL, u, ulen);
+}
+
+/*
+ * An unsolicited REPLY (seq 0, req_type 0): why the daemon is about to close
+ * the connection. A client that reads its socket gets the reason; the close
+ * that follows tells every other client.
+ */
+static void
+ctl_notice(struct d_client *c, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+ctl_notice(struct d_client *c, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctl_reason, sizeof(ctl_reason), fmt, ap);
+	va_end(ap);
+	ce_msg_send_reply(c->sock, 0, 0, status, ctl_reason, NULL, 0);
 }
 
 /* ---- queue pairs --------------------------------------------------------- */
@@ -570,9 +590,13 @@ ctl_client_io(struct d_client *c, uint32_t events)
 		if (ret == -EAGAIN || ret == -EINTR)
 			break;
 		if (ret < 0) {
-			if (ret != -ECONNRESET)
+			if (ret != -ECONNRESET) {
 				d_log(LOG_NOTICE, "client %u (pid %d): %s; dropping it", c->id,
 				      (int)c->pid, why ? why : strerror(-ret));
+				/* The reason, unsolicited (seq 0), before the hang-up. */
+				ctl_notice(c, ret, "%s; closing the connection",
+					   why ? why : strerror(-ret));
+			}
 			ctl_client_drop(c);
 			return;
 		}
@@ -585,6 +609,45 @@ ctl_client_io(struct d_client *c, uint32_t events)
 	}
 	if (events & (EPOLLHUP | EPOLLERR))
 		ctl_client_drop(c);
+}
+
+/*
+ * A worker found an impossible index in a ring of one of the client's queue
+ * pairs (it wrote its ring header): it stopped reading that queue pair and
+ * posted a notice CQE. Here the client is told why and dropped; its
+ * requests in flight finish before anything of it is freed (ctl_reap).
+ */
+static void
+ctl_broken(void)
+{
+	struct d_client *c;
+	uint64_t cnt;
+
+	if (read(d.ctl_efd, &cnt, sizeof(cnt)) < 0) {
+		/* EAGAIN: drained by an earlier round; look anyway. */
+	}
+	TAILQ_FOREACH(c, &d.clients, next) {
+		struct d_qp *qp;
+
+		if (c->dead)
+			continue;
+		TAILQ_FOREACH(qp, &c->qps, next) {
+			/* Acquire: pairs with the worker's release of broken. */
+			uint32_t why = __atomic_load_n(&qp->broken, __ATOMIC_ACQUIRE);
+
+			if (why == D_QP_OK || qp->broken_told)
+				continue;
+			qp->broken_told = true;
+			d_log(LOG_NOTICE, "client %u (pid %d): queue pair %u: impossible %s index "
+			      "in shared memory; dropping it", c->id, (int)c->pid, qp->id,
+			      why == D_QP_BROKEN_SQ ? "SQ producer" : "CQ consumer");
+			ctl_notice(c, -EIO, "queue pair %u: the %s index in shared memory is "
+				   "impossible (ring corrupted); closing the connection", qp->id,
+				   why == D_QP_BROKEN_SQ ? "SQ producer" : "CQ consumer");
+			ctl_client_drop(c);
+			break;
+		}
+	}
 }
 
 static void
@@ -807,6 +870,8 @@ d_ctl_run(void)
 	epoll_ctl(ctl_epfd, EPOLL_CTL_ADD, ctl_lfd, &ev);
 	ev.data.ptr = &ctl_tag_signal;
 	epoll_ctl(ctl_epfd, EPOLL_CTL_ADD, ctl_sfd, &ev);
+	ev.data.ptr = &ctl_tag_broken;
+	epoll_ctl(ctl_epfd, EPOLL_CTL_ADD, d.ctl_efd, &ev);
 	d_log(LOG_INFO, "listening on %s", d.cfg.socket_path);
 
 	while (!__atomic_load_n(&d.stopping, __ATOMIC_RELAXED)) {
@@ -821,6 +886,8 @@ d_ctl_run(void)
 		for (int i = 0; i < n; i++) {
 			if (evs[i].data.ptr == &ctl_tag_listen) {
 				ctl_accept();
+			} else if (evs[i].data.ptr == &ctl_tag_broken) {
+				ctl_broken();
 			} else if (evs[i].data.ptr == &ctl_tag_signal) {
 				struct signalfd_siginfo si;
 

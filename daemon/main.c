@@ -239,6 +239,10 @@ main_setup_workers(void)
 				return -errno;
 		}
 	}
+	/* Before any worker runs: they ring it when a client breaks a ring. */
+	d.ctl_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (d.ctl_efd < 0)
+		return -errno;
 	if (d.nb_workers == 0) {
 		d_log(LOG_ERR, "%s: [eal] lcores = \"%s\" gives no worker lcore (need the main "
 		      "lcore and at least one more)", d.cfg.file, d.cfg.lcores);
@@ -325,6 +329,9 @@ main_teardown(void)
 	d.algs = NULL;
 	rte_free(d.qsbr);
 	d.qsbr = NULL;
+	if (d.ctl_efd >= 0)
+		close(d.ctl_efd);
+	d.ctl_efd = -1;
 }
 
 static int
@@ -433,6 +440,7 @@ main(int argc, char **argv)
 		signal(SIGPIPE, SIG_IGN);
 	}
 	pthread_mutex_init(&d.lock, NULL);
+	d.ctl_efd = -1;
 	TAILQ_INIT(&d.clients);
 	TAILQ_INIT(&d.dying);
 

@@ -8,15 +8,28 @@
  * requests that point into the client's region (zero copy), complete the
  * invalid ones at once with -EINVAL, transfer the burst to the engine, poll
  * the engine, publish the CQ indices and ring a client's eventfd only if it
- * sleeps. Idle for [engine] idle_us with nothing in flight: set NEED_WAKEUP
- * on every SQ and sleep in epoll until a doorbell, a command or 1 ms.
+ * sleeps.
  *
- * No allocation, no lock; the only syscalls are the doorbells of sleepers.
+ * Idle: after [engine] idle_us without work, nothing in flight and the
+ * engine unprepared, set NEED_WAKEUP on every SQ and sleep in epoll until a
+ * doorbell, a command or a timeout that doubles from [engine] sleep_min_us
+ * (1 us) up to sleep_max_us (100 ms; any work resets it). The doorbells are what wake
+ * us; the timeout only bounds what a lost wake-up could cost, so it can be
+ * long. [engine] idle_sleep = no polls forever instead.
+ *
+ * A ring index in shared memory that cannot be (ce_ring_* say -EIO): the
+ * queue pair is marked broken and read no more, the client gets a notice
+ * CQE (CE_CQE_COOKIE_BROKEN, -EIO) if its CQ still works, and the control
+ * thread is woken to drop the client with a reason.
+ *
+ * No allocation, no lock; the only syscalls are the doorbells of sleepers
+ * (and the one-off broken-queue-pair notice).
  * Fair sharing: a queue pair takes at most a burst per round and never more
  * than its credits in flight; one at its limit is skipped that round.
  */
 #include <errno.h>
 #include <sys/epoll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
@@ -26,7 +39,6 @@
 
 #include "cryptoengd.h"
 
-#define WORKER_SLEEP_MS	1
 
 /* Relaxed store of a counter only this worker writes: readers never see it torn. */
 #define W_ADD(var, n) __atomic_store_n(&(var), (var) + (n), __ATOMIC_RELAXED)
@@ -82,6 +94,8 @@ worker_publish(struct d_worker *w)
  * worker_publish(). Room was reserved when the descriptor was taken, so
  * only a client that broke its CQ loses completions.
  */
+static void worker_broken(struct d_worker *w, struct d_qp *qp, enum d_qp_broken why);
+
 static void
 worker_post_cqe(struct d_worker *w, struct d_qp *qp, uint64_t cookie, int status,
 		uint32_t out_len)
@@ -92,7 +106,8 @@ worker_post_cqe(struct d_worker *w, struct d_qp *qp, uint64_t cookie, int status
 	int free_slots = ce_ring_free_count_min(r, qp->cq_pending + 1);
 
 	if (free_slots < 0 || (uint32_t)free_slots <= qp->cq_pending) {
-		__atomic_store_n(&qp->broken, 1, __ATOMIC_RELAXED);
+		/* Room was reserved: only a forged consumer index gets here. */
+		worker_broken(w, qp, D_QP_BROKEN_CQ);
 		return;
 	}
 	ce_ring_copy_entry(r->entries + (size_t)((r->local + qp->cq_pending) & r->mask) * r->esize,
@@ -236,10 +251,25 @@ worker_stash(struct d_worker *w)
 	return taken;
 }
 
+/*
+ * A ring of @p qp showed an impossible index: the client wrote its shared
+ * header. Serve it no more (its requests in flight still complete), tell it
+ * in band if its CQ still works, and have the control thread drop it.
+ */
 static void
-worker_broken(struct d_qp *qp)
+worker_broken(struct d_worker *w, struct d_qp *qp, enum d_qp_broken why)
 {
-	__atomic_store_n(&qp->broken, 1, __ATOMIC_RELAXED);
+	uint64_t one = 1;
+
+	if (qp->broken != D_QP_OK)
+		return;
+	/* Release: the control thread reads why after it sees the doorbell. */
+	__atomic_store_n(&qp->broken, why, __ATOMIC_RELEASE);
+	/* Best effort: a broken CQ refuses it (qp->broken is set: no recursion). */
+	worker_post_cqe(w, qp, CE_CQE_COOKIE_BROKEN, -EIO, 0);
+	/* EAGAIN: the counter is saturated, the control thread will look anyway. */
+	if (write(d.ctl_efd, &one, sizeof(one)) < 0) {
+	}
 }
 
 static unsigned int
@@ -261,7 +291,7 @@ worker_serve_qp(struct d_worker *w, struct d_qp *qp)
 	/* Every descriptor taken needs a CQ slot, even a refused one. */
 	cq_free = ce_ring_free_count_min(&qp->cq, qp->cq_pending + qp->inflight + budget);
 	if (cq_free < 0) {
-		worker_broken(qp);
+		worker_broken(w, qp, D_QP_BROKEN_CQ);
 		return 0;
 	}
 	room = (int64_t)cq_free - qp->cq_pending - qp->inflight;
@@ -272,7 +302,7 @@ worker_serve_qp(struct d_worker *w, struct d_qp *qp)
 	ready = ce_ring_ready_count(&qp->sq);
 	if (ready <= 0) {
 		if (ready < 0)
-			worker_broken(qp);
+			worker_broken(w, qp, D_QP_BROKEN_SQ);
 		return 0;
 	}
 	if (budget > (unsigned int)ready)
@@ -283,7 +313,7 @@ worker_serve_qp(struct d_worker *w, struct d_qp *qp)
 	 * looks only at the private copies. */
 	got = ce_ring_dequeue_burst(&qp->sq, descs, budget);
 	if (got < 0) {
-		worker_broken(qp);
+		worker_broken(w, qp, D_QP_BROKEN_SQ);
 		got = 0;
 	}
 	for (int i = 0; i < got; i++) {
@@ -349,28 +379,46 @@ worker_cmds(struct d_worker *w)
 	}
 }
 
-/* Nothing to do: ask for doorbells and sleep until one rings (or 1 ms). */
+/*
+ * Nothing to do: ask every served SQ for a doorbell and sleep until one
+ * rings, a command comes or the backoff timeout passes.
+ *
+ * Lost wake-up: ce_ring_cons_prepare_sleep() sets NEED_WAKEUP, then a full
+ * fence, then re-reads prod; the client's submit stores prod, a full fence,
+ * then reads the flag. One of the two sees the other's store, so either we
+ * find the descriptor here and do not sleep, or the client rings.
+ */
 static void
 worker_sleep(struct d_worker *w)
 {
 	struct epoll_event evs[16];
+	struct timespec ts;
+	bool asleep = true;
 	unsigned int i;
 	uint64_t cnt;
 	int n;
 
 	for (i = 0; i < w->nb_qps; i++) {
-		int ret = ce_ring_cons_prepare_sleep(&w->qps[i]->sq);
+		struct d_qp *qp = w->qps[i];
+		int ret;
 
+		if (qp->broken != D_QP_OK)
+			continue;
+		ret = ce_ring_cons_prepare_sleep(&qp->sq);
 		if (ret < 0)
-			worker_broken(w->qps[i]);
-		if (ret == 0)
-			break;		/* work arrived meanwhile */
+			worker_broken(w, qp, D_QP_BROKEN_SQ);
+		if (ret == 0) {
+			asleep = false;		/* work arrived meanwhile */
+			break;
+		}
 	}
-	if (i == w->nb_qps && rte_ring_empty(w->cmd)) {
+	if (asleep && rte_ring_empty(w->cmd)) {
+		ts.tv_sec = (time_t)(w->sleep_ns / 1000000000ull);
+		ts.tv_nsec = (long)(w->sleep_ns % 1000000000ull);
 		__atomic_store_n(&w->state, D_W_SLEEPING, __ATOMIC_RELAXED);
 		/* Offline: a sleeping worker must not hold up grace periods. */
 		rte_rcu_qsbr_thread_offline(d.qsbr, w->idx);
-		n = epoll_wait(w->epfd, evs, 16, WORKER_SLEEP_MS);
+		n = epoll_pwait2(w->epfd, evs, 16, &ts, NULL);
 		rte_rcu_qsbr_thread_online(d.qsbr, w->idx);
 		__atomic_store_n(&w->state, D_W_RUNNING, __ATOMIC_RELAXED);
 		W_ADD(w->sleeps, 1);
@@ -378,6 +426,10 @@ worker_sleep(struct d_worker *w)
 			if (read(evs[k].data.fd, &cnt, sizeof(cnt)) < 0) {
 				/* EAGAIN: already drained */
 			}
+		/* Timed out with nothing new: sleep longer next time. */
+		if (n == 0)
+			w->sleep_ns = RTE_MIN(2 * w->sleep_ns,
+					      (uint64_t)d.cfg.sleep_max_us * 1000);
 	}
 	for (unsigned int k = 0; k < i && k < w->nb_qps; k++)
 		ce_ring_cons_woken(&w->qps[k]->sq);
@@ -394,6 +446,7 @@ d_worker_main(void *arg)
 	rte_rcu_qsbr_thread_register(d.qsbr, w->idx);
 	rte_rcu_qsbr_thread_online(d.qsbr, w->idx);
 	__atomic_store_n(&w->state, D_W_RUNNING, __ATOMIC_RELAXED);
+	w->sleep_ns = (uint64_t)d.cfg.sleep_min_us * 1000;
 	last_work = rte_rdtsc();
 
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
@@ -409,11 +462,15 @@ d_worker_main(void *arg)
 		rte_rcu_qsbr_quiescent(d.qsbr, w->idx);
 		now = rte_rdtsc();
 		if (work != 0 || w->inflight != 0) {
-			if (work != 0)
+			if (work != 0) {
 				last_work = now;
+				w->sleep_ns = (uint64_t)d.cfg.sleep_min_us * 1000;
+			}
 			continue;
 		}
-		if (now - last_work >= idle_cycles)
+		/* Sleep only once the engine has unprepared (its own idle_ns). */
+		if (d.cfg.idle_sleep && now - last_work >= idle_cycles &&
+		    ce_engine_is_idle(w->e))
 			worker_sleep(w);
 		else
 			rte_pause();
