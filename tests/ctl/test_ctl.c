@@ -59,6 +59,8 @@ ct_slurp(const char *path)
  * @p in_path (or /dev/null); stdout and stderr through files, so a large
  * answer cannot deadlock a pipe.
  */
+static pid_t ct_last_pid;	/* the last cryptoengctl run */
+
 static struct ct_res
 ct_run_v(const char *in_path, const char *const *args)
 {
@@ -91,6 +93,7 @@ ct_run_v(const char *in_path, const char *const *args)
 		execv(ct_ctl, (char *const *)argv);
 		_exit(127);
 	}
+	ct_last_pid = pid;
 	r.rc = dt_wait_exit(pid);
 	r.out = ct_slurp(out_path);
 	r.err = ct_slurp(err_path);
@@ -415,17 +418,15 @@ struct ct_big {
 };
 
 static void
-ct_big_make(struct ct_big *bg, unsigned int i, const uint8_t keys[BIG_KEYS][32])
+ct_big_make(struct ct_big *bg, unsigned int kind, unsigned int ki, const uint8_t (*keys)[32])
 {
 	uint8_t iv[16], aad[32], pt[600], out[700], tag[32];
-	unsigned int kind = (unsigned int)rand() % 6, ki = (unsigned int)rand() % BIG_KEYS;
 	size_t len = (size_t)rand() % 513, aad_len = (size_t)rand() % 33;
 	EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
 	json_t *o = json_object();
 	int n = 0, n2 = 0;
 	char *h;
 
-	(void)i;
 	CHECK(x != NULL);
 	CHECK(RAND_bytes(iv, sizeof(iv)) == 1 && RAND_bytes(aad, sizeof(aad)) == 1 &&
 	      RAND_bytes(pt, sizeof(pt)) == 1);
@@ -521,7 +522,7 @@ ct_big_make(struct ct_big *bg, unsigned int i, const uint8_t keys[BIG_KEYS][32])
 }
 
 static void
-case_batch_big(unsigned int nb_keys_limit)
+case_batch_big(void)
 {
 	static uint8_t keys[BIG_KEYS][32];
 	struct ct_big *bg = calloc(BIG_LINES, sizeof(*bg));
@@ -531,7 +532,6 @@ case_batch_big(unsigned int nb_keys_limit)
 	size_t nl;
 	FILE *f;
 
-	(void)nb_keys_limit;
 	CHECK(bg != NULL && lines != NULL);
 	srand(4);
 	CHECK(RAND_bytes(&keys[0][0], sizeof(keys)) == 1);
@@ -539,7 +539,10 @@ case_batch_big(unsigned int nb_keys_limit)
 	f = fopen(in_path, "w");
 	CHECK(f != NULL);
 	for (unsigned int i = 0; i < BIG_LINES; i++) {
-		ct_big_make(&bg[i], i, (const uint8_t (*)[32])keys);
+		unsigned int kind = (unsigned int)rand() % 6;
+
+		ct_big_make(&bg[i], kind, (unsigned int)rand() % BIG_KEYS,
+			    (const uint8_t (*)[32])keys);
 		fprintf(f, "%s\n", bg[i].line);
 	}
 	fclose(f);
@@ -564,7 +567,262 @@ case_batch(void)
 {
 	dt_start(ct_pmds);
 	case_batch_mixed();
-	case_batch_big(0);
+	case_batch_big();
+	dt_stop();
+}
+
+/* ---- sessions: cached per request shape, within the daemon's limit -------- */
+
+struct ct_coproc {
+	pid_t pid;
+	FILE *in, *out;
+};
+
+/* cryptoengctl crypt --batch - with both ends of it in our hands. */
+static void
+ct_coproc_start(struct ct_coproc *cp)
+{
+	int to[2], from[2];
+
+	CHECK(pipe(to) == 0 && pipe(from) == 0);
+	cp->pid = fork();
+	CHECK(cp->pid >= 0);
+	if (cp->pid == 0) {
+		dup2(to[0], 0);
+		dup2(from[1], 1);
+		close(to[0]);
+		close(to[1]);
+		close(from[0]);
+		close(from[1]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		execl(ct_ctl, ct_ctl, "--socket", dt_sock, "crypt", "--batch", "-", (char *)NULL);
+		_exit(127);
+	}
+	close(to[0]);
+	close(from[1]);
+	cp->in = fdopen(to[1], "w");
+	cp->out = fdopen(from[0], "r");
+	CHECK(cp->in != NULL && cp->out != NULL);
+}
+
+/*
+ * Send n GCM requests cycling through nb_keys keys and check the n answers.
+ * They come while the batch is still open: cryptoengctl answers what it has
+ * before it blocks on its input.
+ */
+static void
+ct_coproc_round(struct ct_coproc *cp, unsigned int n, unsigned int nb_keys,
+		const uint8_t (*keys)[32])
+{
+	struct ct_big *bg = calloc(n, sizeof(*bg));
+	char *line = NULL;
+	size_t cap = 0;
+
+	CHECK(bg != NULL);
+	for (unsigned int i = 0; i < n; i++) {
+		ct_big_make(&bg[i], 0, i % nb_keys, keys);
+		fprintf(cp->in, "%s\n", bg[i].line);
+	}
+	CHECK(fflush(cp->in) == 0);
+	for (unsigned int i = 0; i < n; i++) {
+		ssize_t got = getline(&line, &cap, cp->out);
+
+		CHECK(got > 0);
+		ct_check_line(line, "out", bg[i].want, false, i + 1);
+		free(bg[i].line);
+		free(bg[i].want);
+	}
+	free(line);
+	free(bg);
+}
+
+/* The "sessions" count of the client with this pid in `clients --json`. */
+static json_int_t
+ct_client_sessions(pid_t pid)
+{
+	struct ct_res r = ct_run("clients", "--json");
+	json_t *o, *c, *found = NULL;
+	json_int_t n;
+	size_t i;
+
+	CHECK_EQ(r.rc, 0);
+	o = json_loads(r.out, 0, NULL);
+	CHECK(o != NULL);
+	json_array_foreach(json_object_get(o, "clients"), i, c)
+		if (json_integer_value(json_object_get(c, "pid")) == pid)
+			found = c;
+	CHECK(found != NULL);
+	CHECK(json_is_integer(json_object_get(found, "sessions")));
+	n = json_integer_value(json_object_get(found, "sessions"));
+	json_decref(o);
+	ct_free(&r);
+	return n;
+}
+
+static void
+case_sessions(void)
+{
+	static uint8_t keys[12][32];
+	struct ct_coproc cp;
+	char cfg[256];
+
+	/* A small session limit, so the batch must recycle its cache. */
+	snprintf(cfg, sizeof(cfg), "[clients]\nmax_sessions = 4\n%s", ct_pmds);
+	dt_start(cfg);
+	CHECK(RAND_bytes(&keys[0][0], sizeof(keys)) == 1);
+	ct_coproc_start(&cp);
+
+	/* 200 requests, 3 keys: 3 sessions, not 200. */
+	ct_coproc_round(&cp, 200, 3, (const uint8_t (*)[32])keys);
+	CHECK_EQ(ct_client_sessions(cp.pid), 3);
+	ct_coproc_round(&cp, 100, 3, (const uint8_t (*)[32])keys);
+	CHECK_EQ(ct_client_sessions(cp.pid), 3);
+
+	/* 12 keys over a limit of 4: every answer still right, never over the limit. */
+	ct_coproc_round(&cp, 240, 12, (const uint8_t (*)[32])keys);
+	CHECK(ct_client_sessions(cp.pid) <= 4);
+
+	fclose(cp.in);
+	{
+		int c = fgetc(cp.out);
+
+		CHECK_EQ(c, EOF);	/* one line out per line in, nothing more */
+	}
+	fclose(cp.out);
+	CHECK_EQ(dt_wait_exit(cp.pid), 0);
+	dt_stop();
+}
+
+/* ---- algs, stats, clients, engines ---------------------------------------- */
+
+static json_t *
+ct_json_of(const char *cmd)
+{
+	struct ct_res r = ct_run(cmd, "--json");
+	json_error_t jerr;
+	json_t *o;
+
+	CHECK_EQ(r.rc, 0);
+	o = json_loads(r.out, 0, &jerr);
+	if (o == NULL)
+		fprintf(stderr, "%s --json: %s\n%s\n", cmd, jerr.text, r.out);
+	CHECK(json_is_object(o));
+	/* Pretty-printed: more than one line. */
+	CHECK(strchr(r.out, '\n') < r.out + strlen(r.out) - 1);
+	ct_free(&r);
+	return o;
+}
+
+static json_t *
+ct_find(json_t *arr, const char *key, const char *val)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(arr, i, e) {
+		const char *v = json_string_value(json_object_get(e, key));
+
+		if (v != NULL && strcmp(v, val) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+static void
+ct_text_has(const char *cmd, const char *const *want)
+{
+	struct ct_res r = ct_run(cmd);
+
+	CHECK_EQ(r.rc, 0);
+	for (; *want != NULL; want++)
+		if (strstr(r.out, *want) == NULL) {
+			fprintf(stderr, "%s: no \"%s\" in:\n%s\n", cmd, *want, r.out);
+			exit(1);
+		}
+	ct_free(&r);
+}
+
+static void
+case_reports(void)
+{
+	static const char *const alg_keys[] = {
+		"name", "driver", "pmd", "device", "priority", "async", "type", "key_sizes",
+		"iv_sizes", "digest_sizes", "selftest",
+	};
+	json_t *o, *a, *e;
+	json_int_t submitted = 0;
+	size_t i;
+
+	dt_start(ct_pmds);
+	/* Some traffic first, so stats has something to show. */
+	ct_expect_out(ct_run("crypt", "--alg", "gcm(aes)", "--op", "encrypt", "--key", GCM4_KEY,
+			     "--iv", GCM4_IV, "--aad", GCM4_AAD, "--in", GCM4_PT),
+		      GCM4_CT GCM4_TAG, "gcm tc4 encrypt");
+
+	o = ct_json_of("algs");
+	a = ct_find(json_object_get(o, "algs"), "driver", "gcm-aes-ipsecmb");
+	CHECK(a != NULL);
+	for (i = 0; i < sizeof(alg_keys) / sizeof(alg_keys[0]); i++)
+		CHECK(json_object_get(a, alg_keys[i]) != NULL);
+	CHECK(strcmp(json_string_value(json_object_get(a, "name")), "gcm(aes)") == 0);
+	CHECK(strcmp(json_string_value(json_object_get(a, "selftest")), "passed") == 0);
+	CHECK(strcmp(json_string_value(json_object_get(a, "type")), "aead") == 0);
+	json_decref(o);
+	ct_text_has("algs", (const char *const[]){
+		"name         : gcm(aes)\ndriver       : gcm-aes-ipsecmb\n",
+		"selftest     : passed\n", "keysize      : 16..32 step 8\n",
+		"driver       : gcm-aes256-sodium\n", NULL });
+
+	o = ct_json_of("stats");
+	CHECK(json_array_size(json_object_get(o, "engines")) >= 1);
+	json_array_foreach(json_object_get(o, "engines"), i, e) {
+		CHECK(json_is_array(json_object_get(e, "batch_hist")));
+		CHECK(json_object_get(e, "retried") != NULL);
+		CHECK(json_object_get(e, "fallbacks") != NULL);
+		submitted += json_integer_value(json_object_get(e, "submitted"));
+	}
+	CHECK(submitted >= 1);
+	a = ct_find(json_object_get(o, "algs"), "driver", "gcm-aes-ipsecmb");
+	CHECK(a != NULL);
+	CHECK(json_integer_value(json_object_get(a, "requests")) >= 1);
+	CHECK(json_integer_value(json_object_get(a, "bytes")) >= 60);
+	CHECK(json_is_array(json_object_get(o, "clients")));
+	json_decref(o);
+	ct_text_has("stats", (const char *const[]){
+		"engines:\n", "batch sizes", "clients:\n", "EBADMSG", "gcm-aes-ipsecmb", NULL });
+
+	/* clients lists the client asking, by its pid. */
+	o = ct_json_of("clients");
+	a = NULL;
+	json_array_foreach(json_object_get(o, "clients"), i, e)
+		if (json_integer_value(json_object_get(e, "pid")) == ct_last_pid)
+			a = e;
+	CHECK(a != NULL);
+	CHECK(strcmp(json_string_value(json_object_get(a, "name")), "cryptoengctl") == 0);
+	json_decref(o);
+	ct_text_has("clients", (const char *const[]){ "PID", "cryptoengctl", "connected",
+						      NULL });
+
+	o = ct_json_of("engines");
+	e = json_array_get(json_object_get(o, "engines"), 0);
+	CHECK(e != NULL);
+	CHECK_EQ(json_integer_value(json_object_get(e, "lcore")), 1);
+	CHECK(ct_find(json_object_get(e, "backends"), "device", "ipsecmb0") != NULL);
+	CHECK(ct_find(json_object_get(e, "backends"), "device", "sodium0") != NULL);
+	json_decref(o);
+	ct_text_has("engines", (const char *const[]){ "LCORE", "ipsecmb0 (ipsecmb)",
+						      "sodium0 (sodium)", NULL });
+
+	/* Usage errors are not EINVAL: exit 1. */
+	{
+		struct ct_res r = ct_run("algs", "--bogus");
+
+		CHECK_EQ(r.rc, 1);
+		ct_free(&r);
+		r = ct_run("nosuchcommand");
+		CHECK_EQ(r.rc, 1);
+		ct_free(&r);
+	}
 	dt_stop();
 }
 
@@ -584,6 +842,10 @@ main(int argc, char **argv)
 		case_crypt();
 	else if (strcmp(c, "batch") == 0)
 		case_batch();
+	else if (strcmp(c, "sessions") == 0)
+		case_sessions();
+	else if (strcmp(c, "reports") == 0)
+		case_reports();
 	else {
 		fprintf(stderr, "unknown case %s\n", c);
 		return 1;
