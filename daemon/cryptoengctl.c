@@ -1233,7 +1233,8 @@ static int
 ctl_in_line(struct ctl_in *in, bool block, char **line, size_t *len)
 {
 	for (;;) {
-		char *nl = memchr(in->buf + in->scan, '\n', in->end - in->scan);
+		/* memchr() wants a buffer even for 0 bytes: none before the first read. */
+		char *nl = in->buf ? memchr(in->buf + in->scan, '\n', in->end - in->scan) : NULL;
 		struct pollfd pfd = { .fd = in->fd, .events = POLLIN };
 		ssize_t n;
 
@@ -1491,7 +1492,12 @@ ctl_cmd_crypt(int argc, char **argv)
 	});
 	b.qp = ce_qp_create(b.c);
 	b.arena = ce_buf_alloc(b.c, CTL_ARENA_SIZE, 4096);
-	b.algs = json_incref(json_object_get(ctl_request(b.c, "algs") ?: json_null(), "algs"));
+	{
+		json_t *ans = ctl_request(b.c, "algs");
+
+		b.algs = json_incref(json_object_get(ans, "algs"));
+		json_decref(ans);
+	}
 	if (b.qp == NULL || b.arena == NULL || b.algs == NULL) {
 		fprintf(stderr, "%s: setting up with cryptoengd: %s\n", ctl_prog,
 			b.qp == NULL ? ce_client_last_error(b.c) :
