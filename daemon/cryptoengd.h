@@ -221,6 +221,7 @@ struct d_worker {
 	/* Worker -> anyone. */
 	uint32_t state;			/* atomic: enum d_worker_state */
 	uint64_t sleeps;		/* atomic-read counter */
+	uint64_t sleep_aborts;		/* NEED_WAKEUP set, then work seen: no sleep */
 	int stop_result;
 };
 

@@ -110,7 +110,8 @@ report_engine_stats(const struct d_worker *w)
 	ce_engine_stats_get(w->e, &s);
 	for (unsigned int i = 0; i < CE_ENGINE_BATCH_HIST; i++)
 		json_array_append_new(hist, json_integer((json_int_t)s.batch_hist[i]));
-	return json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I}",
+	return json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, "
+			 "s:I}",
 			 "lcore", (int)w->lcore,
 			 "submitted", (json_int_t)s.submitted,
 			 "completed_ok", (json_int_t)s.completed_ok,
@@ -124,7 +125,8 @@ report_engine_stats(const struct d_worker *w)
 			 "batch_hist", hist,
 			 "idle_transitions", (json_int_t)s.idle_transitions,
 			 "prepares", (json_int_t)s.prepares,
-			 "sleeps", (json_int_t)RD(((struct d_worker *)w)->sleeps));
+			 "sleeps", (json_int_t)RD(((struct d_worker *)w)->sleeps),
+			 "sleep_aborts", (json_int_t)RD(((struct d_worker *)w)->sleep_aborts));
 }
 
 /* A client's counters: its live queue pairs plus those already gone. */

@@ -409,6 +409,7 @@ worker_sleep(struct d_worker *w)
 			worker_broken(w, qp, D_QP_BROKEN_SQ);
 		if (ret == 0) {
 			asleep = false;		/* work arrived meanwhile */
+			W_ADD(w->sleep_aborts, 1);
 			break;
 		}
 	}

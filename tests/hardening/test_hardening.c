@@ -1342,6 +1342,20 @@ case_kill(void)
 	long fds0 = 0, maps0 = 0, rss0 = 0, fds1, maps1, rss1;
 	double t0;
 
+	/*
+	 * Under ASan the daemon's allocator keeps freed memory in a quarantine
+	 * (256 MiB by default) to catch use after free: RSS growth by design,
+	 * not a leak. 1 MiB keeps the check meaningful and still recycles.
+	 * Builds without ASan ignore the variable.
+	 */
+	{
+		const char *a = getenv("ASAN_OPTIONS");
+		char buf[512];
+
+		snprintf(buf, sizeof(buf), "%s%squarantine_size_mb=1", a ? a : "",
+			 a && *a ? ":" : "");
+		setenv("ASAN_OPTIONS", buf, 1);
+	}
 	/* 2 ms per request in the device: the kill lands while they are in it. */
 	dt_start("[clients]\nmax_clients = 1024\n\n"
 		 "[pmd.ipsecmb0]\ndriver = ipsecmb\n\n"
@@ -1398,7 +1412,7 @@ case_kill(void)
 	 * few arenas or size-class regions once. */
 	CHECK(maps1 <= maps0 + 16);
 	/* See tests/hardening/README.md for this tolerance. */
-	CHECK(rss1 <= rss0 + 4096);
+	CHECK(rss1 <= rss0 + 2048);
 	/* And it serves a good client, right, afterwards. */
 	good_start(&g);
 	good_finish(&g);
@@ -1411,7 +1425,7 @@ case_kill(void)
 static void
 case_wakeup(void)
 {
-	enum { ROUNDS = 3000 };
+	enum { ROUNDS = 20000 };
 	struct ce_session_params sp = { .alg = "ecb(cipher_null)",
 					.direction = CE_SESS_DIR_ENCRYPT };
 	unsigned long long sleeps0, sleeps1;
@@ -1420,6 +1434,7 @@ case_wakeup(void)
 	struct ce_desc dd;
 	uint8_t *buf;
 	double worst = 0;
+	long long aborts;
 	json_t *j;
 	int64_t h;
 
@@ -1445,16 +1460,17 @@ case_wakeup(void)
 	for (int round = 0; round < ROUNDS; round++) {
 		struct ce_cqe cqe;
 		double t0;
-		int pick = rand() % 4;
+		int pick = rand() % 10;
 
 		/* Submit at every point of the worker's way to sleep: at once,
-		 * around idle_us, well after it fell asleep. */
-		if (pick == 1) {
+		 * around idle_us (most rounds: that is where the race is), well
+		 * after it fell asleep. */
+		if (pick >= 3) {
 			for (t0 = hd_now(); hd_now() - t0 < (rand() % 60) * 1e-6;)
 				;
-		} else if (pick == 2) {
+		} else if (pick == 1) {
 			dt_sleep_ms(0);
-		} else if (pick == 3) {
+		} else if (pick == 2) {
 			struct timespec ts = { .tv_nsec = 100000 + (rand() % 900) * 1000 };
 
 			nanosleep(&ts, NULL);
@@ -1483,9 +1499,11 @@ case_wakeup(void)
 	j = hd_ctl(c, "{\"cmd\":\"stats\"}");
 	sleeps1 = (unsigned long long)json_integer_value(json_object_get(
 		json_array_get(json_object_get(j, "engines"), 0), "sleeps"));
+	aborts = json_integer_value(json_object_get(
+		json_array_get(json_object_get(j, "engines"), 0), "sleep_aborts"));
 	json_decref(j);
-	fprintf(stderr, "%d rounds, worker slept %llu times, slowest round %.3f ms\n", ROUNDS,
-		sleeps1 - sleeps0, worst * 1e3);
+	fprintf(stderr, "%d rounds, worker slept %llu times, found work after NEED_WAKEUP %lld "
+		"times, slowest round %.3f ms\n", ROUNDS, sleeps1 - sleeps0, aborts, worst * 1e3);
 	/* The worker really went to sleep between requests (else nothing was tested). */
 	CHECK(sleeps1 - sleeps0 >= ROUNDS / 10);
 	ce_client_close(c);
