@@ -77,6 +77,21 @@ hd_proc_count(const char *what)
 	return n;
 }
 
+/*
+ * The daemon's fd count is at most @p base again. At most: the baseline may
+ * include a descriptor EAL or telemetry opened for a moment after start-up
+ * (seen under ASan); a leak makes the count grow with every round.
+ */
+static bool
+hd_fds_back(long base)
+{
+	long n = hd_proc_count("fd");
+
+	if (n > base)
+		fprintf(stderr, "daemon fds: %ld, was %ld\n", n, base);
+	return n <= base;
+}
+
 static long
 hd_rss_kb(void)
 {
@@ -298,6 +313,8 @@ good_start(struct good *g)
 	CHECK(g->pid >= 0);
 	if (g->pid == 0) {
 		dt_pid = 0;	/* the parent owns the daemon */
+		/* A failed test must not leave us waiting for a daemon it killed. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(a[1]);
 		close(b[0]);
 		good_run(a[0], b[1]);
@@ -1002,7 +1019,7 @@ case_ring(void)
 	/* Every dropped client's fds are gone (the socket, memfd, eventfds). */
 	for (double t0 = hd_now(); hd_nb_clients(mon) != 2; dt_sleep_ms(10))
 		CHECK(hd_now() - t0 < 10);
-	CHECK_EQ(hd_proc_count("fd"), fds0);
+	CHECK(hd_fds_back(fds0));
 	good_finish(&g);
 	ce_client_close(mon);
 	dt_stop();
@@ -1087,8 +1104,8 @@ case_region(void)
 	/* 120 refused memfds later: none kept open, none mapped. */
 	for (double t0 = hd_now(); hd_nb_clients(mon) != 2; dt_sleep_ms(10))
 		CHECK(hd_now() - t0 < 10);
-	CHECK_EQ(hd_proc_count("fd"), fds0);
-	CHECK_EQ(hd_proc_count("maps"), maps0);
+	CHECK(hd_fds_back(fds0));
+	CHECK(hd_proc_count("maps") <= maps0);
 	good_finish(&g);
 	ce_client_close(mon);
 	dt_stop();
@@ -1281,7 +1298,7 @@ case_msg(void)
 	/* Refused fds were all closed by the daemon. */
 	for (double t0 = hd_now(); hd_nb_clients(mon) != 2; dt_sleep_ms(10))
 		CHECK(hd_now() - t0 < 10);
-	CHECK_EQ(hd_proc_count("fd"), fds0);
+	CHECK(hd_fds_back(fds0));
 	close(efd);
 	free(b);
 	good_finish(&g);
@@ -1407,7 +1424,7 @@ case_kill(void)
 	rss1 = hd_rss_kb();
 	fprintf(stderr, "daemon fds %ld -> %ld, maps %ld -> %ld, RSS %ld -> %ld kB\n",
 		fds0, fds1, maps0, maps1, rss0, rss1);
-	CHECK_EQ(fds1, fds0);
+	CHECK(fds1 <= fds0);	/* see hd_fds_back() */
 	/* A leaked region is one mapping per cycle (+1000); allocators may add a
 	 * few arenas or size-class regions once. */
 	CHECK(maps1 <= maps0 + 16);
