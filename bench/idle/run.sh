@@ -4,12 +4,15 @@
 #     backoff on ([engine] idle_sleep = yes) and off (pure polling).
 #  2. Round trip of one request back to back (worker polling) and after a
 #     pause (worker asleep at its backoff ceiling): p50/p99 over 200 samples.
-#  3. Throughput under load, idle backoff on vs off, alternated, 3 runs each
-#     (build/bench/cryptoeng-perf, null backend, 64 B, burst 32).
+#  3. Throughput under load, idle backoff on vs off, alternated, $ROUNDS runs
+#     each (default 5; BUILD/bench/cryptoeng-perf, null backend, 64 B, burst 32),
+#     with the mean and the best of each. ONLY=tput runs only this part.
 # Prints a Markdown block for bench/idle/RESULTS.md. Needs both cores quiet.
 set -eu
 cd "$(dirname "$0")/../.."
 B=${1:-build}
+ROUNDS=${ROUNDS:-5}
+ONLY=${ONLY:-all}
 D=$B/daemon/cryptoengd
 PERF=$B/bench/cryptoeng-perf
 T=$(mktemp -d /tmp/ceidle-XXXXXX)
@@ -65,29 +68,36 @@ idle_cpu() {	# percent of one core over 10 s
 	echo "$a $b $HZ" | awk '{ printf "%.2f", ($2 - $1) * 100 / $3 / 10 }'
 }
 
-echo "## idle CPU, 10 s, no client"
-start yes; cpu_on=$(idle_cpu)
-lat_poll=$("$T/idle-lat" "$T/d.sock" 200 0)
-lat_idle=$("$T/idle-lat" "$T/d.sock" 200 300)
-stop
-start no; cpu_off=$(idle_cpu)
-lat_nosleep=$("$T/idle-lat" "$T/d.sock" 200 300)
-stop
+cpu_on=-; cpu_off=-; lat_poll=-; lat_idle=-; lat_nosleep=-
+if [ "$ONLY" = all ]; then
+	start yes; cpu_on=$(idle_cpu)
+	lat_poll=$("$T/idle-lat" "$T/d.sock" 200 0)
+	lat_idle=$("$T/idle-lat" "$T/d.sock" 200 300)
+	stop
+	start no; cpu_off=$(idle_cpu)
+	lat_nosleep=$("$T/idle-lat" "$T/d.sock" 200 300)
+	stop
+fi
 
 tput() {	# MOps of one cryptoeng-perf run against the running daemon
 	"$PERF" --socket "$T/d.sock" -- --ptest throughput --devtype null --optype cipher-only \
 		--cipher-algo null --cipher-key-sz 0 --cipher-iv-sz 0 --burst-sz 32 \
-		--buffer-sz 64 --total-ops 5000000 --silent --csv-friendly 2>/dev/null |
+		--buffer-sz 64 --total-ops ${OPS:-20000000} --silent --csv-friendly 2>/dev/null |
 		awk -F, '$1 ~ /^ *[0-9]+ *$/ && NF >= 8 { print $8; exit }'
 }
 
 on=""; off=""
 if [ -x "$PERF" ]; then
-	for r in 1 2 3; do
+	for r in $(seq "$ROUNDS"); do
 		start yes; on="$on $(tput)"; stop
 		start no; off="$off $(tput)"; stop
 	done
 fi
+
+stats() {	# mean / best of the arguments
+	echo "$@" | awk '{ m = 0; b = 0; for (i = 1; i <= NF; i++) { m += $i; if ($i > b) b = $i }
+		if (NF) printf "%.2f / %.2f", m / NF, b }'
+}
 
 cat <<MD
 | figure | idle backoff on | pure polling |
@@ -95,5 +105,6 @@ cat <<MD
 | idle daemon CPU, 10 s (% of one core) | $cpu_on | $cpu_off |
 | round trip, back to back, p50 / p99 / max (us) | $(echo $lat_poll | tr ' ' '/') | |
 | round trip after 300 ms idle, p50 / p99 / max (us) | $(echo $lat_idle | tr ' ' '/') | $(echo $lat_nosleep | tr ' ' '/') |
-| throughput null 64 B burst 32, MOps (3 runs) | $on | $off |
+| throughput null 64 B burst 32, MOps ($ROUNDS runs, alternated) | $on | $off |
+| throughput mean / best | $(stats $on) | $(stats $off) |
 MD
