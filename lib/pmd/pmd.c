@@ -38,7 +38,22 @@ ce_pmd_driver_next(const struct ce_pmd_driver *prev)
 	return prev == NULL ? TAILQ_FIRST(&pmd_drivers) : TAILQ_NEXT(prev, next);
 }
 
-static uint16_t pmd_next_dev_id;
+/* Device ids are dense and reused, so that an engine can index its queue
+ * pairs by id in a small table however many devices came and went. */
+#define PMD_MAX_DEV_IDS 1024
+static bool pmd_dev_id_used[PMD_MAX_DEV_IDS];
+
+static int
+pmd_dev_id_alloc(void)
+{
+	for (int i = 0; i < PMD_MAX_DEV_IDS; i++) {
+		if (!pmd_dev_id_used[i]) {
+			pmd_dev_id_used[i] = true;
+			return i;
+		}
+	}
+	return -ENOSPC;
+}
 
 static void
 pmd_qps_free(struct ce_pmd_dev *dev, uint16_t nb)
@@ -115,7 +130,10 @@ ce_pmd_dev_create(const char *drv_name, const char *dev_name,
 			goto release_qps;
 		}
 	}
-	dev->id = pmd_next_dev_id++;
+	ret = pmd_dev_id_alloc();
+	if (ret < 0)
+		goto release_qps;
+	dev->id = (uint16_t)ret;
 	return dev;
 
 release_qps:
@@ -141,6 +159,7 @@ ce_pmd_dev_destroy(struct ce_pmd_dev *dev)
 {
 	if (dev == NULL)
 		return;
+	pmd_dev_id_used[dev->id] = false;
 	pmd_qps_free(dev, dev->nb_qps);
 	dev->drv->ops->dev_close(dev);
 	rte_free(dev->priv);

@@ -699,6 +699,24 @@ test_bad_params(void)
 	fixture_fini(&f);
 }
 
+/* Devices come and go: their ids are reused, so engines keep attaching them. */
+static void
+test_device_churn(void)
+{
+	struct ce_engine_params ep = { .lcore = rte_lcore_id(), .queue_size = 8 };
+	struct fixture f;
+
+	for (unsigned int i = 0; i < 3 * CE_ENGINE_MAX_DEVS; i++) {
+		record_reset(rte_lcore_id());
+		fixture_init(&f, NULL, &ep, NULL);
+		CHECK(f.dev->id < CE_ENGINE_MAX_DEVS);
+		CHECK_EQ(ce_engine_transfer(f.e, make_req(&f, 0, 0)), -EINPROGRESS);
+		poll_until_done(&f, 1);
+		CHECK_EQ(rec.final_status[0], 0);
+		fixture_fini(&f);
+	}
+}
+
 int
 main(void)
 {
@@ -715,6 +733,7 @@ main(void)
 	RUN(test_prepare_unprepare);
 	RUN(test_stop_deadline);
 	RUN(test_multi_engine);
+	RUN(test_device_churn);
 	rte_eal_cleanup();
 	return 0;
 }
