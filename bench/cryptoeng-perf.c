@@ -226,7 +226,8 @@ perf_expect_build(void)
 				else
 					memcpy(e->out, e->in, len);
 				memcpy(e->iv, iv->data, p->iv_len);
-				memcpy(e->aad, t->aad.data, p->aad_len);
+				if (p->aad_len != 0) /* no AAD in the file: data is NULL */
+					memcpy(e->aad, t->aad.data, p->aad_len);
 				memcpy(decrypt ? e->in_tag : e->out_tag, t->digest.data, p->digest_len);
 				continue;
 			}
