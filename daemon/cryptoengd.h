@@ -102,12 +102,11 @@ void d_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)))
  */
 struct d_sess {
 	uint32_t live;			/* atomic: generation, or 0 */
-	uint32_t refcnt;		/* atomic: requests in flight */
 	uint16_t gen;			/* control thread only */
 	uint16_t alg_idx;		/* index in d_algs */
-	bool pending;			/* destroyed, waiting for grace + refcnt 0 */
+	bool pending;			/* destroyed, waiting for grace + nothing in flight */
 	bool token_set;
-	uint64_t token;			/* QSBR token, taken once refcnt was 0 */
+	uint64_t token;			/* QSBR token, taken when it was destroyed */
 	struct ce_session *cs[D_OPS];	/* per op; NULL = op not allowed */
 	struct ce_shm_sess_info si;
 };
@@ -116,6 +115,7 @@ struct d_sess {
 struct d_slot {
 	struct d_qp *qp;
 	struct d_sess *sess;
+	uint32_t *busy;			/* the worker's in-flight count of sess */
 	uint32_t out_len;
 	uint32_t bytes;
 };
@@ -147,7 +147,14 @@ struct d_qp {
 	/* Worker only (after ADD, until DEL). */
 	struct ce_ring sq __rte_cache_aligned;
 	struct ce_ring cq;
-	uint32_t cq_pending;		/* CQEs written, prod not yet published */
+	uint32_t cq_pending;		/* CQEs staged in cqe_stage, not yet published */
+	/*
+	 * CQEs are staged in private memory and copied into the CQ in one
+	 * tight loop at publish: a store to a CQ line the client last read
+	 * misses on ownership, and with stores committing in order one such
+	 * miss amid a request's other stores stalled the whole worker.
+	 */
+	struct ce_cqe *cqe_stage;	/* cq.size entries */
 	bool dirty;			/* on the worker's dirty list */
 	bool sleeping;			/* NEED_WAKEUP set on the SQ */
 	struct d_slot *slots;		/* credits entries */
@@ -185,6 +192,14 @@ struct d_client {
 	uint32_t nb_qps;
 	uint32_t next_qp_id;
 	struct d_sess *sess;		/* max_sessions slots */
+	/*
+	 * Requests in flight per session, one row of max_sessions counters per
+	 * worker: each worker writes only its own row with plain stores, so
+	 * the data path has no locked instruction (a lock prefix drains the
+	 * store buffer, and the CQ stores in it wait on the client's cache).
+	 * The control thread sums the rows (d_sess_busy()).
+	 */
+	uint32_t *sess_busy;
 	uint32_t nb_sess;		/* live sessions */
 	struct d_qp_stats gone;		/* counters of destroyed queue pairs */
 };

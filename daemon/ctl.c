@@ -112,6 +112,7 @@ ctl_qp_free(struct d_qp *qp)
 	close(qp->cq_efd);
 	free(qp->slots);
 	free(qp->free_slots);
+	free(qp->cqe_stage);
 	rte_free(qp);
 }
 
@@ -208,7 +209,8 @@ ctl_qp_create(struct d_client *c)
 	qp->cq_bytes = ce_ring_bytes(qc->cq_entries, sizeof(struct ce_cqe));
 	qp->slots = calloc(qp->credits, sizeof(*qp->slots));
 	qp->free_slots = calloc(qp->credits, sizeof(*qp->free_slots));
-	if (qp->slots == NULL || qp->free_slots == NULL) {
+	qp->cqe_stage = calloc(qc->cq_entries, sizeof(*qp->cqe_stage));
+	if (qp->slots == NULL || qp->free_slots == NULL || qp->cqe_stage == NULL) {
 		ret = -ENOMEM;
 		why = "out of memory";
 		goto err_free;
@@ -258,6 +260,7 @@ ctl_qp_create(struct d_client *c)
 err_free:
 	free(qp->slots);
 	free(qp->free_slots);
+	free(qp->cqe_stage);
 	rte_free(qp);
 	ctl_reply(c, ret, "%s", why);
 }
@@ -279,6 +282,19 @@ ctl_qp_destroy(struct d_client *c)
 }
 
 /* ---- sessions ------------------------------------------------------------ */
+
+/* Requests of session idx in flight on any worker (after a grace period). */
+static uint64_t
+ctl_sess_busy(const struct d_client *c, uint32_t idx)
+{
+	uint64_t n = 0;
+
+	/* Acquire: pairs with the workers' release when a request finishes. */
+	for (unsigned int w = 0; w < d.nb_workers; w++)
+		n += __atomic_load_n(&c->sess_busy[(size_t)w * d.cfg.max_sessions + idx],
+				     __ATOMIC_ACQUIRE);
+	return n;
+}
 
 static void
 ctl_sess_release(struct d_sess *s)
@@ -401,7 +417,6 @@ ctl_session_create(struct d_client *c)
 	s->si.digest_len = sc->digest_len;
 	s->si.aad_max = sc->aad_max;
 	s->alg_idx = (uint16_t)ctl_alg_index(e);
-	s->refcnt = 0;
 	if (++s->gen == 0)
 		s->gen = 1;
 	pthread_mutex_lock(&d.lock);
@@ -667,9 +682,16 @@ ctl_accept(void)
 		if (fd < 0)
 			return;
 		c = calloc(1, sizeof(*c));
-		if (c != NULL)
+		if (c != NULL) {
 			c->sess = calloc(d.cfg.max_sessions, sizeof(*c->sess));
-		if (c == NULL || c->sess == NULL) {
+			c->sess_busy = calloc((size_t)d.nb_workers * d.cfg.max_sessions,
+					      sizeof(*c->sess_busy));
+		}
+		if (c == NULL || c->sess == NULL || c->sess_busy == NULL) {
+			if (c != NULL) {
+				free(c->sess);
+				free(c->sess_busy);
+			}
 			free(c);
 			close(fd);
 			continue;
@@ -697,6 +719,7 @@ ctl_accept(void)
 		ev.data.ptr = c;
 		if (epoll_ctl(ctl_epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 			free(c->sess);
+			free(c->sess_busy);
 			free(c);
 			close(fd);
 			continue;
@@ -747,7 +770,7 @@ ctl_reap(void)
 			if (!s->pending)
 				continue;
 			if (rte_rcu_qsbr_check(d.qsbr, s->token, false) == 1 &&
-			    __atomic_load_n(&s->refcnt, __ATOMIC_ACQUIRE) == 0)
+			    ctl_sess_busy(c, i) == 0)
 				ctl_sess_release(s);
 			else
 				busy = waiting = true;
@@ -769,6 +792,7 @@ ctl_reap(void)
 		if (c->base != NULL)
 			munmap(c->base, c->ri.size);
 		free(c->sess);
+		free(c->sess_busy);
 		free(c);
 	}
 	return waiting;
@@ -839,6 +863,7 @@ d_ctl_teardown(void)
 		if (c->base != NULL)
 			munmap(c->base, c->ri.size);
 		free(c->sess);
+		free(c->sess_busy);
 		free(c);
 	}
 	d.nb_clients = 0;

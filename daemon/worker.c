@@ -36,8 +36,23 @@
 #include <rte_lcore.h>
 #include <rte_mempool.h>
 #include <rte_pause.h>
+#include <rte_prefetch.h>
 
 #include "cryptoengd.h"
+
+/* CQ entries whose lines are fetched for writing after each publish. */
+#define D_CQ_PREFETCH 64
+
+/*
+ * Fetch a line for writing (PREFETCHW: exclusive, not shared). The
+ * compiler's __builtin_prefetch(p, 1) becomes a plain read prefetch at this
+ * -march, which leaves the store to miss again on ownership.
+ */
+static inline void
+worker_prefetchw(const void *p)
+{
+	asm volatile("prefetchw %0" : : "m"(*(const char *)p));
+}
 
 
 /* Relaxed store of a counter only this worker writes: readers never see it torn. */
@@ -70,10 +85,20 @@ worker_publish_qp(struct d_qp *qp)
 
 	if (qp->cq_pending == 0)
 		return;
+	for (uint32_t i = 0; i < qp->cq_pending; i++)
+		ce_ring_copy_entry(r->entries + (size_t)((r->local + i) & r->mask) * r->esize,
+				   &qp->cqe_stage[i], r->esize);
 	r->local += qp->cq_pending;
 	qp->cq_pending = 0;
 	/* Release: the CQE writes are visible before the client sees prod move. */
 	__atomic_store_n(&r->sh->prod, r->local, __ATOMIC_RELEASE);
+	/*
+	 * The next CQ lines were last read by the client: ask for them now, all
+	 * at once, rather than stalling on one ownership miss per line while
+	 * completions are written one by one.
+	 */
+	for (uint32_t i = 0; i < D_CQ_PREFETCH; i += RTE_CACHE_LINE_SIZE / sizeof(struct ce_cqe))
+		worker_prefetchw(r->entries + (size_t)((r->local + i) & r->mask) * r->esize);
 	if (ce_ring_prod_needs_wakeup(r) && write(qp->cq_efd, &one, sizeof(one)) < 0) {
 		/* EAGAIN: counter saturated, the client has a wake-up pending. */
 	}
@@ -110,9 +135,7 @@ worker_post_cqe(struct d_worker *w, struct d_qp *qp, uint64_t cookie, int status
 		worker_broken(w, qp, D_QP_BROKEN_CQ);
 		return;
 	}
-	ce_ring_copy_entry(r->entries + (size_t)((r->local + qp->cq_pending) & r->mask) * r->esize,
-			   &cqe, r->esize);
-	qp->cq_pending++;
+	qp->cqe_stage[qp->cq_pending++] = cqe;
 	if (__atomic_load_n(&qp->detached, __ATOMIC_RELAXED)) {
 		/* Off our list: nobody else will publish it. */
 		worker_publish_qp(qp);
@@ -153,8 +176,9 @@ worker_complete(struct ce_request *req, int status)
 	}
 	qp->free_slots[qp->nb_free++] = (uint32_t)(slot - qp->slots);
 	w->inflight--;
-	/* Release: the control thread destroys the session once it reads 0. */
-	__atomic_fetch_sub(&s->refcnt, 1, __ATOMIC_RELEASE);
+	/* Release (a plain store on x86): the request is done with the session
+	 * before the control thread can read 0 and destroy it. One writer. */
+	__atomic_store_n(slot->busy, *slot->busy - 1, __ATOMIC_RELEASE);
 	/* Release: the CQE is out (published if detached) before the control
 	 * thread may see 0 and start freeing the queue pair. */
 	__atomic_store_n(&qp->inflight, qp->inflight - 1, __ATOMIC_RELEASE);
@@ -205,11 +229,13 @@ worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
 	slot = &qp->slots[qp->free_slots[--qp->nb_free]];
 	slot->qp = qp;
 	slot->sess = s;
+	slot->busy = &c->sess_busy[(size_t)w->idx * d.cfg.max_sessions + idx];
 	slot->out_len = dd->op == CE_OP_DIGEST ? s->si.digest_len :
 			dd->op == CE_OP_VERIFY ? 0 : dd->len;
 	req->cb_arg = slot;
-	/* Relaxed: the control thread reads refcnt only after a grace period. */
-	__atomic_fetch_add(&s->refcnt, 1, __ATOMIC_RELAXED);
+	/* Relaxed, one writer: the control thread reads it only after a grace
+	 * period, which orders this store before its read. */
+	__atomic_store_n(slot->busy, *slot->busy + 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&qp->inflight, qp->inflight + 1, __ATOMIC_RELAXED);
 	w->inflight++;
 	W_ADD(qp->st.requests, 1);
