@@ -826,6 +826,44 @@ case_reports(void)
 	dt_stop();
 }
 
+/*
+ * The cryptodev backend (lib/pmd-qat) inside the daemon, over DPDK's
+ * crypto_aesni_mb vdev: known answers through the device by driver name.
+ */
+static void
+case_cryptodev(void)
+{
+	struct ct_res r;
+
+	dt_start("[pmd.dev0]\n"
+		 "driver = cryptodev\n"
+		 "args = dev=crypto_aesni_mb,small_to_sw=0\n"
+		 "[pmd.ipsecmb0]\n"
+		 "driver = ipsecmb\n");
+	r = ct_run("algs");
+	if (r.rc != 0 || strstr(r.out, "gcm-aes-cryptodev") == NULL) {
+		fprintf(stderr, "algs: rc %d\n%s%s", r.rc, r.out, r.err);
+		exit(1);
+	}
+	ct_free(&r);
+	ct_expect_out(ct_run("crypt", "--alg", "gcm(aes)", "--driver", "gcm-aes-cryptodev",
+			     "--op", "encrypt", "--key", GCM4_KEY, "--iv", GCM4_IV,
+			     "--aad", GCM4_AAD, "--in", GCM4_PT),
+		      GCM4_CT GCM4_TAG, "gcm tc4 on cryptodev");
+	ct_expect_out(ct_run("crypt", "--alg", "gcm(aes)", "--driver", "gcm-aes-cryptodev",
+			     "--op", "decrypt", "--key", GCM4_KEY, "--iv", GCM4_IV,
+			     "--aad", GCM4_AAD, "--in", GCM4_CT GCM4_TAG),
+		      GCM4_PT, "gcm tc4 decrypt on cryptodev");
+	ct_expect_err(ct_run("crypt", "--alg", "gcm(aes)", "--driver", "gcm-aes-cryptodev",
+			     "--op", "decrypt", "--key", GCM4_KEY, "--iv", GCM4_IV,
+			     "--aad", GCM4_AAD, "--in", GCM4_CT GCM4_BADTAG),
+		      3, "EBADMSG\n", "gcm bad tag on cryptodev");
+	ct_expect_out(ct_run("crypt", "--alg", "cbc(aes)", "--driver", "cbc-aes-cryptodev",
+			     "--op", "encrypt", "--key", CBC_KEY, "--iv", CBC_IV, "--in", CBC_PT),
+		      CBC_CT, "cbc encrypt on cryptodev");
+	dt_stop();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -846,6 +884,8 @@ main(int argc, char **argv)
 		case_sessions();
 	else if (strcmp(c, "reports") == 0)
 		case_reports();
+	else if (strcmp(c, "cryptodev") == 0)
+		case_cryptodev();
 	else {
 		fprintf(stderr, "unknown case %s\n", c);
 		return 1;
