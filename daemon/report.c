@@ -21,35 +21,6 @@
 
 #define RD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 
-static const char *
-report_type(enum ce_alg_type t)
-{
-	switch (t) {
-	case CE_ALG_CIPHER:
-		return "skcipher";
-	case CE_ALG_AEAD:
-		return "aead";
-	case CE_ALG_HASH:
-		return "hash";
-	}
-	return "unknown";
-}
-
-static const char *
-report_selftest(enum ce_selftest_state s)
-{
-	switch (s) {
-	case CE_SELFTEST_PASSED:
-		return "passed";
-	case CE_SELFTEST_FAILED:
-		return "failed";
-	case CE_SELFTEST_NO_VECTOR:
-		return "no vector";
-	default:
-		return "untested";
-	}
-}
-
 static json_t *
 report_range(const struct ce_range *r)
 {
@@ -71,13 +42,13 @@ report_algs(void)
 				      "pmd", e->dev->drv->name, "device", e->dev->name,
 				      "priority", a->priority,
 				      "async", (a->flags & CE_ALG_F_ASYNC) != 0,
-				      "type", report_type(a->type),
+				      "type", ce_alg_type_name(a->type),
 				      "key_sizes", report_range(&a->key_size),
 				      "iv_sizes", report_range(&a->iv_size),
 				      "digest_sizes", report_range(&a->digest_size),
 				      "aad_max", a->aad_size.max,
 				      "block_size", (int)a->block_size,
-				      "selftest", report_selftest(e->selftest));
+				      "selftest", ce_selftest_state_name(e->selftest));
 
 		if (o != NULL && e->selftest_why[0] != '\0')
 			json_object_set_new(o, "selftest_why", json_string(e->selftest_why));
@@ -422,7 +393,7 @@ report_tel_algs(void)
 		snprintf(buf[1], sizeof(buf[1]), "pmd=%s device=%s", e->dev->drv->name,
 			 e->dev->name);
 		snprintf(buf[2], sizeof(buf[2]), "type=%s priority=%d async=%d",
-			 report_type(a->type), a->priority, (a->flags & CE_ALG_F_ASYNC) != 0);
+			 ce_alg_type_name(a->type), a->priority, (a->flags & CE_ALG_F_ASYNC) != 0);
 		snprintf(buf[3], sizeof(buf[3]), "key=%u-%u/%u", a->key_size.min,
 			 a->key_size.max, a->key_size.step);
 		snprintf(buf[4], sizeof(buf[4]), "iv=%u-%u/%u", a->iv_size.min, a->iv_size.max,
@@ -430,7 +401,7 @@ report_tel_algs(void)
 		snprintf(buf[5], sizeof(buf[5]), "digest=%u-%u/%u", a->digest_size.min,
 			 a->digest_size.max, a->digest_size.step);
 		snprintf(buf[6], sizeof(buf[6]), "aad_max=%u", a->aad_size.max);
-		snprintf(buf[7], sizeof(buf[7]), "selftest=%s", report_selftest(e->selftest));
+		snprintf(buf[7], sizeof(buf[7]), "selftest=%s", ce_selftest_state_name(e->selftest));
 		json_object_set_new(o, a->driver_name,
 				    json_pack("[s,s,s,s,s,s,s,s]", buf[0], buf[1], buf[2], buf[3],
 					      buf[4], buf[5], buf[6], buf[7]));

@@ -59,6 +59,12 @@ const struct ce_registry_entry *ce_registry_lookup(const char *name, const char 
 /** Iterate over all entries, in registration order: start with NULL. */
 const struct ce_registry_entry *ce_registry_next(const struct ce_registry_entry *prev);
 
+/** "skcipher", "aead" or "hash", as /proc/crypto names the types. */
+const char *ce_alg_type_name(enum ce_alg_type t);
+
+/** "passed", "failed", "no vector" or "untested", as the listing shows it. */
+const char *ce_selftest_state_name(enum ce_selftest_state s);
+
 /** Print the /proc/crypto-like listing (name, driver, pmd, priority, async,
  * sizes, selftest) of every entry. */
 void ce_registry_dump(FILE *f);

@@ -326,8 +326,8 @@ ce_registry_remove_dev(struct ce_pmd_dev *dev)
 	pthread_mutex_unlock(&registry_lock);
 }
 
-static const char *
-registry_state_name(enum ce_selftest_state s)
+const char *
+ce_selftest_state_name(enum ce_selftest_state s)
 {
 	switch (s) {
 	case CE_SELFTEST_PASSED:
@@ -368,7 +368,7 @@ registry_lookup_driver(const char *name, const char *driver)
 		return NULL;
 	}
 	snprintf(registry_why, sizeof(registry_why), "driver %s is unusable: self-test %s%s%s",
-		 driver, registry_state_name(found->e.selftest),
+		 driver, ce_selftest_state_name(found->e.selftest),
 		 found->e.selftest_why[0] != '\0' ? ": " : "", found->e.selftest_why);
 	errno = ELIBBAD;
 	return NULL;
@@ -440,8 +440,8 @@ ce_registry_next(const struct ce_registry_entry *prev)
 	return n != NULL ? &n->e : NULL;
 }
 
-static const char *
-registry_type_name(enum ce_alg_type t)
+const char *
+ce_alg_type_name(enum ce_alg_type t)
 {
 	switch (t) {
 	case CE_ALG_CIPHER:
@@ -485,13 +485,13 @@ ce_registry_dump(FILE *f)
 		fprintf(f, "%-12s : %s\n", "async", (a->flags & CE_ALG_F_ASYNC) ? "yes" : "no");
 		fprintf(f, "%-12s : %s\n", "fallback",
 			(a->flags & CE_ALG_F_NEED_FALLBACK) ? "needed" : "no");
-		fprintf(f, "%-12s : %s\n", "type", registry_type_name(a->type));
+		fprintf(f, "%-12s : %s\n", "type", ce_alg_type_name(a->type));
 		registry_print_range(f, "keysize", &a->key_size);
 		registry_print_range(f, "ivsize", &a->iv_size);
 		registry_print_range(f, "digestsize", &a->digest_size);
 		registry_print_range(f, "aadsize", &a->aad_size);
 		fprintf(f, "%-12s : %u\n", "blocksize", a->block_size);
-		fprintf(f, "%-12s : %s", "selftest", registry_state_name(e->selftest));
+		fprintf(f, "%-12s : %s", "selftest", ce_selftest_state_name(e->selftest));
 		if (e->selftest == CE_SELFTEST_FAILED && e->selftest_why[0] != '\0')
 			fprintf(f, " (%s)", e->selftest_why);
 		fprintf(f, "\n\n");
