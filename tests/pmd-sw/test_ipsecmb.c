@@ -752,6 +752,122 @@ test_authenc_oop(void)
 	}
 }
 
+/*
+ * authenc through do_batch_requests (the burst path: one job per request
+ * from the session's template), mixed with requests that leave it: the AAD
+ * apart from the data (bounce buffer), out of place with the AAD before the
+ * output, a bad length, two ICV sizes (written directly and through
+ * scratch); then decrypt the lot with one ICV flipped.
+ */
+static void
+test_authenc_batch(void)
+{
+	enum { NB = 48, MAXL = 64 };
+	static struct ce_request reqs[NB];
+	static struct done_log log;
+	static uint8_t in[NB][8 + MAXL], out[NB][8 + MAXL], ref[NB][8 + MAXL];
+	static uint8_t aad[NB][8], dig[NB][20], rdig[NB][20];
+	struct ce_request *ptrs[NB];
+	uint8_t key[36] = { 5, 6, 7 }, iv[16] = { 8 };
+	struct ce_session *enc[2], *dec[2];
+
+	enc[0] = sess_new("authenc(hmac(sha1),cbc(aes))", key, 36, 16, 12, 8, CE_OP_ENCRYPT);
+	enc[1] = sess_new("authenc(hmac(sha1),cbc(aes))", key, 36, 16, 16, 8, CE_OP_ENCRYPT);
+	dec[0] = sess_new("authenc(hmac(sha1),cbc(aes))", key, 36, 16, 12, 8, CE_OP_DECRYPT);
+	dec[1] = sess_new("authenc(hmac(sha1),cbc(aes))", key, 36, 16, 16, 8, CE_OP_DECRYPT);
+	qp->finalize = log_finalize;
+	qp->finalize_ctx = &log;
+
+	for (int i = 0; i < NB; i++) {
+		struct ce_session *ss = enc[(i / 4) % 2];
+		uint32_t len = 16u * (uint32_t)(1 + i % 4);
+		struct ce_request *r = &reqs[i];
+
+		for (int j = 0; j < 8 + MAXL; j++)
+			in[i][j] = (uint8_t)(i * 31 + j);
+		memcpy(aad[i], in[i], 8);
+		/* Reference: ESP layout, in place, one at a time. */
+		memcpy(ref[i], in[i], sizeof(ref[i]));
+		CHECK_EQ(run(ss, ref[i] + 8, ref[i] + 8, len, iv, ref[i], 8, rdig[i]), 0);
+		memset(out[i], 0, sizeof(out[i]));
+		*r = (struct ce_request){ .sess = ss, .active = ss, .iv = iv, .digest = dig[i],
+			.len = len, .aad_len = 8, .op = CE_OP_ENCRYPT };
+		switch (i % 3) {
+		case 0: /* ESP layout in place */
+			memcpy(out[i], in[i], sizeof(out[i]));
+			r->aad = out[i];
+			r->src = r->dst = out[i] + 8;
+			break;
+		case 1: /* AAD apart: bounce buffer */
+			r->aad = aad[i];
+			r->src = in[i] + 8;
+			r->dst = out[i] + 8;
+			break;
+		default: /* out of place, AAD before the output */
+			memcpy(out[i], in[i], 8);
+			r->aad = out[i];
+			r->src = in[i] + 8;
+			r->dst = out[i] + 8;
+			break;
+		}
+		ptrs[i] = r;
+	}
+	reqs[7].len = 15;
+	log.n = 0;
+	CHECK_EQ(qp->dev->drv->fast->do_batch_requests(qp, ptrs, NB), NB);
+	CHECK_EQ(log.n, 0);
+	for (int polls = 0; log.n < NB && polls < 3; polls++)
+		qp->dev->drv->fast->poll(qp, UINT16_MAX);
+	CHECK_EQ(log.n, NB);
+	for (uint32_t k = 0; k < log.n; k++) {
+		int i = (int)(log.req[k] - reqs);
+
+		CHECK(i >= 0 && i < NB);
+		if (i == 7) {
+			CHECK_EQ(log.status[k], -EINVAL);
+			continue;
+		}
+		CHECK_EQ(log.status[k], 0);
+		CHECK_MEM(out[i] + 8, ref[i] + 8, reqs[i].len);
+		CHECK_MEM(dig[i], rdig[i], (i / 4) % 2 ? 16 : 12);
+	}
+
+	/* Decrypt the references in place (ESP layout) and out of place. */
+	for (int i = 0; i < NB; i++) {
+		struct ce_session *ss = dec[(i / 4) % 2];
+		struct ce_request *r = &reqs[i];
+		uint32_t len = 16u * (uint32_t)(1 + i % 4);
+
+		memcpy(dig[i], rdig[i], 20);
+		memset(out[i], 0xee, sizeof(out[i]));
+		*r = (struct ce_request){ .sess = ss, .active = ss, .iv = iv, .digest = dig[i],
+			.len = len, .aad_len = 8, .op = CE_OP_DECRYPT, .aad = ref[i],
+			.src = ref[i] + 8, .dst = i % 2 ? out[i] + 8 : ref[i] + 8 };
+	}
+	dig[10][0] ^= 1;
+	log.n = 0;
+	CHECK_EQ(qp->dev->drv->fast->do_batch_requests(qp, ptrs, NB), NB);
+	for (int polls = 0; log.n < NB && polls < 3; polls++)
+		qp->dev->drv->fast->poll(qp, UINT16_MAX);
+	CHECK_EQ(log.n, NB);
+	for (uint32_t k = 0; k < log.n; k++) {
+		int i = (int)(log.req[k] - reqs);
+
+		if (i == 10) {
+			CHECK_EQ(log.status[k], -EBADMSG);
+			CHECK(all_zero(reqs[i].dst, reqs[i].len));
+			continue;
+		}
+		CHECK_EQ(log.status[k], 0);
+		CHECK_MEM(reqs[i].dst, in[i] + 8, reqs[i].len);
+	}
+	qp->finalize = NULL;
+	for (int i = 0; i < 2; i++) {
+		ce_session_destroy(enc[i]);
+		ce_session_destroy(dec[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -777,6 +893,7 @@ main(void)
 	RUN(test_batch);
 	RUN(test_held);
 	RUN(test_authenc_oop);
+	RUN(test_authenc_batch);
 
 	ce_pmd_dev_destroy(dev);
 	printf("ok\n");
