@@ -97,7 +97,7 @@ bench_run(const struct bench_alg *ba, uint32_t size, bool batch, unsigned int bu
 	char args[64], name[32];
 	struct ce_pmd_dev_config cfg = { .nb_qps = 1, .socket_id = (int)rte_socket_id(),
 					 .args = args };
-	struct ce_session_params sp = {
+	struct ce_pmd_session_params sp = {
 		.alg = ba->alg, .key = key, .key_len = ba->key_len, .iv_len = ba->iv_len,
 		.digest_len = ba->digest_len, .op = ba->op,
 	};
@@ -124,7 +124,7 @@ bench_run(const struct bench_alg *ba, uint32_t size, bool batch, unsigned int bu
 		fprintf(stderr, "engine-bench: %s device: %s\n", ba->driver, strerror(errno));
 		return -1;
 	}
-	sess = ce_session_create(dev, &sp, &why);
+	sess = ce_pmd_session_create(dev, &sp, &why);
 	if (sess == NULL) {
 		fprintf(stderr, "engine-bench: %s session: %s (%s)\n", ba->alg, strerror(errno),
 			why ? why : "");
@@ -170,7 +170,7 @@ bench_run(const struct bench_alg *ba, uint32_t size, bool batch, unsigned int bu
 
 	ce_engine_stop(e, 1000000000);
 	ce_engine_destroy(e);
-	ce_session_destroy(sess);
+	ce_pmd_session_destroy(sess);
 	ce_pmd_dev_destroy(dev);
 
 	res->cycles_per_op = (double)(t1 - t0) / (double)ops;

@@ -300,7 +300,7 @@ static void
 ctl_sess_release(struct d_sess *s)
 {
 	for (unsigned int i = 0; i < D_OPS; i++) {
-		ce_session_destroy(s->cs[i]);	/* the backend wipes the key */
+		ce_pmd_session_destroy(s->cs[i]);	/* the backend wipes the key */
 		s->cs[i] = NULL;
 	}
 	s->pending = false;
@@ -384,7 +384,7 @@ ctl_session_create(struct d_client *c)
 			ops[nb_ops++] = CE_OP_DECRYPT;
 	}
 	for (unsigned int i = 0; i < nb_ops; i++) {
-		struct ce_session_params p = {
+		struct ce_pmd_session_params p = {
 			.alg = e->alg->name,
 			.driver = e->alg->driver_name,
 			.key = sc->key,
@@ -397,7 +397,7 @@ ctl_session_create(struct d_client *c)
 		struct ce_session *cs;
 
 		why = NULL;
-		cs = ce_session_create(e->dev, &p, &why);
+		cs = ce_pmd_session_create(e->dev, &p, &why);
 		if (cs == NULL) {
 			err = errno ? errno : EINVAL;
 			ctl_sess_release(s);

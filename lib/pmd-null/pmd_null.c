@@ -300,7 +300,7 @@ null_pmd_qp_release(struct ce_pmd_qp *qp)
 
 static int
 null_pmd_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
-			const struct ce_session_params *params)
+			const struct ce_pmd_session_params *params)
 {
 	RTE_SET_USED(dev);
 	RTE_SET_USED(sess);

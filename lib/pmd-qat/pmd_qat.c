@@ -808,7 +808,7 @@ qat_pmd_cap_ok(uint8_t cdev, const struct rte_crypto_sym_xform *x)
 /* Build the device session, if the device can run these parameters. */
 static void *
 qat_pmd_dev_session(struct qat_pmd_dev *d, struct qat_pmd_sess *s,
-		    const struct ce_session_params *p)
+		    const struct ce_pmd_session_params *p)
 {
 	const struct qat_pmd_alg_desc *desc = s->desc;
 	struct rte_crypto_sym_xform x[2], *first = &x[0];
@@ -888,7 +888,7 @@ qat_pmd_dev_session(struct qat_pmd_dev *d, struct qat_pmd_sess *s,
 
 static int
 qat_pmd_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
-		       const struct ce_session_params *params)
+		       const struct ce_pmd_session_params *params)
 {
 	struct qat_pmd_dev *d = dev->priv;
 	struct qat_pmd_sess *s = sess->priv;
@@ -903,10 +903,10 @@ qat_pmd_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
 	s->dev_aad = params->aad_len;
 	s->iv_copy = params->iv_len;
 	if (d->swdev != NULL) {
-		struct ce_session_params swp = *params;
+		struct ce_pmd_session_params swp = *params;
 
 		swp.driver = NULL;
-		s->sw = ce_session_create(d->swdev, &swp, NULL);
+		s->sw = ce_pmd_session_create(d->swdev, &swp, NULL);
 		/* The software backend is the reference for what the kernel's
 		 * algorithm allows: sizes it refuses are refused here too. */
 		if (s->sw == NULL && errno != ENOENT)
@@ -926,7 +926,7 @@ qat_pmd_session_destroy(struct ce_pmd_dev *dev, struct ce_session *sess)
 
 	if (s->cs != NULL)
 		rte_cryptodev_sym_session_free(d->cdev_id, s->cs);
-	ce_session_destroy(s->sw);
+	ce_pmd_session_destroy(s->sw);
 	memset(s, 0, sizeof(*s));
 }
 

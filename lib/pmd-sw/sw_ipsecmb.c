@@ -576,7 +576,7 @@ static void ipsecmb_tmpl_init(struct ipsecmb_sess *s);
 
 static int
 ipsecmb_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
-		       const struct ce_session_params *params)
+		       const struct ce_pmd_session_params *params)
 {
 	const struct ipsecmb_dev *d = dev->priv;
 	struct ipsecmb_sess *s = sess->priv;

@@ -131,7 +131,7 @@ sodium_pmd_qp_release(struct ce_pmd_qp *qp)
 
 static int
 sodium_pmd_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
-			  const struct ce_session_params *params)
+			  const struct ce_pmd_session_params *params)
 {
 	struct sodium_pmd_sess *s = sess->priv;
 	const char *name = sess->alg->name;

@@ -86,7 +86,7 @@ struct ce_alg_caps {
 };
 
 /** Session parameters, given at creation on the control path. */
-struct ce_session_params {
+struct ce_pmd_session_params {
 	const char *alg;         /**< kernel algorithm name */
 	const char *driver;      /**< exact driver name, or NULL */
 	const uint8_t *key;
@@ -207,7 +207,7 @@ struct ce_pmd_ops {
 	void (*qp_release)(struct ce_pmd_qp *qp);
 	/** Build sess->priv from the parameters (already checked against alg). */
 	int (*session_create)(struct ce_pmd_dev *dev, struct ce_session *sess,
-			      const struct ce_session_params *params);
+			      const struct ce_pmd_session_params *params);
 	/** Wipe and release sess->priv; no request uses it any more. */
 	void (*session_destroy)(struct ce_pmd_dev *dev, struct ce_session *sess);
 	/** Optional: wake the hardware when a queue pair goes from idle to busy. */
@@ -303,7 +303,7 @@ void ce_pmd_dev_destroy(struct ce_pmd_dev *dev);
  * @return 0, or -EINVAL with *why set to the name of the bad parameter.
  */
 int ce_alg_check_params(const struct ce_alg_caps *alg,
-			const struct ce_session_params *params, const char **why);
+			const struct ce_pmd_session_params *params, const char **why);
 
 /**
  * Create a session on dev for params->alg (and params->driver when set):
@@ -312,12 +312,12 @@ int ce_alg_check_params(const struct ce_alg_caps *alg,
  *   algorithm), EINVAL (a size is not allowed; *why names it when why is
  *   not NULL), ENOMEM, or the backend's error.
  */
-struct ce_session *ce_session_create(struct ce_pmd_dev *dev,
-				     const struct ce_session_params *params,
+struct ce_session *ce_pmd_session_create(struct ce_pmd_dev *dev,
+				     const struct ce_pmd_session_params *params,
 				     const char **why);
 
 /** Destroy a session: the backend wipes its key material. */
-void ce_session_destroy(struct ce_session *sess);
+void ce_pmd_session_destroy(struct ce_session *sess);
 
 /**
  * Finalize a request: called by a backend (from poll, or from

@@ -168,7 +168,7 @@ ce_pmd_dev_destroy(struct ce_pmd_dev *dev)
 }
 
 int
-ce_alg_check_params(const struct ce_alg_caps *alg, const struct ce_session_params *params,
+ce_alg_check_params(const struct ce_alg_caps *alg, const struct ce_pmd_session_params *params,
 		    const char **why)
 {
 	const char *bad = NULL;
@@ -219,7 +219,7 @@ pmd_alg_find(const struct ce_pmd_driver *drv, const char *name, const char *driv
 }
 
 struct ce_session *
-ce_session_create(struct ce_pmd_dev *dev, const struct ce_session_params *params,
+ce_pmd_session_create(struct ce_pmd_dev *dev, const struct ce_pmd_session_params *params,
 		  const char **why)
 {
 	const struct ce_pmd_driver *drv = dev->drv;
@@ -275,7 +275,7 @@ nomem:
 }
 
 void
-ce_session_destroy(struct ce_session *sess)
+ce_pmd_session_destroy(struct ce_session *sess)
 {
 	if (sess == NULL)
 		return;

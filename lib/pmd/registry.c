@@ -76,7 +76,7 @@ registry_zero(const uint8_t *p, size_t n)
 static bool
 registry_fits(const struct ce_alg_caps *alg, const struct ce_tv_data *d)
 {
-	struct ce_session_params p = {
+	struct ce_pmd_session_params p = {
 		.alg = alg->name,
 		.key = d->key,
 		.key_len = d->key_len,
@@ -103,7 +103,7 @@ registry_run_op(struct registry_test *t, uint8_t op, bool in_place, bool corrupt
 	const bool aead = t->alg->type == CE_ALG_AEAD;
 	/* encrypt/digest write the tag or digest; decrypt/verify check it */
 	const bool produce = op == CE_OP_ENCRYPT || op == CE_OP_DIGEST;
-	struct ce_session_params p = {
+	struct ce_pmd_session_params p = {
 		.alg = t->alg->name,
 		.driver = t->alg->driver_name,
 		.key = d->key,
@@ -123,7 +123,7 @@ registry_run_op(struct registry_test *t, uint8_t op, bool in_place, bool corrupt
 	const uint8_t *want = op == CE_OP_DECRYPT ? d->ptext : d->ctext;
 	int ret, rc = -1;
 
-	sess = ce_session_create(t->dev, &p, &why);
+	sess = ce_pmd_session_create(t->dev, &p, &why);
 	if (sess == NULL)
 		return registry_fail(t, "%s session: %s (%s)", opname, strerror(errno),
 				     why != NULL ? why : "?");
@@ -181,7 +181,7 @@ registry_run_op(struct registry_test *t, uint8_t op, bool in_place, bool corrupt
 	}
 	rc = 0;
 out:
-	ce_session_destroy(sess);
+	ce_pmd_session_destroy(sess);
 	return rc;
 }
 

@@ -77,12 +77,12 @@ static int fixture_seq;
 static struct ce_session *
 null_session(struct ce_pmd_dev *dev)
 {
-	struct ce_session_params sp = {
+	struct ce_pmd_session_params sp = {
 		.alg = "ecb(cipher_null)",
 		.op = CE_OP_ENCRYPT,
 	};
 	const char *why = NULL;
-	struct ce_session *s = ce_session_create(dev, &sp, &why);
+	struct ce_session *s = ce_pmd_session_create(dev, &sp, &why);
 
 	if (s == NULL)
 		fprintf(stderr, "session: %s (%s)\n", strerror(errno), why ? why : "");
@@ -127,8 +127,8 @@ static void
 fixture_fini(struct fixture *f)
 {
 	ce_engine_destroy(f->e);
-	ce_session_destroy(f->sess);
-	ce_session_destroy(f->fb_sess);
+	ce_pmd_session_destroy(f->sess);
+	ce_pmd_session_destroy(f->fb_sess);
 	ce_pmd_dev_destroy(f->dev);
 	ce_pmd_dev_destroy(f->fb_dev);
 }

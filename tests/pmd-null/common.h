@@ -60,9 +60,9 @@ dev_make(const char *args)
 static inline struct ce_session *
 sess_make(struct ce_pmd_dev *dev, const char *alg, uint8_t op)
 {
-	struct ce_session_params p = { .alg = alg, .op = op };
+	struct ce_pmd_session_params p = { .alg = alg, .op = op };
 	const char *why = NULL;
-	struct ce_session *s = ce_session_create(dev, &p, &why);
+	struct ce_session *s = ce_pmd_session_create(dev, &p, &why);
 
 	if (s == NULL) {
 		fprintf(stderr, "session %s: %s (errno %d)\n", alg, why ? why : "?", errno);
@@ -103,7 +103,7 @@ stats(const struct ce_pmd_dev *dev)
 static inline void
 dev_free(struct ce_pmd_dev *dev, struct ce_session *s)
 {
-	ce_session_destroy(s);
+	ce_pmd_session_destroy(s);
 	ce_pmd_dev_destroy(dev);
 }
 

@@ -311,8 +311,8 @@ test_copy(void)
 	CHECK_MEM(dst[3], pattern, 33);
 	CHECK_EQ(dst[3][33], 0);
 
-	ce_session_destroy(dec);
-	ce_session_destroy(dig);
+	ce_pmd_session_destroy(dec);
+	ce_pmd_session_destroy(dig);
 	dev_free(dev, enc);
 }
 
@@ -356,7 +356,7 @@ test_invalid(void)
 	CHECK_EQ(g_log.status[2], -EINVAL);
 	CHECK_EQ(dst[3][0], 0xab);
 
-	ce_session_destroy(os);
+	ce_pmd_session_destroy(os);
 	ce_pmd_dev_destroy(other);
 	dev_free(dev, s);
 }

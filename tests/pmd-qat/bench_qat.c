@@ -31,7 +31,7 @@ bench(struct ce_pmd_dev *d, const char *alg, uint32_t len, uint16_t batch, unsig
 {
 	static uint8_t key[16], iv[16], tag[16];
 	static unsigned int seq;
-	struct ce_session_params p = {
+	struct ce_pmd_session_params p = {
 		.alg = alg, .key = key, .key_len = strcmp(alg, "gcm(aes)") == 0 ? 16 : 0,
 		.iv_len = strcmp(alg, "gcm(aes)") == 0 ? 12 : 0,
 		.digest_len = strcmp(alg, "gcm(aes)") == 0 ? 16 : 0, .op = CE_OP_ENCRYPT,
@@ -41,7 +41,7 @@ bench(struct ce_pmd_dev *d, const char *alg, uint32_t len, uint16_t batch, unsig
 		.queue_size = WINDOW, .batch_size = batch, .pool_size = 4 * WINDOW,
 	};
 	char name[32];
-	struct ce_session *s = ce_session_create(d, &p, NULL);
+	struct ce_session *s = ce_pmd_session_create(d, &p, NULL);
 	uint8_t *buf = rte_malloc(NULL, (size_t)WINDOW * len, 64);
 	struct ce_engine *e;
 	unsigned int sent = 0;
@@ -86,7 +86,7 @@ bench(struct ce_pmd_dev *d, const char *alg, uint32_t len, uint16_t batch, unsig
 	t1 = rte_rdtsc();
 	CHECK_EQ(ce_engine_stop(e, 1000000000ull), 0);
 	ce_engine_destroy(e);
-	ce_session_destroy(s);
+	ce_pmd_session_destroy(s);
 	rte_free(buf);
 	return (double)n * (double)rte_get_tsc_hz() / (double)(t1 - t0) / 1e6;
 }

@@ -61,12 +61,12 @@ static struct ce_session *
 sess(struct ce_pmd_dev *d, const struct talg *a, const uint8_t *key, uint16_t klen,
      uint16_t dlen, uint16_t aad, uint8_t op)
 {
-	struct ce_session_params p = {
+	struct ce_pmd_session_params p = {
 		.alg = a->name, .key = key, .key_len = klen, .iv_len = a->iv,
 		.digest_len = dlen, .aad_len = aad, .op = op,
 	};
 	const char *why = NULL;
-	struct ce_session *s = ce_session_create(d, &p, &why);
+	struct ce_session *s = ce_pmd_session_create(d, &p, &why);
 
 	if (s == NULL) {
 		fprintf(stderr, "%s on %s: %s (%s)\n", a->name, d->name, strerror(errno),
@@ -245,9 +245,9 @@ test_differential(bool all_on_device)
 						     hash ? CE_OP_VERIFY : CE_OP_DECRYPT);
 			for (unsigned int v = 0; v < GROUP; v++, total++)
 				on_dev += vector(a, re, qe, qd, dlen, aad);
-			ce_session_destroy(re);
-			ce_session_destroy(qe);
-			ce_session_destroy(qd);
+			ce_pmd_session_destroy(re);
+			ce_pmd_session_destroy(qe);
+			ce_pmd_session_destroy(qd);
 		}
 		fprintf(stderr, "  %-32s %u/%u on the device\n", a->name, on_dev, per_alg);
 		if (all_on_device)

@@ -51,11 +51,11 @@ complete(struct ce_request *req, int status)
 static struct ce_session *
 gcm(struct ce_pmd_dev *d, uint16_t iv_len, uint16_t aad_len)
 {
-	struct ce_session_params p = {
+	struct ce_pmd_session_params p = {
 		.alg = "gcm(aes)", .key = key, .key_len = 16, .iv_len = iv_len,
 		.digest_len = 16, .aad_len = aad_len, .op = CE_OP_ENCRYPT,
 	};
-	struct ce_session *s = ce_session_create(d, &p, NULL);
+	struct ce_session *s = ce_pmd_session_create(d, &p, NULL);
 
 	CHECK(s != NULL);
 	return s;
@@ -205,8 +205,8 @@ test_batching(void)
 		CHECK_EQ(s1.enq_ops - s0.enq_ops, 64);
 		finish(e);
 	}
-	ce_session_destroy(qs);
-	ce_session_destroy(rs);
+	ce_pmd_session_destroy(qs);
+	ce_pmd_session_destroy(rs);
 	ce_pmd_dev_destroy(d);
 }
 
@@ -238,8 +238,8 @@ test_partial_enqueue_order(void)
 		CHECK_EQ(slots[i].order, i);
 	CHECK_EQ(ce_pmd_qat_fault_set(d, CE_QAT_FAULT_NONE, 0), 0);
 	finish(e);
-	ce_session_destroy(qs);
-	ce_session_destroy(rs);
+	ce_pmd_session_destroy(qs);
+	ce_pmd_session_destroy(rs);
 	ce_pmd_dev_destroy(d);
 }
 
@@ -288,10 +288,10 @@ test_fallback_reasons(void)
 			ce_pmd_qat_fb_reason_name(cases[c].why));
 	}
 	finish(e);
-	ce_session_destroy(q12);
-	ce_session_destroy(r12);
-	ce_session_destroy(q8);
-	ce_session_destroy(r8);
+	ce_pmd_session_destroy(q12);
+	ce_pmd_session_destroy(r12);
+	ce_pmd_session_destroy(q8);
+	ce_pmd_session_destroy(r8);
 	ce_pmd_dev_destroy(d);
 }
 
@@ -380,8 +380,8 @@ failover(enum ce_pmd_qat_fault fault)
 		CHECK_EQ(stats(d).enq_ops - s1.enq_ops, 1 + stats(d).probes - s1.probes);
 	}
 	finish(e);
-	ce_session_destroy(qs);
-	ce_session_destroy(rs);
+	ce_pmd_session_destroy(qs);
+	ce_pmd_session_destroy(rs);
 	ce_pmd_dev_destroy(d);
 }
 

@@ -37,12 +37,12 @@ static struct ce_session *
 sess_new(const char *alg, const uint8_t *key, size_t klen, size_t ivlen, size_t dlen,
 	 size_t aadlen, uint8_t op)
 {
-	struct ce_session_params p = {
+	struct ce_pmd_session_params p = {
 		.alg = alg, .key = key, .key_len = (uint16_t)klen, .iv_len = (uint16_t)ivlen,
 		.digest_len = (uint16_t)dlen, .aad_len = (uint16_t)aadlen, .op = op,
 	};
 	const char *why = NULL;
-	struct ce_session *s = ce_session_create(dev, &p, &why);
+	struct ce_session *s = ce_pmd_session_create(dev, &p, &why);
 
 	if (s == NULL)
 		fprintf(stderr, "session %s: %s (%s)\n", alg, strerror(errno), why ? why : "?");
@@ -115,8 +115,8 @@ aead_vec(const char *alg, const char *k, const char *iv, const char *a, const ch
 		aad[0] ^= 0x80;
 		CHECK_EQ(run(d, ct, out, pl, ivb, aad, al, dig), -EBADMSG);
 	}
-	ce_session_destroy(e);
-	ce_session_destroy(d);
+	ce_pmd_session_destroy(e);
+	ce_pmd_session_destroy(d);
 }
 
 #define GCM_P "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72" \
@@ -201,8 +201,8 @@ test_rfc4106(void)
 			CHECK_MEM(t1, t2, 8);
 			/* ESP's AAD is 8 or 12 bytes: anything else is refused. */
 			CHECK_EQ(run(r, pt, c2, 60, iv + 4, aad, 10, t2), -EINVAL);
-			ce_session_destroy(g);
-			ce_session_destroy(r);
+			ce_pmd_session_destroy(g);
+			ce_pmd_session_destroy(r);
 		}
 	}
 }
@@ -225,8 +225,8 @@ cipher_vec(const char *alg, const char *k, const char *iv, const char *p, const 
 	CHECK_MEM(out, pt, pl);
 	/* The IV is the caller's and stays as it was. */
 	CHECK_MEM(ivb, ivc, 16);
-	ce_session_destroy(e);
-	ce_session_destroy(d);
+	ce_pmd_session_destroy(e);
+	ce_pmd_session_destroy(d);
 }
 
 static void
@@ -248,7 +248,7 @@ test_cbc(void)
 	CHECK_EQ(run(e, NULL, NULL, 0, iv, NULL, 0, NULL), 0);
 	CHECK_EQ(run(e, buf, buf, 17, iv, NULL, 0, NULL), -EINVAL);
 	CHECK(all_zero(buf, sizeof(buf)));
-	ce_session_destroy(e);
+	ce_pmd_session_destroy(e);
 }
 
 /*
@@ -281,8 +281,8 @@ test_max_len(void)
 		memset(dst, 0xaa, sizeof(dst));
 		CHECK_EQ(run(e, src, dst, over, iv, NULL, 0, NULL), -EINVAL);
 		CHECK(dst[0] == 0xaa && dst[over - 1] == 0xaa);
-		ce_session_destroy(e);
-		ce_session_destroy(d);
+		ce_pmd_session_destroy(e);
+		ce_pmd_session_destroy(d);
 	}
 }
 
@@ -330,8 +330,8 @@ hash_vec(const char *alg, const char *k, const char *msg, const char *d, size_t 
 	CHECK_EQ(run(v, buf, buf, ml, NULL, NULL, 0, want), 0);
 	want[dl - 1] ^= 0x40;
 	CHECK_EQ(run(v, buf, buf, ml, NULL, NULL, 0, want), -EBADMSG);
-	ce_session_destroy(s);
-	ce_session_destroy(v);
+	ce_pmd_session_destroy(s);
+	ce_pmd_session_destroy(v);
 }
 
 #define JEFE "4a656665"
@@ -430,8 +430,8 @@ authenc_vec(const char *alg, const char *ak, const char *mac, size_t dl)
 	memcpy(pkt + 8, ct, 32);
 	CHECK_EQ(run(d, pkt + 8, pkt + 8, 32, iv, pkt, 8, dig), -EBADMSG);
 	CHECK(all_zero(pkt + 8, 32));
-	ce_session_destroy(e);
-	ce_session_destroy(d);
+	ce_pmd_session_destroy(e);
+	ce_pmd_session_destroy(d);
 }
 
 static void
@@ -488,14 +488,14 @@ bad(const char *alg, size_t klen, size_t ivlen, size_t dlen, size_t aadlen, uint
     const char *want_why)
 {
 	static const uint8_t key[CE_KEY_MAX];
-	struct ce_session_params p = {
+	struct ce_pmd_session_params p = {
 		.alg = alg, .key = key, .key_len = (uint16_t)klen, .iv_len = (uint16_t)ivlen,
 		.digest_len = (uint16_t)dlen, .aad_len = (uint16_t)aadlen, .op = op,
 	};
 	const char *why = NULL;
 
 	errno = 0;
-	CHECK(ce_session_create(dev, &p, &why) == NULL);
+	CHECK(ce_pmd_session_create(dev, &p, &why) == NULL);
 	CHECK_EQ(errno, EINVAL);
 	CHECK(why != NULL);
 	if (strstr(why, want_why) == NULL) {
@@ -513,7 +513,7 @@ test_bad_params(void)
 	bad("gcm(aes)", 16, 12, 3, 0, CE_OP_ENCRYPT, "digest length");
 	bad("gcm(aes)", 16, 12, 16, 0, CE_OP_DIGEST, "op");
 	/* 5..7 and 9..11 are inside the range but not the kernel's sizes: the
-	 * backend refuses them (ce_session_create then says so). */
+	 * backend refuses them (ce_pmd_session_create then says so). */
 	for (size_t t = 5; t <= 11; t++)
 		if (t != 8)
 			bad("gcm(aes)", 16, 12, t, 0, CE_OP_ENCRYPT, "backend");
@@ -636,7 +636,7 @@ test_batch(void)
 	CHECK_EQ(qp->dev->drv->fast->cancel(qp, -ESHUTDOWN), 1);
 	qp->finalize = NULL;
 	for (int i = 0; i < 4; i++)
-		ce_session_destroy(s[i]);
+		ce_pmd_session_destroy(s[i]);
 }
 
 /*
@@ -711,8 +711,8 @@ test_held(void)
 		CHECK_MEM(dig[i], want[i], i % 3 ? 10 : 20);
 	}
 	qp->finalize = NULL;
-	ce_session_destroy(mac10);
-	ce_session_destroy(mac20);
+	ce_pmd_session_destroy(mac10);
+	ce_pmd_session_destroy(mac20);
 }
 
 /* authenc encrypt out of place, AAD right before the output (ESP built in a
@@ -748,7 +748,7 @@ test_authenc_oop(void)
 			CHECK_MEM(out + 8, inplace + 8, len);
 			CHECK_MEM(d2, d1, dlens[k]);
 		}
-		ce_session_destroy(s);
+		ce_pmd_session_destroy(s);
 	}
 }
 
@@ -863,8 +863,8 @@ test_authenc_batch(void)
 	}
 	qp->finalize = NULL;
 	for (int i = 0; i < 2; i++) {
-		ce_session_destroy(enc[i]);
-		ce_session_destroy(dec[i]);
+		ce_pmd_session_destroy(enc[i]);
+		ce_pmd_session_destroy(dec[i]);
 	}
 }
 

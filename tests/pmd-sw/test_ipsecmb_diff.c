@@ -326,12 +326,12 @@ vec_make(struct vec *v, unsigned int index)
 static struct ce_session *
 vec_session(struct vec *v, uint8_t op)
 {
-	struct ce_session_params p = {
+	struct ce_pmd_session_params p = {
 		.alg = cur->name, .key = v->key, .key_len = v->klen, .iv_len = v->ivlen,
 		.digest_len = v->dlen, .aad_len = v->aadlen, .op = op,
 	};
 	const char *why = NULL;
-	struct ce_session *s = ce_session_create(dev, &p, &why);
+	struct ce_session *s = ce_pmd_session_create(dev, &p, &why);
 
 	if (s == NULL)
 		fprintf(stderr, "session: %s (%s)\n", strerror(errno), why ? why : "?");
@@ -469,8 +469,8 @@ diff_alg(const struct dalg *a, unsigned int nvec)
 				for (uint32_t j = 0; !hash && j < v->len; j++)
 					DCHECK(vec_out(v)[j] == 0, v);
 			}
-			ce_session_destroy(v->enc);
-			ce_session_destroy(v->dec);
+			ce_pmd_session_destroy(v->enc);
+			ce_pmd_session_destroy(v->dec);
 		}
 	}
 }

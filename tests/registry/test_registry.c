@@ -67,7 +67,7 @@ regtest_qp_setup(struct ce_pmd_qp *qp)
 
 static int
 regtest_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
-		       const struct ce_session_params *params)
+		       const struct ce_pmd_session_params *params)
 {
 	struct regtest_sess *s = sess->priv;
 	size_t i = (size_t)(sess->alg - regtest_caps);

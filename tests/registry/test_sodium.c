@@ -35,7 +35,7 @@ static const struct {
 static struct ce_session *
 sess_new(int alg, const uint8_t *key, uint8_t op)
 {
-	struct ce_session_params p = {
+	struct ce_pmd_session_params p = {
 		.alg = algs[alg].name,
 		.driver = algs[alg].driver,
 		.key = key,
@@ -46,7 +46,7 @@ sess_new(int alg, const uint8_t *key, uint8_t op)
 		.op = op,
 	};
 	const char *why = NULL;
-	struct ce_session *s = ce_session_create(dev, &p, &why);
+	struct ce_session *s = ce_pmd_session_create(dev, &p, &why);
 
 	if (s == NULL)
 		REG_FAIL("session %s: %s (%s)", algs[alg].driver, strerror(errno),
@@ -163,8 +163,8 @@ differential(int alg)
 				REG_FAIL("%s #%d: output not wiped after a bad tag",
 					 algs[alg].name, i);
 		}
-		ce_session_destroy(se);
-		ce_session_destroy(sd);
+		ce_pmd_session_destroy(se);
+		ce_pmd_session_destroy(sd);
 	}
 	free(pt);
 	free(ref);
@@ -232,8 +232,8 @@ test_xchacha_draft_vector(void)
 	CHECK_MEM(got_tag, tag, 16);
 	CHECK_EQ(run(sd, CE_OP_DECRYPT, ct, out, (uint32_t)pt_len, iv, aad, 12, tag), 0);
 	CHECK_MEM(out, pt, pt_len);
-	ce_session_destroy(se);
-	ce_session_destroy(sd);
+	ce_pmd_session_destroy(se);
+	ce_pmd_session_destroy(sd);
 }
 
 /* Sizes outside the caps are refused at session creation, naming the field. */
@@ -241,22 +241,22 @@ static void
 test_bad_params(void)
 {
 	uint8_t key[32] = { 0 };
-	struct ce_session_params p = {
+	struct ce_pmd_session_params p = {
 		.alg = "rfc7539(chacha20,poly1305)", .key = key, .key_len = 16,
 		.iv_len = 12, .digest_len = 16, .op = CE_OP_ENCRYPT,
 	};
 	const char *why = NULL;
 
-	CHECK(ce_session_create(dev, &p, &why) == NULL);
+	CHECK(ce_pmd_session_create(dev, &p, &why) == NULL);
 	CHECK_EQ(errno, EINVAL);
 	CHECK(why != NULL && strstr(why, "key") != NULL);
 	p.key_len = 32;
 	p.digest_len = 12;
-	CHECK(ce_session_create(dev, &p, &why) == NULL);
+	CHECK(ce_pmd_session_create(dev, &p, &why) == NULL);
 	CHECK(strstr(why, "digest") != NULL);
 	p.digest_len = 16;
 	p.iv_len = 24;
-	CHECK(ce_session_create(dev, &p, &why) == NULL);
+	CHECK(ce_pmd_session_create(dev, &p, &why) == NULL);
 	CHECK(strstr(why, "iv") != NULL);
 }
 
@@ -276,7 +276,7 @@ test_bad_request(void)
 	CHECK_EQ(run(s, CE_OP_ENCRYPT, buf, out, 64, NULL, NULL, 0, tag), -EINVAL);
 	for (size_t i = 0; i < sizeof(out); i++)
 		CHECK_EQ(out[i], 0x77);
-	ce_session_destroy(s);
+	ce_pmd_session_destroy(s);
 }
 
 int
