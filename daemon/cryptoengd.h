@@ -187,6 +187,7 @@ struct d_client {
 	bool dead;			/* socket gone; reaped when quiet */
 	char name[32];
 	uint8_t *base;			/* region mapping */
+	bool dma_registered;		/* base registered for device DMA */
 	struct ce_shm_region_info ri;
 	struct d_qp_list qps;		/* live queue pairs */
 	uint32_t nb_qps;

@@ -33,6 +33,7 @@
 
 #include <rte_malloc.h>
 
+#include "ce_pmd_qat.h"
 #include "cryptoengd.h"
 
 #define CTL_REAP_MS	10
@@ -493,6 +494,29 @@ ctl_hello(struct d_client *c)
 	ctl_reply_u(c, &r.u, sizeof(r.u.hello));
 }
 
+/* Unmap a client's region once nothing can touch it any more. */
+static void
+ctl_region_unmap(struct d_client *c)
+{
+	if (c->base == NULL)
+		return;
+	if (c->dma_registered)
+		ce_pmd_qat_region_unregister(c->base);
+	munmap(c->base, c->ri.size);
+	c->base = NULL;
+	c->dma_registered = false;
+}
+
+/* Client regions need DMA registration when a device backend is configured. */
+static bool
+ctl_region_needs_dma(void)
+{
+	for (unsigned int i = 0; i < d.nb_devs; i++)
+		if (strcmp(d.devs[i].dev->drv->name, CE_PMD_QAT_DRIVER) == 0)
+			return true;
+	return false;
+}
+
 static void
 ctl_region(struct d_client *c)
 {
@@ -521,6 +545,23 @@ ctl_region(struct d_client *c)
 		else
 			ctl_reply(c, ret, "region: %s", why ? why : strerror(-ret));
 		return;
+	}
+	/* A device DMAs into the region itself (zero copy): register it with
+	 * EAL and map it for every cryptodev, within their limits. */
+	if (ctl_region_needs_dma()) {
+		ret = ce_pmd_qat_region_register(addr, rm->size, (size_t)sysconf(_SC_PAGESIZE));
+		if (ret < 0) {
+			munmap(addr, rm->size);
+			if (ret == -ENOSPC)
+				ctl_reply(c, ret, "region: %u client regions are registered for "
+					  "device DMA already, the most EAL and VFIO allow",
+					  ce_pmd_qat_region_count());
+			else
+				ctl_reply(c, ret, "region: DMA registration failed (%s)",
+					  strerror(-ret));
+			return;
+		}
+		c->dma_registered = true;
 	}
 	/* The mapping keeps the memory; the fd is not needed any more. */
 	pthread_mutex_lock(&d.lock);
@@ -789,8 +830,7 @@ ctl_reap(void)
 		TAILQ_REMOVE(&d.clients, c, next);
 		d.nb_clients--;
 		pthread_mutex_unlock(&d.lock);
-		if (c->base != NULL)
-			munmap(c->base, c->ri.size);
+		ctl_region_unmap(c);
 		free(c->sess);
 		free(c->sess_busy);
 		free(c);
@@ -860,8 +900,7 @@ d_ctl_teardown(void)
 	}
 	while ((c = TAILQ_FIRST(&d.clients)) != NULL) {
 		TAILQ_REMOVE(&d.clients, c, next);
-		if (c->base != NULL)
-			munmap(c->base, c->ri.size);
+		ctl_region_unmap(c);
 		free(c->sess);
 		free(c->sess_busy);
 		free(c);

@@ -92,6 +92,9 @@ int ce_pmd_qat_cryptodev_id(const struct ce_pmd_dev *dev);
  */
 int ce_pmd_qat_session_on_device(const struct ce_session *sess);
 
+/** Name the backend registers under (ce_pmd_dev_create's drv_name). */
+#define CE_PMD_QAT_DRIVER "cryptodev"
+
 /** Most client regions registered at once: below EAL's RTE_MAX_MEMSEG_LISTS
  * (128, of which EAL keeps some for its own memory) and DPDK's 256 VFIO DMA
  * mappings (one per region per container). */

@@ -1705,7 +1705,7 @@ static const struct ce_pmd_fast_ops qat_pmd_fast_ops = {
 };
 
 static struct ce_pmd_driver qat_pmd_driver = {
-	.name = "cryptodev",
+	.name = CE_PMD_QAT_DRIVER,
 	.ops = &qat_pmd_ops,
 	.fast = &qat_pmd_fast_ops,
 	.caps = qat_pmd_caps,
