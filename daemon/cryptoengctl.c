@@ -408,6 +408,14 @@ ctl_print_stats(json_t *ans)
 		{ "NAME", "name" }, { "DRIVER", "driver" }, { "REQUESTS", "requests" },
 		{ "BYTES", "bytes" }, { "ERRORS", "errors" },
 	};
+	static const struct ctl_col dev[] = {
+		{ "DEVICE", "device" }, { "BURSTS", "enqueue_bursts" }, { "ENQUEUED", "enqueued" },
+		{ "DEV_ERR", "device_errors" }, { "FB_SMALL", "fallbacks.small" },
+		{ "FB_SESSION", "fallbacks.session" }, { "FB_AAD", "fallbacks.aad" },
+		{ "FB_LAYOUT", "fallbacks.layout" }, { "FB_DOWN", "fallbacks.down" },
+		{ "FB_ERROR", "fallbacks.dev_error" }, { "FB_FAILOVER", "fallbacks.failover" },
+		{ "DOWN", "qps_down" },
+	};
 	json_t *engines = json_object_get(ans, "engines"), *e;
 	size_t i;
 
@@ -439,6 +447,10 @@ ctl_print_stats(json_t *ans)
 	ctl_table(json_object_get(ans, "clients"), cli, sizeof(cli) / sizeof(cli[0]));
 	printf("\nalgorithms (with requests):\n");
 	ctl_table(json_object_get(ans, "algs"), alg, sizeof(alg) / sizeof(alg[0]));
+	if (json_array_size(json_object_get(ans, "devices")) != 0) {
+		printf("\ndevices (fallbacks to software by reason):\n");
+		ctl_table(json_object_get(ans, "devices"), dev, sizeof(dev) / sizeof(dev[0]));
+	}
 }
 
 static void

@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <rte_telemetry.h>
 
+#include "ce_pmd_qat.h"
 #include "cryptoengd.h"
 
 #define RD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
@@ -130,6 +131,36 @@ report_client_sum(const struct d_client *c, struct d_qp_stats *t, uint64_t *infl
 	}
 }
 
+/* Device backends' own counters: enqueue bursts, errors, fallbacks by reason. */
+static json_t *
+report_device_stats(void)
+{
+	json_t *arr = json_array();
+
+	for (unsigned int i = 0; i < d.nb_devs; i++) {
+		const struct ce_pmd_dev *dev = d.devs[i].dev;
+		struct ce_pmd_qat_stats st;
+		json_t *fb = json_object();
+
+		if (ce_pmd_qat_stats_get(dev, &st) < 0)
+			continue;
+		for (unsigned int r = 0; r < CE_QAT_FB_MAX; r++)
+			json_object_set_new(fb, ce_pmd_qat_fb_reason_name(r),
+					    json_integer((json_int_t)st.fb[r]));
+		json_array_append_new(arr, json_pack(
+			"{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:i}",
+			"device", dev->name, "pmd", dev->drv->name,
+			"enqueue_bursts", (json_int_t)st.enq_calls,
+			"enqueued", (json_int_t)st.enq_ops, "short_bursts", (json_int_t)st.enq_short,
+			"device_errors", (json_int_t)st.dev_errors,
+			"auth_failed", (json_int_t)st.auth_failed, "fallbacks", fb,
+			"failover_eio", (json_int_t)st.failover_eio,
+			"down_events", (json_int_t)st.down_events, "up_events", (json_int_t)st.up_events,
+			"qps_down", (int)st.qps_down));
+	}
+	return arr;
+}
+
 static json_t *
 report_stats(void)
 {
@@ -176,7 +207,8 @@ report_stats(void)
 			"requests", (json_int_t)req, "bytes", (json_int_t)bytes,
 			"errors", (json_int_t)err));
 	}
-	return json_pack("{s:o, s:o, s:o}", "engines", engines, "clients", clients, "algs", algs);
+	return json_pack("{s:o, s:o, s:o, s:o}", "engines", engines, "clients", clients,
+			 "algs", algs, "devices", report_device_stats());
 }
 
 static json_t *

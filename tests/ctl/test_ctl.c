@@ -869,6 +869,27 @@ case_cryptodev(void)
 				     "gcm-aes-cryptodev", "--op", "encrypt", "--key", GCM4_KEY,
 				     "--iv", GCM4_IV, "--aad", GCM4_AAD, "--in", GCM4_PT),
 			      GCM4_CT GCM4_TAG, "gcm tc4 on cryptodev, client after client");
+	/* stats shows the device's own counters: its enqueue bursts and the
+	 * fallbacks by reason (an empty request cannot go to a device; its tag,
+	 * key and IV of GCM test case 4, was computed with OpenSSL). */
+	ct_expect_out(ct_run("crypt", "--alg", "gcm(aes)", "--driver", "gcm-aes-cryptodev",
+			     "--op", "encrypt", "--key", GCM4_KEY, "--iv", GCM4_IV, "--in", ""),
+		      "3247184b3c4f69a44dbcd22887bbb418", "empty gcm on cryptodev");
+	r = ct_run("stats", "--json");
+	{
+		json_error_t jerr;
+		json_t *ans = json_loads(r.out, 0, &jerr), *dev;
+
+		CHECK(ans != NULL);
+		dev = json_array_get(json_object_get(ans, "devices"), 0);
+		CHECK(dev != NULL);
+		CHECK(strcmp(json_string_value(json_object_get(dev, "device")), "dev0") == 0);
+		CHECK(json_integer_value(json_object_get(dev, "enqueue_bursts")) >= 110);
+		CHECK(json_integer_value(json_object_get(json_object_get(dev, "fallbacks"),
+							 "empty")) >= 1);
+		json_decref(ans);
+	}
+	ct_free(&r);
 	dt_stop();
 }
 
