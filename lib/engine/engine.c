@@ -237,6 +237,8 @@ ce_engine_transfer_burst(struct ce_engine *e, struct ce_request **reqs, unsigned
 {
 	unsigned int taken;
 
+	unsigned int direct = 0;
+
 	if (unlikely(engine_state(e) != ENGINE_RUNNING))
 		return 0;
 	if (unlikely(!rte_ring_empty(e->backlog)))
@@ -245,7 +247,24 @@ ce_engine_transfer_burst(struct ce_engine *e, struct ce_request **reqs, unsigned
 		reqs[i]->active = reqs[i]->sess;
 		reqs[i]->engine_flags = 0;
 	}
-	taken = rte_ring_mp_enqueue_burst(e->queue, (void **)reqs, n, NULL);
+	/*
+	 * The engine's own lcore (the daemon's worker reading client rings)
+	 * puts requests straight behind the stage, when nothing older waits in
+	 * the queue: no ring round trip, and no locked instruction, whose store
+	 * buffer drain would wait on every store in flight. Only appends: a
+	 * completion callback may submit while a backend reads the stage.
+	 */
+	if (rte_lcore_id() == e->lcore && rte_ring_empty(e->queue)) {
+		direct = RTE_MIN(n, ENGINE_STAGE_SIZE - e->st_tail);
+		memcpy(&e->stage[e->st_tail], reqs, direct * sizeof(reqs[0]));
+		e->st_tail += direct;
+		if (direct != 0)
+			ENGINE_STAT_ADD(e, submitted, direct);
+		if (direct == n)
+			return n;
+	}
+	taken = direct + rte_ring_mp_enqueue_burst(e->queue, (void **)(reqs + direct),
+						   n - direct, NULL);
 	if (taken < n)
 		__atomic_fetch_add(&e->prod.refused, n - taken, __ATOMIC_RELAXED);
 	return taken;

@@ -699,6 +699,45 @@ test_bad_params(void)
 	fixture_fini(&f);
 }
 
+/* Bursts from the engine's own lcore go straight to the stage when nothing
+ * older waits in the queue; the order of everything is kept either way. */
+static void
+test_transfer_burst_order(void)
+{
+	struct ce_engine_params ep = { .lcore = rte_lcore_id(), .queue_size = 256,
+				       .batch_size = 16, .retry_support = true,
+				       .retry_min_ns = 100, .retry_max_ns = 1000 };
+	struct ce_request *reqs[100];
+	struct ce_engine_stats st;
+	struct fixture f;
+	unsigned int i, c = 0;
+
+	record_reset(rte_lcore_id());
+	fixture_init(&f, "depth=8,enospc_rate=0.2,seed=5", &ep, NULL);
+	/* Ten through the ring (single transfers), then a burst behind them. */
+	for (i = 0; i < 10; i++)
+		CHECK_EQ(ce_engine_transfer(f.e, make_req(&f, c++, 0)), -EINPROGRESS);
+	for (i = 0; i < 10; i++)
+		reqs[i] = make_req(&f, c++, 0);
+	CHECK_EQ(ce_engine_transfer_burst(f.e, reqs, 10), 10);
+	ce_engine_poll(f.e);
+	/* A burst larger than the stage: the rest goes to the ring, in order. */
+	for (i = 0; i < 100; i++)
+		reqs[i] = make_req(&f, c++, 0);
+	CHECK_EQ(ce_engine_transfer_burst(f.e, reqs, 100), 100);
+	for (i = 0; i < 50; i++)
+		reqs[i] = make_req(&f, c++, 0);
+	CHECK_EQ(ce_engine_transfer_burst(f.e, reqs, 50), 50);
+	poll_until_done(&f, c);
+	check_each_once(c);
+	for (i = 0; i < c; i++)
+		CHECK_EQ(rec.order[i], i);
+	ce_engine_stats_get(f.e, &st);
+	CHECK_EQ(st.submitted, c);
+	CHECK_EQ(st.in_flight, 0);
+	fixture_fini(&f);
+}
+
 /* Devices come and go: their ids are reused, so engines keep attaching them. */
 static void
 test_device_churn(void)
@@ -733,6 +772,7 @@ main(void)
 	RUN(test_prepare_unprepare);
 	RUN(test_stop_deadline);
 	RUN(test_multi_engine);
+	RUN(test_transfer_burst_order);
 	RUN(test_device_churn);
 	rte_eal_cleanup();
 	return 0;
