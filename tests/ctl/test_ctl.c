@@ -8,6 +8,7 @@
  */
 #include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
@@ -605,6 +606,25 @@ ct_coproc_start(struct ct_coproc *cp)
 	CHECK(cp->in != NULL && cp->out != NULL);
 }
 
+struct ct_feed {
+	FILE *in;
+	struct ct_big *bg;
+	unsigned int n;
+};
+
+/* Writes a round's lines: on its own thread, so that neither pipe can fill
+ * up with both sides blocked (the answers come while we still write). */
+static void *
+ct_feed_lines(void *arg)
+{
+	struct ct_feed *f = arg;
+
+	for (unsigned int i = 0; i < f->n; i++)
+		fprintf(f->in, "%s\n", f->bg[i].line);
+	CHECK(fflush(f->in) == 0);
+	return NULL;
+}
+
 /*
  * Send n GCM requests cycling through nb_keys keys and check the n answers.
  * They come while the batch is still open: cryptoengctl answers what it has
@@ -615,20 +635,23 @@ ct_coproc_round(struct ct_coproc *cp, unsigned int n, unsigned int nb_keys,
 		const uint8_t (*keys)[32])
 {
 	struct ct_big *bg = calloc(n, sizeof(*bg));
+	struct ct_feed feed = { .in = cp->in, .bg = bg, .n = n };
 	char *line = NULL;
 	size_t cap = 0;
+	pthread_t writer;
 
 	CHECK(bg != NULL);
-	for (unsigned int i = 0; i < n; i++) {
+	for (unsigned int i = 0; i < n; i++)
 		ct_big_make(&bg[i], 0, i % nb_keys, keys);
-		fprintf(cp->in, "%s\n", bg[i].line);
-	}
-	CHECK(fflush(cp->in) == 0);
+	CHECK(pthread_create(&writer, NULL, ct_feed_lines, &feed) == 0);
 	for (unsigned int i = 0; i < n; i++) {
 		ssize_t got = getline(&line, &cap, cp->out);
 
 		CHECK(got > 0);
 		ct_check_line(line, "out", bg[i].want, false, i + 1);
+	}
+	CHECK(pthread_join(writer, NULL) == 0);
+	for (unsigned int i = 0; i < n; i++) {
 		free(bg[i].line);
 		free(bg[i].want);
 	}
