@@ -312,6 +312,16 @@ worker_serve_qp(struct d_worker *w, struct d_qp *qp)
 	/* Credits: a queue pair at its in-flight limit sits this round out. */
 	if (budget > qp->nb_free)
 		budget = qp->nb_free;
+	/*
+	 * The engine holds at most [engine] window requests: what a greedy
+	 * client submits beyond waits in its own SQ, not in the engine's FIFO
+	 * ahead of a light client's next request, which round-robin intake
+	 * then lets in within about one burst.
+	 */
+	if (w->inflight >= d.cfg.window)
+		return 0;
+	if (budget > d.cfg.window - w->inflight)
+		budget = d.cfg.window - w->inflight;
 	if (budget == 0)
 		return 0;
 	/* Every descriptor taken needs a CQ slot, even a refused one. */
