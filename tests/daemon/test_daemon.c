@@ -998,9 +998,10 @@ case_fair(void)
 	CHECK_EQ(cqe.status, 0);
 	fprintf(stderr, "light request: %u greedy completions before it (window %d, burst %d), "
 		"%u of %d left behind it\n", after - before, WINDOW, BURST, GREEDY - after, GREEDY);
-	/* Behind at most the engine's window and one burst (+ a few the greedy
-	 * client had not counted yet); without the window it waited for ~all. */
-	CHECK(after - before <= WINDOW + BURST + 8);
+	/* Behind at most the engine's window and one burst, with slack for a
+	 * scheduler that is slow to run either client (each greedy request is
+	 * 2 ms of device time); without the window it waited for ~all 200. */
+	CHECK(after - before <= WINDOW + BURST + 32);
 	CHECK(GREEDY - after >= GREEDY / 2);
 	CHECK(waitpid(kid, &st, 0) == kid);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
