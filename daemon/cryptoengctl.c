@@ -193,8 +193,9 @@ ctl_connect(const struct ce_client_opts *o)
 	if (c == NULL) {
 		int err = errno;
 
-		fprintf(stderr, "%s: cannot reach cryptoengd at %s: %s\n", ctl_prog,
-			path && *path ? path : CE_DEFAULT_SOCKET, strerror(err));
+		fprintf(stderr, "%s: cryptoengd at %s: %s (%s)\n", ctl_prog,
+			path && *path ? path : CE_DEFAULT_SOCKET, strerror(err),
+			ce_client_last_error(NULL));
 		exit(CTL_EXIT_FAIL);
 	}
 	return c;

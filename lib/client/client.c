@@ -84,10 +84,13 @@ client_set_error(struct ce_client *c, const char *what)
 	snprintf(c->last_error, sizeof(c->last_error), "%s", what);
 }
 
+/* Why the calling thread's last ce_client_connect failed (no client to hold it). */
+static __thread char client_connect_error[CE_MSG_REASON_MAX];
+
 const char *
 ce_client_last_error(struct ce_client *c)
 {
-	return c->last_error;
+	return c != NULL ? c->last_error : client_connect_error;
 }
 
 /* Offset of queue pair slot @p i's SQ; its CQ follows, 64-byte aligned. */
@@ -304,6 +307,9 @@ ce_client_connect(const char *socket_path, const struct ce_client_opts *opts)
 	if (o.nb_qps > CLIENT_MAX_QPS || !client_pow2(o.sq_entries) || !client_pow2(o.cq_entries) ||
 	    o.sq_entries > CE_RING_MAX_ENTRIES || o.cq_entries > CE_RING_MAX_ENTRIES ||
 	    o.region_size % CLIENT_PAGE) {
+		snprintf(client_connect_error, sizeof(client_connect_error),
+			 "options: queue pairs, ring sizes (powers of two) or region size "
+			 "(a multiple of the page size) out of range");
 		errno = EINVAL;
 		return NULL;
 	}
@@ -314,6 +320,8 @@ ce_client_connect(const char *socket_path, const struct ce_client_opts *opts)
 
 	c = calloc(1, sizeof(*c));
 	if (!c) {
+		snprintf(client_connect_error, sizeof(client_connect_error), "%s",
+			 strerror(ENOMEM));
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -356,6 +364,10 @@ err_region:
 err_sock:
 	close(c->sock);
 err_free:
+	/* The daemon's reason (a refused uid, a region over its limit...) when it
+	 * gave one, else what failed here. */
+	snprintf(client_connect_error, sizeof(client_connect_error), "%s",
+		 c->last_error[0] != '\0' ? c->last_error : strerror(-ret));
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 	errno = -ret;

@@ -76,7 +76,9 @@ void ce_client_close(struct ce_client *c);
 
 /**
  * The daemon's reason text for the last failed control call of this client
- * (or a local reason). Valid until the next control call.
+ * (or a local reason). Valid until the next control call. With c NULL: why
+ * the calling thread's last ce_client_connect() failed (the daemon's reason
+ * when it refused, e.g. a uid not allowed), valid until its next connect.
  */
 const char *ce_client_last_error(struct ce_client *c);
 

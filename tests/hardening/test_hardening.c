@@ -1142,9 +1142,10 @@ case_uid(void)
 				 -EACCES);
 			CHECK(strstr(r.m->u.reply.reason, "allow_uids") != NULL);
 			CHECK_EQ(raw_recv(&r), -ECONNRESET);
-			/* And libcryptoeng says EACCES. */
+			/* And libcryptoeng says EACCES, with the daemon's reason. */
 			CHECK(ce_client_connect(dt_sock, NULL) == NULL);
 			CHECK_EQ(errno, EACCES);
+			CHECK(strstr(ce_client_last_error(NULL), "allow_uids") != NULL);
 			_exit(0);
 		}
 		CHECK(waitpid(kid, &st, 0) == kid);
