@@ -353,6 +353,20 @@ perf_complete(struct perf_thread *t, const struct ce_cqe *c, unsigned int n, uin
 	}
 }
 
+/* n completions came back: check and time them, count the dequeue. */
+static void
+perf_dequeued(struct perf_thread *t, const struct ce_cqe *cqes, unsigned int n)
+{
+	struct perf_result *r = &t->res;
+
+	perf_complete(t, cqes, n, perf_tsc());
+	r->deq += n;
+	if (n > r->deq_max)
+		r->deq_max = n;
+	if (n < r->deq_min)
+		r->deq_min = n;
+}
+
 static int
 perf_run_one(struct perf_thread *t)
 {
@@ -440,12 +454,7 @@ perf_run_one(struct perf_thread *t)
 			int more;
 
 			if (d > 0) {
-				perf_complete(t, cqes, (unsigned int)d, perf_tsc());
-				r->deq += (uint32_t)d;
-				if ((uint64_t)d > r->deq_max)
-					r->deq_max = (uint64_t)d;
-				if ((uint64_t)d < r->deq_min)
-					r->deq_min = (uint64_t)d;
+				perf_dequeued(t, cqes, (unsigned int)d);
 			}
 			more = ce_poll_burst(t->qp, cqes, burst);
 			if (more < 0) {
@@ -457,12 +466,7 @@ perf_run_one(struct perf_thread *t)
 		if (d == 0) {
 			r->deq_fail++;
 		} else {
-			perf_complete(t, cqes, (unsigned int)d, perf_tsc());
-			r->deq += (uint32_t)d;
-			if ((uint64_t)d > r->deq_max)
-				r->deq_max = (uint64_t)d;
-			if ((uint64_t)d < r->deq_min)
-				r->deq_min = (uint64_t)d;
+			perf_dequeued(t, cqes, (unsigned int)d);
 		}
 		atomic_store_explicit(&t->progress, r->deq, memory_order_relaxed);
 	}
@@ -477,12 +481,7 @@ perf_run_one(struct perf_thread *t)
 			r->deq_fail++;
 			continue;
 		}
-		perf_complete(t, cqes, (unsigned int)d, perf_tsc());
-		r->deq += (uint32_t)d;
-		if ((uint64_t)d > r->deq_max)
-			r->deq_max = (uint64_t)d;
-		if ((uint64_t)d < r->deq_min)
-			r->deq_min = (uint64_t)d;
+		perf_dequeued(t, cqes, (unsigned int)d);
 		atomic_store_explicit(&t->progress, r->deq, memory_order_relaxed);
 	}
 	r->cycles = perf_tsc() - start;
