@@ -301,10 +301,6 @@ engine_finalize(void *ctx, struct ce_request *req, int status)
 	struct ce_engine *e = ctx;
 
 	e->dev_in_flight--;
-	/* The kernel's finalize kicks the pump: room was just made, so a
-	 * pending retry need not wait out its backoff. */
-	e->retry_at = 0;
-	e->retry_delay = e->retry_min;
 	engine_complete(e, req, status);
 }
 
@@ -579,6 +575,12 @@ ce_engine_poll(struct ce_engine *e)
 
 	for (uint16_t i = 0; i < e->nb_qps; i++)
 		done += e->qps[i]->dev->drv->fast->poll(e->qps[i], ENGINE_POLL_BURST);
+	if (done != 0) {
+		/* The kernel's finalize kicks the pump: room was just made, so a
+		 * pending retry need not wait out its backoff. */
+		e->retry_at = 0;
+		e->retry_delay = e->retry_min;
+	}
 
 	state = engine_state(e);
 	now = rte_rdtsc();
