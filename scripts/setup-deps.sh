@@ -3,8 +3,16 @@
 # Idempotent: apt-get update runs only when something is missing.
 set -eu
 
-PACKAGES="gcc pkg-config meson ninja-build python3
-libdpdk-dev dpdk-dev libipsec-mb-dev libsodium-dev libjansson-dev libssl-dev gnuplot-nox"
+# Build and run: the toolchain and the libraries we link.
+# Tests: g++ (headers compile as C++), clang-14 + libfuzzer-14-dev (fuzz
+# harnesses), python3-scapy (the gateway's independent ESP peer), iproute2
+# (namespaces and veth pairs), dpdk-doc (ipsec-secgw's reference configs).
+# Operations: libsystemd-dev (sd_notify), scdoc (man pages), debhelper,
+# dpkg-dev, fakeroot and lintian (Debian packages), babeltrace (rte_trace).
+PACKAGES="gcc g++ pkg-config meson ninja-build python3
+libdpdk-dev dpdk-dev libipsec-mb-dev libsodium-dev libjansson-dev libssl-dev gnuplot-nox
+clang-14 libfuzzer-14-dev python3-scapy iproute2 dpdk-doc
+libsystemd-dev scdoc debhelper dpkg-dev fakeroot lintian babeltrace"
 
 missing=""
 for p in $PACKAGES; do
