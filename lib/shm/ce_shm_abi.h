@@ -78,6 +78,15 @@ struct ce_cqe {
  */
 #define CE_CQE_COOKIE_BROKEN	UINT64_MAX
 
+/**
+ * Cookie of the daemon's notice CQE (status -ESHUTDOWN): the daemon is
+ * stopping. Not the completion of a request. Every descriptor in the SQ is
+ * still answered with exactly one CQE (served within the daemon's stop
+ * timeout, else -ESHUTDOWN); descriptors submitted after the notice are
+ * answered -ESHUTDOWN. Then the daemon closes the control socket.
+ */
+#define CE_CQE_COOKIE_SHUTDOWN	(UINT64_MAX - 1)
+
 _Static_assert(sizeof(struct ce_desc) == CE_CACHE_LINE, "descriptor must be one cache line");
 _Static_assert(sizeof(struct ce_cqe) == 16, "completion must be 16 bytes");
 
