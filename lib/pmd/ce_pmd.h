@@ -214,6 +214,11 @@ struct ce_request {
 
 /* Two cache lines: the engine and the backend touch every request it holds. */
 _Static_assert(sizeof(struct ce_request) == 128, "struct ce_request grew past two cache lines");
+/* Where a client's descriptor becomes a request (the daemon's worker), its op
+ * is copied as it is: same values (one definition), and it fits. */
+_Static_assert(sizeof(((struct ce_request *)0)->op) == sizeof(((struct ce_desc *)0)->op),
+	       "a descriptor's op is a request's op");
+_Static_assert(CE_OP_VERIFY <= UINT8_MAX, "CE_OP_* fit a request's op");
 
 /** Device configuration given at creation. */
 struct ce_pmd_dev_config {
