@@ -10,7 +10,8 @@
  * the daemon runs; one input in 16 also goes over the real socket. The
  * invariants:
  * - answered (0) exactly when the request is a JSON object whose "cmd" is
- *   algs, stats, clients or engines, else -EINVAL with a reason;
+ *   algs, stats, clients or engines, else -EINVAL with a reason ("fault":
+ *   -EINVAL or -ENODEV, no device here is a cryptodev with fault_inject=1);
  * - an answer is a JSON object with that command's members, and it fits in
  *   one CE_MSG_CTL_REPLY (16 KiB), else the client could never read it;
  * - over the socket: the same verdict, the daemon still serving after it.
@@ -77,7 +78,7 @@ fuzz_setup(void)
 static const char *
 expected_cmd(const char *req)
 {
-	static const char *const cmds[] = { "algs", "stats", "clients", "engines" };
+	static const char *const cmds[] = { "algs", "stats", "clients", "engines", "fault" };
 	static char cmd[16];
 	json_t *j = json_loads(req, 0, NULL);
 	const char *s = json_string_value(json_object_get(j, "cmd"));
@@ -129,7 +130,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cmd = expected_cmd(fuzz_req);
 
 	ret = d_report_ctl(fuzz_req, &out, &why);
-	if (cmd != NULL) {
+	if (cmd != NULL && strcmp(cmd, "fault") == 0) {
+		/* No device here has fault_inject=1 and none is a cryptodev. */
+		FUZZ_CHECK((ret == -EINVAL || ret == -ENODEV) && why != NULL && why[0] != '\0');
+		cmd = NULL;
+	} else if (cmd != NULL) {
 		FUZZ_CHECK(ret == 0 && out != NULL);
 		check_answer(cmd, out, strlen(out));
 	} else {
@@ -144,7 +149,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(ret > 0);
 			check_answer(cmd, fuzz_ans, strlen(fuzz_ans));
 		} else {
-			FUZZ_CHECK(ret == -EINVAL);
+			FUZZ_CHECK(ret == -EINVAL || ret == -ENODEV);
 			FUZZ_CHECK(ce_client_last_error(fuzz_c2)[0] != '\0');
 		}
 	}
