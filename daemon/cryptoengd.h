@@ -293,7 +293,8 @@ void d_ctl_teardown(void);	/* free every client; workers must have stopped */
 
 /*
  * Answer a JSON control request into a malloc'ed string.
- * @return 0 with *out set, or -EINVAL (bad request, *why set), -ENOMEM.
+ * @return 0 with *out set, or -EINVAL (bad request, *why set), -ENOMEM;
+ *   "fault" also -ENODEV (no such device), -EPERM (no fault_inject=1).
  */
 int d_report_ctl(const char *req, char **out, const char **why);
 void d_report_telemetry_register(void);
