@@ -278,12 +278,59 @@ report_build(const char *cmd)
 	return NULL;
 }
 
+/*
+ * Test-only: {"cmd": "fault", "device": NAME, "mode": "none|error|hang|short",
+ * "arg": N} sets the cryptodev backend's fault injector on one device, which
+ * must have been started with fault_inject=1 (the soak fails and heals a
+ * device this way). @return 0 with *res set, or -EINVAL, -ENODEV, -EPERM.
+ */
+static int
+report_fault(json_t *in, json_t **res, const char **why)
+{
+	static const char *const modes[] = {
+		[CE_QAT_FAULT_NONE] = "none", [CE_QAT_FAULT_ERROR] = "error",
+		[CE_QAT_FAULT_HANG] = "hang", [CE_QAT_FAULT_SHORT_ENQ] = "short",
+	};
+	const char *dev = json_string_value(json_object_get(in, "device"));
+	const char *mode = json_string_value(json_object_get(in, "mode"));
+	json_t *arg = json_object_get(in, "arg");
+	unsigned int m;
+	int ret;
+
+	for (m = 0; mode != NULL && m < sizeof(modes) / sizeof(modes[0]); m++)
+		if (strcmp(mode, modes[m]) == 0)
+			break;
+	if (dev == NULL || mode == NULL || m == sizeof(modes) / sizeof(modes[0]) ||
+	    (arg != NULL && (!json_is_integer(arg) || json_integer_value(arg) < 0 ||
+			     json_integer_value(arg) > UINT32_MAX))) {
+		*why = "fault: needs \"device\", \"mode\" (none, error, hang, short), \"arg\" >= 0";
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < d.nb_devs; i++) {
+		if (strcmp(d.devs[i].dev->name, dev) != 0)
+			continue;
+		ret = ce_pmd_qat_fault_set(d.devs[i].dev, (enum ce_pmd_qat_fault)m,
+					   arg ? (uint32_t)json_integer_value(arg) : 0);
+		if (ret == -EPERM)
+			*why = "fault: the device was not started with fault_inject=1";
+		else if (ret < 0)
+			*why = "fault: not a cryptodev backend device";
+		if (ret < 0)
+			return ret;
+		*res = json_pack("{s:{s:s, s:s}}", "fault", "device", dev, "mode", modes[m]);
+		return 0;
+	}
+	*why = "fault: no such device";
+	return -ENODEV;
+}
+
 int
 d_report_ctl(const char *req, char **out, const char **why)
 {
 	json_error_t jerr;
-	json_t *in, *res;
+	json_t *in, *res = NULL;
 	const char *cmd;
+	int ret;
 
 	in = json_loads(req, 0, &jerr);
 	if (in == NULL) {
@@ -296,8 +343,15 @@ d_report_ctl(const char *req, char **out, const char **why)
 		*why = "request has no \"cmd\" string";
 		return -EINVAL;
 	}
-	res = report_build(cmd);
-	json_decref(in);
+	if (strcmp(cmd, "fault") == 0) {
+		ret = report_fault(in, &res, why);
+		json_decref(in);
+		if (ret < 0)
+			return ret;
+	} else {
+		res = report_build(cmd);
+		json_decref(in);
+	}
 	if (res == NULL) {
 		*why = "unknown cmd (algs, stats, clients, engines)";
 		return -EINVAL;
