@@ -63,7 +63,7 @@ ctl_reply(struct d_client *c, int status, const char *fmt, ...)
 		va_end(ap);
 	}
 	if (status < 0)
-		d_log(LOG_INFO, "client %u (pid %d): %s refused: %s", c->id, (int)c->pid,
+		d_log(LOG_DEBUG, "client %u (pid %d): %s refused: %s", c->id, (int)c->pid,
 		      ctl_msg.hdr.type == CE_MSG_SESSION_CREATE ? "session" : "request",
 		      ctl_reason);
 	return ce_msg_send_reply(c->sock, ctl_msg.hdr.seq, ctl_msg.hdr.type, status,
@@ -462,7 +462,7 @@ ctl_client_drop(struct d_client *c)
 	for (uint32_t i = 0; i < d.cfg.max_sessions; i++)
 		if (c->sess[i].live != 0)
 			ctl_sess_kill(c, &c->sess[i]);
-	d_log(LOG_INFO, "client %u (pid %d) gone", c->id, (int)c->pid);
+	d_log(LOG_DEBUG, "client %u (pid %d) gone", c->id, (int)c->pid);
 }
 
 static void
@@ -922,6 +922,7 @@ d_ctl_run(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	/* Blocked in main() before EAL made its threads; here we take them. */
 	ctl_sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	ctl_epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -937,6 +938,7 @@ d_ctl_run(void)
 	ev.data.ptr = &ctl_tag_broken;
 	epoll_ctl(ctl_epfd, EPOLL_CTL_ADD, d.ctl_efd, &ev);
 	d_log(LOG_INFO, "listening on %s", d.cfg.socket_path);
+	d_notify_ready();
 
 	while (!__atomic_load_n(&d.stopping, __ATOMIC_RELAXED)) {
 		struct epoll_event evs[32];
@@ -956,6 +958,10 @@ d_ctl_run(void)
 				struct signalfd_siginfo si;
 
 				while (read(ctl_sfd, &si, sizeof(si)) == sizeof(si)) {
+					if (si.ssi_signo == SIGHUP) {
+						d_reload();
+						continue;
+					}
 					d_log(LOG_INFO, "signal %u: stopping", si.ssi_signo);
 					__atomic_store_n(&d.stopping, 1, __ATOMIC_RELAXED);
 				}

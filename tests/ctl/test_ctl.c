@@ -836,14 +836,14 @@ case_reports(void)
 	ct_text_has("engines", (const char *const[]){ "LCORE", "ipsecmb0 (ipsecmb)",
 						      "sodium0 (sodium)", NULL });
 
-	/* Usage errors are not EINVAL: exit 1. */
+	/* Usage errors exit 2, as documented (cryptoengctl(8)). */
 	{
 		struct ct_res r = ct_run("algs", "--bogus");
 
-		CHECK_EQ(r.rc, 1);
+		CHECK_EQ(r.rc, 2);
 		ct_free(&r);
 		r = ct_run("nosuchcommand");
-		CHECK_EQ(r.rc, 1);
+		CHECK_EQ(r.rc, 2);
 		ct_free(&r);
 	}
 	dt_stop();
