@@ -449,33 +449,101 @@ ctl_table(json_t *rows, const struct ctl_col *cols, unsigned int nb_cols)
 		printf("(none)\n");
 }
 
-/* /proc/crypto style: one block of "key : value" lines per implementation. */
+static json_int_t
+ctl_range_get(json_t *a, const char *range, const char *which)
+{
+	return json_integer_value(json_object_get(json_object_get(a, range), which));
+}
+
+/*
+ * The one IV size the kernel would show: the only one, else 12 where the
+ * range has it (GCM, ChaCha20-Poly1305: the kernel's gcm(aes) takes 12),
+ * else the largest.
+ */
+static json_int_t
+ctl_kernel_ivsize(json_t *a)
+{
+	json_int_t min = ctl_range_get(a, "iv_sizes", "min");
+	json_int_t max = ctl_range_get(a, "iv_sizes", "max");
+
+	if (min == max)
+		return min;
+	return min <= 12 && max >= 12 ? 12 : max;
+}
+
+/*
+ * /proc/crypto's layout and vocabulary: one block of "key : value" lines
+ * per implementation; type aead, skcipher, shash or ahash (a hash that
+ * completes asynchronously); min/max keysize, ivsize, maxauthsize,
+ * digestsize, async. Where cryptoeng takes more than the kernel's single
+ * size, a line marked "(cryptoeng)" gives the whole range.
+ */
 static void
 ctl_print_algs(json_t *ans)
 {
-	static const struct ctl_col fields[] = {
-		{ "name", "name" }, { "driver", "driver" }, { "pmd", "pmd" },
-		{ "device", "device" }, { "priority", "priority" }, { "async", "async" },
-		{ "selftest", "selftest" }, { "selftest_why", "selftest_why" },
-		{ "type", "type" }, { "keysize", "key_sizes" }, { "ivsize", "iv_sizes" },
-		{ "digestsize", "digest_sizes" }, { "maxaad", "aad_max" },
-		{ "blocksize", "block_size" },
-	};
 	json_t *algs = json_object_get(ans, "algs");
 	char cell[CTL_CELL_MAX];
 	size_t i;
 	json_t *a;
 
 	json_array_foreach(algs, i, a) {
+		const char *type = json_string_value(json_object_get(a, "type")) ?: "?";
+		bool async = json_is_true(json_object_get(a, "async"));
+		bool hash = strcmp(type, "hash") == 0, aead = strcmp(type, "aead") == 0;
+		const char *why = json_string_value(json_object_get(a, "selftest_why"));
+
 		if (i)
 			printf("\n");
-		for (size_t j = 0; j < sizeof(fields) / sizeof(fields[0]); j++) {
-			json_t *v = json_object_get(a, fields[j].path);
-
-			if (v == NULL)
-				continue;
-			ctl_fmt_cell(v, cell, sizeof(cell));
-			printf("%-12s : %s\n", fields[j].title, cell);
+		printf("%-12s : %s\n", "name", json_string_value(json_object_get(a, "name")) ?: "?");
+		printf("%-12s : %s\n", "driver",
+		       json_string_value(json_object_get(a, "driver")) ?: "?");
+		printf("%-12s : %s (%s)\n", "module",
+		       json_string_value(json_object_get(a, "device")) ?: "?",
+		       json_string_value(json_object_get(a, "pmd")) ?: "?");
+		printf("%-12s : %" JSON_INTEGER_FORMAT "\n", "priority",
+		       json_integer_value(json_object_get(a, "priority")));
+		printf("%-12s : %s\n", "selftest",
+		       json_string_value(json_object_get(a, "selftest")) ?: "?");
+		if (why != NULL)
+			printf("%-12s : %s\n", "selftest_why", why);
+		printf("%-12s : %s\n", "type", hash ? (async ? "ahash" : "shash") : type);
+		printf("%-12s : %s\n", "async", async ? "yes" : "no");
+		printf("%-12s : %" JSON_INTEGER_FORMAT "\n", "blocksize",
+		       json_integer_value(json_object_get(a, "block_size")));
+		if (ctl_range_get(a, "key_sizes", "max") > 0) {
+			printf("%-12s : %" JSON_INTEGER_FORMAT "\n", "min keysize",
+			       ctl_range_get(a, "key_sizes", "min"));
+			printf("%-12s : %" JSON_INTEGER_FORMAT "\n", "max keysize",
+			       ctl_range_get(a, "key_sizes", "max"));
+			if (ctl_range_get(a, "key_sizes", "step") > 1) {
+				ctl_fmt_range(json_object_get(a, "key_sizes"), cell, sizeof(cell));
+				printf("%-12s : %s (cryptoeng)\n", "keysizes", cell);
+			}
+		}
+		if (hash) {
+			printf("%-12s : %" JSON_INTEGER_FORMAT "\n", "digestsize",
+			       ctl_range_get(a, "digest_sizes", "max"));
+			if (ctl_range_get(a, "digest_sizes", "min") !=
+			    ctl_range_get(a, "digest_sizes", "max")) {
+				ctl_fmt_range(json_object_get(a, "digest_sizes"), cell, sizeof(cell));
+				printf("%-12s : %s (cryptoeng: truncated digests)\n", "digestsizes",
+				       cell);
+			}
+			continue;
+		}
+		printf("%-12s : %" JSON_INTEGER_FORMAT "\n", "ivsize", ctl_kernel_ivsize(a));
+		if (ctl_range_get(a, "iv_sizes", "min") != ctl_range_get(a, "iv_sizes", "max")) {
+			ctl_fmt_range(json_object_get(a, "iv_sizes"), cell, sizeof(cell));
+			printf("%-12s : %s (cryptoeng: other IV lengths accepted)\n", "ivsizes",
+			       cell);
+		}
+		if (aead) {
+			printf("%-12s : %" JSON_INTEGER_FORMAT "\n", "maxauthsize",
+			       ctl_range_get(a, "digest_sizes", "max"));
+			ctl_fmt_range(json_object_get(a, "digest_sizes"), cell, sizeof(cell));
+			printf("%-12s : %s (cryptoeng)\n", "authsizes", cell);
+			printf("%-12s : %" JSON_INTEGER_FORMAT " (cryptoeng)\n", "maxaadsize",
+			       json_integer_value(json_object_get(a, "aad_max")));
 		}
 	}
 }
@@ -1205,6 +1273,23 @@ ctl_drain(struct ctl_batch *b)
  * Turn one parsed request into a pending descriptor (or a DONE slot with an
  * error). @return 0, or -EAGAIN when the byte ring is full (retry later).
  */
+/* @p n against the implementation's range @p range: NULL, or "EINVAL: what: n bytes; limits". */
+static char *
+ctl_check_size(json_t *a, const char *alg, const char *what, const char *range, size_t n)
+{
+	json_t *rg = json_object_get(a, range);
+	json_int_t min = ctl_range_get(a, range, "min"), max = ctl_range_get(a, range, "max");
+	json_int_t step = ctl_range_get(a, range, "step");
+	char text[64];
+
+	if (rg == NULL || ((json_int_t)n >= min && (json_int_t)n <= max &&
+			   (step <= 1 || ((json_int_t)n - min) % step == 0)))
+		return NULL;
+	ctl_fmt_range(rg, text, sizeof(text));
+	return ctl_fmt("EINVAL: %s: %zu bytes; %s (%s) takes %s", what, n, alg,
+		       json_string_value(json_object_get(a, "driver")) ?: "?", text);
+}
+
 static int
 ctl_prepare(struct ctl_batch *b, struct ctl_slot *s, uint64_t seq, const struct ctl_req *r)
 {
@@ -1239,10 +1324,15 @@ ctl_prepare(struct ctl_batch *b, struct ctl_slot *s, uint64_t seq, const struct 
 				 sizeof(key));
 		return 0;
 	}
+	if ((s->err = ctl_check_size(a, r->alg, "key", "key_sizes", r->key_hlen / 2)) != NULL)
+		return 0;
 	if (t == CTL_T_HASH && r->iv != NULL && iv_len > 0) {
 		s->err = ctl_fmt("EINVAL: iv: a hash takes no IV");
 		return 0;
 	}
+	if (t != CTL_T_HASH && (r->iv != NULL || iv_len > 0) &&
+	    (s->err = ctl_check_size(a, r->alg, "iv", "iv_sizes", iv_len)) != NULL)
+		return 0;
 	if (t != CTL_T_AEAD && aad_len > 0) {
 		s->err = ctl_fmt("EINVAL: aad: only AEAD algorithms take AAD");
 		return 0;
@@ -1260,6 +1350,9 @@ ctl_prepare(struct ctl_batch *b, struct ctl_slot *s, uint64_t seq, const struct 
 		tag_len = 0;
 	} else if (r->tag_len >= 0) {
 		tag_len = (size_t)r->tag_len;
+		s->err = ctl_check_size(a, r->alg, "tag_len", "digest_sizes", tag_len);
+		if (s->err != NULL)
+			return 0;
 	} else {
 		/* Like the kernel: the default authsize is the largest. */
 		tag_len = (size_t)json_integer_value(
@@ -1289,6 +1382,16 @@ ctl_prepare(struct ctl_batch *b, struct ctl_slot *s, uint64_t seq, const struct 
 	if (data_len > UINT32_MAX) {
 		s->err = ctl_fmt("EINVAL: in: too long");
 		return 0;
+	}
+	if (t == CTL_T_CIPHER) {
+		json_int_t bs = json_integer_value(json_object_get(a, "block_size"));
+
+		if (bs > 1 && (data_len == 0 || data_len % (size_t)bs != 0)) {
+			s->err = ctl_fmt("EINVAL: in: %zu bytes; %s takes a non-zero multiple of "
+					 "its %" JSON_INTEGER_FORMAT "-byte block", data_len,
+					 r->alg, bs);
+			return 0;
+		}
 	}
 
 	/* Layout, in place: [data][tag][iv][aad]; data||tag is the AEAD output. */
@@ -1630,7 +1733,7 @@ ctl_bytes_field(json_t *one, const char *field, const char *what, const char *pa
 	if (path != NULL && fd != STDIN_FILENO)
 		close(fd);
 	if (n == -EFBIG) {
-		fprintf(stderr, "EINVAL: %s: more than %zu bytes\n", what, max);
+		fprintf(stderr, "EINVAL: %s: more than %zu bytes (%s)\n", field, max, what);
 		return CTL_EXIT_EINVAL;
 	}
 	if (n < 0) {
