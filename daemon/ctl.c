@@ -33,7 +33,6 @@
 
 #include <rte_malloc.h>
 
-#include "ce_pmd_qat.h"
 #include "cryptoengd.h"
 
 #define CTL_REAP_MS	10
@@ -494,6 +493,30 @@ ctl_hello(struct d_client *c)
 	ctl_reply_u(c, &r.u, sizeof(r.u.hello));
 }
 
+/* Undo ctl_region_dma_map on the first n devices. */
+static void
+ctl_region_dma_unmap(void *addr, size_t len, unsigned int n)
+{
+	while (n-- > 0)
+		(void)ce_pmd_dma_unmap(d.devs[n].dev, addr, len);
+}
+
+/* A device DMAs into the region itself (zero copy): map it for every device
+ * that asks (the backend's dma_map op), or for none. */
+static int
+ctl_region_dma_map(void *addr, size_t len)
+{
+	for (unsigned int i = 0; i < d.nb_devs; i++) {
+		int ret = ce_pmd_dma_map(d.devs[i].dev, addr, len, (size_t)sysconf(_SC_PAGESIZE));
+
+		if (ret < 0 && ret != -ENOTSUP) {
+			ctl_region_dma_unmap(addr, len, i);
+			return ret;
+		}
+	}
+	return 0;
+}
+
 /* Unmap a client's region once nothing can touch it any more. */
 static void
 ctl_region_unmap(struct d_client *c)
@@ -501,20 +524,10 @@ ctl_region_unmap(struct d_client *c)
 	if (c->base == NULL)
 		return;
 	if (c->dma_registered)
-		ce_pmd_qat_region_unregister(c->base);
+		ctl_region_dma_unmap(c->base, c->ri.size, d.nb_devs);
 	munmap(c->base, c->ri.size);
 	c->base = NULL;
 	c->dma_registered = false;
-}
-
-/* Client regions need DMA registration when a device backend is configured. */
-static bool
-ctl_region_needs_dma(void)
-{
-	for (unsigned int i = 0; i < d.nb_devs; i++)
-		if (strcmp(d.devs[i].dev->drv->name, CE_PMD_QAT_DRIVER) == 0)
-			return true;
-	return false;
 }
 
 static void
@@ -546,23 +559,17 @@ ctl_region(struct d_client *c)
 			ctl_reply(c, ret, "region: %s", why ? why : strerror(-ret));
 		return;
 	}
-	/* A device DMAs into the region itself (zero copy): register it with
-	 * EAL and map it for every cryptodev, within their limits. */
-	if (ctl_region_needs_dma()) {
-		ret = ce_pmd_qat_region_register(addr, rm->size, (size_t)sysconf(_SC_PAGESIZE));
-		if (ret < 0) {
-			munmap(addr, rm->size);
-			if (ret == -ENOSPC)
-				ctl_reply(c, ret, "region: %u client regions are registered for "
-					  "device DMA already, the most EAL and VFIO allow",
-					  ce_pmd_qat_region_count());
-			else
-				ctl_reply(c, ret, "region: DMA registration failed (%s)",
-					  strerror(-ret));
-			return;
-		}
-		c->dma_registered = true;
+	ret = ctl_region_dma_map(addr, rm->size);
+	if (ret < 0) {
+		munmap(addr, rm->size);
+		if (ret == -ENOSPC)
+			ctl_reply(c, ret, "region: as many client regions are registered for "
+				  "device DMA as EAL and VFIO allow");
+		else
+			ctl_reply(c, ret, "region: DMA registration failed (%s)", strerror(-ret));
+		return;
 	}
+	c->dma_registered = true;
 	/* The mapping keeps the memory; the fd is not needed any more. */
 	pthread_mutex_lock(&d.lock);
 	c->base = addr;

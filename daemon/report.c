@@ -24,7 +24,6 @@
 #include <rte_telemetry.h>
 #include <rte_version.h>
 
-#include "ce_pmd_qat.h"
 #include "cryptoengd.h"
 
 #define RD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
@@ -151,7 +150,8 @@ report_client_sum(const struct d_client *c, struct d_qp_stats *t, uint64_t *infl
 	}
 }
 
-/* Device backends' own counters: enqueue bursts, errors, fallbacks by reason. */
+/* Device backends' own counters (their xstats_get op): "group.name" entries
+ * go into a "group" object. */
 static json_t *
 report_device_stats(void)
 {
@@ -159,24 +159,29 @@ report_device_stats(void)
 
 	for (unsigned int i = 0; i < d.nb_devs; i++) {
 		const struct ce_pmd_dev *dev = d.devs[i].dev;
-		struct ce_pmd_qat_stats st;
-		json_t *fb = json_object();
+		struct ce_pmd_xstat xs[64];
+		int n = ce_pmd_xstats_get(dev, xs, RTE_DIM(xs));
+		json_t *o;
 
-		if (ce_pmd_qat_stats_get(dev, &st) < 0)
+		if (n <= 0)
 			continue;
-		for (unsigned int r = 0; r < CE_QAT_FB_MAX; r++)
-			json_object_set_new(fb, ce_pmd_qat_fb_reason_name(r),
-					    json_integer((json_int_t)st.fb[r]));
-		json_array_append_new(arr, json_pack(
-			"{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:i}",
-			"device", dev->name, "pmd", dev->drv->name,
-			"enqueue_bursts", (json_int_t)st.enq_calls,
-			"enqueued", (json_int_t)st.enq_ops, "short_bursts", (json_int_t)st.enq_short,
-			"device_errors", (json_int_t)st.dev_errors,
-			"auth_failed", (json_int_t)st.auth_failed, "fallbacks", fb,
-			"failover_eio", (json_int_t)st.failover_eio,
-			"down_events", (json_int_t)st.down_events, "up_events", (json_int_t)st.up_events,
-			"qps_down", (int)st.qps_down));
+		o = json_pack("{s:s, s:s}", "device", dev->name, "pmd", dev->drv->name);
+		for (int k = 0; k < n && k < (int)RTE_DIM(xs); k++) {
+			char *dot = strchr(xs[k].name, '.');
+			json_t *group = o;
+
+			if (dot != NULL) {
+				*dot = '\0';
+				group = json_object_get(o, xs[k].name);
+				if (group == NULL) {
+					group = json_object();
+					json_object_set_new(o, xs[k].name, group);
+				}
+			}
+			json_object_set_new(group, dot != NULL ? dot + 1 : xs[k].name,
+					    json_integer((json_int_t)xs[k].value));
+		}
+		json_array_append_new(arr, o);
 	}
 	return arr;
 }
