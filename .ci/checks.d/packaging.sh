@@ -109,6 +109,20 @@ got=$(/usr/bin/cryptoengctl crypt --alg 'gcm(aes)' --op encrypt --key-file "$key
 	{ cat "$work/daemon.log" >&2; fail "cryptoengctl crypt"; }
 [ "$got" = "$want" ] || fail "known answer: got $got"
 /usr/bin/cryptoengctl stats >/dev/null || fail "cryptoengctl stats"
+# The -dev package as a client's author uses it: the installed example,
+# built with pkg-config against the installed header and shared library.
+ex=/usr/share/doc/libcryptoeng-dev/examples/gcm-encrypt.c
+[ -f "$ex" ] || ex="$ex.gz"
+if [ -f "$ex" ]; then
+	case $ex in *.gz) gzip -dc "$ex" >"$work/example.c" ;; *) cp "$ex" "$work/example.c" ;; esac
+	# shellcheck disable=SC2046
+	cc -o "$work/example" "$work/example.c" $(pkg-config --cflags --libs libcryptoeng) ||
+		fail "the installed example does not build with pkg-config libcryptoeng"
+	ldd "$work/example" | grep -q 'libcryptoeng.so.0 => /usr/lib/' || fail "example not linked to libcryptoeng.so.0"
+	"$work/example" >"$work/example.out" || fail "example: $(cat "$work/example.out")"
+else
+	fail "libcryptoeng-dev installed no example"
+fi
 # Telemetry as cryptoengd(8) says to read it.
 echo /cryptoeng/info | runuser -u cryptoeng -- env XDG_RUNTIME_DIR=/run/cryptoeng \
 	/usr/bin/python3 /usr/bin/dpdk-telemetry.py -f cryptoeng 2>&1 | grep -q '"version"' ||
