@@ -14,6 +14,7 @@
 #ifndef CE_PMD_H
 #define CE_PMD_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
