@@ -579,18 +579,21 @@ static void
 dp_rx(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	const bool unprotected = gw.opts.unprotected_mask & (1u << port);
+	const unsigned int dir = unprotected ? GW_DIR_IN : GW_DIR_OUT;
 	const bool daemon_up = __atomic_load_n(&gw.daemon_up, __ATOMIC_ACQUIRE);
 	struct ce_desc descs[GW_BURST];
 	struct rte_mbuf *sent[GW_BURST];
-	unsigned int nd = 0;
+	struct rte_mbuf *clear[GW_BURST];
+	struct gw_acl_key keys[GW_BURST];
+	const uint8_t *kp[GW_BURST];
+	uint32_t res[GW_BURST];
+	unsigned int nd = 0, nc = 0;
 	enum gw_drop why;
 	int taken;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		const struct gw_sp_rt *sp;
 		struct rte_ipv4_hdr *ip;
-		struct gw_acl_key key;
 
 		dp_meta(m)->in_port = (uint8_t)port;
 		lc->port[port].rx++;
@@ -605,12 +608,25 @@ dp_rx(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 				sent[nd++] = m;
 			continue;
 		}
-		dp_acl_key(ip, m->pkt_len, &key);
-		sp = dp_sp_lookup(unprotected ? GW_DIR_IN : GW_DIR_OUT, &key);
+		dp_acl_key(ip, m->pkt_len, &keys[nc]);
+		kp[nc] = (const uint8_t *)&keys[nc];
+		clear[nc++] = m;
+	}
+
+	/* One classification for the burst's clear packets (rte_acl's SIMD
+	 * paths work on several at once). */
+	if (nc && gw.acl[dir])
+		rte_acl_classify(gw.acl[dir], kp, res, nc, 1);
+	else
+		memset(res, 0, sizeof(res[0]) * nc);
+	for (unsigned int i = 0; i < nc; i++) {
+		struct rte_mbuf *m = clear[i];
+		const struct gw_sp_rt *sp = res[i] ? &gw.sp[res[i] - 1] : NULL;
+
 		if (sp == NULL) {
 			dp_drop(lc, m, GW_DROP_NO_POLICY);
 		} else if (sp->action == GW_SP_BYPASS) {
-			dp_route(lc, m, ip->dst_addr, false);
+			dp_route(lc, m, keys[i].dst, false);
 		} else if (sp->action == GW_SP_DISCARD) {
 			dp_drop(lc, m, GW_DROP_DISCARD);
 		} else if (unprotected) {
@@ -703,7 +719,10 @@ gw_lcore_main(void *arg)
 			__atomic_store_n(&lc->paused, false, __ATOMIC_RELEASE);
 			continue;
 		}
-		for (unsigned int q = 0; q < lc->nb_rxq; q++) {
+		/* No room for a burst with the daemon: leave the packets in the
+		 * NIC (its queue absorbs the surge) rather than spend cycles
+		 * receiving packets only to drop them. */
+		for (unsigned int q = 0; q < lc->nb_rxq && lc->nb_free >= GW_BURST; q++) {
 			uint16_t n = rte_eth_rx_burst(lc->rxq[q].port, lc->rxq[q].queue, pkts, GW_BURST);
 
 			if (n)
