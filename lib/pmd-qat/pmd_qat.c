@@ -53,6 +53,9 @@ static const struct ce_pmd_ops qat_pmd_ops = {
 	.qp_release = qat_pmd_qp_release,
 	.session_create = qat_pmd_session_create,
 	.session_destroy = qat_pmd_session_destroy,
+	.dma_map = qat_pmd_dma_map,
+	.dma_unmap = qat_pmd_dma_unmap,
+	.xstats_get = qat_pmd_xstats_get,
 };
 
 static const struct ce_pmd_fast_ops qat_pmd_fast_ops = {

@@ -426,10 +426,8 @@ qat_pmd_cancel(struct ce_pmd_qp *qp, int status)
 		slot->req = NULL;
 		n++;
 	}
-	for (uint32_t i = 0; i < q->nb_defer; i++, n++) {
-		q->defer[i].req->active = q->defer[i].req->sess;
+	for (uint32_t i = 0; i < q->nb_defer; i++, n++)
 		ce_pmd_complete(qp, q->defer[i].req, status);
-	}
 	q->nb_defer = 0;
 	if (q->swqp != NULL && q->swqp->dev->drv->fast->cancel != NULL)
 		n += q->swqp->dev->drv->fast->cancel(q->swqp, status);

@@ -419,6 +419,52 @@ ce_pmd_qat_stats_get(const struct ce_pmd_dev *dev, struct ce_pmd_qat_stats *st)
 	return 0;
 }
 
+/* The xstats_get op: ce_pmd_qat_stats_get()'s counters by name. */
+static const struct {
+	const char *name;
+	size_t off;
+} qat_pmd_xstat_names[] = {
+	{ "enqueue_bursts", offsetof(struct ce_pmd_qat_stats, enq_calls) },
+	{ "enqueued", offsetof(struct ce_pmd_qat_stats, enq_ops) },
+	{ "short_bursts", offsetof(struct ce_pmd_qat_stats, enq_short) },
+	{ "dequeued", offsetof(struct ce_pmd_qat_stats, deq_ops) },
+	{ "device_errors", offsetof(struct ce_pmd_qat_stats, dev_errors) },
+	{ "auth_failed", offsetof(struct ce_pmd_qat_stats, auth_failed) },
+	{ "failover_eio", offsetof(struct ce_pmd_qat_stats, failover_eio) },
+	{ "late", offsetof(struct ce_pmd_qat_stats, late) },
+	{ "down_events", offsetof(struct ce_pmd_qat_stats, down_events) },
+	{ "up_events", offsetof(struct ce_pmd_qat_stats, up_events) },
+	{ "probes", offsetof(struct ce_pmd_qat_stats, probes) },
+};
+
+int
+qat_pmd_xstats_get(const struct ce_pmd_dev *dev, struct ce_pmd_xstat *xs, unsigned int n)
+{
+	struct ce_pmd_qat_stats st;
+	unsigned int k = 0;
+	int ret = ce_pmd_qat_stats_get(dev, &st);
+
+	if (ret < 0)
+		return ret;
+	for (unsigned int i = 0; i < RTE_DIM(qat_pmd_xstat_names); i++, k++)
+		if (k < n) {
+			snprintf(xs[k].name, sizeof(xs[k].name), "%s", qat_pmd_xstat_names[i].name);
+			memcpy(&xs[k].value, (const uint8_t *)&st + qat_pmd_xstat_names[i].off,
+			       sizeof(uint64_t));
+		}
+	for (unsigned int r = 0; r < CE_QAT_FB_MAX; r++, k++)
+		if (k < n) {
+			snprintf(xs[k].name, sizeof(xs[k].name), "fallbacks.%s",
+				 ce_pmd_qat_fb_reason_name(r));
+			xs[k].value = st.fb[r];
+		}
+	if (k < n) {
+		snprintf(xs[k].name, sizeof(xs[k].name), "qps_down");
+		xs[k].value = st.qps_down;
+	}
+	return (int)++k;
+}
+
 int
 ce_pmd_qat_cryptodev_id(const struct ce_pmd_dev *dev)
 {

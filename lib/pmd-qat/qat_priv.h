@@ -327,6 +327,13 @@ qat_pmd_iova(const void *addr, size_t len, bool va_mode)
 	return qat_pmd_iova_dpdk(addr, len);
 }
 
+/* The dma_map / dma_unmap ops (qat_iova.c). */
+int qat_pmd_dma_map(struct ce_pmd_dev *dev, void *addr, size_t len, size_t pg_sz);
+int qat_pmd_dma_unmap(struct ce_pmd_dev *dev, void *addr, size_t len);
+
+/* The xstats_get op (qat_device.c). */
+int qat_pmd_xstats_get(const struct ce_pmd_dev *dev, struct ce_pmd_xstat *xs, unsigned int n);
+
 /* A configured cryptodev's rte_device: regions get DMA-mapped to it. */
 int qat_pmd_dma_dev_add(struct rte_device *dev);
 void qat_pmd_dma_dev_remove(struct rte_device *dev);

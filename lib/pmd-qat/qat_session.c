@@ -116,12 +116,16 @@ qat_pmd_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
 	if (d->swdev != NULL) {
 		struct ce_pmd_session_params swp = *params;
 
+		/* The fallback must not need one itself (the kernel's mask). */
 		swp.driver = NULL;
+		swp.refuse_flags = CE_ALG_F_NEED_FALLBACK;
 		s->sw = ce_pmd_session_create(d->swdev, &swp, NULL);
 		/* The software backend is the reference for what the kernel's
 		 * algorithm allows: sizes it refuses are refused here too. */
 		if (s->sw == NULL && errno != ENOENT)
 			return -errno;
+		if (s->sw != NULL)
+			s->sw->parent = sess;
 	}
 	s->cs = qat_pmd_dev_session(d, s, params);
 	if (s->cs == NULL && s->sw == NULL)

@@ -37,12 +37,9 @@ qat_pmd_sw_start(struct qat_pmd_qp *q, struct ce_request *req, unsigned int reas
 		}
 		return -ENOTSUP;
 	}
-	req->active = s->sw;
-	ret = q->swqp->dev->drv->fast->do_one_request(q->swqp, req);
-	if (unlikely(ret != -EINPROGRESS)) {
-		req->active = req->sess;
+	ret = ce_pmd_forward(q->qp, q->swqp, s->sw, req);
+	if (unlikely(ret != -EINPROGRESS))
 		return ret;
-	}
 	QAT_STAT_ADD(q, fb[reason], 1);
 	return ret;
 }
@@ -50,11 +47,7 @@ qat_pmd_sw_start(struct qat_pmd_qp *q, struct ce_request *req, unsigned int reas
 void
 qat_pmd_sw_finalize(void *ctx, struct ce_request *req, int status)
 {
-	struct ce_pmd_qp *qp = ctx;
-
-	/* The engine knows the request by its own session. */
-	req->active = req->sess;
-	ce_pmd_complete(qp, req, status);
+	ce_pmd_forward_complete(ctx, req, status);
 }
 
 /* A request we took but cannot start in software now (software queue full):
