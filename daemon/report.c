@@ -279,45 +279,40 @@ report_build(const char *cmd)
 }
 
 /*
- * Test-only: {"cmd": "fault", "device": NAME, "mode": "none|error|hang|short",
- * "arg": N} sets the cryptodev backend's fault injector on one device, which
- * must have been started with fault_inject=1 (the soak fails and heals a
- * device this way). @return 0 with *res set, or -EINVAL, -ENODEV, -EPERM.
+ * Test-only: {"cmd": "fault", "device": NAME, "mode": MODE, "arg": N} sets a
+ * device's fault injector (the backend's fault_inject op; the cryptodev
+ * backend knows none, error, hang and short, on a device started with
+ * fault_inject=1). The soak fails and heals a device this way.
+ * @return 0 with *res set, or -EINVAL, -ENODEV, -ENOTSUP, -EPERM.
  */
 static int
 report_fault(json_t *in, json_t **res, const char **why)
 {
-	static const char *const modes[] = {
-		[CE_QAT_FAULT_NONE] = "none", [CE_QAT_FAULT_ERROR] = "error",
-		[CE_QAT_FAULT_HANG] = "hang", [CE_QAT_FAULT_SHORT_ENQ] = "short",
-	};
 	const char *dev = json_string_value(json_object_get(in, "device"));
 	const char *mode = json_string_value(json_object_get(in, "mode"));
 	json_t *arg = json_object_get(in, "arg");
-	unsigned int m;
 	int ret;
 
-	for (m = 0; mode != NULL && m < sizeof(modes) / sizeof(modes[0]); m++)
-		if (strcmp(mode, modes[m]) == 0)
-			break;
-	if (dev == NULL || mode == NULL || m == sizeof(modes) / sizeof(modes[0]) ||
+	if (dev == NULL || mode == NULL ||
 	    (arg != NULL && (!json_is_integer(arg) || json_integer_value(arg) < 0 ||
 			     json_integer_value(arg) > UINT32_MAX))) {
-		*why = "fault: needs \"device\", \"mode\" (none, error, hang, short), \"arg\" >= 0";
+		*why = "fault: needs \"device\", \"mode\" and an optional \"arg\" >= 0";
 		return -EINVAL;
 	}
 	for (unsigned int i = 0; i < d.nb_devs; i++) {
 		if (strcmp(d.devs[i].dev->name, dev) != 0)
 			continue;
-		ret = ce_pmd_qat_fault_set(d.devs[i].dev, (enum ce_pmd_qat_fault)m,
-					   arg ? (uint32_t)json_integer_value(arg) : 0);
+		ret = ce_pmd_fault_inject(d.devs[i].dev, mode,
+					  arg ? (uint32_t)json_integer_value(arg) : 0);
 		if (ret == -EPERM)
-			*why = "fault: the device was not started with fault_inject=1";
-		else if (ret < 0)
-			*why = "fault: not a cryptodev backend device";
+			*why = "fault: the device was not started with fault injection allowed";
+		else if (ret == -ENOTSUP)
+			*why = "fault: this device's backend has no fault injector";
+		else if (ret == -EINVAL)
+			*why = "fault: unknown mode for this device (cryptodev: none, error, hang, short)";
 		if (ret < 0)
 			return ret;
-		*res = json_pack("{s:{s:s, s:s}}", "fault", "device", dev, "mode", modes[m]);
+		*res = json_pack("{s:{s:s, s:s}}", "fault", "device", dev, "mode", mode);
 		return 0;
 	}
 	*why = "fault: no such device";

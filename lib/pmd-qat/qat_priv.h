@@ -333,6 +333,7 @@ int qat_pmd_dma_unmap(struct ce_pmd_dev *dev, void *addr, size_t len);
 
 /* The xstats_get op (qat_device.c). */
 int qat_pmd_xstats_get(const struct ce_pmd_dev *dev, struct ce_pmd_xstat *xs, unsigned int n);
+int qat_pmd_fault_inject(struct ce_pmd_dev *dev, const char *mode, uint32_t arg);
 
 /* A configured cryptodev's rte_device: regions get DMA-mapped to it. */
 int qat_pmd_dma_dev_add(struct rte_device *dev);
