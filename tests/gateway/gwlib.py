@@ -168,12 +168,12 @@ class Peer:
         s = self.sock[side]
         got = []
         deadline = time.monotonic() + timeout_s
+        settle_end = None
         while True:
             now = time.monotonic()
-            if len(got) >= n:
-                end = min(deadline, now + settle_s) if settle_s else now
-            else:
-                end = deadline
+            if len(got) >= n and settle_end is None:
+                settle_end = min(deadline, now + settle_s)
+            end = deadline if settle_end is None else settle_end
             if now >= end:
                 break
             if not select.select([s], [], [], end - now)[0]:
@@ -417,6 +417,11 @@ class SaSpec:
         return esp
 
 
+def ready_text(log_text):
+    """The start-up line after which a gateway forwards: ipsec-secgw's, ours."""
+    return "entering main loop" in log_text or "gateway: running on" in log_text
+
+
 def rfc_padding(n):
     return bytes(range(1, n + 1))
 
@@ -482,8 +487,7 @@ class Gateway:
             if not self.proc.alive():
                 self.proc.dump()
                 raise RuntimeError("gateway exited during start")
-            t = self.proc.text()
-            if "entering main loop" in t or "forwarding" in t.lower():
+            if ready_text(self.proc.text()):
                 return
             time.sleep(0.1)
         self.proc.dump()

@@ -185,8 +185,10 @@ class Flow:
     # -------- ESP -> gateway -> clear
     def peer_encrypt(self, inner, seq64):
         s = scapy()
-        sa = self.inn.scapy_sa(esn_en=self.esn, esn=seq64 >> 32)
-        return s.Ether(src=MAC["es1"], dst=MAC["gw1"]) / sa.encrypt(inner, seq_num=seq64 & 0xFFFFFFFF)
+        # Through the SA's own counter: scapy reads encrypt(seq_num=0) as
+        # "not given" and would send 1.
+        sa = self.inn.scapy_sa(esn_en=self.esn, esn=seq64 >> 32, seq_num=seq64 & 0xFFFFFFFF)
+        return s.Ether(src=MAC["es1"], dst=MAC["gw1"]) / sa.encrypt(inner)
 
     def is_ours_in(self, f):
         s = scapy()
@@ -250,12 +252,12 @@ def case_interop(h, kind, mode):
     h.check(n_out == len(PAYLOAD_SIZES) and n_in == len(PAYLOAD_SIZES), "not every size passed")
     if h.args.gateway_kind == "cryptoeng":
         c = counters.read(h.gw)
-        sa_out = counters.sa(c, out.spi)
-        sa_in = counters.sa(c, inn.spi)
-        h.check(sa_out.get("packets") == len(PAYLOAD_SIZES),
-                "SA %d counts %s packets, %d went out" % (out.spi, sa_out.get("packets"), n_out))
-        h.check(sa_in.get("packets") == len(PAYLOAD_SIZES),
-                "SA %d counts %s packets, %d came in" % (inn.spi, sa_in.get("packets"), n_in))
+        sa_out = counters.sa(c, out.spi, "out")
+        sa_in = counters.sa(c, inn.spi, "in")
+        h.check(sa_out.get("pkts") == len(PAYLOAD_SIZES),
+                "SA %d counts %s packets, %d went out" % (out.spi, sa_out.get("pkts"), n_out))
+        h.check(sa_in.get("pkts") == len(PAYLOAD_SIZES),
+                "SA %d counts %s packets, %d came in" % (inn.spi, sa_in.get("pkts"), n_in))
 
 
 def case_esn(h, kind):
@@ -332,7 +334,8 @@ def case_hostile(h, kind):
     inner = inner_packet(7, 40, victim.remote_host, victim.clear_host)
 
     # Bad ICV: a valid packet with one bit of its ICV flipped.
-    good = victim.peer_encrypt(inner, victim.next_in)
+    seq_forged = victim.next_in
+    good = victim.peer_encrypt(inner, seq_forged)
     victim.next_in += 1
     b = bytearray(raw(good))
     b[-1] ^= 0x01
@@ -340,7 +343,6 @@ def case_hostile(h, kind):
 
     # A forged packet must not use up its sequence number: the same number,
     # now valid, passes.
-    seq_forged = victim.next_in - 1
     h.peer.drain("clear")
     h.peer.send("esp", victim.peer_encrypt(inner, seq_forged))
     h.check(len(h.peer.collect("clear", victim.is_ours_in, 1)) == 1,
@@ -516,8 +518,7 @@ def wait_started_or_exit(gw, timeout_s=60.0):
     while time.monotonic() < deadline:
         if not gw.proc.alive():
             return False
-        t = gw.proc.text()
-        if "entering main loop" in t or "forwarding" in t.lower():
+        if gwlib.ready_text(gw.proc.text()):
             return True
         time.sleep(0.1)
     raise RuntimeError("gateway neither started nor exited in %.0f s" % timeout_s)
@@ -614,13 +615,26 @@ def main():
     if need:
         skip(need)
     h = Harness(args)
+
+    def on_term(sig, frame):
+        raise SystemExit("killed by signal %d" % sig)
+    # meson's timeout sends SIGTERM: unwind, so that no namespace is left.
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)
     try:
         cases[args.case](h, *args.rest)
-    except Exception as e:
+    except (Exception, SystemExit) as e:
         import traceback
         traceback.print_exc()
         h.failures.append("exception: %r" % e)
     finally:
+        if h.failures and h.gw and h.gw.proc and h.gw.proc.alive() and args.gateway_kind == "cryptoeng":
+            try:
+                c = counters.read(h.gw)
+                log("gateway drops: %s" % counters.drops(c))
+                log("gateway SAs: %s" % c["sa"])
+            except Exception as e:
+                log("no counters: %r" % e)
         h.close()
     if h.failures:
         log("%d check(s) failed" % len(h.failures))
