@@ -487,9 +487,20 @@ def case_config(h, ref):
             removed[line[0]] = (line[2], msg.strip())
     accepted = [t for f0, l, t in lines if f0 not in removed]
     log("%s: %d lines accepted, %d refused" % (ref, len(accepted), len(removed)))
+    # SAs the contract refuses: a policy that protects with one of them is
+    # refused in turn ("no sa out 15"), and rightly.
+    refused_sas = set()
+    for f0, l, t in lines:
+        w = t.split()
+        if w[0] == "sa" and counters.unsupported_reason(t):
+            refused_sas.add((w[1], w[2]))
     for first, (text, msg) in sorted(removed.items()):
         log("  refused line %d: %s\n      -> %s" % (first, text[:70], msg))
         why = counters.unsupported_reason(text)
+        w = text.split()
+        if why is None and w[0] == "sp" and "protect" in w and \
+                (w[2], w[w.index("protect") + 1]) in refused_sas:
+            why = "protects with a refused SA"
         h.check(why is not None, "line %d refused, but the contract supports it: %s\n  (%s)"
                 % (first, text, msg))
         words = set(text.replace(":", " ").split())
