@@ -221,6 +221,12 @@ class Telemetry:
             self.s = None
 
 
+def _die_with_parent():
+    # A test killed hard (SIGKILL) must not leave a gateway polling a core.
+    PR_SET_PDEATHSIG = 1
+    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 class Proc:
     """A child process whose stdout+stderr go to a log file."""
 
@@ -234,7 +240,7 @@ class Proc:
         log("+ " + " ".join(argv))
         self.p = subprocess.Popen(argv, stdout=self.logf, stderr=subprocess.STDOUT,
                                   stdin=subprocess.DEVNULL, env=env,
-                                  start_new_session=True)
+                                  start_new_session=True, preexec_fn=_die_with_parent)
 
     def alive(self):
         return self.p.poll() is None
