@@ -140,6 +140,14 @@ struct gw_lcore {
 	struct gw_rxq rxq[GW_MAX_RXQ];
 	struct ce_qp *qp;
 	uint32_t inflight;		/**< descriptors submitted, not completed */
+	/* Packets with the daemon, by cookie: a daemon that goes away answers
+	 * none of them, and the gateway must still free each one. */
+	struct rte_mbuf **slot;		/**< nb_slots entries, NULL = free */
+	uint32_t *free_slot;		/**< stack of free slot indices */
+	uint32_t nb_slots, nb_free;
+	uint32_t seen_gen;		/**< gw.gen this lcore has reclaimed for */
+	volatile bool paused;		/**< parked while the control thread swaps pools */
+	volatile bool notice;		/**< the daemon said it stops (CQE notice) */
 	uint8_t rnd[4096];		/**< CSPRNG output for CBC IVs */
 	uint32_t rnd_used;
 	uint8_t rnd_seed[32];
@@ -170,6 +178,15 @@ struct gw_opts {
 	} lcore_params[GW_MAX_PORTS * GW_MAX_RXQ];
 };
 
+/** What one daemon connection owns: the client, its region's packet pool. */
+struct gw_attach {
+	struct ce_client *client;
+	struct rte_mempool *pool;
+	void *pool_mem;
+	size_t pool_mem_len;
+	uint64_t arena_delta;
+};
+
 /** The gateway. */
 struct gw {
 	struct gw_opts opts;
@@ -190,10 +207,7 @@ struct gw {
 	struct rte_ether_addr port_mac[GW_MAX_PORTS];
 	uint16_t nb_txq;
 
-	struct ce_client *client;
-	struct rte_mempool *pool;
-	void *pool_mem;
-	size_t pool_mem_len;
+	struct gw_attach cur;		/**< the daemon connection in use */
 	uint64_t arena_delta;		/**< region offset = address + arena_delta */
 
 	unsigned int nb_lcores;
@@ -201,6 +215,12 @@ struct gw {
 	struct gw_lcore *by_lcore[RTE_MAX_LCORE];
 
 	volatile bool quit;
+	/* The daemon connection, watched by a control thread (gw_conn.c). */
+	volatile bool daemon_up;	/**< false: crypto packets dropped as daemon_gone */
+	volatile uint32_t gen;		/**< +1 each time the daemon is found gone */
+	volatile bool pause;		/**< lcores park (no RX) while ports get a new pool */
+	uint32_t reconnects;
+	double last_outage_s;		/**< gone -> serving again, last time */
 	uint64_t start_tsc;
 	double sa_setup_s;		/**< measured session set-up time */
 };
@@ -213,9 +233,16 @@ void gw_opts_usage(const char *prog);
 
 /* gw_setup.c */
 int gw_setup_tables(struct gw *g);
-int gw_setup_daemon(struct gw *g);
+int gw_daemon_attach(struct gw *g, struct gw_attach *a, unsigned int gen, bool quiet);
+void gw_daemon_detach(struct gw_attach *a);
+int gw_qps_create(struct gw *g);
 int gw_setup_ports(struct gw *g);
+int gw_ports_repool(struct gw *g);
 void gw_teardown(struct gw *g);
+
+/* gw_conn.c */
+int gw_conn_start(struct gw *g);
+void gw_conn_stop(struct gw *g);
 
 /* gw_dp.c */
 int gw_lcore_main(void *arg);

@@ -313,7 +313,6 @@ dp_outbound(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_sa *sa, struct ce
 	meta->dir = GW_DIR_OUT;
 	meta->l3_len = (uint16_t)l3;
 
-	d->cookie = (uint64_t)(uintptr_t)m;
 	d->session = sa->session;
 	d->op = CE_OP_ENCRYPT;
 	d->flags = 0;
@@ -403,7 +402,6 @@ dp_inbound(struct gw_lcore *lc, struct rte_mbuf *m, struct ce_desc *d)
 	meta->ihl = v.ihl;
 	meta->payload_off = v.payload_off;
 
-	d->cookie = (uint64_t)(uintptr_t)m;
 	d->session = sa->session;
 	d->op = CE_OP_DECRYPT;
 	d->flags = 0;
@@ -539,10 +537,19 @@ dp_completions(struct gw_lcore *lc)
 		struct rte_mbuf *m;
 		struct gw_meta *meta;
 
-		if (unlikely(cqes[i].cookie == CE_CQE_COOKIE_BROKEN ||
-			     cqes[i].cookie == CE_CQE_COOKIE_SHUTDOWN))
-			continue;	/* notices, not requests */
-		m = (struct rte_mbuf *)(uintptr_t)cqes[i].cookie;
+		if (unlikely(cqes[i].cookie >= lc->nb_slots)) {
+			/* The daemon's notices (stop, broken ring) are not requests:
+			 * the watchdog takes it from here. */
+			if (cqes[i].cookie == CE_CQE_COOKIE_BROKEN ||
+			    cqes[i].cookie == CE_CQE_COOKIE_SHUTDOWN)
+				lc->notice = true;
+			continue;
+		}
+		m = lc->slot[cqes[i].cookie];
+		if (unlikely(m == NULL))
+			continue;	/* not ours: a daemon bug, never a double free */
+		lc->slot[cqes[i].cookie] = NULL;
+		lc->free_slot[lc->nb_free++] = (uint32_t)cqes[i].cookie;
 		meta = dp_meta(m);
 		lc->inflight--;
 		if (unlikely(cqes[i].status != 0)) {
@@ -572,17 +579,21 @@ static void
 dp_rx(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	const bool unprotected = gw.opts.unprotected_mask & (1u << port);
+	const unsigned int dir = unprotected ? GW_DIR_IN : GW_DIR_OUT;
+	const bool daemon_up = __atomic_load_n(&gw.daemon_up, __ATOMIC_ACQUIRE);
 	struct ce_desc descs[GW_BURST];
 	struct rte_mbuf *sent[GW_BURST];
-	unsigned int nd = 0;
+	struct rte_mbuf *clear[GW_BURST];
+	struct gw_acl_key keys[GW_BURST];
+	const uint8_t *kp[GW_BURST];
+	uint32_t res[GW_BURST];
+	unsigned int nd = 0, nc = 0;
 	enum gw_drop why;
 	int taken;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		const struct gw_sp_rt *sp;
 		struct rte_ipv4_hdr *ip;
-		struct gw_acl_key key;
 
 		dp_meta(m)->in_port = (uint8_t)port;
 		lc->port[port].rx++;
@@ -591,34 +602,84 @@ dp_rx(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 			continue;
 		if (unprotected && ip->next_proto_id == GW_IPPROTO_ESP) {
 			lc->port[port].rx_esp++;
-			if (dp_inbound(lc, m, &descs[nd]))
+			if (unlikely(!daemon_up || nd == lc->nb_free))
+				dp_drop(lc, m, daemon_up ? GW_DROP_DAEMON_BUSY : GW_DROP_DAEMON_GONE);
+			else if (dp_inbound(lc, m, &descs[nd]))
 				sent[nd++] = m;
 			continue;
 		}
-		dp_acl_key(ip, m->pkt_len, &key);
-		sp = dp_sp_lookup(unprotected ? GW_DIR_IN : GW_DIR_OUT, &key);
+		dp_acl_key(ip, m->pkt_len, &keys[nc]);
+		kp[nc] = (const uint8_t *)&keys[nc];
+		clear[nc++] = m;
+	}
+
+	/* One classification for the burst's clear packets (rte_acl's SIMD
+	 * paths work on several at once). */
+	if (nc && gw.acl[dir])
+		rte_acl_classify(gw.acl[dir], kp, res, nc, 1);
+	else
+		memset(res, 0, sizeof(res[0]) * nc);
+	for (unsigned int i = 0; i < nc; i++) {
+		struct rte_mbuf *m = clear[i];
+		const struct gw_sp_rt *sp = res[i] ? &gw.sp[res[i] - 1] : NULL;
+
 		if (sp == NULL) {
 			dp_drop(lc, m, GW_DROP_NO_POLICY);
 		} else if (sp->action == GW_SP_BYPASS) {
-			dp_route(lc, m, ip->dst_addr, false);
+			dp_route(lc, m, keys[i].dst, false);
 		} else if (sp->action == GW_SP_DISCARD) {
 			dp_drop(lc, m, GW_DROP_DISCARD);
 		} else if (unprotected) {
 			/* Clear traffic where policy demands ESP. */
 			dp_drop(lc, m, GW_DROP_NO_POLICY);
+		} else if (unlikely(!daemon_up || nd == lc->nb_free)) {
+			/* Before a sequence number is taken: none is wasted. */
+			dp_drop(lc, m, daemon_up ? GW_DROP_DAEMON_BUSY : GW_DROP_DAEMON_GONE);
 		} else if (dp_outbound(lc, m, sp->sa, &descs[nd])) {
 			sent[nd++] = m;
 		}
 	}
 	if (nd == 0)
 		return;
+	/* Each packet goes with a slot: the cookie says which. */
+	for (unsigned int i = 0; i < nd; i++) {
+		uint32_t s = lc->free_slot[lc->nb_free - 1 - i];
+
+		descs[i].cookie = s;
+		lc->slot[s] = sent[i];
+	}
 	taken = ce_submit_burst(lc->qp, descs, nd);
 	why = taken < 0 ? GW_DROP_DAEMON_GONE : GW_DROP_DAEMON_BUSY;
 	if (taken < 0)
 		taken = 0;
 	lc->inflight += (uint32_t)taken;
-	for (unsigned int i = (unsigned int)taken; i < nd; i++)
+	lc->nb_free -= (uint32_t)taken;
+	for (unsigned int i = (unsigned int)taken; i < nd; i++) {
+		lc->slot[descs[i].cookie] = NULL;
 		dp_drop(lc, sent[i], why);
+	}
+}
+
+/* The daemon is gone: nothing in flight will come back. Free it all. */
+static void
+dp_reclaim(struct gw_lcore *lc)
+{
+	for (uint32_t s = 0; s < lc->nb_slots; s++) {
+		if (lc->slot[s] == NULL)
+			continue;
+		dp_drop(lc, lc->slot[s], GW_DROP_DAEMON_GONE);
+		lc->slot[s] = NULL;
+		lc->free_slot[lc->nb_free++] = s;
+	}
+	lc->inflight = 0;
+}
+
+static void
+dp_flush(struct gw_lcore *lc)
+{
+	for (uint16_t port = 0; port < GW_MAX_PORTS; port++)
+		if (lc->txb[port])
+			rte_eth_tx_buffer_flush(port, (uint16_t)lc->idx, lc->txb[port]);
 }
 
 int
@@ -643,7 +704,25 @@ gw_lcore_main(void *arg)
 		return 0;
 	}
 	while (!gw.quit) {
-		for (unsigned int q = 0; q < lc->nb_rxq; q++) {
+		uint32_t gen = __atomic_load_n(&gw.gen, __ATOMIC_ACQUIRE);
+
+		if (unlikely(gen != lc->seen_gen)) {
+			dp_reclaim(lc);
+			__atomic_store_n(&lc->seen_gen, gen, __ATOMIC_RELEASE);
+		}
+		if (unlikely(__atomic_load_n(&gw.pause, __ATOMIC_ACQUIRE))) {
+			/* The watchdog swaps ports and queue pairs: stay off them. */
+			dp_flush(lc);
+			__atomic_store_n(&lc->paused, true, __ATOMIC_RELEASE);
+			while (__atomic_load_n(&gw.pause, __ATOMIC_ACQUIRE) && !gw.quit)
+				rte_pause();
+			__atomic_store_n(&lc->paused, false, __ATOMIC_RELEASE);
+			continue;
+		}
+		/* No room for a burst with the daemon: leave the packets in the
+		 * NIC (its queue absorbs the surge) rather than spend cycles
+		 * receiving packets only to drop them. */
+		for (unsigned int q = 0; q < lc->nb_rxq && lc->nb_free >= GW_BURST; q++) {
 			uint16_t n = rte_eth_rx_burst(lc->rxq[q].port, lc->rxq[q].queue, pkts, GW_BURST);
 
 			if (n)
@@ -651,19 +730,17 @@ gw_lcore_main(void *arg)
 		}
 		if (lc->inflight)
 			dp_completions(lc);
-		for (uint16_t port = 0; port < GW_MAX_PORTS; port++)
-			if (lc->txb[port])
-				rte_eth_tx_buffer_flush(port, (uint16_t)lc->idx, lc->txb[port]);
+		dp_flush(lc);
 		if (is_main && gw.opts.stats_interval && rte_rdtsc() >= next_stats) {
 			gw_stats_print(&gw);
 			next_stats += hz * gw.opts.stats_interval;
 		}
 	}
 	/* Collect what is still with the daemon (bounded: it may be gone). */
-	for (uint64_t deadline = rte_rdtsc() + hz; lc->inflight && rte_rdtsc() < deadline;)
+	for (uint64_t deadline = rte_rdtsc() + hz; lc->inflight && gw.daemon_up &&
+	     rte_rdtsc() < deadline;)
 		dp_completions(lc);
-	for (uint16_t port = 0; port < GW_MAX_PORTS; port++)
-		if (lc->txb[port])
-			rte_eth_tx_buffer_flush(port, (uint16_t)lc->idx, lc->txb[port]);
+	dp_reclaim(lc);
+	dp_flush(lc);
 	return 0;
 }

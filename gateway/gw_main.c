@@ -171,7 +171,12 @@ main(int argc, char **argv)
 	if (rc == 0)
 		rc = gw_stats_init(&gw);
 	if (rc == 0)
-		rc = gw_setup_daemon(&gw);
+		rc = gw_daemon_attach(&gw, &gw.cur, 0, false);
+	if (rc == 0) {
+		gw.arena_delta = gw.cur.arena_delta;
+		gw.daemon_up = true;
+		rc = gw_qps_create(&gw);
+	}
 	if (rc == 0)
 		rc = gw_setup_ports(&gw);
 	if (rc)
@@ -179,9 +184,16 @@ main(int argc, char **argv)
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	/* A dead daemon's socket must cost an error, not the process. */
+	signal(SIGPIPE, SIG_IGN);
+	rc = gw_conn_start(&gw);
+	if (rc)
+		goto out;
 	printf("gateway: running on %u lcore(s)\n", gw.nb_lcores);
 	rte_eal_mp_remote_launch(gw_lcore_main, NULL, CALL_MAIN);
 	rte_eal_mp_wait_lcore();
+	gw.quit = true;
+	gw_conn_stop(&gw);
 	gw_stats_print(&gw);
 out:
 	gw_teardown(&gw);

@@ -252,7 +252,7 @@ gw_setup_tables(struct gw *g)
 
 /* The packet pool inside the shared arena: NIC -> daemon -> NIC, no copy. */
 static int
-setup_pool(struct gw *g)
+setup_pool(struct gw *g, struct gw_attach *a, unsigned int gen)
 {
 	const uint16_t priv = RTE_ALIGN_CEIL(sizeof(struct gw_meta), RTE_MBUF_PRIV_ALIGN);
 	const uint16_t room = (uint16_t)(g->opts.frame_size ? g->opts.frame_size
@@ -264,6 +264,7 @@ setup_pool(struct gw *g)
 	};
 	struct rte_mempool_objsz sz;
 	uint32_t n = g->opts.nb_mbufs;
+	char name[RTE_MEMPOOL_NAMESIZE];
 	rte_iova_t iova;
 	size_t len;
 	int rc;
@@ -271,43 +272,44 @@ setup_pool(struct gw *g)
 	/* NO_IOVA_CONTIG: objects may span the arena's 4 KiB pages (it is one
 	 * virtually contiguous mapping: IOVA-contiguous where IOVA = VA), else
 	 * the pool would keep one 2.3 KiB mbuf per page. */
-	g->pool = rte_mempool_create_empty("gw_pkt", n, elt, GW_MBUF_CACHE, sizeof(pp),
+	snprintf(name, sizeof(name), "gw_pkt_%u", gen);
+	a->pool = rte_mempool_create_empty(name, n, elt, GW_MBUF_CACHE, sizeof(pp),
 					   (int)rte_socket_id(), RTE_MEMPOOL_F_NO_IOVA_CONTIG);
-	if (g->pool == NULL) {
+	if (a->pool == NULL) {
 		fprintf(stderr, "gateway: rte_mempool_create_empty(%u mbufs): %s\n", n,
 			rte_strerror(rte_errno));
 		return -rte_errno;
 	}
-	rc = rte_mempool_set_ops_byname(g->pool, "ring_mp_mc", NULL);
+	rc = rte_mempool_set_ops_byname(a->pool, "ring_mp_mc", NULL);
 	if (rc) {
 		fprintf(stderr, "gateway: mempool ops ring_mp_mc: %s\n", strerror(-rc));
 		return rc;
 	}
-	rte_pktmbuf_pool_init(g->pool, &pp);
-	rte_mempool_calc_obj_size(elt, 0, &sz);
+	rte_pktmbuf_pool_init(a->pool, &pp);
+	rte_mempool_calc_obj_size(elt, RTE_MEMPOOL_F_NO_IOVA_CONTIG, &sz);
 	len = RTE_ALIGN_CEIL((size_t)n * sz.total_size + RTE_CACHE_LINE_SIZE, GW_PAGE);
-	g->pool_mem = ce_buf_alloc(g->client, len, GW_PAGE);
-	if (g->pool_mem == NULL) {
+	a->pool_mem = ce_buf_alloc(a->client, len, GW_PAGE);
+	if (a->pool_mem == NULL) {
 		fprintf(stderr, "gateway: %zu bytes for %u mbufs in the daemon arena: %s\n", len, n,
 			strerror(errno));
 		return -ENOMEM;
 	}
-	g->pool_mem_len = len;
-	g->arena_delta = ce_buf_offset(g->client, g->pool_mem) - (uint64_t)(uintptr_t)g->pool_mem;
+	a->arena_delta = ce_buf_offset(a->client, a->pool_mem) - (uint64_t)(uintptr_t)a->pool_mem;
 	/* So that a device can DMA into it: the same region the daemon maps. */
-	rc = rte_extmem_register(g->pool_mem, len, NULL, 0, GW_PAGE);
+	rc = rte_extmem_register(a->pool_mem, len, NULL, 0, GW_PAGE);
 	if (rc) {
 		fprintf(stderr, "gateway: rte_extmem_register(%zu bytes): %s\n", len,
 			rte_strerror(rte_errno));
 		return -rte_errno;
 	}
-	iova = rte_eal_iova_mode() == RTE_IOVA_VA ? (rte_iova_t)(uintptr_t)g->pool_mem : RTE_BAD_IOVA;
-	rc = rte_mempool_populate_iova(g->pool, g->pool_mem, iova, len, NULL, NULL);
+	a->pool_mem_len = len;
+	iova = rte_eal_iova_mode() == RTE_IOVA_VA ? (rte_iova_t)(uintptr_t)a->pool_mem : RTE_BAD_IOVA;
+	rc = rte_mempool_populate_iova(a->pool, a->pool_mem, iova, len, NULL, NULL);
 	if (rc < 0 || (uint32_t)rc != n) {
 		fprintf(stderr, "gateway: populating %u mbufs in %zu bytes: %d\n", n, len, rc);
 		return rc < 0 ? rc : -ENOMEM;
 	}
-	rte_mempool_obj_iter(g->pool, rte_pktmbuf_init, NULL);
+	rte_mempool_obj_iter(a->pool, rte_pktmbuf_init, NULL);
 	return 0;
 }
 
@@ -320,8 +322,21 @@ now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+void
+gw_daemon_detach(struct gw_attach *a)
+{
+	/* The pool's memory is the region: free the pool before the region goes. */
+	if (a->pool)
+		rte_mempool_free(a->pool);
+	if (a->pool_mem_len)
+		rte_extmem_unregister(a->pool_mem, a->pool_mem_len);
+	if (a->client)
+		ce_client_close(a->client);
+	memset(a, 0, sizeof(*a));
+}
+
 int
-gw_setup_daemon(struct gw *g)
+gw_daemon_attach(struct gw *g, struct gw_attach *a, unsigned int gen, bool quiet)
 {
 	struct ce_client_opts co = {
 		.nb_qps = g->nb_lcores,
@@ -333,6 +348,7 @@ gw_setup_daemon(struct gw *g)
 	unsigned int i;
 	int rc;
 
+	memset(a, 0, sizeof(*a));
 	if (g->opts.nb_mbufs == 0)
 		g->opts.nb_mbufs = GW_DEF_MBUFS;
 	/* Pool + rings + slack, in 2 MiB steps. */
@@ -340,40 +356,44 @@ gw_setup_daemon(struct gw *g)
 		    (g->opts.frame_size ? g->opts.frame_size : RTE_MBUF_DEFAULT_BUF_SIZE);
 	co.region_size = RTE_ALIGN_CEIL((uint64_t)g->opts.nb_mbufs * elt_total + (8u << 20) +
 					(uint64_t)g->nb_lcores * co.sq_entries * 80u, 2u << 20);
-	g->client = ce_client_connect(g->opts.socket, &co);
-	if (g->client == NULL) {
+	a->client = ce_client_connect(g->opts.socket, &co);
+	if (a->client == NULL) {
 		rc = -errno;
-		fprintf(stderr, "gateway: cannot connect to cryptoengd at %s: %s%s%s\n",
-			g->opts.socket ? g->opts.socket : "(default socket)", strerror(errno),
-			ce_client_last_error(NULL) ? ": " : "",
-			ce_client_last_error(NULL) ? ce_client_last_error(NULL) : "");
+		if (!quiet)
+			fprintf(stderr, "gateway: cannot connect to cryptoengd at %s: %s%s%s\n",
+				g->opts.socket ? g->opts.socket : "(default socket)", strerror(errno),
+				ce_client_last_error(NULL) ? ": " : "",
+				ce_client_last_error(NULL) ? ce_client_last_error(NULL) : "");
 		return rc;
 	}
-	rc = setup_pool(g);
+	rc = setup_pool(g, a, gen);
 	if (rc)
-		return rc;
+		goto fail;
 
+	/* One session per SA; the SA's state (sequence numbers, windows) is
+	 * the gateway's and survives a new connection. */
 	t0 = now_s();
 	for (i = 0; i < g->nb_sa; i++) {
 		struct gw_sa *sa = &g->sa[i];
-		const struct gw_alg_desc *a = gw_alg_get(sa->alg);
+		const struct gw_alg_desc *alg = gw_alg_get(sa->alg);
 		struct ce_session_params sp = {
-			.alg = a->kernel_name,
+			.alg = alg->kernel_name,
 			.key = g->cfg.sa[i].key,
 			.key_len = g->cfg.sa[i].key_len,
-			.iv_len = a->aead ? a->iv_len : 16,
-			.digest_len = a->icv_len,
+			.iv_len = alg->iv_len,
+			.digest_len = alg->icv_len,
 			/* AEAD: the ESP header (12 bytes with ESN); authenc: header + IV. */
-			.aad_max = a->aead ? 12 : GW_ESP_HDR_LEN + a->iv_len,
+			.aad_max = alg->aead ? 12 : GW_ESP_HDR_LEN + alg->iv_len,
 			.direction = sa->dir == GW_DIR_OUT ? CE_SESS_DIR_ENCRYPT : CE_SESS_DIR_DECRYPT,
 		};
-		int64_t h = ce_session_create(g->client, &sp);
+		int64_t h = ce_session_create(a->client, &sp);
 
 		if (h < 0) {
 			fprintf(stderr, "%s:%u: sa %s %u: the daemon refused a %s session: %s (%s)\n",
 				g->opts.cfg_file, sa->line, sa->dir == GW_DIR_IN ? "in" : "out", sa->spi,
-				a->kernel_name, strerror((int)-h), ce_client_last_error(g->client));
-			return (int)h;
+				alg->kernel_name, strerror((int)-h), ce_client_last_error(a->client));
+			rc = (int)h;
+			goto fail;
 		}
 		sa->session = (uint32_t)h;
 		sa->has_session = true;
@@ -381,21 +401,54 @@ gw_setup_daemon(struct gw *g)
 	g->sa_setup_s = now_s() - t0;
 	printf("gateway: %u SAs, %u daemon sessions created in %.3f s\n", g->nb_sa, g->nb_sa,
 	       g->sa_setup_s);
+	return 0;
+fail:
+	gw_daemon_detach(a);
+	return rc;
+}
 
-	for (i = 0; i < g->nb_lcores; i++) {
+int
+gw_qps_create(struct gw *g)
+{
+	for (unsigned int i = 0; i < g->nb_lcores; i++) {
 		struct gw_lcore *lc = g->lcores[i];
+		uint32_t credits;
 
-		lc->qp = ce_qp_create(g->client);
+		lc->qp = ce_qp_create(g->cur.client);
 		if (lc->qp == NULL) {
-			rc = -errno;
+			int rc = -errno;
+
 			fprintf(stderr, "gateway: queue pair for lcore %u: %s (%s)\n", lc->lcore_id,
-				strerror(errno), ce_client_last_error(g->client));
+				strerror(errno), ce_client_last_error(g->cur.client));
 			return rc;
 		}
-		randombytes_buf(lc->rnd_seed, sizeof(lc->rnd_seed));
-		lc->rnd_used = sizeof(lc->rnd);
+		credits = ce_qp_credits(lc->qp);
+		if (lc->slot == NULL) {
+			/* Sized once: a later daemon is expected to grant the same. */
+			lc->nb_slots = RTE_MAX(credits, (uint32_t)GW_BURST);
+			lc->slot = calloc(lc->nb_slots, sizeof(*lc->slot));
+			lc->free_slot = calloc(lc->nb_slots, sizeof(*lc->free_slot));
+			if (lc->slot == NULL || lc->free_slot == NULL)
+				return -ENOMEM;
+			for (uint32_t s = 0; s < lc->nb_slots; s++)
+				lc->free_slot[s] = lc->nb_slots - 1 - s;
+			lc->nb_free = lc->nb_slots;
+			randombytes_buf(lc->rnd_seed, sizeof(lc->rnd_seed));
+			lc->rnd_used = sizeof(lc->rnd);
+		}
 	}
 	return 0;
+}
+
+static uint16_t
+port_nb_rxq(const struct gw *g, uint16_t port)
+{
+	uint16_t nb_rxq = 0;
+
+	for (unsigned int i = 0; i < g->opts.nb_lcore_params; i++)
+		if (g->opts.lcore_params[i].port == port)
+			nb_rxq = RTE_MAX(nb_rxq, (uint16_t)(g->opts.lcore_params[i].queue + 1));
+	return nb_rxq;
 }
 
 int
@@ -408,14 +461,11 @@ gw_setup_ports(struct gw *g)
 	RTE_ETH_FOREACH_DEV(port) {
 		struct rte_eth_conf conf = { 0 };
 		struct rte_eth_dev_info info;
-		uint16_t nb_rxq = 0, nb_rxd = GW_NB_RXD, nb_txd = GW_NB_TXD, q;
-		unsigned int i;
+		uint16_t nb_rxq, nb_rxd = GW_NB_RXD, nb_txd = GW_NB_TXD, q;
 
 		if (port >= GW_MAX_PORTS || !(g->opts.portmask & (1u << port)))
 			continue;
-		for (i = 0; i < g->opts.nb_lcore_params; i++)
-			if (g->opts.lcore_params[i].port == port)
-				nb_rxq = RTE_MAX(nb_rxq, (uint16_t)(g->opts.lcore_params[i].queue + 1));
+		nb_rxq = port_nb_rxq(g, port);
 		rc = rte_eth_dev_info_get(port, &info);
 		if (rc)
 			return rc;
@@ -442,7 +492,7 @@ gw_setup_ports(struct gw *g)
 			return rc;
 		for (q = 0; q < nb_rxq; q++) {
 			rc = rte_eth_rx_queue_setup(port, q, nb_rxd, rte_eth_dev_socket_id(port), NULL,
-						    g->pool);
+						    g->cur.pool);
 			if (rc) {
 				fprintf(stderr, "gateway: port %u RX queue %u: %s\n", port, q, strerror(-rc));
 				return rc;
@@ -492,6 +542,44 @@ gw_setup_ports(struct gw *g)
 	return 0;
 }
 
+int
+gw_ports_repool(struct gw *g)
+{
+	uint16_t port;
+	int rc;
+
+	/* Lcores are parked: nobody polls these queues. Setting a queue up
+	 * again releases the mbufs it held (into the old pool). */
+	RTE_ETH_FOREACH_DEV(port) {
+		uint16_t nb_rxq, nb_rxd = GW_NB_RXD, nb_txd = GW_NB_TXD;
+
+		if (port >= GW_MAX_PORTS || !(g->opts.portmask & (1u << port)))
+			continue;
+		nb_rxq = port_nb_rxq(g, port);
+		rc = rte_eth_dev_stop(port);
+		if (rc)
+			return rc;
+		rc = rte_eth_dev_adjust_nb_rx_tx_desc(port, &nb_rxd, &nb_txd);
+		if (rc)
+			return rc;
+		for (uint16_t q = 0; q < nb_rxq; q++) {
+			rc = rte_eth_rx_queue_setup(port, q, nb_rxd, rte_eth_dev_socket_id(port), NULL,
+						    g->cur.pool);
+			if (rc) {
+				fprintf(stderr, "gateway: port %u RX queue %u on the new pool: %s\n", port,
+					q, strerror(-rc));
+				return rc;
+			}
+		}
+		rc = rte_eth_dev_start(port);
+		if (rc)
+			return rc;
+		if (g->opts.promiscuous)
+			rte_eth_promiscuous_enable(port);
+	}
+	return 0;
+}
+
 void
 gw_teardown(struct gw *g)
 {
@@ -509,24 +597,12 @@ gw_teardown(struct gw *g)
 			ce_qp_destroy(g->lcores[i]->qp);
 		g->lcores[i]->qp = NULL;
 	}
-	if (g->client) {
+	if (g->cur.client && g->daemon_up) {
 		for (i = 0; i < g->nb_sa; i++)
 			if (g->sa[i].has_session)
-				ce_session_destroy(g->client, g->sa[i].session);
+				ce_session_destroy(g->cur.client, g->sa[i].session);
 	}
-	/* The pool's memory is the arena: free the pool before the region goes. */
-	if (g->pool) {
-		rte_mempool_free(g->pool);
-		g->pool = NULL;
-	}
-	if (g->pool_mem) {
-		rte_extmem_unregister(g->pool_mem, g->pool_mem_len);
-		g->pool_mem = NULL;
-	}
-	if (g->client) {
-		ce_client_close(g->client);
-		g->client = NULL;
-	}
+	gw_daemon_detach(&g->cur);
 	for (i = 0; i < 2; i++)
 		if (g->acl[i])
 			rte_acl_free(g->acl[i]);

@@ -4,6 +4,7 @@
  * here for DPDK telemetry (/cryptoeng_gw/...: 22.11 allows only letters, digits, _ and / in command names) and the --stats line. The
  * telemetry thread reads while lcores write: a sum may be a packet behind.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,6 +235,40 @@ tel_summary(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "sas", gw.nb_sa);
 	rte_tel_data_add_dict_u64(d, "lcores", gw.nb_lcores);
 	rte_tel_data_add_dict_u64(d, "sa_setup_us", (uint64_t)(gw.sa_setup_s * 1e6));
+	rte_tel_data_add_dict_int(d, "daemon_up", gw.daemon_up);
+	rte_tel_data_add_dict_u64(d, "reconnects", gw.reconnects);
+	rte_tel_data_add_dict_u64(d, "last_outage_us", (uint64_t)(gw.last_outage_s * 1e6));
+	return 0;
+}
+
+static int
+tel_lcore(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct gw_lcore *lc;
+	uint64_t rx = 0, tx = 0, dropped = 0;
+	unsigned long idx;
+	char *end;
+
+	(void)cmd;
+	if (params == NULL || *params == '\0')
+		return -EINVAL;
+	idx = strtoul(params, &end, 10);
+	if (*end != '\0' || idx >= gw.nb_lcores)
+		return -EINVAL;
+	lc = gw.lcores[idx];
+	for (unsigned int p = 0; p < GW_MAX_PORTS; p++) {
+		rx += lc->port[p].rx;
+		tx += lc->port[p].tx;
+		dropped += lc->port[p].dropped;
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_int(d, "lcore", (int)lc->lcore_id);
+	rte_tel_data_add_dict_int(d, "rx_queues", (int)lc->nb_rxq);
+	rte_tel_data_add_dict_u64(d, "rx", rx);
+	rte_tel_data_add_dict_u64(d, "tx", tx);
+	rte_tel_data_add_dict_u64(d, "dropped", dropped);
+	rte_tel_data_add_dict_u64(d, "inflight", lc->inflight);
+	rte_tel_data_add_dict_u64(d, "slots", lc->nb_slots);
 	return 0;
 }
 
@@ -252,6 +287,8 @@ gw_stats_init(struct gw *g)
 		{ "/cryptoeng_gw/sa/list", tel_sa_list,
 		  "SAs as \"in,SPI\" / \"out,SPI\", 256 at a time. Parameter: first index (default 0)." },
 		{ "/cryptoeng_gw/sa", tel_sa, "Counters of one SA. Parameter: in,SPI or out,SPI." },
+		{ "/cryptoeng_gw/lcore", tel_lcore,
+		  "Counters of one gateway lcore. Parameter: index 0..lcores-1 (not the lcore id)." },
 	};
 	int rc;
 
