@@ -204,6 +204,17 @@ client_xfer(struct ce_client *c, uint16_t type, const void *payload, size_t len,
 	ret = ce_msg_send(c->sock, type, seq, payload, len, fds, nb_fds);
 	if (ret < 0) {
 		client_set_error(c, "sending to the daemon failed");
+		/* A daemon that refused the connection answered HELLO before it
+		 * closed: the peer is gone, so this read cannot block. */
+		if ((ret == -EPIPE || ret == -ECONNRESET || ret == -ECONNREFUSED) &&
+		    ce_msg_recv(c->sock, m, &why) == 0 && m->hdr.seq == seq &&
+		    m->hdr.type == CE_MSG_REPLY && m->u.reply.req_type == type &&
+		    m->u.reply.status < 0 && m->u.reply.status >= -4095) {
+			client_set_error(c, m->u.reply.reason[0] ? m->u.reply.reason :
+					 strerror(-m->u.reply.status));
+			client_mark_gone(c);
+			return m->u.reply.status;
+		}
 		if (ret == -EINVAL)
 			return -EINVAL;
 		client_mark_gone(c);
