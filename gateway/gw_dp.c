@@ -338,6 +338,8 @@ dp_outbound(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_sa *sa, struct ce
 		d->aad_len = 12;
 	}
 	d->digest_off = dp_off(trailer + pad + GW_ESP_TRAILER_LEN);
+	if (unlikely(gw.opts.null_crypto))
+		d->aad_len = 0;		/* cipher_null sessions take no AAD */
 	return true;
 }
 
@@ -425,6 +427,8 @@ dp_inbound(struct gw_lcore *lc, struct rte_mbuf *m, struct ce_desc *d)
 		d->aad_len = 12;
 	}
 	d->digest_off = dp_off(pkt + v.payload_off + v.payload_len);
+	if (unlikely(gw.opts.null_crypto))
+		d->aad_len = 0;
 	return true;
 }
 
