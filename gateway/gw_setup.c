@@ -386,7 +386,15 @@ gw_daemon_attach(struct gw *g, struct gw_attach *a, unsigned int gen, bool quiet
 			.aad_max = alg->aead ? 12 : GW_ESP_HDR_LEN + alg->iv_len,
 			.direction = sa->dir == GW_DIR_OUT ? CE_SESS_DIR_ENCRYPT : CE_SESS_DIR_DECRYPT,
 		};
-		int64_t h = ce_session_create(a->client, &sp);
+		int64_t h;
+
+		if (g->opts.null_crypto) {
+			/* The gateway's own ceiling: framing, rings, daemon, no crypto. */
+			memset(&sp, 0, sizeof(sp));
+			sp.alg = "ecb(cipher_null)";
+			sp.direction = sa->dir == GW_DIR_OUT ? CE_SESS_DIR_ENCRYPT : CE_SESS_DIR_DECRYPT;
+		}
+		h = ce_session_create(a->client, &sp);
 
 		if (h < 0) {
 			fprintf(stderr, "%s:%u: sa %s %u: the daemon refused a %s session: %s (%s)\n",
