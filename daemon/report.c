@@ -352,12 +352,54 @@ report_build(const char *cmd, uint32_t from)
 	return NULL;
 }
 
+/*
+ * Test-only: {"cmd": "fault", "device": NAME, "mode": MODE, "arg": N} sets a
+ * device's fault injector (the backend's fault_inject op; the cryptodev
+ * backend knows none, error, hang and short, on a device started with
+ * fault_inject=1). The soak fails and heals a device this way.
+ * @return 0 with *res set, or -EINVAL, -ENODEV, -ENOTSUP, -EPERM.
+ */
+static int
+report_fault(json_t *in, json_t **res, const char **why)
+{
+	const char *dev = json_string_value(json_object_get(in, "device"));
+	const char *mode = json_string_value(json_object_get(in, "mode"));
+	json_t *arg = json_object_get(in, "arg");
+	int ret;
+
+	if (dev == NULL || mode == NULL ||
+	    (arg != NULL && (!json_is_integer(arg) || json_integer_value(arg) < 0 ||
+			     json_integer_value(arg) > UINT32_MAX))) {
+		*why = "fault: needs \"device\", \"mode\" and an optional \"arg\" >= 0";
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < d.nb_devs; i++) {
+		if (strcmp(d.devs[i].dev->name, dev) != 0)
+			continue;
+		ret = ce_pmd_fault_inject(d.devs[i].dev, mode,
+					  arg ? (uint32_t)json_integer_value(arg) : 0);
+		if (ret == -EPERM)
+			*why = "fault: the device was not started with fault injection allowed";
+		else if (ret == -ENOTSUP)
+			*why = "fault: this device's backend has no fault injector";
+		else if (ret == -EINVAL)
+			*why = "fault: unknown mode for this device (cryptodev: none, error, hang, short)";
+		if (ret < 0)
+			return ret;
+		*res = json_pack("{s:{s:s, s:s}}", "fault", "device", dev, "mode", mode);
+		return 0;
+	}
+	*why = "fault: no such device";
+	return -ENODEV;
+}
+
 int
 d_report_ctl(const char *req, char **out, const char **why)
 {
 	json_error_t jerr;
-	json_t *in, *res, *from;
+	json_t *in, *res = NULL, *from;
 	const char *cmd;
+	int ret;
 
 	in = json_loads(req, 0, &jerr);
 	if (in == NULL) {
@@ -377,8 +419,15 @@ d_report_ctl(const char *req, char **out, const char **why)
 		*why = "\"from\": not a client id (an integer in 0..4294967295)";
 		return -EINVAL;
 	}
-	res = report_build(cmd, from ? (uint32_t)json_integer_value(from) : 0);
-	json_decref(in);
+	if (strcmp(cmd, "fault") == 0) {
+		ret = report_fault(in, &res, why);
+		json_decref(in);
+		if (ret < 0)
+			return ret;
+	} else {
+		res = report_build(cmd, from ? (uint32_t)json_integer_value(from) : 0);
+		json_decref(in);
+	}
 	if (res == NULL) {
 		*why = "unknown cmd (algs, stats, clients, engines, info)";
 		return -EINVAL;

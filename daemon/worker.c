@@ -472,13 +472,207 @@ worker_sleep(struct d_worker *w)
 		ce_ring_cons_woken(&w->qps[k]->sq);
 }
 
+/* ---- stop: the drain (CE_CQE_COOKIE_SHUTDOWN in ce_shm_abi.h) ------------- */
+
+/* CQ entries of @p qp free beyond those already promised (staged, in flight). */
+static int64_t
+worker_cq_room(struct d_worker *w, struct d_qp *qp, uint32_t want)
+{
+	int cq_free = ce_ring_free_count_min(&qp->cq, qp->cq_pending + qp->inflight + want);
+
+	if (cq_free < 0) {
+		worker_broken(w, qp, D_QP_BROKEN_CQ);
+		return 0;
+	}
+	return (int64_t)cq_free - qp->cq_pending - qp->inflight;
+}
+
+/* Where the SQ ended when the stop began: what is before it may still be served. */
+static void
+worker_drain_mark(struct d_worker *w, struct d_qp *qp)
+{
+	int ready = ce_ring_ready_count(&qp->sq);
+
+	if (ready < 0) {
+		worker_broken(w, qp, D_QP_BROKEN_SQ);
+		ready = 0;
+	}
+	qp->drain_end = qp->sq.local + (uint32_t)ready;
+	qp->drain_marked = true;
+	qp->notice_due = true;
+}
+
+/* Answer up to @p n ready descriptors with -ESHUTDOWN, unserved. */
+static unsigned int
+worker_drain_refuse(struct d_worker *w, struct d_qp *qp, unsigned int n)
+{
+	struct ce_desc descs[D_BURST_MAX];
+	int got = ce_ring_dequeue_burst(&qp->sq, descs, n);
+
+	if (got < 0) {
+		worker_broken(w, qp, D_QP_BROKEN_SQ);
+		return 0;
+	}
+	for (int i = 0; i < got; i++) {
+		W_ADD(qp->st.requests, 1);
+		W_ADD(qp->st.completed, 1);
+		worker_count_error(qp, -ESHUTDOWN);
+		worker_post_cqe(w, qp, descs[i].cookie, -ESHUTDOWN, 0);
+	}
+	return (unsigned int)got;
+}
+
+/* Take @p n ready descriptors into the engine, as worker_serve_qp() does. */
+static unsigned int
+worker_drain_take(struct d_worker *w, struct d_qp *qp, unsigned int n)
+{
+	struct ce_desc descs[D_BURST_MAX];
+	struct ce_request *reqs[D_BURST_MAX];
+	unsigned int nr = 0, taken;
+	int got;
+
+	if (ce_engine_req_alloc_bulk(w->e, reqs, n) < 0)
+		return 0;
+	got = ce_ring_dequeue_burst(&qp->sq, descs, n);
+	if (got < 0) {
+		worker_broken(w, qp, D_QP_BROKEN_SQ);
+		got = 0;
+	}
+	for (int i = 0; i < got; i++) {
+		if (worker_prepare(w, qp, &descs[i], reqs[nr]) == 0) {
+			nr++;
+			continue;
+		}
+		W_ADD(qp->st.requests, 1);
+		W_ADD(qp->st.completed, 1);
+		worker_count_error(qp, -EINVAL);
+		worker_post_cqe(w, qp, descs[i].cookie, -EINVAL, 0);
+	}
+	if (nr < n)
+		rte_mempool_put_bulk(rte_mempool_from_obj(reqs[0]), (void **)(reqs + nr), n - nr);
+	taken = ce_engine_transfer_burst(w->e, reqs, nr);
+	worker_leftovers(w, reqs + taken, nr - taken);
+	return (unsigned int)got;
+}
+
+/*
+ * One queue pair's turn while stopping: post the notice first (it needs a
+ * CQ entry like any answer), then serve the descriptors that were in the SQ
+ * when the stop began (@p serve) and answer later ones -ESHUTDOWN at once.
+ * Nothing is taken without a CQ entry for its answer: a client that does
+ * not reap its CQ gets the rest of its answers as the hang-up only.
+ * @return descriptors taken from the SQ.
+ */
+static unsigned int
+worker_drain_qp(struct d_worker *w, struct d_qp *qp, bool serve)
+{
+	uint32_t before, budget = d.cfg.burst;
+	int64_t room;
+	int ready;
+
+	if (!qp->drain_marked)
+		worker_drain_mark(w, qp);
+	if (__atomic_load_n(&qp->broken, __ATOMIC_RELAXED))
+		return 0;
+	room = worker_cq_room(w, qp, budget + 1);
+	if (room <= 0)
+		return 0;
+	if (qp->notice_due) {
+		worker_post_cqe(w, qp, CE_CQE_COOKIE_SHUTDOWN, -ESHUTDOWN, 0);
+		qp->notice_due = false;
+		if (--room == 0)
+			return 0;
+	}
+	ready = ce_ring_ready_count(&qp->sq);
+	if (ready <= 0) {
+		if (ready < 0)
+			worker_broken(w, qp, D_QP_BROKEN_SQ);
+		return 0;
+	}
+	budget = RTE_MIN(budget, (uint32_t)RTE_MIN((int64_t)ready, room));
+	before = qp->drain_end - qp->sq.local;
+	if (serve && (int32_t)before > 0) {
+		/* The engine refused some: they go first, the stash holds one burst. */
+		if (w->nb_stash != 0)
+			return 0;
+		budget = RTE_MIN(budget, RTE_MIN(before, qp->nb_free));
+		return budget ? worker_drain_take(w, qp, budget) : 0;
+	}
+	return worker_drain_refuse(w, qp, budget);
+}
+
+/* Nothing left to answer: no notice due, SQs empty, nothing in the engine. */
+static bool
+worker_drain_quiet(struct d_worker *w)
+{
+	if (w->nb_stash != 0 || w->inflight != 0)
+		return false;
+	for (unsigned int i = 0; i < w->nb_qps; i++) {
+		struct d_qp *qp = w->qps[i];
+
+		if (__atomic_load_n(&qp->broken, __ATOMIC_RELAXED))
+			continue;
+		if (!qp->drain_marked || qp->notice_due || ce_ring_ready_count(&qp->sq) != 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The daemon stops: every descriptor in an SQ gets exactly one CQE. Those
+ * there when the stop began are served until [engine] stop_timeout_ms;
+ * then the engine and the SQs answer what is left with -ESHUTDOWN, as far
+ * as each CQ has room. The engine's window is not applied: fairness matters
+ * less now than answering as much as possible before the deadline.
+ */
+static void
+worker_drain(struct d_worker *w)
+{
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t deadline = rte_rdtsc() + (uint64_t)d.cfg.stop_timeout_ms * (hz / 1000);
+	uint64_t now, left_ns;
+
+	for (;;) {
+		worker_cmds(w);
+		worker_stash(w);
+		for (unsigned int i = 0; i < w->nb_qps; i++)
+			worker_drain_qp(w, w->qps[i], true);
+		ce_engine_poll(w->e);
+		worker_publish(w);
+		rte_rcu_qsbr_quiescent(d.qsbr, w->idx);
+		if (worker_drain_quiet(w) || rte_rdtsc() >= deadline)
+			break;
+		rte_pause();
+	}
+	for (unsigned int i = 0; i < w->nb_stash; i++) {
+		worker_complete(w->stash[i], -ESHUTDOWN);
+		ce_engine_req_free(w->stash[i]);
+	}
+	w->nb_stash = 0;
+	now = rte_rdtsc();
+	left_ns = now < deadline ? (deadline - now) * 1000000000ull / hz : 0;
+	/* Past the deadline: the engine cancels what it holds (-ESHUTDOWN). */
+	w->stop_result = ce_engine_stop(w->e, left_ns);
+	worker_publish(w);
+	for (unsigned int i = 0; i < w->nb_qps; i++) {
+		struct d_qp *qp = w->qps[i];
+		uint32_t answered = 0, n;
+
+		/* Bounded: a client that keeps submitting does not hold us here. */
+		while (answered < qp->sq.size && (n = worker_drain_qp(w, qp, false)) != 0)
+			answered += n;
+	}
+	worker_publish(w);
+	worker_cmds(w);
+}
+
 int
 d_worker_main(void *arg)
 {
 	struct d_worker *w = arg;
 	uint64_t hz = rte_get_tsc_hz();
 	uint64_t idle_cycles = (uint64_t)d.cfg.idle_us * hz / 1000000;
-	uint64_t deadline, last_work;
+	uint64_t last_work;
 
 	rte_rcu_qsbr_thread_register(d.qsbr, w->idx);
 	rte_rcu_qsbr_thread_online(d.qsbr, w->idx);
@@ -513,28 +707,7 @@ d_worker_main(void *arg)
 			rte_pause();
 	}
 
-	/* Shutdown: read no more descriptors; finish what was taken. */
-	deadline = rte_rdtsc() + (uint64_t)d.cfg.stop_timeout_ms * (hz / 1000);
-	while (w->nb_stash != 0 && rte_rdtsc() < deadline) {
-		worker_stash(w);
-		ce_engine_poll(w->e);
-		worker_publish(w);
-	}
-	for (unsigned int i = 0; i < w->nb_stash; i++) {
-		struct ce_request *req = w->stash[i];
-
-		worker_complete(req, -ESHUTDOWN);
-		ce_engine_req_free(req);
-	}
-	w->nb_stash = 0;
-	{
-		uint64_t now = rte_rdtsc();
-		uint64_t left = now < deadline ? (deadline - now) * 1000000000ull / hz : 0;
-
-		w->stop_result = ce_engine_stop(w->e, left);
-	}
-	worker_publish(w);
-	worker_cmds(w);
+	worker_drain(w);
 	__atomic_store_n(&w->state, D_W_STOPPED, __ATOMIC_RELAXED);
 	rte_rcu_qsbr_thread_offline(d.qsbr, w->idx);
 	rte_rcu_qsbr_thread_unregister(d.qsbr, w->idx);
