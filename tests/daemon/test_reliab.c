@@ -241,10 +241,7 @@ dr_client(struct dr_shared *sh, unsigned int k)
 		for (int i = 0; i < r; i++) {
 			uint64_t ck = cqes[i].cookie;
 
-			if (ck == CE_CQE_COOKIE_SHUTDOWN) {
-				CHECK_EQ(cqes[i].status, -ESHUTDOWN);
-				res->notices++;
-			} else if (ck >= DR_N) {
+			if (ck >= DR_N) {
 				res->foreign++;
 			} else if (seen[ck]++ != 0) {
 				res->dup++;
@@ -257,6 +254,13 @@ dr_client(struct dr_shared *sh, unsigned int k)
 				else
 					res->other++;
 			}
+		}
+		/* The daemon posts its notice before any -ESHUTDOWN answer, and
+		 * libcryptoeng takes it: a submit now is refused, so it never
+		 * reaches the daemon. */
+		if (res->shut > 0 && res->notices == 0) {
+			CHECK_EQ(ce_submit_burst(qp, dd, 1), -ESHUTDOWN);
+			res->notices++;
 		}
 		if (r > 0)
 			continue;
@@ -327,7 +331,7 @@ case_drain(void)
 	CHECK_EQ(sum.other, 0);
 	CHECK_EQ(sum.served + sum.shut, DR_CLIENTS * DR_N);
 	for (unsigned int k = 0; k < DR_CLIENTS; k++)
-		CHECK_EQ(sh->r[k].notices, 1);	/* one notice per queue pair */
+		CHECK_EQ(sh->r[k].notices, 1);	/* each queue pair was told */
 	/* Both halves of the rule: what the deadline allowed was served. */
 	CHECK(sum.served > 0);
 	CHECK(sum.shut > 0);
