@@ -767,8 +767,6 @@ client_qp_drain(struct ce_qp *qp, uint64_t deadline_ns)
 		if (ret < 0 && ret != -EINTR)
 			break;
 	}
-	/* The daemon may still write this slot's rings: never hand it out again. */
-	qp->c->slot_retired[qp->slot] = true;
 	return ret == -EIO ? -EIO : -ETIMEDOUT;
 }
 
@@ -783,6 +781,9 @@ ce_qp_destroy(struct ce_qp *qp)
 	/* Without the lock: other threads' control calls go on meanwhile. */
 	drained = client_qp_drain(qp, client_now_ns() + CE_QP_DRAIN_TIMEOUT_MS * 1000000ull);
 	pthread_mutex_lock(&c->lock);
+	/* The daemon may still write this slot's rings: never hand it out again. */
+	if (drained == -ETIMEDOUT || drained == -EIO)
+		c->slot_retired[qp->slot] = true;
 	if (drained == -ENOTCONN) {
 		ret = -ENOTCONN;
 	} else {
