@@ -295,8 +295,13 @@ dp_outbound(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_sa *sa, struct ce
 		dp_ipv4_fix(ip, (uint16_t)total);
 		esp = start + ihl;
 	}
-	*(uint32_t *)esp = rte_cpu_to_be_32(sa->spi);
-	*(uint32_t *)(esp + 4) = rte_cpu_to_be_32((uint32_t)seq);
+	{
+		/* The ESP header is 2-byte aligned behind Ethernet: no u32 stores. */
+		const uint32_t hdr_words[2] = { rte_cpu_to_be_32(sa->spi),
+						rte_cpu_to_be_32((uint32_t)seq) };
+
+		memcpy(esp, hdr_words, sizeof(hdr_words));
+	}
 	iv = esp + GW_ESP_HDR_LEN;
 	if (sa->aead) {
 		/* RFC 4106 §3.1 / RFC 7634 §2: a counter, unique per key: the
