@@ -906,7 +906,7 @@ ctl_admit(int fd)
 	};
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct ctl_pending *p = NULL;
-	unsigned int conns, pending;
+	unsigned int conns, pending, limit;
 	pid_t pid = 0;
 	uid_t uid = (uid_t)-1;
 	gid_t gid = (gid_t)-1;
@@ -923,12 +923,15 @@ ctl_admit(int fd)
 			      strerror(-ret));
 		return;
 	}
+	/* 0: a uid may take every client slot, plus its share of the waiting ones. */
+	limit = d.cfg.max_conns_per_uid ? d.cfg.max_conns_per_uid :
+		d.cfg.max_clients + d.cfg.max_pending_per_uid;
 	conns = ctl_uid_conns(uid, &pending);
-	if (conns >= d.cfg.max_conns_per_uid) {
+	if (conns >= limit) {
 		ctl_sweep(uid, false);
 		conns = ctl_uid_conns(uid, &pending);
 	}
-	if (conns >= d.cfg.max_conns_per_uid) {
+	if (conns >= limit) {
 		ctl_refuse_fd(fd, pid, uid, -EUSERS, "uid %u holds %u connections already "
 			      "([clients] max_conns_per_uid)", (unsigned int)uid, conns);
 		return;
