@@ -44,6 +44,12 @@
 #define PERF_REGION_LIMIT (240u << 20)	/* under the daemon's default max_region_mb = 256 */
 #define PERF_PROGRESS_AFTER_NS 2000000000ull
 
+#ifndef PERF_INSTALLED_DAEMON
+#define PERF_INSTALLED_DAEMON "/usr/sbin/cryptoengd"
+#endif
+#ifndef PERF_INSTALLED_CONFDIR
+#define PERF_INSTALLED_CONFDIR "/usr/share/cryptoeng"
+#endif
 #ifndef PERF_DAEMON_PATH
 #define PERF_DAEMON_PATH "cryptoengd"
 #endif
@@ -826,9 +832,10 @@ perf_daemon_binary(void)
 
 	if (env && *env)
 		return env;
+	/* A build tree's own daemon first (a test must not pick up an installed one). */
 	if (access(PERF_DAEMON_PATH, X_OK) == 0)
 		return PERF_DAEMON_PATH;
-	/* Installed or copied: next to this binary, or in ../daemon of a build tree. */
+	/* Copied: next to this binary, or in ../daemon of a build tree. */
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n > 0) {
 		self[n] = '\0';
@@ -843,6 +850,9 @@ perf_daemon_binary(void)
 				return path;
 		}
 	}
+	/* Installed: where the package put it. */
+	if (access(PERF_INSTALLED_DAEMON, X_OK) == 0)
+		return PERF_INSTALLED_DAEMON;
 	return NULL;
 }
 
@@ -921,7 +931,8 @@ perf_spawn(const struct ce_client_opts *co)
 	int status;
 
 	if (bin == NULL) {
-		fprintf(stderr, "cryptoeng-perf: cryptoengd not found (built? set $CRYPTOENGD)\n");
+		fprintf(stderr, "cryptoeng-perf: cryptoengd not found (looked for the build tree's, "
+			"one next to this program and %s; set $CRYPTOENGD)\n", PERF_INSTALLED_DAEMON);
 		return NULL;
 	}
 	if (cfg == NULL) {
@@ -929,7 +940,10 @@ perf_spawn(const struct ce_client_opts *co)
 		const char *name = (p->backend && strcmp(p->backend, "null") == 0) ? "null.ini" :
 				   "default.ini";
 
+		/* The source tree's when built there, else the installed copy. */
 		snprintf(defcfg, sizeof(defcfg), "%s/config/%s", PERF_SOURCE_ROOT, name);
+		if (access(defcfg, R_OK) != 0)
+			snprintf(defcfg, sizeof(defcfg), "%s/%s", PERF_INSTALLED_CONFDIR, name);
 		cfg = defcfg;
 	}
 	if (access(cfg, R_OK) != 0) {
@@ -1384,6 +1398,19 @@ perf_imix_build(void)
 	perf_imix_len = n;
 }
 
+/* What crypto-perf prints as "Buf Size" with --imix: the weighted mean size. */
+static uint32_t
+perf_imix_mean(void)
+{
+	uint64_t weights = 0, bytes = 0;
+
+	for (uint32_t i = 0; i < perf_o.imix_count; i++) {
+		weights += perf_o.imix_list[i];
+		bytes += (uint64_t)perf_o.imix_list[i] * perf_o.buffer_list[i];
+	}
+	return weights ? (uint32_t)(bytes / weights) : perf_o.max_buffer;
+}
+
 static void
 perf_on_signal(int sig)
 {
@@ -1470,7 +1497,8 @@ main(int argc, char **argv)
 	if (pthread_barrier_init(&perf_start_barrier, NULL, perf_o.qps) != 0)
 		goto out;
 
-	if (!perf_o.silent)
+	/* As crypto-perf: --csv-friendly output is the table alone. */
+	if (!perf_o.silent && !perf_o.csv)
 		perf_opts_dump(&perf_o);
 	perf_print_backend();
 	fflush(stdout);
@@ -1494,7 +1522,7 @@ main(int argc, char **argv)
 		}
 		u = perf_o.inc_burst ? perf_o.min_burst : perf_o.burst_list[0];
 		for (uint32_t j = 0;;) {
-			if (perf_run_combo(perf_o.imix_count ? perf_o.max_buffer : b, u) < 0)
+			if (perf_run_combo(perf_o.imix_count ? perf_imix_mean() : b, u) < 0)
 				goto out;
 			if (perf_o.inc_burst) {
 				u += perf_o.inc_burst;
