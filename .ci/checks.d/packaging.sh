@@ -64,7 +64,7 @@ debs=$(ls "$work"/*.deb | grep -v dbgsym)
 # shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive apt-get install -q -y $debs >"$work/apt.log" 2>&1 ||
 	{ cat "$work/apt.log" >&2; fail "apt-get install"; }
-for f in /usr/sbin/cryptoengd /usr/bin/cryptoengctl /usr/bin/cryptoeng-perf \
+for f in /usr/sbin/cryptoengd /usr/bin/cryptoengctl /usr/bin/cryptoeng-perf /usr/bin/cryptoeng-ipsec-gw \
 	 /etc/cryptoeng/cryptoengd.ini /lib/systemd/system/cryptoengd.service \
 	 /usr/include/cryptoeng/cryptoeng.h /usr/share/man/man8/cryptoengd.8.gz; do
 	[ -e "$f" ] || fail "$f not installed"
@@ -73,7 +73,8 @@ getent passwd cryptoeng >/dev/null || fail "postinst made no user cryptoeng"
 for prog in /usr/sbin/cryptoengd /usr/bin/cryptoengctl /usr/bin/cryptoeng-perf; do
 	"$prog" --version | grep -q "0\.1\|[0-9]\.[0-9]" || fail "$prog --version"
 done
-for page in cryptoengd.8 cryptoengd.ini.5 cryptoengctl.8 cryptoeng-perf.1 libcryptoeng.3; do
+for page in cryptoengd.8 cryptoengd.ini.5 cryptoengctl.8 cryptoeng-perf.1 libcryptoeng.3 \
+	    cryptoeng-ipsec-gw.8; do
 	sect=${page##*.}
 	man -w "${page%.*}" >/dev/null 2>&1 || man -w "$sect" "${page%.*}" >/dev/null 2>&1 ||
 		fail "man ${page%.*}: not installed"
@@ -118,7 +119,7 @@ if [ -f "$ex" ]; then
 	# shellcheck disable=SC2046
 	cc -o "$work/example" "$work/example.c" $(pkg-config --cflags --libs libcryptoeng) ||
 		fail "the installed example does not build with pkg-config libcryptoeng"
-	ldd "$work/example" | grep -q 'libcryptoeng.so.0 => /usr/lib/' || fail "example not linked to libcryptoeng.so.0"
+	ldd "$work/example" | grep -q 'libcryptoeng.so.0 => /.*lib/' || fail "example not linked to libcryptoeng.so.0"
 	"$work/example" >"$work/example.out" || fail "example: $(cat "$work/example.out")"
 else
 	fail "libcryptoeng-dev installed no example"
