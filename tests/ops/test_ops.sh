@@ -41,6 +41,7 @@ file_prefix = $prefix
 hugepages = no
 [clients]
 max_clients = 256
+max_conns_per_uid = 256
 $1
 [socket]
 path = $sock
