@@ -67,6 +67,7 @@ struct d_config {
 	uint32_t sleep_max_us;		/* ceiling of the sleep backoff */
 	bool idle_sleep;		/* false: poll forever (never sleep) */
 	uint32_t stop_timeout_ms;
+	uint32_t selftest_timeout_ms;	/* a device's self-tests answer by then */
 	bool retry;
 	/* [clients] */
 	uid_t uids[D_MAX_ACL];

@@ -151,6 +151,7 @@ main_eal_init(const struct d_config *cfg, int extra_argc, char **extra_argv)
 static int
 main_setup_backends(void)
 {
+	ce_registry_set_selftest_timeout((uint64_t)d.cfg.selftest_timeout_ms * 1000000);
 	for (unsigned int i = 0; i < d.cfg.nb_pmds; i++) {
 		const struct d_pmd_cfg *pc = &d.cfg.pmds[i];
 		struct ce_pmd_dev_config dc = {

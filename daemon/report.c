@@ -70,6 +70,10 @@ report_algs(void)
 				      "block_size", (int)a->block_size,
 				      "selftest", ce_selftest_state_name(e->selftest));
 
+		/* The largest request length the implementation takes: longer
+		 * ones complete -EINVAL. */
+		if (o != NULL)
+			json_object_set_new(o, "max_len", json_integer(a->max_data_len));
 		if (o != NULL && e->selftest_why[0] != '\0')
 			json_object_set_new(o, "selftest_why", json_string(e->selftest_why));
 		json_array_append_new(arr, o);

@@ -170,6 +170,7 @@ struct gw_opts {
 	uint32_t desc_nb;		/**< --desc-nb: SQ entries, 0 = default */
 	const char *cfg_file;
 	const char *socket;		/**< --socket, NULL = libcryptoeng's default */
+	bool null_crypto;		/**< --null-crypto: bench only, ecb(cipher_null) sessions */
 	unsigned int nb_lcore_params;
 	struct {
 		uint16_t port;

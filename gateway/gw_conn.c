@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The daemon connection's watchdog, a control thread: it finds the daemon
- * gone (a control request fails, or a queue pair got the daemon's stop or
- * broken-ring notice), tells the lcores (they free what was in flight,
+ * gone (the control socket hung up, or an lcore's queue pair said the
+ * daemon stops or its ring broke), tells the lcores (they free what was in flight,
  * counted as daemon_gone, and drop crypto traffic while it is away), then
  * connects again every GW_RECONNECT_MS. A new daemon means a new region,
  * so a new packet pool in it: the lcores park for the swap (ports get RX
@@ -22,7 +22,7 @@
 
 #include "gw.h"
 
-#define GW_WATCH_MS	100
+#define GW_WATCH_MS	20
 #define GW_RECONNECT_MS	200
 
 static pthread_t conn_thread;
@@ -48,15 +48,13 @@ conn_now(void)
 static bool
 conn_alive(struct gw *g)
 {
-	char out[64];
-	int rc;
-
+	/* An lcore saw the daemon stop (submit refused with -ESHUTDOWN), its
+	 * ring break, or every request reported after a hang-up. */
 	for (unsigned int i = 0; i < g->nb_lcores; i++)
 		if (g->lcores[i]->notice)
 			return false;
-	/* Any control request: a dead daemon fails it with -EPIPE/-ECONNRESET. */
-	rc = ce_client_ctl(g->cur.client, "{\"cmd\":\"engines\"}", out, sizeof(out));
-	return rc >= 0;
+	/* One poll(2) of the control socket: hung up = gone. */
+	return ce_client_check(g->cur.client) == 0;
 }
 
 /* Wait until every lcore has seen generation @p gen (freed its in-flight). */

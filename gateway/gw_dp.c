@@ -295,8 +295,13 @@ dp_outbound(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_sa *sa, struct ce
 		dp_ipv4_fix(ip, (uint16_t)total);
 		esp = start + ihl;
 	}
-	*(uint32_t *)esp = rte_cpu_to_be_32(sa->spi);
-	*(uint32_t *)(esp + 4) = rte_cpu_to_be_32((uint32_t)seq);
+	{
+		/* The ESP header is 2-byte aligned behind Ethernet: no u32 stores. */
+		const uint32_t hdr_words[2] = { rte_cpu_to_be_32(sa->spi),
+						rte_cpu_to_be_32((uint32_t)seq) };
+
+		memcpy(esp, hdr_words, sizeof(hdr_words));
+	}
 	iv = esp + GW_ESP_HDR_LEN;
 	if (sa->aead) {
 		/* RFC 4106 §3.1 / RFC 7634 §2: a counter, unique per key: the
@@ -338,6 +343,8 @@ dp_outbound(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_sa *sa, struct ce
 		d->aad_len = 12;
 	}
 	d->digest_off = dp_off(trailer + pad + GW_ESP_TRAILER_LEN);
+	if (unlikely(gw.opts.null_crypto))
+		d->aad_len = 0;		/* cipher_null sessions take no AAD */
 	return true;
 }
 
@@ -425,6 +432,8 @@ dp_inbound(struct gw_lcore *lc, struct rte_mbuf *m, struct ce_desc *d)
 		d->aad_len = 12;
 	}
 	d->digest_off = dp_off(pkt + v.payload_off + v.payload_len);
+	if (unlikely(gw.opts.null_crypto))
+		d->aad_len = 0;
 	return true;
 }
 
@@ -531,23 +540,21 @@ dp_completions(struct gw_lcore *lc)
 	int n, i;
 
 	n = ce_poll_burst(lc->qp, cqes, GW_CQ_BURST);
-	if (n <= 0)
+	if (unlikely(n < 0)) {
+		/* -ENOTCONN: gone, every request reported; -EIO: ring broken.
+		 * Either way the watchdog takes it from here. */
+		lc->notice = true;
 		return;
+	}
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m;
 		struct gw_meta *meta;
 
-		if (unlikely(cqes[i].cookie >= lc->nb_slots)) {
-			/* The daemon's notices (stop, broken ring) are not requests:
-			 * the watchdog takes it from here. */
-			if (cqes[i].cookie == CE_CQE_COOKIE_BROKEN ||
-			    cqes[i].cookie == CE_CQE_COOKIE_SHUTDOWN)
-				lc->notice = true;
-			continue;
-		}
+		if (unlikely(cqes[i].status == -EINPROGRESS || cqes[i].cookie >= lc->nb_slots))
+			continue;	/* not a final completion (no MAY_BACKLOG is used) */
 		m = lc->slot[cqes[i].cookie];
 		if (unlikely(m == NULL))
-			continue;	/* not ours: a daemon bug, never a double free */
+			continue;	/* already reclaimed: never a double free */
 		lc->slot[cqes[i].cookie] = NULL;
 		lc->free_slot[lc->nb_free++] = (uint32_t)cqes[i].cookie;
 		meta = dp_meta(m);
@@ -557,8 +564,13 @@ dp_completions(struct gw_lcore *lc)
 				lc->sa_stats[meta->sa->index].bad_icv++;
 				dp_drop(lc, m, GW_DROP_BAD_ICV);
 			} else {
-				dp_drop(lc, m, cqes[i].status == -ESHUTDOWN ? GW_DROP_DAEMON_GONE
-					: GW_DROP_DAEMON_REFUSED);
+				/* -ESHUTDOWN: the daemon stopped before serving it;
+				 * -ECONNRESET: it went away with it (libcryptoeng's
+				 * synthesised completion). */
+				bool gone = cqes[i].status == -ESHUTDOWN ||
+					    cqes[i].status == -ECONNRESET;
+
+				dp_drop(lc, m, gone ? GW_DROP_DAEMON_GONE : GW_DROP_DAEMON_REFUSED);
 			}
 			continue;
 		}
@@ -649,9 +661,13 @@ dp_rx(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 		lc->slot[s] = sent[i];
 	}
 	taken = ce_submit_burst(lc->qp, descs, nd);
-	why = taken < 0 ? GW_DROP_DAEMON_GONE : GW_DROP_DAEMON_BUSY;
-	if (taken < 0)
+	why = GW_DROP_DAEMON_BUSY;
+	if (unlikely(taken < 0)) {
+		/* -ESHUTDOWN / -ENOTCONN / -EIO: stopping, gone or broken. */
+		why = GW_DROP_DAEMON_GONE;
+		lc->notice = true;
 		taken = 0;
+	}
 	lc->inflight += (uint32_t)taken;
 	lc->nb_free -= (uint32_t)taken;
 	for (unsigned int i = (unsigned int)taken; i < nd; i++) {

@@ -18,6 +18,7 @@ enum {
 	OPT_STATS,
 	OPT_DESC_NB,
 	OPT_TRANSFER_MODE,
+	OPT_NULL_CRYPTO,
 	OPT_UNSUPPORTED,
 };
 
@@ -27,6 +28,7 @@ static const struct option gw_lgopts[] = {
 	{ "stats", required_argument, NULL, OPT_STATS },
 	{ "desc-nb", required_argument, NULL, OPT_DESC_NB },
 	{ "transfer-mode", required_argument, NULL, OPT_TRANSFER_MODE },
+	{ "null-crypto", no_argument, NULL, OPT_NULL_CRYPTO },
 	/* ipsec-secgw's options the gateway does not have. */
 	{ "single-sa", required_argument, NULL, OPT_UNSUPPORTED },
 	{ "cryptodev_mask", required_argument, NULL, OPT_UNSUPPORTED },
@@ -69,6 +71,8 @@ gw_opts_usage(const char *prog)
 		"  --config (port,queue,lcore): RX queue to lcore map\n"
 		"  --desc-nb N: libcryptoeng SQ entries per lcore (power of two, default 1024)\n"
 		"  --socket PATH: cryptoengd's socket (default $" CE_SOCKET_ENV " or " CE_DEFAULT_SOCKET ")\n"
+		"  --null-crypto: benchmark only: every SA's session is ecb(cipher_null) (the\n"
+		"    daemon's null backend), so packets are framed but NOT protected\n"
 		"Not supported (refused): --single-sa, --cryptodev_mask, --event-schedule-type,\n"
 		"  --rxoffload, --txoffload, --reassemble, --mtu, --frag-ttl, --event-vector,\n"
 		"  --vector-size, --vector-tmo, --vector-pool-sz, --per-port-pool,\n"
@@ -228,6 +232,9 @@ gw_opts_parse(struct gw_opts *o, int argc, char **argv)
 				fprintf(stderr, "--desc-nb: \"%s\": a power of two, 64..65536\n", optarg);
 				return -EINVAL;
 			}
+			break;
+		case OPT_NULL_CRYPTO:
+			o->null_crypto = true;
 			break;
 		case OPT_TRANSFER_MODE:
 			if (strcmp(optarg, "poll") != 0) {

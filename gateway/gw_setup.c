@@ -133,10 +133,10 @@ gw_setup_tables(struct gw *g)
 	unsigned int i, nb_in = 0;
 	int rc;
 
-	g->nb_sa = cfg->nb_sa;
-	g->sa = rte_zmalloc("gw_sa", sizeof(*g->sa) * RTE_MAX(g->nb_sa, 1u), RTE_CACHE_LINE_SIZE);
+	g->sa = rte_zmalloc("gw_sa", sizeof(*g->sa) * RTE_MAX(cfg->nb_sa, 1u), RTE_CACHE_LINE_SIZE);
 	if (g->sa == NULL)
 		return -ENOMEM;
+	g->nb_sa = cfg->nb_sa;
 	for (i = 0; i < g->nb_sa; i++) {
 		const struct gw_sa_cfg *c = &cfg->sa[i];
 		const struct gw_alg_desc *a = gw_alg_get(c->alg);
@@ -386,7 +386,15 @@ gw_daemon_attach(struct gw *g, struct gw_attach *a, unsigned int gen, bool quiet
 			.aad_max = alg->aead ? 12 : GW_ESP_HDR_LEN + alg->iv_len,
 			.direction = sa->dir == GW_DIR_OUT ? CE_SESS_DIR_ENCRYPT : CE_SESS_DIR_DECRYPT,
 		};
-		int64_t h = ce_session_create(a->client, &sp);
+		int64_t h;
+
+		if (g->opts.null_crypto) {
+			/* The gateway's own ceiling: framing, rings, daemon, no crypto. */
+			memset(&sp, 0, sizeof(sp));
+			sp.alg = "ecb(cipher_null)";
+			sp.direction = sa->dir == GW_DIR_OUT ? CE_SESS_DIR_ENCRYPT : CE_SESS_DIR_DECRYPT;
+		}
+		h = ce_session_create(a->client, &sp);
 
 		if (h < 0) {
 			fprintf(stderr, "%s:%u: sa %s %u: the daemon refused a %s session: %s (%s)\n",
@@ -583,8 +591,8 @@ gw_ports_repool(struct gw *g)
 void
 gw_teardown(struct gw *g)
 {
+	unsigned int i, nb_lcores, nb_sa;
 	uint16_t port;
-	unsigned int i;
 
 	RTE_ETH_FOREACH_DEV(port) {
 		if (port < GW_MAX_PORTS && (g->opts.portmask & (1u << port))) {
@@ -603,6 +611,29 @@ gw_teardown(struct gw *g)
 				ce_session_destroy(g->cur.client, g->sa[i].session);
 	}
 	gw_daemon_detach(&g->cur);
+	/* Telemetry may still ask: let it see no lcores and no SAs first. */
+	nb_lcores = g->nb_lcores;
+	nb_sa = g->nb_sa;
+	__atomic_store_n(&g->nb_lcores, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&g->nb_sa, 0, __ATOMIC_RELEASE);
+	for (i = 0; i < nb_lcores; i++) {
+		struct gw_lcore *lc = g->lcores[i];
+
+		for (port = 0; port < GW_MAX_PORTS; port++)
+			rte_free(lc->txb[port]);
+		free(lc->slot);
+		free(lc->free_slot);
+		free(lc->sa_stats);
+		g->by_lcore[lc->lcore_id] = NULL;
+		rte_free(lc);
+		g->lcores[i] = NULL;
+	}
+	for (i = 0; i < nb_sa; i++)
+		rte_free(g->sa[i].replay.bits);
+	rte_free(g->sa);
+	rte_free(g->sp);
+	g->sa = NULL;
+	g->sp = NULL;
 	for (i = 0; i < 2; i++)
 		if (g->acl[i])
 			rte_acl_free(g->acl[i]);

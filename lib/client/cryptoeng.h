@@ -73,8 +73,10 @@ struct ce_client *ce_client_connect(const char *socket_path, const struct ce_cli
  * Say BYE, close the socket and unmap the region. Queue pairs still open are
  * destroyed as by ce_qp_destroy() (their requests in flight are waited for,
  * up to CE_QP_DRAIN_TIMEOUT_MS for the whole client, and their completions
- * dropped). NULL is ignored. No thread may be inside a call on one of the
- * client's queue pairs.
+ * dropped). Then it waits (at most a second) for the daemon to close its
+ * side, so that a connect right after is not refused for a limit this
+ * client still held. NULL is ignored. No thread may be inside a call on
+ * one of the client's queue pairs.
  */
 void ce_client_close(struct ce_client *c);
 
@@ -182,12 +184,14 @@ int ce_session_destroy(struct ce_client *c, uint32_t handle);
  *
  * @return number taken (0..n), or
  *   -ESHUTDOWN: the daemon said it is stopping (nothing taken; requests in
- *               flight still complete, poll them);
- *   -ENOTCONN:  the daemon has gone (control socket hung up; see
- *               ce_poll_burst() for the requests that were in flight);
+ *               flight still complete, poll them); from its notice on, also
+ *               after it has gone;
  *   -EIO:       the ring was corrupted, or the daemon said so (the queue
  *               pair is dead; its requests are reported once the daemon
- *               hangs up).
+ *               hangs up);
+ *   -ENOTCONN:  the daemon has gone without a word to this queue pair
+ *               (control socket hung up; see ce_poll_burst() for the
+ *               requests that were in flight).
  */
 int ce_submit_burst(struct ce_qp *qp, const struct ce_desc *descs, unsigned int n);
 

@@ -2,7 +2,7 @@
 /*
  * cryptoengd reliability: a real daemon, real client processes.
  *
- *   test_reliab CRYPTOENGD drain|qp_destroy|unauth|pending|emfile|max_clients
+ *   test_reliab CRYPTOENGD drain|qp_destroy|unauth|pending|emfile|max_clients|selftest
  *
  * drain        SIGTERM with 4 clients x 256 requests queued on a slow device:
  *              every cookie gets exactly one CQE (served or -ESHUTDOWN), one
@@ -17,6 +17,9 @@
  * emfile       the daemon out of fds: the control thread does not spin, says
  *              so once, and takes root's connection once fds free up.
  * max_clients  closed clients stop counting at once: 7 close, 8 connect, 20x.
+ * selftest     a slow device's self-tests pass (all run at once); a device that
+ *              answers after [engine] selftest_timeout_ms fails them, and
+ *              start-up goes on.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -604,8 +607,14 @@ case_pending(void)
 	CHECK_EQ(errno, EUSERS);
 	fprintf(stderr, "4th connection of root: \"%s\"\n", ce_client_last_error(NULL));
 	CHECK(strstr(ce_client_last_error(NULL), "max_conns_per_uid") != NULL);
+	/* A closed connection stops counting once the daemon has read its
+	 * hang-up: a busy daemon may take a moment, never forever. */
 	ce_client_close(cs[0]);
-	cs[0] = dt_connect();
+	for (int tries = 0; (cs[0] = ce_client_connect(dt_sock, NULL)) == NULL; tries++) {
+		CHECK_EQ(errno, EUSERS);
+		CHECK(tries < 500);
+		dt_sleep_ms(10);
+	}
 	for (int i = 0; i < 3; i++)
 		ce_client_close(cs[i]);
 	dt_stop();
@@ -749,6 +758,95 @@ case_max_clients(void)
 	dt_stop();
 }
 
+/* ---- selftest: a slow device's self-tests, and one that never answers -------- */
+
+static json_t *
+dt_algs(struct ce_client *c)
+{
+	static char out[CE_MSG_CTL_MAX + 1];
+	json_error_t err;
+	json_t *j;
+	int r = ce_client_ctl(c, "{\"cmd\":\"algs\"}", out, sizeof(out));
+
+	CHECK(r > 0);
+	j = json_loads(out, 0, &err);
+	CHECK(j != NULL);
+	return j;
+}
+
+/* Every implementation of [pmd.null0] in @p algs has self-test state @p want. */
+static unsigned int
+dt_null_selftests(json_t *algs, const char *want, const char *why_part)
+{
+	unsigned int n = 0;
+	json_t *a;
+	size_t i;
+
+	json_array_foreach(json_object_get(algs, "algs"), i, a) {
+		const char *st = json_string_value(json_object_get(a, "selftest"));
+		const char *why = json_string_value(json_object_get(a, "selftest_why"));
+
+		if (strcmp(json_string_value(json_object_get(a, "device")), "null0") != 0)
+			continue;
+		if (i == 0 || n == 0)
+			fprintf(stderr, "  %s: %s%s%s, max_len %lld\n",
+				json_string_value(json_object_get(a, "driver")), st,
+				why ? ": " : "", why ? why : "",
+				json_integer_value(json_object_get(a, "max_len")));
+		CHECK(strcmp(st, want) == 0);
+		if (why_part != NULL)
+			CHECK(why != NULL && strstr(why, why_part) != NULL);
+		CHECK(json_integer_value(json_object_get(a, "max_len")) > 0);
+		n++;
+	}
+	return n;
+}
+
+static void
+case_selftest(void)
+{
+	struct ce_client *c;
+	json_t *algs;
+	double t0;
+
+	/* 500 ms a request: all of the device's self-tests run at once. */
+	t0 = dt_now();
+	dt_start("[pmd.null0]\ndriver = null\nargs = depth=64,delay_ns=500000000\n");
+	fprintf(stderr, "null device at 500 ms a request: up after %.2f s\n", dt_now() - t0);
+	c = dt_connect();
+	algs = dt_algs(c);
+	CHECK(dt_null_selftests(algs, "passed", NULL) > 0);
+	json_decref(algs);
+	ce_client_close(c);
+	dt_stop();
+
+	/* A device that answers after the bound: its implementations fail, and
+	 * start-up does not wait for it; the software device is unharmed. */
+	t0 = dt_now();
+	dt_start("[engine]\nselftest_timeout_ms = 200\n\n"
+		 "[pmd.null0]\ndriver = null\nargs = depth=64,delay_ns=30000000000\n\n"
+		 "[pmd.sodium0]\ndriver = sodium\n");
+	fprintf(stderr, "null device at 30 s a request, selftest_timeout_ms 200: up after "
+		"%.2f s\n", dt_now() - t0);
+	c = dt_connect();
+	algs = dt_algs(c);
+	CHECK(dt_null_selftests(algs, "failed", "no answer within 200 ms") > 0);
+	{
+		json_t *a;
+		size_t i;
+		unsigned int sodium_ok = 0;
+
+		json_array_foreach(json_object_get(algs, "algs"), i, a)
+			if (strcmp(json_string_value(json_object_get(a, "pmd")), "sodium") == 0 &&
+			    strcmp(json_string_value(json_object_get(a, "selftest")), "passed") == 0)
+				sodium_ok++;
+		CHECK(sodium_ok > 0);
+	}
+	json_decref(algs);
+	ce_client_close(c);
+	dt_stop();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -767,6 +865,8 @@ main(int argc, char **argv)
 		RUN(case_emfile);
 	else if (strcmp(which, "max_clients") == 0)
 		RUN(case_max_clients);
+	else if (strcmp(which, "selftest") == 0)
+		RUN(case_selftest);
 	else
 		return 1;
 	return 0;
