@@ -80,6 +80,7 @@ report_engine_stats(const struct d_worker *w)
 	json_t *hist = json_array();
 
 	ce_engine_stats_get(w->e, &s);
+	d_worker_direct_stats(w, &s);
 	for (unsigned int i = 0; i < CE_ENGINE_BATCH_HIST; i++)
 		json_array_append_new(hist, json_integer((json_int_t)s.batch_hist[i]));
 	return json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, "
