@@ -73,7 +73,11 @@ struct d_config {
 	unsigned int nb_uids;
 	gid_t gids[D_MAX_ACL];
 	unsigned int nb_gids;
-	uint32_t max_clients;
+	uint32_t max_clients;		/* authenticated (past HELLO), not closed */
+	uint32_t max_pending;		/* connections waiting for HELLO */
+	uint32_t max_pending_per_uid;	/* of those, from one peer uid */
+	uint32_t max_conns_per_uid;	/* pending + authenticated, per peer uid */
+	uint32_t hello_timeout_ms;	/* a pending connection's HELLO deadline */
 	uint32_t max_qps;
 	uint32_t max_sessions;
 	uint32_t max_region_mb;
@@ -145,6 +149,8 @@ struct d_qp {
 	TAILQ_ENTRY(d_qp) next;		/* control: client's list or dying list */
 	uint64_t token;			/* control: QSBR token once quiet */
 	bool token_set;
+	bool destroy_reply;		/* control: QP_DESTROY answered once quiet */
+	uint32_t destroy_seq;		/* control: that request's sequence number */
 
 	/* Worker only (after ADD, until DEL). */
 	struct ce_ring sq __rte_cache_aligned;
@@ -162,6 +168,10 @@ struct d_qp {
 	struct d_slot *slots;		/* credits entries */
 	uint32_t *free_slots;		/* stack of free slot indices */
 	uint32_t nb_free;
+	/* Worker only, while the daemon stops (worker_drain). */
+	uint32_t drain_end;		/* SQ producer index when the stop began */
+	bool drain_marked;		/* drain_end is set */
+	bool notice_due;		/* the shutdown notice CQE is still to post */
 
 	/* Written by the worker, read anywhere. */
 	uint32_t inflight;		/* atomic */
@@ -183,9 +193,7 @@ struct d_client {
 	pid_t pid;
 	uid_t uid;
 	gid_t gid;
-	int acl_err;			/* -EACCES: refuse at HELLO */
-	const char *acl_why;
-	bool hello;
+	bool hello;			/* always: a client exists only after HELLO */
 	bool dead;			/* socket gone; reaped when quiet */
 	char name[32];
 	uint8_t *base;			/* region mapping */
@@ -282,7 +290,7 @@ struct d_daemon {
 	pthread_mutex_t lock;		/* client list / qps / sessions vs telemetry */
 	struct d_client_list clients;
 	struct d_qp_list dying;		/* QPs waiting for the worker's ack */
-	uint32_t nb_clients;
+	uint32_t nb_clients;		/* past HELLO and not closed ([clients] max_clients) */
 	uint32_t next_client_id;
 	struct d_dev devs[D_MAX_PMDS];
 	unsigned int nb_devs;
@@ -307,7 +315,8 @@ void d_ctl_teardown(void);	/* free every client; workers must have stopped */
 
 /*
  * Answer a JSON control request into a malloc'ed string.
- * @return 0 with *out set, or -EINVAL (bad request, *why set), -ENOMEM.
+ * @return 0 with *out set, or -EINVAL (bad request, *why set), -ENOMEM;
+ *   "fault" also -ENODEV (no such device), -EPERM (no fault_inject=1).
  */
 int d_report_ctl(const char *req, char **out, const char **why);
 void d_report_telemetry_register(void);

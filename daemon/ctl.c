@@ -12,6 +12,15 @@
  * removal (detached), the last in-flight request completes, a grace period
  * passes (the worker's dirty list is empty), then fds and slots are freed.
  * A dead client's region is unmapped only after all that.
+ *
+ * Connections: the peer's credentials are checked at accept, before
+ * anything is allocated; a refused peer is answered and closed at once. An
+ * accepted peer holds one fixed pending slot until its HELLO (deadline
+ * [clients] hello_timeout_ms); only HELLO makes it a client (max_clients).
+ *
+ * Stop (SIGTERM/SIGINT): the socket goes, pending connections are refused,
+ * the workers drain (worker.c) while this loop goes on answering clients
+ * (no new queue pairs); once every worker has stopped, d_ctl_run returns.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,14 +38,35 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_malloc.h>
 
-#include "ce_pmd_qat.h"
 #include "cryptoengd.h"
 
-#define CTL_REAP_MS	10
+#define CTL_REAP_MS		10
+#define CTL_ACCEPT_PAUSE_MS	100	/* accept failed for want of fds: retry after */
+#define CTL_REFUSALS_LOGGED	10	/* refusals logged per second; the rest counted */
+
+/*
+ * A connection accepted but not past HELLO: one slot of a fixed table
+ * ([clients] max_pending, made at start). Nothing else is allocated for it.
+ */
+struct ctl_pending {
+	int fd;				/* -1: free */
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	uint64_t deadline_ms;		/* CLOCK_MONOTONIC: HELLO by then */
+};
+
+static struct ctl_pending *ctl_pend;
+static unsigned int ctl_nb_pend;	/* slots in use */
+static bool ctl_accept_paused;		/* listening fd out of epoll until resume */
+static bool ctl_accept_warned;		/* logged once per episode */
+static uint64_t ctl_accept_resume_ms;
+static uint64_t ctl_accept_pauses;
 
 static int ctl_epfd = -1;
 static int ctl_lfd = -1;
@@ -161,6 +191,10 @@ ctl_qp_create(struct d_client *c)
 		ctl_reply(c, -EPROTO, "QP_CREATE before REGION");
 		return;
 	}
+	if (__atomic_load_n(&d.stopping, __ATOMIC_RELAXED)) {
+		ctl_reply(c, -ESHUTDOWN, "the daemon is stopping: no new queue pairs");
+		return;
+	}
 	if (c->nb_qps >= d.cfg.max_qps) {
 		ctl_reply(c, -ENOSPC, "limit of %u queue pairs per client ([clients] max_qps)",
 			  d.cfg.max_qps);
@@ -278,8 +312,14 @@ ctl_qp_destroy(struct d_client *c)
 		ctl_reply(c, -ENOENT, "no queue pair %u", ctl_msg.u.qp_destroy.qp_id);
 		return;
 	}
+	/*
+	 * Answered only once the worker has dropped it and its requests in
+	 * flight have completed (ctl_reap): until then their CQEs still go into
+	 * its CQ, which the client must not reuse for another queue pair.
+	 */
+	qp->destroy_reply = true;
+	qp->destroy_seq = ctl_msg.hdr.seq;
 	ctl_qp_retire(qp);
-	ctl_reply(c, 0, NULL);
 }
 
 /* ---- sessions ------------------------------------------------------------ */
@@ -456,7 +496,11 @@ ctl_client_drop(struct d_client *c)
 	epoll_ctl(ctl_epfd, EPOLL_CTL_DEL, c->sock, NULL);
 	close(c->sock);
 	c->sock = -1;
+	pthread_mutex_lock(&d.lock);
 	c->dead = true;
+	/* Closed: no longer counts against max_clients, whatever is left to free. */
+	d.nb_clients--;
+	pthread_mutex_unlock(&d.lock);
 	while ((qp = TAILQ_FIRST(&c->qps)) != NULL)
 		ctl_qp_retire(qp);
 	for (uint32_t i = 0; i < d.cfg.max_sessions; i++)
@@ -465,33 +509,28 @@ ctl_client_drop(struct d_client *c)
 	d_log(LOG_INFO, "client %u (pid %d) gone", c->id, (int)c->pid);
 }
 
+/* Undo ctl_region_dma_map on the first n devices. */
 static void
-ctl_hello(struct d_client *c)
+ctl_region_dma_unmap(void *addr, size_t len, unsigned int n)
 {
-	struct ce_msg_reply r = { 0 };
+	while (n-- > 0)
+		(void)ce_pmd_dma_unmap(d.devs[n].dev, addr, len);
+}
 
-	if (c->acl_err != 0) {
-		ctl_reply(c, c->acl_err, "%s", c->acl_why);
-		ctl_client_drop(c);
-		return;
+/* A device DMAs into the region itself (zero copy): map it for every device
+ * that asks (the backend's dma_map op), or for none. */
+static int
+ctl_region_dma_map(void *addr, size_t len)
+{
+	for (unsigned int i = 0; i < d.nb_devs; i++) {
+		int ret = ce_pmd_dma_map(d.devs[i].dev, addr, len, (size_t)sysconf(_SC_PAGESIZE));
+
+		if (ret < 0 && ret != -ENOTSUP) {
+			ctl_region_dma_unmap(addr, len, i);
+			return ret;
+		}
 	}
-	if (c->hello) {
-		ctl_reply(c, -EPROTO, "HELLO twice");
-		return;
-	}
-	if (ctl_msg.u.hello.version != CE_SHM_VERSION) {
-		ctl_reply(c, -EPROTO, "protocol version %u; this daemon speaks %u",
-			  ctl_msg.u.hello.version, CE_SHM_VERSION);
-		return;
-	}
-	c->hello = true;
-	pthread_mutex_lock(&d.lock);
-	snprintf(c->name, sizeof(c->name), "%s", ctl_msg.u.hello.name);
-	pthread_mutex_unlock(&d.lock);
-	r.u.hello.version = CE_SHM_VERSION;
-	r.u.hello.max_qps = d.cfg.max_qps;
-	r.u.hello.max_region = (uint64_t)d.cfg.max_region_mb << 20;
-	ctl_reply_u(c, &r.u, sizeof(r.u.hello));
+	return 0;
 }
 
 /* Unmap a client's region once nothing can touch it any more. */
@@ -501,20 +540,10 @@ ctl_region_unmap(struct d_client *c)
 	if (c->base == NULL)
 		return;
 	if (c->dma_registered)
-		ce_pmd_qat_region_unregister(c->base);
+		ctl_region_dma_unmap(c->base, c->ri.size, d.nb_devs);
 	munmap(c->base, c->ri.size);
 	c->base = NULL;
 	c->dma_registered = false;
-}
-
-/* Client regions need DMA registration when a device backend is configured. */
-static bool
-ctl_region_needs_dma(void)
-{
-	for (unsigned int i = 0; i < d.nb_devs; i++)
-		if (strcmp(d.devs[i].dev->drv->name, CE_PMD_QAT_DRIVER) == 0)
-			return true;
-	return false;
 }
 
 static void
@@ -546,23 +575,17 @@ ctl_region(struct d_client *c)
 			ctl_reply(c, ret, "region: %s", why ? why : strerror(-ret));
 		return;
 	}
-	/* A device DMAs into the region itself (zero copy): register it with
-	 * EAL and map it for every cryptodev, within their limits. */
-	if (ctl_region_needs_dma()) {
-		ret = ce_pmd_qat_region_register(addr, rm->size, (size_t)sysconf(_SC_PAGESIZE));
-		if (ret < 0) {
-			munmap(addr, rm->size);
-			if (ret == -ENOSPC)
-				ctl_reply(c, ret, "region: %u client regions are registered for "
-					  "device DMA already, the most EAL and VFIO allow",
-					  ce_pmd_qat_region_count());
-			else
-				ctl_reply(c, ret, "region: DMA registration failed (%s)",
-					  strerror(-ret));
-			return;
-		}
-		c->dma_registered = true;
+	ret = ctl_region_dma_map(addr, rm->size);
+	if (ret < 0) {
+		munmap(addr, rm->size);
+		if (ret == -ENOSPC)
+			ctl_reply(c, ret, "region: as many client regions are registered for "
+				  "device DMA as EAL and VFIO allow");
+		else
+			ctl_reply(c, ret, "region: DMA registration failed (%s)", strerror(-ret));
+		return;
 	}
+	c->dma_registered = true;
 	/* The mapping keeps the memory; the fd is not needed any more. */
 	pthread_mutex_lock(&d.lock);
 	c->base = addr;
@@ -603,11 +626,7 @@ ctl_dispatch(struct d_client *c)
 		return;
 	}
 	if (type == CE_MSG_HELLO) {
-		ctl_hello(c);
-		return;
-	}
-	if (!c->hello) {
-		ctl_reply(c, -EPROTO, "HELLO first");
+		ctl_reply(c, -EPROTO, "HELLO twice");
 		return;
 	}
 	switch (type) {
@@ -706,70 +725,434 @@ ctl_broken(void)
 	}
 }
 
+/* ---- connections before HELLO -------------------------------------------- */
+
+static uint64_t
+ctl_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* A flood of refused peers must not flood the log: a few a second, then a count. */
+static void
+ctl_log_refusal(pid_t pid, uid_t uid, const char *why)
+{
+	static uint64_t window_ms;
+	static unsigned int logged, unlogged;
+	uint64_t now = ctl_now_ms();
+
+	if (now - window_ms >= 1000) {
+		if (unlogged != 0)
+			d_log(LOG_NOTICE, "%u more connections refused (not logged one by one)",
+			      unlogged);
+		window_ms = now;
+		logged = unlogged = 0;
+	}
+	if (logged++ < CTL_REFUSALS_LOGGED)
+		d_log(LOG_NOTICE, "refusing pid %d uid %u: %s", (int)pid, (unsigned int)uid, why);
+	else
+		unlogged++;
+}
+
+/*
+ * Read and drop what the peer sent (its HELLO, fds it passed): closing a
+ * socket with unread input resets the connection, and the peer would get
+ * ECONNRESET instead of the answer queued for it.
+ */
+static void
+ctl_discard_input(int fd)
+{
+	char buf[256];
+	union {
+		char b[CMSG_SPACE(sizeof(int) * CE_MSG_MAX_FDS)];
+		struct cmsghdr align;
+	} cbuf;
+
+	for (unsigned int i = 0; i < 16; i++) {
+		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+		struct msghdr mh = {
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = cbuf.b, .msg_controllen = sizeof(cbuf.b),
+		};
+		struct cmsghdr *cm;
+
+		if (recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
+			return;
+		for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
+			size_t n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			int fds[CE_MSG_MAX_FDS];
+
+			if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+				continue;
+			memcpy(fds, CMSG_DATA(cm), RTE_MIN(n, (size_t)CE_MSG_MAX_FDS) * sizeof(int));
+			for (size_t k = 0; k < n && k < CE_MSG_MAX_FDS; k++)
+				close(fds[k]);
+		}
+	}
+}
+
+/*
+ * Refuse a connection that is not a client: the answer to the HELLO a
+ * client sends first (sequence 1), whether it has arrived or not, then the
+ * close. ce_client_connect() reports the reason as its last error.
+ */
+static void
+ctl_refuse_fd(int fd, pid_t pid, uid_t uid, int status, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void
+ctl_refuse_fd(int fd, pid_t pid, uid_t uid, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctl_reason, sizeof(ctl_reason), fmt, ap);
+	va_end(ap);
+	ce_msg_send_reply(fd, 1, CE_MSG_HELLO, status, ctl_reason, NULL, 0);
+	ctl_discard_input(fd);
+	close(fd);
+	ctl_log_refusal(pid, uid, ctl_reason);
+}
+
+static void
+ctl_pending_free(struct ctl_pending *p)
+{
+	p->fd = -1;
+	ctl_nb_pend--;
+}
+
+static void
+ctl_pending_close(struct ctl_pending *p)
+{
+	epoll_ctl(ctl_epfd, EPOLL_CTL_DEL, p->fd, NULL);
+	ctl_discard_input(p->fd);
+	close(p->fd);
+	ctl_pending_free(p);
+}
+
+static void
+ctl_pending_refuse(struct ctl_pending *p, int status, const char *why)
+{
+	epoll_ctl(ctl_epfd, EPOLL_CTL_DEL, p->fd, NULL);
+	ctl_refuse_fd(p->fd, p->pid, p->uid, status, "%s", why);
+	ctl_pending_free(p);
+}
+
+/* Answer the request in ctl_msg on a pending connection. */
+static void
+ctl_pending_reply(struct ctl_pending *p, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+ctl_pending_reply(struct ctl_pending *p, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctl_reason, sizeof(ctl_reason), fmt, ap);
+	va_end(ap);
+	ce_msg_send_reply(p->fd, ctl_msg.hdr.seq, ctl_msg.hdr.type, status, ctl_reason, NULL, 0);
+}
+
+static bool
+ctl_is_pending(const void *ptr)
+{
+	return ctl_pend != NULL && (const struct ctl_pending *)ptr >= ctl_pend &&
+	       (const struct ctl_pending *)ptr < ctl_pend + d.cfg.max_pending;
+}
+
+/* Connections of @p uid: pending and clients not closed; *pending: the former. */
+static unsigned int
+ctl_uid_conns(uid_t uid, unsigned int *pending)
+{
+	const struct d_client *c;
+	unsigned int n = 0;
+
+	*pending = 0;
+	for (unsigned int i = 0; i < d.cfg.max_pending; i++)
+		if (ctl_pend[i].fd >= 0 && ctl_pend[i].uid == uid)
+			(*pending)++;
+	TAILQ_FOREACH(c, &d.clients, next)
+		if (!c->dead && c->uid == uid)
+			n++;
+	return n + *pending;
+}
+
+/* The peer's credentials, then the limits, before anything is allocated. */
+static void
+ctl_admit(int fd)
+{
+	struct ce_shm_acl acl = {
+		.uids = d.cfg.uids, .nb_uids = d.cfg.nb_uids,
+		.gids = d.cfg.gids, .nb_gids = d.cfg.nb_gids,
+	};
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct ctl_pending *p = NULL;
+	unsigned int conns, pending;
+	pid_t pid = 0;
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	int ret;
+
+	ret = ce_shm_peer_check(fd, &acl, &pid, &uid, &gid, NULL);
+	if (ret == -EACCES) {
+		ctl_refuse_fd(fd, pid, uid, ret, "uid %u gid %u not allowed ([clients] allow_uids / "
+			      "allow_gids)", (unsigned int)uid, (unsigned int)gid);
+		return;
+	}
+	if (ret < 0) {
+		ctl_refuse_fd(fd, pid, uid, ret, "cannot read the peer's credentials (%s)",
+			      strerror(-ret));
+		return;
+	}
+	conns = ctl_uid_conns(uid, &pending);
+	if (conns >= d.cfg.max_conns_per_uid) {
+		ctl_refuse_fd(fd, pid, uid, -EUSERS, "uid %u holds %u connections already "
+			      "([clients] max_conns_per_uid)", (unsigned int)uid, conns);
+		return;
+	}
+	if (pending >= d.cfg.max_pending_per_uid) {
+		ctl_refuse_fd(fd, pid, uid, -EAGAIN, "uid %u has %u connections waiting for HELLO "
+			      "already ([clients] max_pending_per_uid)", (unsigned int)uid, pending);
+		return;
+	}
+	if (ctl_nb_pend >= d.cfg.max_pending) {
+		ctl_refuse_fd(fd, pid, uid, -EAGAIN, "%u connections wait for HELLO already "
+			      "([clients] max_pending); try again", ctl_nb_pend);
+		return;
+	}
+	for (unsigned int i = 0; p == NULL; i++)
+		if (ctl_pend[i].fd < 0)
+			p = &ctl_pend[i];
+	ev.data.ptr = p;
+	if (epoll_ctl(ctl_epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		close(fd);
+		return;
+	}
+	p->fd = fd;
+	p->pid = pid;
+	p->uid = uid;
+	p->gid = gid;
+	p->deadline_ms = ctl_now_ms() + d.cfg.hello_timeout_ms;
+	ctl_nb_pend++;
+}
+
+/* A valid HELLO: the connection becomes a client. NULL: out of memory. */
+static struct d_client *
+ctl_client_new(const struct ctl_pending *p)
+{
+	struct d_client *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->sess = calloc(d.cfg.max_sessions, sizeof(*c->sess));
+	c->sess_busy = calloc((size_t)d.nb_workers * d.cfg.max_sessions, sizeof(*c->sess_busy));
+	if (c->sess == NULL || c->sess_busy == NULL) {
+		free(c->sess);
+		free(c->sess_busy);
+		free(c);
+		return NULL;
+	}
+	c->sock = p->fd;
+	c->pid = p->pid;
+	c->uid = p->uid;
+	c->gid = p->gid;
+	c->hello = true;
+	c->id = ++d.next_client_id;
+	/* Generations start at a per-client value (7919 is odd: distinct
+	 * for distinct ids), so one client's handle is not another's. */
+	for (uint32_t i = 0; i < d.cfg.max_sessions; i++)
+		c->sess[i].gen = (uint16_t)(c->id * 7919u);
+	TAILQ_INIT(&c->qps);
+	snprintf(c->name, sizeof(c->name), "%s", ctl_msg.u.hello.name);
+	return c;
+}
+
+static void
+ctl_pending_hello(struct ctl_pending *p)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct ce_msg_reply r = { 0 };
+	struct d_client *c;
+
+	if (ctl_msg.u.hello.version != CE_SHM_VERSION) {
+		ctl_pending_reply(p, -EPROTO, "protocol version %u; this daemon speaks %u",
+				  ctl_msg.u.hello.version, CE_SHM_VERSION);
+		return;
+	}
+	if (d.nb_clients >= d.cfg.max_clients) {
+		ctl_pending_reply(p, -EUSERS, "too many clients (%u, [clients] max_clients)",
+				  d.nb_clients);
+		ctl_log_refusal(p->pid, p->uid, ctl_reason);
+		ctl_pending_close(p);
+		return;
+	}
+	c = ctl_client_new(p);
+	ev.data.ptr = c;
+	if (c == NULL || epoll_ctl(ctl_epfd, EPOLL_CTL_MOD, p->fd, &ev) < 0) {
+		ctl_pending_reply(p, -ENOMEM, "out of memory");
+		ctl_pending_close(p);
+		if (c != NULL) {
+			free(c->sess);
+			free(c->sess_busy);
+			free(c);
+		}
+		return;
+	}
+	ctl_pending_free(p);
+	pthread_mutex_lock(&d.lock);
+	TAILQ_INSERT_TAIL(&d.clients, c, next);
+	d.nb_clients++;
+	pthread_mutex_unlock(&d.lock);
+	r.u.hello.version = CE_SHM_VERSION;
+	r.u.hello.max_qps = d.cfg.max_qps;
+	r.u.hello.max_region = (uint64_t)d.cfg.max_region_mb << 20;
+	ctl_reply_u(c, &r.u, sizeof(r.u.hello));
+}
+
+static void
+ctl_pending_io(struct ctl_pending *p, uint32_t events)
+{
+	const char *why = NULL;
+	int ret;
+
+	while (p->fd >= 0) {
+		ret = ce_msg_recv(p->fd, &ctl_msg, &why);
+		if (ret == -EAGAIN || ret == -EINTR)
+			break;
+		if (ret < 0) {
+			if (ret != -ECONNRESET)
+				ce_msg_send_reply(p->fd, 0, 0, ret, why ? why : strerror(-ret),
+						  NULL, 0);
+			ctl_pending_close(p);
+			return;
+		}
+		if (ctl_msg.hdr.type == CE_MSG_BYE)
+			ctl_pending_close(p);
+		else if (ctl_msg.hdr.type == CE_MSG_HELLO)
+			ctl_pending_hello(p);	/* a client now, or closed */
+		else
+			ctl_pending_reply(p, -EPROTO, "HELLO first");
+		ce_msg_close_fds(&ctl_msg);
+		ce_msg_wipe(&ctl_msg);
+	}
+	if (p->fd >= 0 && (events & (EPOLLHUP | EPOLLERR)))
+		ctl_pending_close(p);
+}
+
+/* Close pending connections past their HELLO deadline. @return the next deadline. */
+static uint64_t
+ctl_pending_expire(uint64_t now)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (unsigned int i = 0; i < d.cfg.max_pending && ctl_nb_pend != 0; i++) {
+		struct ctl_pending *p = &ctl_pend[i];
+
+		if (p->fd < 0)
+			continue;
+		if (p->deadline_ms <= now) {
+			char why[64];
+
+			snprintf(why, sizeof(why), "no HELLO within %u ms ([clients] "
+				 "hello_timeout_ms)", d.cfg.hello_timeout_ms);
+			ctl_pending_refuse(p, -ETIMEDOUT, why);
+		} else if (p->deadline_ms < next) {
+			next = p->deadline_ms;
+		}
+	}
+	return next;
+}
+
+/*
+ * accept failed for want of descriptors: the listening fd stays readable,
+ * so with it in a level-triggered epoll the loop would spin. Take it out
+ * and try again later; say so once per episode.
+ */
+static void
+ctl_accept_pause(int err)
+{
+	epoll_ctl(ctl_epfd, EPOLL_CTL_DEL, ctl_lfd, NULL);
+	ctl_accept_paused = true;
+	ctl_accept_resume_ms = ctl_now_ms() + CTL_ACCEPT_PAUSE_MS;
+	ctl_accept_pauses++;
+	if (!ctl_accept_warned)
+		d_log(LOG_WARNING, "accept: %s: not accepting for %u ms at a time until descriptors "
+		      "free up (raise the fd limit, e.g. LimitNOFILE, or lower [clients] "
+		      "max_clients / max_pending)", strerror(err), CTL_ACCEPT_PAUSE_MS);
+	ctl_accept_warned = true;
+}
+
+static void
+ctl_accept_resume(uint64_t now)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &ctl_tag_listen };
+
+	if (!ctl_accept_paused || now < ctl_accept_resume_ms)
+		return;
+	ctl_accept_paused = false;
+	epoll_ctl(ctl_epfd, EPOLL_CTL_ADD, ctl_lfd, &ev);
+}
+
 static void
 ctl_accept(void)
 {
 	for (;;) {
-		struct ce_shm_acl acl = {
-			.uids = d.cfg.uids, .nb_uids = d.cfg.nb_uids,
-			.gids = d.cfg.gids, .nb_gids = d.cfg.nb_gids,
-		};
-		struct epoll_event ev = { .events = EPOLLIN };
-		struct d_client *c;
-		const char *why = NULL;
-		int fd, ret;
+		int fd = accept4(ctl_lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
-		fd = accept4(ctl_lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM)
+				ctl_accept_pause(errno);
 			return;
-		c = calloc(1, sizeof(*c));
-		if (c != NULL) {
-			c->sess = calloc(d.cfg.max_sessions, sizeof(*c->sess));
-			c->sess_busy = calloc((size_t)d.nb_workers * d.cfg.max_sessions,
-					      sizeof(*c->sess_busy));
 		}
-		if (c == NULL || c->sess == NULL || c->sess_busy == NULL) {
-			if (c != NULL) {
-				free(c->sess);
-				free(c->sess_busy);
-			}
-			free(c);
-			close(fd);
-			continue;
+		if (ctl_accept_warned) {
+			d_log(LOG_NOTICE, "accepting connections again (%" PRIu64 " pauses so far)",
+			      ctl_accept_pauses);
+			ctl_accept_warned = false;
 		}
-		c->sock = fd;
-		c->id = ++d.next_client_id;
-		/* Generations start at a per-client value (7919 is odd: distinct
-		 * for distinct ids), so one client's handle is not another's. */
-		for (uint32_t i = 0; i < d.cfg.max_sessions; i++)
-			c->sess[i].gen = (uint16_t)(c->id * 7919u);
-		TAILQ_INIT(&c->qps);
-		ret = ce_shm_peer_check(fd, &acl, &c->pid, &c->uid, &c->gid, &why);
-		if (ret < 0) {
-			/* Told at HELLO: a reply needs a request to answer. */
-			c->acl_err = ret;
-			c->acl_why = ret == -EACCES ?
-				"uid/gid not allowed ([clients] allow_uids / allow_gids)" :
-				"cannot read peer credentials";
-			d_log(LOG_NOTICE, "refusing pid %d uid %u: %s", (int)c->pid,
-			      (unsigned int)c->uid, why ? why : c->acl_why);
-		} else if (d.nb_clients >= d.cfg.max_clients) {
-			c->acl_err = -EUSERS;
-			c->acl_why = "too many clients ([clients] max_clients)";
-		}
-		ev.data.ptr = c;
-		if (epoll_ctl(ctl_epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-			free(c->sess);
-			free(c->sess_busy);
-			free(c);
-			close(fd);
-			continue;
-		}
-		pthread_mutex_lock(&d.lock);
-		TAILQ_INSERT_TAIL(&d.clients, c, next);
-		d.nb_clients++;
-		pthread_mutex_unlock(&d.lock);
+		ctl_admit(fd);
 	}
+}
+
+/* ---- stop ------------------------------------------------------------------ */
+
+/* No new connections, pending ones refused, every worker told to drain. */
+static void
+ctl_stop_begin(void)
+{
+	if (__atomic_load_n(&d.stopping, __ATOMIC_RELAXED))
+		return;
+	__atomic_store_n(&d.stopping, 1, __ATOMIC_RELAXED);
+	if (!ctl_accept_paused)
+		epoll_ctl(ctl_epfd, EPOLL_CTL_DEL, ctl_lfd, NULL);
+	close(ctl_lfd);
+	ctl_lfd = -1;
+	unlink(d.cfg.socket_path);
+	for (unsigned int i = 0; i < d.cfg.max_pending; i++)
+		if (ctl_pend[i].fd >= 0)
+			ctl_pending_refuse(&ctl_pend[i], -ESHUTDOWN, "the daemon is stopping");
+	d_log(LOG_INFO, "stopping: every queued request is answered within %u ms "
+	      "([engine] stop_timeout_ms), then the clients are closed", d.cfg.stop_timeout_ms);
+	for (unsigned int i = 0; i < d.nb_workers; i++) {
+		/* Release: pairs with the worker's acquire of stop. */
+		__atomic_store_n(&d.workers[i]->stop, 1, __ATOMIC_RELEASE);
+		d_worker_cmd(d.workers[i], D_CMD_WAKE, NULL);
+	}
+}
+
+static bool
+ctl_workers_stopped(void)
+{
+	for (unsigned int i = 0; i < d.nb_workers; i++)
+		if (__atomic_load_n(&d.workers[i]->state, __ATOMIC_RELAXED) != D_W_STOPPED)
+			return false;
+	return true;
 }
 
 /* Free what is no longer used. @return true while something still waits. */
@@ -788,6 +1171,11 @@ ctl_reap(void)
 			    __atomic_load_n(&qp->inflight, __ATOMIC_ACQUIRE) == 0) {
 				qp->token = rte_rcu_qsbr_start(d.qsbr);
 				qp->token_set = true;
+				/* Its rings are written no more: the client may reuse them. */
+				if (qp->destroy_reply && !qp->c->dead)
+					ce_msg_send_reply(qp->c->sock, qp->destroy_seq,
+							  CE_MSG_QP_DESTROY, 0, NULL, NULL, 0);
+				qp->destroy_reply = false;
 			}
 			waiting = true;
 			continue;
@@ -828,7 +1216,6 @@ ctl_reap(void)
 		/* Nothing of the client is in flight any more: its memory can go. */
 		pthread_mutex_lock(&d.lock);
 		TAILQ_REMOVE(&d.clients, c, next);
-		d.nb_clients--;
 		pthread_mutex_unlock(&d.lock);
 		ctl_region_unmap(c);
 		free(c->sess);
@@ -906,6 +1293,12 @@ d_ctl_teardown(void)
 		free(c);
 	}
 	d.nb_clients = 0;
+	for (unsigned int i = 0; ctl_pend != NULL && i < d.cfg.max_pending; i++)
+		if (ctl_pend[i].fd >= 0)
+			close(ctl_pend[i].fd);
+	free(ctl_pend);
+	ctl_pend = NULL;
+	ctl_nb_pend = 0;
 	if (ctl_epfd >= 0)
 		close(ctl_epfd);
 	if (ctl_sfd >= 0)
@@ -927,6 +1320,11 @@ d_ctl_run(void)
 	ctl_epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (ctl_sfd < 0 || ctl_epfd < 0)
 		return -errno;
+	ctl_pend = calloc(d.cfg.max_pending, sizeof(*ctl_pend));
+	if (ctl_pend == NULL)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < d.cfg.max_pending; i++)
+		ctl_pend[i].fd = -1;
 	ctl_lfd = ctl_listen();
 	if (ctl_lfd < 0)
 		return ctl_lfd;
@@ -938,37 +1336,58 @@ d_ctl_run(void)
 	epoll_ctl(ctl_epfd, EPOLL_CTL_ADD, d.ctl_efd, &ev);
 	d_log(LOG_INFO, "listening on %s", d.cfg.socket_path);
 
-	while (!__atomic_load_n(&d.stopping, __ATOMIC_RELAXED)) {
+	/* Until the stop has begun and every worker has drained. */
+	while (!__atomic_load_n(&d.stopping, __ATOMIC_RELAXED) || !ctl_workers_stopped()) {
 		struct epoll_event evs[32];
 		bool waiting = ctl_reap();
-		int n = epoll_wait(ctl_epfd, evs, 32, waiting ? CTL_REAP_MS : -1);
+		uint64_t now = ctl_now_ms(), next = ctl_pending_expire(now);
+		int timeout = -1, n;
 
+		if (waiting || __atomic_load_n(&d.stopping, __ATOMIC_RELAXED))
+			timeout = CTL_REAP_MS;
+		if (ctl_accept_paused) {
+			ctl_accept_resume(now);
+			if (ctl_accept_paused && (timeout < 0 ||
+						  ctl_accept_resume_ms - now < (uint64_t)timeout))
+				timeout = (int)(ctl_accept_resume_ms - now);
+		}
+		if (next != UINT64_MAX && (timeout < 0 || next - now < (uint64_t)timeout))
+			timeout = (int)(next - now);
+		n = epoll_wait(ctl_epfd, evs, 32, timeout);
 		if (n < 0 && errno != EINTR) {
 			ret = -errno;
 			break;
 		}
 		for (int i = 0; i < n; i++) {
-			if (evs[i].data.ptr == &ctl_tag_listen) {
+			void *ptr = evs[i].data.ptr;
+
+			if (ptr == &ctl_tag_listen) {
 				ctl_accept();
-			} else if (evs[i].data.ptr == &ctl_tag_broken) {
+			} else if (ptr == &ctl_tag_broken) {
 				ctl_broken();
-			} else if (evs[i].data.ptr == &ctl_tag_signal) {
+			} else if (ptr == &ctl_tag_signal) {
 				struct signalfd_siginfo si;
 
 				while (read(ctl_sfd, &si, sizeof(si)) == sizeof(si)) {
 					d_log(LOG_INFO, "signal %u: stopping", si.ssi_signo);
-					__atomic_store_n(&d.stopping, 1, __ATOMIC_RELAXED);
+					ctl_stop_begin();
 				}
+			} else if (ctl_is_pending(ptr)) {
+				struct ctl_pending *p = ptr;
+
+				if (p->fd >= 0)
+					ctl_pending_io(p, evs[i].events);
 			} else {
-				struct d_client *c = evs[i].data.ptr;
+				struct d_client *c = ptr;
 
 				if (!c->dead)
 					ctl_client_io(c, evs[i].events);
 			}
 		}
 	}
-	/* Stop taking connections; the workers drain what was taken. */
-	close(ctl_lfd);
-	unlink(d.cfg.socket_path);
+	if (ctl_lfd >= 0) {
+		close(ctl_lfd);
+		unlink(d.cfg.socket_path);
+	}
 	return ret;
 }

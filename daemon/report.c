@@ -17,7 +17,6 @@
 #include <jansson.h>
 #include <rte_telemetry.h>
 
-#include "ce_pmd_qat.h"
 #include "cryptoengd.h"
 
 #define RD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
@@ -84,7 +83,7 @@ report_engine_stats(const struct d_worker *w)
 	for (unsigned int i = 0; i < CE_ENGINE_BATCH_HIST; i++)
 		json_array_append_new(hist, json_integer((json_int_t)s.batch_hist[i]));
 	return json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, "
-			 "s:I}",
+			 "s:I, s:I}",
 			 "lcore", (int)w->lcore,
 			 "submitted", (json_int_t)s.submitted,
 			 "completed_ok", (json_int_t)s.completed_ok,
@@ -99,7 +98,8 @@ report_engine_stats(const struct d_worker *w)
 			 "idle_transitions", (json_int_t)s.idle_transitions,
 			 "prepares", (json_int_t)s.prepares,
 			 "sleeps", (json_int_t)RD(((struct d_worker *)w)->sleeps),
-			 "sleep_aborts", (json_int_t)RD(((struct d_worker *)w)->sleep_aborts));
+			 "sleep_aborts", (json_int_t)RD(((struct d_worker *)w)->sleep_aborts),
+			 "direct_submitted", (json_int_t)RD(((struct d_worker *)w)->direct_st.submitted));
 }
 
 /* A client's counters: its live queue pairs plus those already gone. */
@@ -132,7 +132,8 @@ report_client_sum(const struct d_client *c, struct d_qp_stats *t, uint64_t *infl
 	}
 }
 
-/* Device backends' own counters: enqueue bursts, errors, fallbacks by reason. */
+/* Device backends' own counters (their xstats_get op): "group.name" entries
+ * go into a "group" object. */
 static json_t *
 report_device_stats(void)
 {
@@ -140,24 +141,29 @@ report_device_stats(void)
 
 	for (unsigned int i = 0; i < d.nb_devs; i++) {
 		const struct ce_pmd_dev *dev = d.devs[i].dev;
-		struct ce_pmd_qat_stats st;
-		json_t *fb = json_object();
+		struct ce_pmd_xstat xs[64];
+		int n = ce_pmd_xstats_get(dev, xs, RTE_DIM(xs));
+		json_t *o;
 
-		if (ce_pmd_qat_stats_get(dev, &st) < 0)
+		if (n <= 0)
 			continue;
-		for (unsigned int r = 0; r < CE_QAT_FB_MAX; r++)
-			json_object_set_new(fb, ce_pmd_qat_fb_reason_name(r),
-					    json_integer((json_int_t)st.fb[r]));
-		json_array_append_new(arr, json_pack(
-			"{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:i}",
-			"device", dev->name, "pmd", dev->drv->name,
-			"enqueue_bursts", (json_int_t)st.enq_calls,
-			"enqueued", (json_int_t)st.enq_ops, "short_bursts", (json_int_t)st.enq_short,
-			"device_errors", (json_int_t)st.dev_errors,
-			"auth_failed", (json_int_t)st.auth_failed, "fallbacks", fb,
-			"failover_eio", (json_int_t)st.failover_eio,
-			"down_events", (json_int_t)st.down_events, "up_events", (json_int_t)st.up_events,
-			"qps_down", (int)st.qps_down));
+		o = json_pack("{s:s, s:s}", "device", dev->name, "pmd", dev->drv->name);
+		for (int k = 0; k < n && k < (int)RTE_DIM(xs); k++) {
+			char *dot = strchr(xs[k].name, '.');
+			json_t *group = o;
+
+			if (dot != NULL) {
+				*dot = '\0';
+				group = json_object_get(o, xs[k].name);
+				if (group == NULL) {
+					group = json_object();
+					json_object_set_new(o, xs[k].name, group);
+				}
+			}
+			json_object_set_new(group, dot != NULL ? dot + 1 : xs[k].name,
+					    json_integer((json_int_t)xs[k].value));
+		}
+		json_array_append_new(arr, o);
 	}
 	return arr;
 }
@@ -274,12 +280,59 @@ report_build(const char *cmd)
 	return NULL;
 }
 
+/*
+ * Test-only: {"cmd": "fault", "device": NAME, "mode": "none|error|hang|short",
+ * "arg": N} sets the cryptodev backend's fault injector on one device, which
+ * must have been started with fault_inject=1 (the soak fails and heals a
+ * device this way). @return 0 with *res set, or -EINVAL, -ENODEV, -EPERM.
+ */
+static int
+report_fault(json_t *in, json_t **res, const char **why)
+{
+	static const char *const modes[] = {
+		[CE_QAT_FAULT_NONE] = "none", [CE_QAT_FAULT_ERROR] = "error",
+		[CE_QAT_FAULT_HANG] = "hang", [CE_QAT_FAULT_SHORT_ENQ] = "short",
+	};
+	const char *dev = json_string_value(json_object_get(in, "device"));
+	const char *mode = json_string_value(json_object_get(in, "mode"));
+	json_t *arg = json_object_get(in, "arg");
+	unsigned int m;
+	int ret;
+
+	for (m = 0; mode != NULL && m < sizeof(modes) / sizeof(modes[0]); m++)
+		if (strcmp(mode, modes[m]) == 0)
+			break;
+	if (dev == NULL || mode == NULL || m == sizeof(modes) / sizeof(modes[0]) ||
+	    (arg != NULL && (!json_is_integer(arg) || json_integer_value(arg) < 0 ||
+			     json_integer_value(arg) > UINT32_MAX))) {
+		*why = "fault: needs \"device\", \"mode\" (none, error, hang, short), \"arg\" >= 0";
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < d.nb_devs; i++) {
+		if (strcmp(d.devs[i].dev->name, dev) != 0)
+			continue;
+		ret = ce_pmd_qat_fault_set(d.devs[i].dev, (enum ce_pmd_qat_fault)m,
+					   arg ? (uint32_t)json_integer_value(arg) : 0);
+		if (ret == -EPERM)
+			*why = "fault: the device was not started with fault_inject=1";
+		else if (ret < 0)
+			*why = "fault: not a cryptodev backend device";
+		if (ret < 0)
+			return ret;
+		*res = json_pack("{s:{s:s, s:s}}", "fault", "device", dev, "mode", modes[m]);
+		return 0;
+	}
+	*why = "fault: no such device";
+	return -ENODEV;
+}
+
 int
 d_report_ctl(const char *req, char **out, const char **why)
 {
 	json_error_t jerr;
-	json_t *in, *res;
+	json_t *in, *res = NULL;
 	const char *cmd;
+	int ret;
 
 	in = json_loads(req, 0, &jerr);
 	if (in == NULL) {
@@ -292,8 +345,15 @@ d_report_ctl(const char *req, char **out, const char **why)
 		*why = "request has no \"cmd\" string";
 		return -EINVAL;
 	}
-	res = report_build(cmd);
-	json_decref(in);
+	if (strcmp(cmd, "fault") == 0) {
+		ret = report_fault(in, &res, why);
+		json_decref(in);
+		if (ret < 0)
+			return ret;
+	} else {
+		res = report_build(cmd);
+		json_decref(in);
+	}
 	if (res == NULL) {
 		*why = "unknown cmd (algs, stats, clients, engines)";
 		return -EINVAL;

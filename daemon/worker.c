@@ -458,52 +458,22 @@ worker_prefetch_next(const struct ce_ring *sq)
 		rte_prefetch0(sq->entries + (size_t)((sq->local + i) & sq->mask) * sq->esize);
 }
 
+/*
+ * Take up to @p budget ready descriptors of @p qp (room and credits were
+ * checked): one copy of each out of shared memory, validation of the copy,
+ * then each valid request to the synchronous backend of its session
+ * directly or to the engine.
+ * @return descriptors taken from the SQ.
+ */
 static unsigned int
-worker_serve_qp(struct d_worker *w, struct d_qp *qp)
+worker_take(struct d_worker *w, struct d_qp *qp, unsigned int budget)
 {
 	struct ce_desc descs[D_BURST_MAX];
 	struct ce_request *reqs[D_BURST_MAX], *eng[D_BURST_MAX], *direct[D_BURST_MAX];
 	struct ce_pmd_qp *dqp = NULL;
-	unsigned int budget = d.cfg.burst, used = 0, nr = 0, nd = 0, taken;
-	int cq_free, ready, got;
-	int64_t room;
+	unsigned int used = 0, nr = 0, nd = 0, taken;
+	int got;
 
-	if (__atomic_load_n(&qp->broken, __ATOMIC_RELAXED))
-		return 0;
-	/* Credits: a queue pair at its in-flight limit sits this round out. */
-	if (budget > qp->nb_free)
-		budget = qp->nb_free;
-	/*
-	 * The engine holds at most [engine] window requests: what a greedy
-	 * client submits beyond waits in its own SQ, not in the engine's FIFO
-	 * ahead of a light client's next request, which round-robin intake
-	 * then lets in within about one burst.
-	 */
-	if (w->inflight >= d.cfg.window)
-		return 0;
-	if (budget > d.cfg.window - w->inflight)
-		budget = d.cfg.window - w->inflight;
-	if (budget == 0)
-		return 0;
-	/* Every descriptor taken needs a CQ slot, even a refused one. */
-	cq_free = ce_ring_free_count_min(&qp->cq, qp->cq_pending + qp->inflight + budget);
-	if (cq_free < 0) {
-		worker_broken(w, qp, D_QP_BROKEN_CQ);
-		return 0;
-	}
-	room = (int64_t)cq_free - qp->cq_pending - qp->inflight;
-	if (room <= 0)
-		return 0;
-	if (budget > room)
-		budget = (unsigned int)room;
-	ready = ce_ring_ready_count(&qp->sq);
-	if (ready <= 0) {
-		if (ready < 0)
-			worker_broken(w, qp, D_QP_BROKEN_SQ);
-		return 0;
-	}
-	if (budget > (unsigned int)ready)
-		budget = (unsigned int)ready;
 	if (ce_engine_req_alloc_bulk(w->e, reqs, budget) < 0)
 		return 0;
 	/* The one read of shared memory per descriptor: everything below
@@ -551,6 +521,52 @@ worker_serve_qp(struct d_worker *w, struct d_qp *qp)
 		worker_leftovers(w, eng + taken, nr - taken);
 	}
 	return (unsigned int)got;
+}
+
+static unsigned int
+worker_serve_qp(struct d_worker *w, struct d_qp *qp)
+{
+	unsigned int budget = d.cfg.burst;
+	int cq_free, ready;
+	int64_t room;
+
+	if (__atomic_load_n(&qp->broken, __ATOMIC_RELAXED))
+		return 0;
+	/* Credits: a queue pair at its in-flight limit sits this round out. */
+	if (budget > qp->nb_free)
+		budget = qp->nb_free;
+	/*
+	 * The engine holds at most [engine] window requests: what a greedy
+	 * client submits beyond waits in its own SQ, not in the engine's FIFO
+	 * ahead of a light client's next request, which round-robin intake
+	 * then lets in within about one burst.
+	 */
+	if (w->inflight >= d.cfg.window)
+		return 0;
+	if (budget > d.cfg.window - w->inflight)
+		budget = d.cfg.window - w->inflight;
+	if (budget == 0)
+		return 0;
+	/* Every descriptor taken needs a CQ slot, even a refused one. */
+	cq_free = ce_ring_free_count_min(&qp->cq, qp->cq_pending + qp->inflight + budget);
+	if (cq_free < 0) {
+		worker_broken(w, qp, D_QP_BROKEN_CQ);
+		return 0;
+	}
+	room = (int64_t)cq_free - qp->cq_pending - qp->inflight;
+	if (room <= 0)
+		return 0;
+	if (budget > room)
+		budget = (unsigned int)room;
+	ready = ce_ring_ready_count(&qp->sq);
+	if (ready <= 0) {
+		if (ready < 0)
+			worker_broken(w, qp, D_QP_BROKEN_SQ);
+		return 0;
+	}
+	if (budget > (unsigned int)ready)
+		budget = (unsigned int)ready;
+	return worker_take(w, qp, budget);
 }
 
 static unsigned int
@@ -655,13 +671,177 @@ worker_sleep(struct d_worker *w)
 		ce_ring_cons_woken(&w->qps[k]->sq);
 }
 
+/* ---- stop: the drain (CE_CQE_COOKIE_SHUTDOWN in ce_shm_abi.h) ------------- */
+
+/* CQ entries of @p qp free beyond those already promised (staged, in flight). */
+static int64_t
+worker_cq_room(struct d_worker *w, struct d_qp *qp, uint32_t want)
+{
+	int cq_free = ce_ring_free_count_min(&qp->cq, qp->cq_pending + qp->inflight + want);
+
+	if (cq_free < 0) {
+		worker_broken(w, qp, D_QP_BROKEN_CQ);
+		return 0;
+	}
+	return (int64_t)cq_free - qp->cq_pending - qp->inflight;
+}
+
+/* Where the SQ ended when the stop began: what is before it may still be served. */
+static void
+worker_drain_mark(struct d_worker *w, struct d_qp *qp)
+{
+	int ready = ce_ring_ready_count(&qp->sq);
+
+	if (ready < 0) {
+		worker_broken(w, qp, D_QP_BROKEN_SQ);
+		ready = 0;
+	}
+	qp->drain_end = qp->sq.local + (uint32_t)ready;
+	qp->drain_marked = true;
+	qp->notice_due = true;
+}
+
+/* Answer up to @p n ready descriptors with -ESHUTDOWN, unserved. */
+static unsigned int
+worker_drain_refuse(struct d_worker *w, struct d_qp *qp, unsigned int n)
+{
+	struct ce_desc descs[D_BURST_MAX];
+	int got = ce_ring_dequeue_burst(&qp->sq, descs, n);
+
+	if (got < 0) {
+		worker_broken(w, qp, D_QP_BROKEN_SQ);
+		return 0;
+	}
+	for (int i = 0; i < got; i++) {
+		W_ADD(qp->st.requests, 1);
+		W_ADD(qp->st.completed, 1);
+		worker_count_error(qp, -ESHUTDOWN);
+		worker_post_cqe(w, qp, descs[i].cookie, -ESHUTDOWN, 0);
+	}
+	return (unsigned int)got;
+}
+
+/*
+ * One queue pair's turn while stopping: post the notice first (it needs a
+ * CQ entry like any answer), then serve the descriptors that were in the SQ
+ * when the stop began (@p serve) and answer later ones -ESHUTDOWN at once.
+ * Nothing is taken without a CQ entry for its answer: a client that does
+ * not reap its CQ gets the rest of its answers as the hang-up only.
+ * @return descriptors taken from the SQ.
+ */
+static unsigned int
+worker_drain_qp(struct d_worker *w, struct d_qp *qp, bool serve)
+{
+	uint32_t before, budget = d.cfg.burst;
+	int64_t room;
+	int ready;
+
+	if (!qp->drain_marked)
+		worker_drain_mark(w, qp);
+	if (__atomic_load_n(&qp->broken, __ATOMIC_RELAXED))
+		return 0;
+	room = worker_cq_room(w, qp, budget + 1);
+	if (room <= 0)
+		return 0;
+	if (qp->notice_due) {
+		worker_post_cqe(w, qp, CE_CQE_COOKIE_SHUTDOWN, -ESHUTDOWN, 0);
+		qp->notice_due = false;
+		if (--room == 0)
+			return 0;
+	}
+	ready = ce_ring_ready_count(&qp->sq);
+	if (ready <= 0) {
+		if (ready < 0)
+			worker_broken(w, qp, D_QP_BROKEN_SQ);
+		return 0;
+	}
+	budget = RTE_MIN(budget, (uint32_t)RTE_MIN((int64_t)ready, room));
+	before = qp->drain_end - qp->sq.local;
+	if (serve && (int32_t)before > 0) {
+		/* The engine refused some: they go first, the stash holds one burst. */
+		if (w->nb_stash != 0)
+			return 0;
+		budget = RTE_MIN(budget, RTE_MIN(before, qp->nb_free));
+		return budget ? worker_take(w, qp, budget) : 0;
+	}
+	return worker_drain_refuse(w, qp, budget);
+}
+
+/* Nothing left to answer: no notice due, SQs empty, nothing in the engine. */
+static bool
+worker_drain_quiet(struct d_worker *w)
+{
+	if (w->nb_stash != 0 || w->inflight != 0)
+		return false;
+	for (unsigned int i = 0; i < w->nb_qps; i++) {
+		struct d_qp *qp = w->qps[i];
+
+		if (__atomic_load_n(&qp->broken, __ATOMIC_RELAXED))
+			continue;
+		if (!qp->drain_marked || qp->notice_due || ce_ring_ready_count(&qp->sq) != 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The daemon stops: every descriptor in an SQ gets exactly one CQE. Those
+ * there when the stop began are served until [engine] stop_timeout_ms;
+ * then the engine and the SQs answer what is left with -ESHUTDOWN, as far
+ * as each CQ has room. The engine's window is not applied: fairness matters
+ * less now than answering as much as possible before the deadline.
+ */
+static void
+worker_drain(struct d_worker *w)
+{
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t deadline = rte_rdtsc() + (uint64_t)d.cfg.stop_timeout_ms * (hz / 1000);
+	uint64_t now, left_ns;
+
+	for (;;) {
+		worker_cmds(w);
+		worker_stash(w);
+		for (unsigned int i = 0; i < w->nb_qps; i++)
+			worker_drain_qp(w, w->qps[i], true);
+		ce_engine_poll(w->e);
+		if (w->nb_direct != 0)
+			worker_direct_poll(w);
+		worker_publish(w);
+		rte_rcu_qsbr_quiescent(d.qsbr, w->idx);
+		if (worker_drain_quiet(w) || rte_rdtsc() >= deadline)
+			break;
+		rte_pause();
+	}
+	for (unsigned int i = 0; i < w->nb_stash; i++) {
+		worker_complete(w->stash[i], -ESHUTDOWN);
+		ce_engine_req_free(w->stash[i]);
+	}
+	w->nb_stash = 0;
+	worker_direct_drain(w);
+	now = rte_rdtsc();
+	left_ns = now < deadline ? (deadline - now) * 1000000000ull / hz : 0;
+	/* Past the deadline: the engine cancels what it holds (-ESHUTDOWN). */
+	w->stop_result = ce_engine_stop(w->e, left_ns);
+	worker_publish(w);
+	for (unsigned int i = 0; i < w->nb_qps; i++) {
+		struct d_qp *qp = w->qps[i];
+		uint32_t answered = 0, n;
+
+		/* Bounded: a client that keeps submitting does not hold us here. */
+		while (answered < qp->sq.size && (n = worker_drain_qp(w, qp, false)) != 0)
+			answered += n;
+	}
+	worker_publish(w);
+	worker_cmds(w);
+}
+
 int
 d_worker_main(void *arg)
 {
 	struct d_worker *w = arg;
 	uint64_t hz = rte_get_tsc_hz();
 	uint64_t idle_cycles = (uint64_t)d.cfg.idle_us * hz / 1000000;
-	uint64_t deadline, last_work;
+	uint64_t last_work;
 
 	rte_rcu_qsbr_thread_register(d.qsbr, w->idx);
 	rte_rcu_qsbr_thread_online(d.qsbr, w->idx);
@@ -698,29 +878,7 @@ d_worker_main(void *arg)
 			rte_pause();
 	}
 
-	/* Shutdown: read no more descriptors; finish what was taken. */
-	deadline = rte_rdtsc() + (uint64_t)d.cfg.stop_timeout_ms * (hz / 1000);
-	while (w->nb_stash != 0 && rte_rdtsc() < deadline) {
-		worker_stash(w);
-		ce_engine_poll(w->e);
-		worker_publish(w);
-	}
-	for (unsigned int i = 0; i < w->nb_stash; i++) {
-		struct ce_request *req = w->stash[i];
-
-		worker_complete(req, -ESHUTDOWN);
-		ce_engine_req_free(req);
-	}
-	w->nb_stash = 0;
-	worker_direct_drain(w);
-	{
-		uint64_t now = rte_rdtsc();
-		uint64_t left = now < deadline ? (deadline - now) * 1000000000ull / hz : 0;
-
-		w->stop_result = ce_engine_stop(w->e, left);
-	}
-	worker_publish(w);
-	worker_cmds(w);
+	worker_drain(w);
 	__atomic_store_n(&w->state, D_W_STOPPED, __ATOMIC_RELAXED);
 	rte_rcu_qsbr_thread_offline(d.qsbr, w->idx);
 	rte_rcu_qsbr_thread_unregister(d.qsbr, w->idx);

@@ -2,6 +2,17 @@
 /*
  * libcryptoeng: connection, region, arena allocator, queue pairs, sessions
  * and the data path.
+ *
+ * In-flight record: each queue pair has one tag per credit, allocated with
+ * the queue pair. ce_submit_burst() takes a free tag per descriptor, keeps
+ * the application's cookie in it and puts (generation << 32 | tag) in the
+ * SQ copy's cookie; ce_poll_burst() maps the CQE back and frees the tag.
+ * Completions may come back in any order; a CQE whose tag is not in flight
+ * with that generation (a duplicate, a late answer after the requests were
+ * reported lost) is dropped. When the daemon has gone, the tags still held
+ * are the requests that will never complete: each gets one synthesised
+ * -ECONNRESET completion. No lock (one thread per queue pair), no
+ * allocation on the data path.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +26,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ce_shm.h"
@@ -25,6 +37,8 @@
 #define CLIENT_DEF_ENTRIES	1024u
 #define CLIENT_MAX_QPS		64u
 #define CLIENT_PAGE		4096u
+#define CLIENT_TAG_BITS		32
+#define CLIENT_TAG_MASK		0xffffffffu
 
 /* One extent of the arena, in private memory (the daemon never sees it). */
 struct client_ext {
@@ -32,6 +46,20 @@ struct client_ext {
 	uint64_t len;
 	bool used;
 	struct client_ext *next;
+};
+
+/* One request in flight: the application's cookie behind a tag. */
+struct client_tag {
+	uint64_t cookie;
+	uint32_t gen;		/* bumped at each use: a stale CQE does not match */
+	uint32_t busy;
+};
+
+/* What the daemon told this queue pair in band. */
+enum client_qp_state {
+	CLIENT_QP_LIVE = 0,
+	CLIENT_QP_STOPPING,	/* CE_CQE_COOKIE_SHUTDOWN seen: submit says -ESHUTDOWN */
+	CLIENT_QP_BROKEN,	/* CE_CQE_COOKIE_BROKEN seen: the daemon reads our SQ no more */
 };
 
 struct ce_qp {
@@ -44,8 +72,14 @@ struct ce_qp {
 	struct ce_ring cq;	/* we consume */
 	int sq_efd;		/* doorbell: we write, daemon waits */
 	int cq_efd;		/* notification: daemon writes, we wait */
-	uint64_t submitted;
-	uint64_t completed;
+	uint32_t state;		/* enum client_qp_state */
+	uint32_t armed;		/* NEED_WAKEUP set by ce_qp_arm() */
+	struct client_tag *tags;	/* credits entries */
+	uint32_t *free_tags;	/* stack of free tag indices */
+	uint32_t nb_free;
+	uint32_t synth_next;	/* next tag to scan when reporting lost requests */
+	uint64_t next_check_ns;	/* next hang-up check of an empty poll */
+	uint64_t stray;		/* CQEs dropped: not a request in flight */
 };
 
 struct ce_client {
@@ -60,9 +94,12 @@ struct ce_client {
 	uint32_t cq_entries;
 	uint64_t qp_slot_size;
 	uint32_t seq;
+	int gone;		/* the daemon hung up (atomic: any thread sets it) */
+	uint32_t qp_serial;	/* queue pairs created, seeds their tag generations */
 	pthread_mutex_t lock;	/* control path only */
 	struct client_ext *exts;
 	struct ce_qp *qps[CLIENT_MAX_QPS];
+	bool slot_retired[CLIENT_MAX_QPS];	/* the daemon may still write its rings */
 	char last_error[CE_MSG_REASON_MAX];
 };
 
@@ -107,6 +144,46 @@ client_cq_off(const struct ce_client *c, unsigned int i)
 		client_align(ce_ring_bytes(c->sq_entries, sizeof(struct ce_desc)), CE_CACHE_LINE);
 }
 
+static void
+client_mark_gone(struct ce_client *c)
+{
+	/* Release: what we read from the rings before is not reordered after. */
+	__atomic_store_n(&c->gone, 1, __ATOMIC_RELEASE);
+}
+
+static bool
+client_is_gone(const struct ce_client *c)
+{
+	/* Acquire: CQEs the daemon posted before hanging up are visible after. */
+	return __atomic_load_n(&c->gone, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* One poll(2) of the control socket, zero timeout. @return true if it hung up. */
+static bool
+client_hangup_check(struct ce_client *c)
+{
+	struct pollfd pfd = { .fd = c->sock, .events = POLLRDHUP };
+
+	if (client_is_gone(c))
+		return true;
+	/* Not POLLIN: an unsolicited message is the control path's to read. */
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLRDHUP | POLLERR | POLLNVAL))) {
+		client_mark_gone(c);
+		return true;
+	}
+	return false;
+}
+
+static uint64_t
+client_now_ns(void)
+{
+	struct timespec ts;
+
+	/* vDSO: no system call. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /*
  * Send one request and receive its answer into @p m; caller holds c->lock.
  * Fds in the answer are refused by ce_msg_recv() (no answer carries any).
@@ -120,15 +197,43 @@ client_xfer(struct ce_client *c, uint16_t type, const void *payload, size_t len,
 	int ret;
 
 	c->last_error[0] = '\0';
+	if (client_is_gone(c)) {
+		client_set_error(c, "the daemon has gone");
+		return -EPIPE;
+	}
 	ret = ce_msg_send(c->sock, type, seq, payload, len, fds, nb_fds);
 	if (ret < 0) {
 		client_set_error(c, "sending to the daemon failed");
-		return ret == -EINVAL ? -EINVAL : -EPIPE;
+		/* A daemon that refused the connection answered HELLO before it
+		 * closed: the peer is gone, so this read cannot block. */
+		if ((ret == -EPIPE || ret == -ECONNRESET || ret == -ECONNREFUSED) &&
+		    ce_msg_recv(c->sock, m, &why) == 0 && m->hdr.seq == seq &&
+		    m->hdr.type == CE_MSG_REPLY && m->u.reply.req_type == type &&
+		    m->u.reply.status < 0 && m->u.reply.status >= -4095) {
+			client_set_error(c, m->u.reply.reason[0] ? m->u.reply.reason :
+					 strerror(-m->u.reply.status));
+			client_mark_gone(c);
+			return m->u.reply.status;
+		}
+		if (ret == -EINVAL)
+			return -EINVAL;
+		client_mark_gone(c);
+		return -EPIPE;
 	}
 	ret = ce_msg_recv(c->sock, m, &why);
 	if (ret < 0) {
 		client_set_error(c, why ? why : "receiving from the daemon failed");
-		return ret == -ECONNRESET ? -EPIPE : -EPROTO;
+		if (ret != -ECONNRESET)
+			return -EPROTO;
+		client_mark_gone(c);
+		return -EPIPE;
+	}
+	if (m->hdr.seq == 0 && m->hdr.type == CE_MSG_REPLY) {
+		/* Unsolicited: the daemon drops us and says why (broken ring...). */
+		client_set_error(c, m->u.reply.reason[0] ? m->u.reply.reason :
+				 "the daemon closed the connection");
+		client_mark_gone(c);
+		return -EPIPE;
 	}
 	if (m->hdr.seq != seq) {
 		client_set_error(c, "reply out of sequence");
@@ -380,22 +485,32 @@ client_qp_free(struct ce_qp *qp)
 	qp->c->qps[qp->slot] = NULL;
 	close(qp->sq_efd);
 	close(qp->cq_efd);
+	free(qp->tags);
+	free(qp->free_tags);
 	free(qp);
 }
+
+static int client_qp_drain(struct ce_qp *qp, uint64_t deadline_ns);
 
 void
 ce_client_close(struct ce_client *c)
 {
+	uint64_t deadline = client_now_ns() + CE_QP_DRAIN_TIMEOUT_MS * 1000000ull;
 	struct client_ext *e, *next;
 	unsigned int i;
 
 	if (!c)
 		return;
-	for (i = 0; i < CLIENT_MAX_QPS; i++)
-		if (c->qps[i])
-			client_qp_free(c->qps[i]);
+	for (i = 0; i < CLIENT_MAX_QPS; i++) {
+		if (!c->qps[i])
+			continue;
+		/* Until BYE the daemon serves the SQ: let what is in flight finish. */
+		client_qp_drain(c->qps[i], deadline);
+		client_qp_free(c->qps[i]);
+	}
 	/* BYE needs no reply: the daemon closes its side. */
-	ce_msg_send(c->sock, CE_MSG_BYE, ++c->seq, NULL, 0, NULL, 0);
+	if (!client_is_gone(c))
+		ce_msg_send(c->sock, CE_MSG_BYE, ++c->seq, NULL, 0, NULL, 0);
 	close(c->sock);
 	munmap(c->base, c->size);
 	close(c->memfd);
@@ -522,8 +637,13 @@ ce_qp_create(struct ce_client *c)
 	int ret;
 
 	pthread_mutex_lock(&c->lock);
+	if (client_is_gone(c)) {
+		client_set_error(c, "the daemon has gone");
+		ret = -EPIPE;
+		goto err_unlock;
+	}
 	for (slot = 0; slot < c->nb_qps; slot++)
-		if (!c->qps[slot])
+		if (!c->qps[slot] && !c->slot_retired[slot])
 			break;
 	if (slot == c->nb_qps) {
 		client_set_error(c, "all queue pair slots in use");
@@ -569,10 +689,33 @@ ce_qp_create(struct ce_client *c)
 	qp->credits = reply.u.qp.credits;
 	if (qp->credits == 0 || qp->credits > c->cq_entries)
 		qp->credits = c->cq_entries;
+	/* One tag per credit: the in-flight record never allocates again. */
+	qp->tags = calloc(qp->credits, sizeof(*qp->tags));
+	qp->free_tags = calloc(qp->credits, sizeof(*qp->free_tags));
+	if (!qp->tags || !qp->free_tags) {
+		ret = -ENOMEM;
+		goto err_daemon_qp;
+	}
+	/* Generations start apart per queue pair: a stray CQE from an earlier
+	 * queue pair in this ring slot does not match a tag of this one. */
+	c->qp_serial++;
+	for (uint32_t i = 0; i < qp->credits; i++) {
+		qp->free_tags[i] = qp->credits - 1 - i;
+		qp->tags[i].gen = c->qp_serial * 0x9e3779b9u;
+	}
+	qp->nb_free = qp->credits;
 	c->qps[slot] = qp;
 	pthread_mutex_unlock(&c->lock);
 	return qp;
 
+err_daemon_qp:
+	{
+		struct ce_msg_qp_destroy qd = { .qp_id = qp->id };
+
+		client_call(c, CE_MSG_QP_DESTROY, &qd, sizeof(qd), NULL, 0, &reply);
+		free(qp->tags);
+		free(qp->free_tags);
+	}
 err_cq_efd:
 	close(qp->cq_efd);
 err_sq_efd:
@@ -585,16 +728,59 @@ err_unlock:
 	return NULL;
 }
 
+/*
+ * Wait until nothing of @p qp is in flight (completions dropped), the daemon
+ * has gone, or @p deadline_ns. @return 0, -ENOTCONN, -ETIMEDOUT or -EIO.
+ */
+static int
+client_qp_drain(struct ce_qp *qp, uint64_t deadline_ns)
+{
+	struct ce_cqe cqes[32];
+	int ret;
+
+	for (;;) {
+		ret = ce_poll_burst(qp, cqes, 32);
+		if (ret == -ENOTCONN)
+			return ret;
+		if (ret < 0)
+			break;
+		if (ce_qp_inflight(qp) == 0)
+			return client_hangup_check(qp->c) ? -ENOTCONN : 0;
+		if (ret > 0)
+			continue;
+		uint64_t now = client_now_ns();
+
+		if (now >= deadline_ns)
+			break;
+		ret = ce_wait(qp, (int)((deadline_ns - now + 999999) / 1000000));
+		if (ret == -ENOTCONN)
+			return ret;
+		if (ret < 0 && ret != -EINTR)
+			break;
+	}
+	/* The daemon may still write this slot's rings: never hand it out again. */
+	qp->c->slot_retired[qp->slot] = true;
+	return ret == -EIO ? -EIO : -ETIMEDOUT;
+}
+
 int
 ce_qp_destroy(struct ce_qp *qp)
 {
 	struct ce_client *c = qp->c;
 	struct ce_msg_qp_destroy qd = { .qp_id = qp->id };
 	struct ce_msg_reply reply;
-	int ret;
+	int drained, ret;
 
+	/* Without the lock: other threads' control calls go on meanwhile. */
+	drained = client_qp_drain(qp, client_now_ns() + CE_QP_DRAIN_TIMEOUT_MS * 1000000ull);
 	pthread_mutex_lock(&c->lock);
-	ret = client_call(c, CE_MSG_QP_DESTROY, &qd, sizeof(qd), NULL, 0, &reply);
+	if (drained == -ENOTCONN) {
+		ret = -ENOTCONN;
+	} else {
+		ret = client_call(c, CE_MSG_QP_DESTROY, &qd, sizeof(qd), NULL, 0, &reply);
+		if (ret == 0 && drained < 0)
+			ret = drained;
+	}
 	client_qp_free(qp);
 	pthread_mutex_unlock(&c->lock);
 	return ret;
@@ -659,29 +845,163 @@ ce_session_destroy(struct ce_client *c, uint32_t handle)
 	return ret;
 }
 
+/* Why this queue pair takes no more (cold: off the submit fast path). */
+static int __attribute__((noinline))
+client_submit_refused(struct ce_qp *qp)
+{
+	if (client_is_gone(qp->c))
+		return -ENOTCONN;
+	if (qp->state == CLIENT_QP_BROKEN || ce_ring_is_broken(&qp->sq))
+		return -EIO;
+	return -ESHUTDOWN;
+}
+
 int
 ce_submit_burst(struct ce_qp *qp, const struct ce_desc *descs, unsigned int n)
 {
-	uint64_t inflight = qp->submitted - qp->completed;
-	uint64_t room = inflight >= qp->credits ? 0 : qp->credits - inflight;
+	struct ce_ring *sq = &qp->sq;
 	uint64_t one = 1;
-	int ret;
+	int room;
+	unsigned int i;
 
-	if (n > room)
+	if (qp->state != CLIENT_QP_LIVE || client_is_gone(qp->c))
+		return client_submit_refused(qp);
+	if (n > qp->nb_free)
+		n = qp->nb_free;
+	if (n == 0) {
+		if (ce_ring_is_broken(sq))
+			return -EIO;
+		/* Out of credits: an application that only submits learns here. */
+		if (qp->nb_free == 0 && client_now_ns() >= qp->next_check_ns) {
+			qp->next_check_ns = client_now_ns() + CE_HANGUP_CHECK_MS * 1000000ull;
+			if (client_hangup_check(qp->c))
+				return -ENOTCONN;
+		}
+		return 0;
+	}
+	room = ce_ring_free_count_min(sq, n);
+	if (room < 0)
+		return room;
+	if (n > (unsigned int)room)
 		n = (unsigned int)room;
-	if (n == 0)
-		return ce_ring_is_broken(&qp->sq) ? -EIO : 0;
-	ret = ce_ring_enqueue_burst(&qp->sq, descs, n);
-	if (ret <= 0)
-		return ret;
-	qp->submitted += (unsigned int)ret;
+	for (i = 0; i < n; i++) {
+		uint32_t t = qp->free_tags[--qp->nb_free];
+		struct client_tag *tag = &qp->tags[t];
+		struct ce_desc *slot = (struct ce_desc *)(sq->entries +
+							  (size_t)((sq->local + i) & sq->mask) *
+							  sizeof(struct ce_desc));
+
+		tag->cookie = descs[i].cookie;
+		tag->gen++;
+		tag->busy = 1;
+		ce_ring_copy_entry(slot, &descs[i], sizeof(*slot));
+		slot->cookie = (uint64_t)tag->gen << CLIENT_TAG_BITS | t;
+	}
+	sq->local += n;
+	/* Release: the entries are written before the daemon can see prod move. */
+	__atomic_store_n(&sq->sh->prod, sq->local, __ATOMIC_RELEASE);
 	/*
 	 * The only syscall on the data path, and only when the engine sleeps.
 	 * A failed write (EAGAIN: counter saturated) means a wake-up is pending.
 	 */
-	if (ce_ring_prod_needs_wakeup(&qp->sq) && write(qp->sq_efd, &one, sizeof(one)) < 0)
-		return ret;
-	return ret;
+	if (ce_ring_prod_needs_wakeup(sq) && write(qp->sq_efd, &one, sizeof(one)) < 0)
+		return (int)n;
+	return (int)n;
+}
+
+/* A notice CQE from the daemon: not a request's completion. */
+static void
+client_notice(struct ce_qp *qp, const struct ce_cqe *cqe)
+{
+	if (cqe->cookie == CE_CQE_COOKIE_BROKEN)
+		qp->state = CLIENT_QP_BROKEN;
+	else if (qp->state == CLIENT_QP_LIVE)
+		qp->state = CLIENT_QP_STOPPING;
+}
+
+/*
+ * Turn @p n CQEs as dequeued into the application's completions, in place.
+ * @return how many are left (notices and strays dropped).
+ */
+static unsigned int
+client_cqes_map(struct ce_qp *qp, struct ce_cqe *cqes, unsigned int n)
+{
+	unsigned int i, out = 0;
+
+	for (i = 0; i < n; i++) {
+		struct ce_cqe cqe = cqes[i];
+		uint32_t t = (uint32_t)(cqe.cookie & CLIENT_TAG_MASK);
+		struct client_tag *tag;
+
+		if (cqe.cookie >= CE_CQE_COOKIE_SHUTDOWN) {
+			client_notice(qp, &cqe);
+			continue;
+		}
+		tag = &qp->tags[t < qp->credits ? t : 0];
+		if (t >= qp->credits || !tag->busy ||
+		    tag->gen != (uint32_t)(cqe.cookie >> CLIENT_TAG_BITS)) {
+			qp->stray++;
+			continue;
+		}
+		cqe.cookie = tag->cookie;
+		/* A backlog notice: the request stays in flight. */
+		if (cqe.status != -EINPROGRESS) {
+			tag->busy = 0;
+			qp->free_tags[qp->nb_free++] = t;
+		}
+		cqes[out++] = cqe;
+	}
+	return out;
+}
+
+/* The daemon has gone: one -ECONNRESET completion per request still in flight. */
+static int
+client_report_lost(struct ce_qp *qp, struct ce_cqe *cqes, unsigned int n)
+{
+	unsigned int out = 0;
+
+	while (out < n && qp->nb_free < qp->credits) {
+		uint32_t t = qp->synth_next;
+		struct client_tag *tag = &qp->tags[t];
+
+		qp->synth_next = t + 1 == qp->credits ? 0 : t + 1;
+		if (!tag->busy)
+			continue;
+		tag->busy = 0;
+		qp->free_tags[qp->nb_free++] = t;
+		cqes[out].cookie = tag->cookie;
+		cqes[out].status = -ECONNRESET;
+		cqes[out].out_len = 0;
+		out++;
+	}
+	if (out == 0 && n > 0)
+		return -ENOTCONN;
+	return (int)out;
+}
+
+/* Nothing in the CQ: is the daemon still there? (cold path) */
+static int __attribute__((noinline))
+client_poll_empty(struct ce_qp *qp, struct ce_cqe *cqes, unsigned int n, int ring_err)
+{
+	int ret;
+
+	if (!client_is_gone(qp->c)) {
+		uint64_t now = client_now_ns();
+
+		if (now < qp->next_check_ns)
+			return ring_err;
+		qp->next_check_ns = now + CE_HANGUP_CHECK_MS * 1000000ull;
+		if (!client_hangup_check(qp->c))
+			return ring_err;
+		/* Hung up: what the daemon posted before it went comes first. */
+		ret = ce_ring_dequeue_burst(&qp->cq, cqes, n);
+		if (ret > 0) {
+			ret = (int)client_cqes_map(qp, cqes, (unsigned int)ret);
+			if (ret > 0)
+				return ret;
+		}
+	}
+	return client_report_lost(qp, cqes, n);
 }
 
 int
@@ -689,27 +1009,99 @@ ce_poll_burst(struct ce_qp *qp, struct ce_cqe *cqes, unsigned int n)
 {
 	int ret = ce_ring_dequeue_burst(&qp->cq, cqes, n);
 
-	if (ret > 0)
-		qp->completed += (unsigned int)ret;
-	return ret;
+	if (ret > 0) {
+		if (qp->armed) {
+			ce_ring_cons_woken(&qp->cq);
+			qp->armed = 0;
+		}
+		ret = (int)client_cqes_map(qp, cqes, (unsigned int)ret);
+		if (ret > 0 || !client_is_gone(qp->c))
+			return ret;
+	}
+	if (n == 0)
+		return client_is_gone(qp->c) && qp->nb_free == qp->credits ? -ENOTCONN : 0;
+	return client_poll_empty(qp, cqes, n, ret < 0 ? ret : 0);
+}
+
+/* After a hang-up: requests still to report, or -ENOTCONN. */
+static int
+client_gone_pending(const struct ce_qp *qp)
+{
+	uint32_t inflight = ce_qp_inflight(qp);
+
+	return inflight ? (int)inflight : -ENOTCONN;
 }
 
 int
 ce_wait(struct ce_qp *qp, int timeout_ms)
 {
-	struct pollfd pfd = { .fd = qp->cq_efd, .events = POLLIN };
+	struct pollfd pfd[2] = {
+		{ .fd = qp->cq_efd, .events = POLLIN },
+		{ .fd = qp->c->sock, .events = POLLRDHUP },
+	};
 	uint64_t cnt;
 	int ret;
 
+	if (client_is_gone(qp->c))
+		return client_gone_pending(qp);
 	ret = ce_ring_cons_prepare_sleep(&qp->cq);
 	if (ret <= 0)
 		return ret < 0 ? ret : ce_ring_ready_count(&qp->cq);
-	ret = poll(&pfd, 1, timeout_ms);
+	ret = poll(pfd, 2, timeout_ms);
 	ce_ring_cons_woken(&qp->cq);
+	qp->armed = 0;
 	if (ret < 0)
 		return -errno;
+	if (pfd[1].revents & (POLLHUP | POLLRDHUP | POLLERR | POLLNVAL)) {
+		client_mark_gone(qp->c);
+		return client_gone_pending(qp);
+	}
 	/* Drain the eventfd so that the next wait blocks again. */
 	if (ret > 0 && read(qp->cq_efd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
 		return -errno;
 	return ce_ring_ready_count(&qp->cq);
+}
+
+uint32_t
+ce_qp_inflight(const struct ce_qp *qp)
+{
+	return qp->credits - qp->nb_free;
+}
+
+int
+ce_client_check(struct ce_client *c)
+{
+	return client_hangup_check(c) ? -ENOTCONN : 0;
+}
+
+int
+ce_client_fd(const struct ce_client *c)
+{
+	return c->sock;
+}
+
+int
+ce_qp_fd(const struct ce_qp *qp)
+{
+	return qp->cq_efd;
+}
+
+int
+ce_qp_arm(struct ce_qp *qp)
+{
+	uint64_t cnt;
+	int ret;
+
+	if (client_hangup_check(qp->c))
+		return client_gone_pending(qp);
+	/* Clear a stale count first, so that EPOLLIN means a new notification. */
+	if (read(qp->cq_efd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
+		return -errno;
+	ret = ce_ring_cons_prepare_sleep(&qp->cq);
+	if (ret < 0)
+		return ret;
+	if (ret == 0)
+		return ce_ring_ready_count(&qp->cq);
+	qp->armed = 1;
+	return 0;
 }

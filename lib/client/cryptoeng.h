@@ -70,7 +70,10 @@ struct ce_client *ce_client_connect(const char *socket_path, const struct ce_cli
 
 /**
  * Say BYE, close the socket and unmap the region. Queue pairs still open are
- * destroyed. NULL is ignored.
+ * destroyed as by ce_qp_destroy() (their requests in flight are waited for,
+ * up to CE_QP_DRAIN_TIMEOUT_MS for the whole client, and their completions
+ * dropped). NULL is ignored. No thread may be inside a call on one of the
+ * client's queue pairs.
  */
 void ce_client_close(struct ce_client *c);
 
@@ -125,9 +128,21 @@ void *ce_buf_ptr(const struct ce_client *c, uint64_t off);
 struct ce_qp *ce_qp_create(struct ce_client *c);
 
 /**
- * Destroy a queue pair. Completions not polled are lost.
+ * Destroy a queue pair.
  *
- * @return 0, or -errno from the daemon (the local side is freed anyway).
+ * With requests in flight (ce_qp_inflight() > 0) it first waits for their
+ * completions, at most CE_QP_DRAIN_TIMEOUT_MS, and drops them: when it
+ * returns 0 or -ENOTCONN the daemon no longer touches those requests'
+ * buffers and they may be freed. An application that wants the completions
+ * reaps until ce_qp_inflight() is 0 before destroying. Completions already
+ * in the CQ and not polled are dropped the same way.
+ *
+ * @return 0; -ENOTCONN if the daemon had gone (nothing of the queue pair is
+ *   left in it, the local side is freed); -ETIMEDOUT if requests were still
+ *   in flight after the timeout (the local side is freed, its ring slot is
+ *   never reused by this client, their buffers must not be reused until the
+ *   daemon has gone); -EIO if the CQ was corrupted (same); or the daemon's
+ *   -errno for QP_DESTROY, -EPROTO, -EPIPE.
  */
 int ce_qp_destroy(struct ce_qp *qp);
 
@@ -156,35 +171,121 @@ int ce_session_destroy(struct ce_client *c, uint32_t handle);
 
 /**
  * Submit up to @p n descriptors. Takes fewer when the SQ is full or the
- * queue pair's credits (requests in flight = submitted - polled) run out.
+ * queue pair's credits (ce_qp_inflight() reaches ce_qp_credits()) run out.
  * Rings the daemon's doorbell if its engine is asleep. No lock, no
  * allocation; one eventfd write only when the daemon sleeps.
  *
- * @return number taken (0..n), or -EIO if the ring was corrupted (the
- *   queue pair is dead).
+ * Each descriptor's cookie is the application's: it comes back as is in the
+ * request's completion, whatever its value (the library tags the copy in the
+ * SQ with its own in-flight slot and restores the cookie on completion).
+ *
+ * @return number taken (0..n), or
+ *   -ESHUTDOWN: the daemon said it is stopping (nothing taken; requests in
+ *               flight still complete, poll them);
+ *   -ENOTCONN:  the daemon has gone (control socket hung up; see
+ *               ce_poll_burst() for the requests that were in flight);
+ *   -EIO:       the ring was corrupted, or the daemon said so (the queue
+ *               pair is dead; its requests are reported once the daemon
+ *               hangs up).
  */
 int ce_submit_burst(struct ce_qp *qp, const struct ce_desc *descs, unsigned int n);
 
 /**
- * Reap up to @p n completions into @p cqes.
+ * Reap up to @p n completions into @p cqes. Every request taken by
+ * ce_submit_burst() is reported exactly once, with its own cookie.
  *
- * @return number reaped (0..n), or -EIO if the ring was corrupted.
+ * The daemon's notices (CE_CQE_COOKIE_SHUTDOWN, CE_CQE_COOKIE_BROKEN) are
+ * taken here and never returned; they change what ce_submit_burst() returns.
+ * A CQE with status -EINPROGRESS (a MAY_BACKLOG request that entered the
+ * daemon's queue) is returned, but its request stays in flight: its final
+ * completion follows.
+ *
+ * Daemon gone: when the ring is empty, at most every CE_HANGUP_CHECK_MS the
+ * call checks the control socket (one poll(2) with a zero timeout; never
+ * while completions keep coming). Once the socket has hung up, completions
+ * the daemon posted are returned first, then one synthesised completion
+ * with status -ECONNRESET and out_len 0 for every request still in flight
+ * (in no particular order): those requests never completed and their
+ * buffers are the application's again.
+ *
+ * @return number reaped (0..n); -ENOTCONN once the daemon has gone and every
+ *   request has been reported; -EIO if the ring was corrupted (while the
+ *   daemon is connected).
  */
 int ce_poll_burst(struct ce_qp *qp, struct ce_cqe *cqes, unsigned int n);
 
 /**
- * Block until a completion is ready or @p timeout_ms passes (-1 = forever).
- * Sets NEED_WAKEUP on the CQ so the daemon writes the CQ eventfd.
+ * Block until a completion is ready, the daemon hangs up, or @p timeout_ms
+ * passes (-1 = forever). Sets NEED_WAKEUP on the CQ so the daemon writes the
+ * CQ eventfd, and polls the control socket with it.
  *
  * Design: one eventfd per direction per queue pair (SQ doorbell to the
  * daemon, CQ notification to the client); the daemon writes the CQ one only
  * while NEED_WAKEUP is set, so a spinning client costs it no syscall.
  *
- * @return number of completions ready (> 0), 0 on timeout (or a spurious
- *   wake-up from a stale eventfd count: poll again), -EIO (ring corrupted),
- *   or -errno from poll (-EINTR).
+ * @return number of completions ready (> 0; once the daemon has gone, the
+ *   requests still to be reported), 0 on timeout (or a spurious wake-up
+ *   from a stale eventfd count: poll again), -ENOTCONN (the daemon has gone
+ *   and every request has been reported), -EIO (ring corrupted), or -errno
+ *   from poll (-EINTR).
  */
 int ce_wait(struct ce_qp *qp, int timeout_ms);
+
+/* ---- reliability: in-flight requests, a daemon that goes, event loops ---- */
+
+/** How often (at most) an empty ce_poll_burst() checks the control socket. */
+#define CE_HANGUP_CHECK_MS	2
+/** How long ce_qp_destroy() / ce_client_close() wait for requests in flight. */
+#define CE_QP_DRAIN_TIMEOUT_MS	5000
+
+/**
+ * @return requests of @p qp not yet reported by ce_poll_burst() (submitted
+ *   and not completed, including those the daemon will never answer).
+ */
+uint32_t ce_qp_inflight(const struct ce_qp *qp);
+
+/**
+ * Check now whether the daemon is still there (one poll(2) of the control
+ * socket, zero timeout). Call it after ce_client_fd() reported an event.
+ *
+ * @return 0 while connected, -ENOTCONN once the daemon has hung up (or a
+ *   control call saw the connection fail).
+ */
+int ce_client_check(struct ce_client *c);
+
+/**
+ * The control socket, for an application's own epoll loop. Register it with
+ * EPOLLRDHUP and without EPOLLIN (do not read or write it: the library owns
+ * its messages): EPOLLRDHUP / EPOLLHUP / EPOLLERR mean the daemon has gone
+ * (stopped, crashed, or dropped this client). Then call ce_client_check()
+ * or ce_poll_burst() on each queue pair: they report the requests that
+ * were in flight.
+ *
+ * @return the fd (owned by the library, valid until ce_client_close()).
+ */
+int ce_client_fd(const struct ce_client *c);
+
+/**
+ * The CQ eventfd of @p qp, for an application's own epoll loop (EPOLLIN).
+ * It is written by the daemon only after ce_qp_arm(); the library reads it.
+ * Loop: ce_qp_arm(); if it returns 0, epoll_wait(); then ce_poll_burst()
+ * until it returns 0; arm again.
+ *
+ * @return the fd (owned by the library, valid until ce_qp_destroy()).
+ */
+int ce_qp_fd(const struct ce_qp *qp);
+
+/**
+ * Before sleeping on ce_qp_fd(): clear the eventfd, set NEED_WAKEUP on the
+ * CQ and check again (so no completion can slip in unseen), and check the
+ * control socket. The next ce_poll_burst() that returns completions clears
+ * NEED_WAKEUP again.
+ *
+ * @return 0: armed, sleep; > 0: completions ready (or, the daemon gone,
+ *   requests to report): poll, do not sleep; -ENOTCONN: the daemon has gone
+ *   and everything has been reported; -EIO: ring corrupted.
+ */
+int ce_qp_arm(struct ce_qp *qp);
 
 #ifdef __cplusplus
 }

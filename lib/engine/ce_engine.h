@@ -61,7 +61,8 @@ struct ce_engine_stats {
 	uint64_t retried;          /**< -ENOSPC / short batches that were retried */
 	uint64_t backlogged;       /**< MAY_BACKLOG requests that went to the backlog */
 	uint64_t refused;          /**< transfers refused (-EBUSY, -ENOBUFS) */
-	uint64_t fallbacks;        /**< requests sent to their session's fallback */
+	uint64_t fallbacks;        /**< requests its backends forwarded to a fallback
+				    *   device (ce_pmd_forward) */
 	uint64_t in_flight;        /**< accepted, not yet completed (queue + device) */
 	uint64_t doorbells;        /**< do_one_request + do_batch_requests calls */
 	uint64_t batch_hist[CE_ENGINE_BATCH_HIST]; /**< requests taken per doorbell */

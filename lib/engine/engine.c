@@ -177,7 +177,9 @@ ce_engine_attach_qp(struct ce_engine *e, struct ce_pmd_qp *qp)
 		return -EEXIST;
 	qp->finalize = NULL;
 	e->qp_of_dev[dev_id] = qp;
-	e->qps[e->nb_qps++] = qp;
+	e->qps[e->nb_qps] = qp;
+	/* Release: ce_engine_stats_get (any thread) reads qps[] up to nb_qps. */
+	__atomic_store_n(&e->nb_qps, e->nb_qps + 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -394,21 +396,6 @@ engine_hist_bucket(uint16_t n)
 	return RTE_MIN(b, (unsigned int)CE_ENGINE_BATCH_HIST - 1);
 }
 
-/* A refused request (fatal for this device): its session's fallback, if any, or an error. */
-static bool
-engine_try_fallback(struct ce_engine *e, struct ce_request *req)
-{
-	if (req->active != req->sess || req->sess->fallback == NULL)
-		return false;
-	req->active = req->sess->fallback;
-	if (engine_qp_of(e, req) == NULL) {
-		req->active = req->sess;
-		return false;
-	}
-	ENGINE_STAT_ADD(e, fallbacks, 1);
-	return true;
-}
-
 /* Hand one batch (same queue pair) to a backend. Returns false when the device is full. */
 static bool
 engine_dispatch_batch(struct ce_engine *e, struct ce_pmd_qp *qp, uint64_t now,
@@ -466,9 +453,7 @@ engine_dispatch_one(struct ce_engine *e, struct ce_pmd_qp *qp, struct ce_request
 		return false;
 	}
 	/* A fatal error is never requeued (kernel: "do not requeue in case of
-	 * fatal error"), but a fallback implementation may take it. */
-	if (ret != -ENOSPC && engine_try_fallback(e, req))
-		return true;
+	 * fatal error"); a fallback is the backend's (ce_pmd_forward). */
 	e->st_head++;
 	engine_complete(e, req, ret == 0 ? -EIO : ret);
 	return true;
@@ -707,13 +692,16 @@ ce_engine_stats_get(const struct ce_engine *e, struct ce_engine_stats *s)
 	ENGINE_STAT_LOAD(completed_ok);
 	ENGINE_STAT_LOAD(completed_err);
 	ENGINE_STAT_LOAD(retried);
-	ENGINE_STAT_LOAD(fallbacks);
 	ENGINE_STAT_LOAD(doorbells);
 	ENGINE_STAT_LOAD(idle_transitions);
 	ENGINE_STAT_LOAD(prepares);
 	for (unsigned int i = 0; i < CE_ENGINE_BATCH_HIST; i++)
 		ENGINE_STAT_LOAD(batch_hist[i]);
 #undef ENGINE_STAT_LOAD
+	/* Counted by the backends that forward (ce_pmd_forward), on this lcore. */
+	s->fallbacks = 0;
+	for (uint16_t i = 0; i < __atomic_load_n(&e->nb_qps, __ATOMIC_ACQUIRE); i++)
+		s->fallbacks += __atomic_load_n(&e->qps[i]->nb_forwarded, __ATOMIC_RELAXED);
 	s->backlogged = __atomic_load_n(&e->prod.backlogged, __ATOMIC_RELAXED);
 	s->refused = __atomic_load_n(&e->prod.refused, __ATOMIC_RELAXED);
 	/* Accepted and not completed: in the engine or its devices. */

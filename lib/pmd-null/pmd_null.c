@@ -258,12 +258,6 @@ null_pmd_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *c
 	return null_pmd_parse_args(dev->name, cfg->args, c);
 }
 
-static void
-null_pmd_dev_close(struct ce_pmd_dev *dev)
-{
-	RTE_SET_USED(dev);
-}
-
 static int
 null_pmd_qp_setup(struct ce_pmd_qp *qp)
 {
@@ -296,23 +290,6 @@ null_pmd_qp_release(struct ce_pmd_qp *qp)
 
 	rte_free(p->ring);
 	p->ring = NULL;
-}
-
-static int
-null_pmd_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
-			const struct ce_pmd_session_params *params)
-{
-	RTE_SET_USED(dev);
-	RTE_SET_USED(sess);
-	RTE_SET_USED(params);
-	return 0; /* no key, no state */
-}
-
-static void
-null_pmd_session_destroy(struct ce_pmd_dev *dev, struct ce_session *sess)
-{
-	RTE_SET_USED(dev);
-	RTE_SET_USED(sess);
 }
 
 static int
@@ -606,11 +583,8 @@ static const struct ce_alg_caps null_pmd_caps[] = {
 
 static const struct ce_pmd_ops null_pmd_ops = {
 	.dev_configure = null_pmd_dev_configure,
-	.dev_close = null_pmd_dev_close,
 	.qp_setup = null_pmd_qp_setup,
 	.qp_release = null_pmd_qp_release,
-	.session_create = null_pmd_session_create,
-	.session_destroy = null_pmd_session_destroy,
 	.prepare = null_pmd_prepare,
 	.unprepare = null_pmd_unprepare,
 };

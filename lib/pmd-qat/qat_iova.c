@@ -22,6 +22,8 @@
 #define QAT_PMD_MAX_DMA_DEVS 64
 
 struct ce_pmd_qat_region qat_pmd_regions[CE_PMD_QAT_MAX_REGIONS];
+/* Devices that mapped each region through the dma_map op (control path). */
+static unsigned int qat_pmd_region_refs[CE_PMD_QAT_MAX_REGIONS];
 static unsigned int qat_pmd_nb_regions;
 static struct rte_device *qat_pmd_dma_devs[QAT_PMD_MAX_DMA_DEVS];
 static unsigned int qat_pmd_nb_dma_devs;
@@ -114,8 +116,19 @@ unwind:
 	}
 }
 
-int
-ce_pmd_qat_region_register(void *addr, size_t len, size_t pg_sz)
+/* The slot of the region at addr, or CE_PMD_QAT_MAX_REGIONS. Under the lock. */
+static unsigned int
+qat_pmd_region_find(const void *addr)
+{
+	for (unsigned int i = 0; i < CE_PMD_QAT_MAX_REGIONS; i++)
+		if (qat_pmd_regions[i].len != 0 && qat_pmd_regions[i].va == (uintptr_t)addr)
+			return i;
+	return CE_PMD_QAT_MAX_REGIONS;
+}
+
+/* Register a region not registered yet. Under the lock. */
+static int
+qat_pmd_region_add(void *addr, size_t len, size_t pg_sz)
 {
 	bool va_mode = rte_eal_iova_mode() == RTE_IOVA_VA;
 	unsigned int n_pages, slot = CE_PMD_QAT_MAX_REGIONS;
@@ -126,14 +139,10 @@ ce_pmd_qat_region_register(void *addr, size_t len, size_t pg_sz)
 	    len % pg_sz != 0 || len / pg_sz > UINT32_MAX)
 		return -EINVAL;
 	n_pages = (unsigned int)(len / pg_sz);
-	pthread_mutex_lock(&qat_pmd_region_lock);
 	for (unsigned int i = 0; i < CE_PMD_QAT_MAX_REGIONS; i++) {
 		if (qat_pmd_regions[i].len == 0) {
-			if (slot == CE_PMD_QAT_MAX_REGIONS)
-				slot = i;
-		} else if (qat_pmd_regions[i].va == (uintptr_t)addr) {
-			ret = -EEXIST;
-			goto unlock;
+			slot = i;
+			break;
 		}
 	}
 	if (slot == CE_PMD_QAT_MAX_REGIONS) {
@@ -141,16 +150,13 @@ ce_pmd_qat_region_register(void *addr, size_t len, size_t pg_sz)
 			"the most this daemon allows (CE_PMD_QAT_MAX_REGIONS; EAL has %d memseg "
 			"lists for all memory, VFIO 256 DMA mappings)\n",
 			addr, len, qat_pmd_nb_regions, RTE_MAX_MEMSEG_LISTS);
-		ret = -ENOSPC;
-		goto unlock;
+		return -ENOSPC;
 	}
 	if (!va_mode) {
 		/* IOVA-as-PA: the device needs each page's physical address. */
 		tbl = calloc(n_pages, sizeof(*tbl));
-		if (tbl == NULL) {
-			ret = -ENOMEM;
-			goto unlock;
-		}
+		if (tbl == NULL)
+			return -ENOMEM;
 		for (unsigned int p = 0; p < n_pages; p++) {
 			volatile uint8_t *pg = (uint8_t *)addr + (size_t)p * pg_sz;
 
@@ -182,15 +188,44 @@ ce_pmd_qat_region_register(void *addr, size_t len, size_t pg_sz)
 	qat_pmd_regions[slot].iova = tbl;
 	/* Release: the data path sees the entry only once it is complete. */
 	__atomic_store_n(&qat_pmd_regions[slot].len, len, __ATOMIC_RELEASE);
+	qat_pmd_region_refs[slot] = 1;
 	qat_pmd_nb_regions++;
-	pthread_mutex_unlock(&qat_pmd_region_lock);
 	return 0;
 
 unregister:
 	rte_extmem_unregister(addr, len);
 free_tbl:
 	free(tbl);
-unlock:
+	return ret;
+}
+
+/* Unregister the region in slot i. Under the lock. */
+static void
+qat_pmd_region_remove(unsigned int i)
+{
+	struct ce_pmd_qat_region *r = &qat_pmd_regions[i];
+	size_t len = r->len;
+	void *addr = (void *)r->va;
+
+	__atomic_store_n(&r->len, 0, __ATOMIC_RELEASE);
+	if (r->iova == NULL)
+		for (unsigned int d = 0; d < qat_pmd_nb_dma_devs; d++)
+			rte_dev_dma_unmap(qat_pmd_dma_devs[d], addr, (uintptr_t)addr, len);
+	rte_extmem_unregister(addr, len);
+	free((void *)(uintptr_t)r->iova);
+	r->iova = NULL;
+	qat_pmd_region_refs[i] = 0;
+	qat_pmd_nb_regions--;
+}
+
+int
+ce_pmd_qat_region_register(void *addr, size_t len, size_t pg_sz)
+{
+	int ret = -EEXIST;
+
+	pthread_mutex_lock(&qat_pmd_region_lock);
+	if (qat_pmd_region_find(addr) == CE_PMD_QAT_MAX_REGIONS)
+		ret = qat_pmd_region_add(addr, len, pg_sz);
 	pthread_mutex_unlock(&qat_pmd_region_lock);
 	return ret;
 }
@@ -198,25 +233,54 @@ unlock:
 int
 ce_pmd_qat_region_unregister(void *addr)
 {
+	unsigned int i;
 	int ret = -ENOENT;
 
 	pthread_mutex_lock(&qat_pmd_region_lock);
-	for (unsigned int i = 0; i < CE_PMD_QAT_MAX_REGIONS; i++) {
-		struct ce_pmd_qat_region *r = &qat_pmd_regions[i];
-		size_t len = r->len;
-
-		if (len == 0 || r->va != (uintptr_t)addr)
-			continue;
-		__atomic_store_n(&r->len, 0, __ATOMIC_RELEASE);
-		if (r->iova == NULL)
-			for (unsigned int d = 0; d < qat_pmd_nb_dma_devs; d++)
-				rte_dev_dma_unmap(qat_pmd_dma_devs[d], addr, (uintptr_t)addr, len);
-		rte_extmem_unregister(addr, len);
-		free((void *)(uintptr_t)r->iova);
-		r->iova = NULL;
-		qat_pmd_nb_regions--;
+	i = qat_pmd_region_find(addr);
+	if (i != CE_PMD_QAT_MAX_REGIONS) {
+		qat_pmd_region_remove(i);
 		ret = 0;
-		break;
+	}
+	pthread_mutex_unlock(&qat_pmd_region_lock);
+	return ret;
+}
+
+/* The dma_map op: the region is registered once and mapped to every
+ * configured cryptodev; each device that asks holds a reference. */
+int
+qat_pmd_dma_map(struct ce_pmd_dev *dev, void *addr, size_t len, size_t pg_sz)
+{
+	unsigned int i;
+	int ret = 0;
+
+	RTE_SET_USED(dev);
+	pthread_mutex_lock(&qat_pmd_region_lock);
+	i = qat_pmd_region_find(addr);
+	if (i == CE_PMD_QAT_MAX_REGIONS)
+		ret = qat_pmd_region_add(addr, len, pg_sz);
+	else if (qat_pmd_regions[i].len != len)
+		ret = -EINVAL;
+	else
+		qat_pmd_region_refs[i]++;
+	pthread_mutex_unlock(&qat_pmd_region_lock);
+	return ret;
+}
+
+int
+qat_pmd_dma_unmap(struct ce_pmd_dev *dev, void *addr, size_t len)
+{
+	unsigned int i;
+	int ret = -ENOENT;
+
+	RTE_SET_USED(dev);
+	RTE_SET_USED(len);
+	pthread_mutex_lock(&qat_pmd_region_lock);
+	i = qat_pmd_region_find(addr);
+	if (i != CE_PMD_QAT_MAX_REGIONS) {
+		if (--qat_pmd_region_refs[i] == 0)
+			qat_pmd_region_remove(i);
+		ret = 0;
 	}
 	pthread_mutex_unlock(&qat_pmd_region_lock);
 	return ret;

@@ -107,28 +107,6 @@ sodium_pmd_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config 
 	return 0;
 }
 
-static void
-sodium_pmd_dev_close(struct ce_pmd_dev *dev)
-{
-	(void)dev;
-}
-
-static int
-sodium_pmd_qp_setup(struct ce_pmd_qp *qp)
-{
-	struct sodium_pmd_qp *q = qp->priv;
-
-	q->head = 0;
-	q->tail = 0;
-	return 0;
-}
-
-static void
-sodium_pmd_qp_release(struct ce_pmd_qp *qp)
-{
-	(void)qp;
-}
-
 static int
 sodium_pmd_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
 			  const struct ce_pmd_session_params *params)
@@ -320,9 +298,6 @@ sodium_pmd_cancel(struct ce_pmd_qp *qp, int status)
 
 static const struct ce_pmd_ops sodium_pmd_ops = {
 	.dev_configure = sodium_pmd_dev_configure,
-	.dev_close = sodium_pmd_dev_close,
-	.qp_setup = sodium_pmd_qp_setup,
-	.qp_release = sodium_pmd_qp_release,
 	.session_create = sodium_pmd_session_create,
 	.session_destroy = sodium_pmd_session_destroy,
 };
@@ -341,6 +316,7 @@ static struct ce_pmd_driver sodium_pmd_driver = {
 	.caps = sodium_pmd_caps,
 	.nb_caps = sizeof(sodium_pmd_caps) / sizeof(sodium_pmd_caps[0]),
 	.max_batch = SODIUM_PMD_MAX_BATCH,
+	.flags = CE_PMD_DRV_F_SYNC,
 	.in_place = true,
 	.out_of_place = true,
 	.dev_priv_size = 0,

@@ -1,19 +1,45 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file
- * The PMD interface: what a crypto backend (null, sw, qat) provides and what
- * the engine calls. PMD-facing header: backends and the engine include it;
- * clients never do.
+ * The PMD interface: what a crypto backend provides and what the engine
+ * calls. PMD-facing header: backends and the engine include it; clients
+ * never do. Backends in the tree: "null" (lib/pmd-null), "ipsecmb" and
+ * "sodium" (lib/pmd-sw), "cryptodev" (lib/pmd-qat: any DPDK cryptodev, QAT
+ * in production).
  *
  * A backend describes itself with a struct ce_pmd_driver and registers it
  * with CE_PMD_REGISTER() (a constructor; no central list of names). The
  * control path (devices, queue pairs, sessions) runs on the control thread;
  * the fast path (do_one_request, do_batch_requests, poll, cancel) runs on
  * exactly one lcore per queue pair and takes no lock.
+ *
+ * The contract, in one place:
+ * - Required: a name, a non-empty caps table, ops->dev_configure,
+ *   fast->do_one_request and fast->poll. Everything else is optional, said
+ *   at each op; ce_pmd_driver_register() refuses a driver without the
+ *   required ones (-ENOTSUP), as DPDK refuses a NULL dev_ops entry.
+ * - A request handed to a backend (do_one_request returned -EINPROGRESS,
+ *   or do_batch_requests counted it) is finalized exactly once, with
+ *   ce_pmd_complete(), from a call the queue pair's lcore makes (poll,
+ *   cancel, or the submitting call itself for a request finished at once).
+ *   A finalize may submit to the same queue pair again.
+ * - While it holds a request a backend may use req->pmd_priv, and may
+ *   reroute it to another device with ce_pmd_forward() (req->active then
+ *   names the other device's session); the other device finalizes through a
+ *   finalize that calls ce_pmd_forward_complete(), which restores
+ *   req->active. Nothing else in the request is the backend's to change.
+ * - Fallback belongs to the backend, as in the kernel (a NEED_FALLBACK
+ *   driver allocates its own fallback transform): an implementation that
+ *   cannot run every request on its device says CE_ALG_F_NEED_FALLBACK and
+ *   forwards those requests to a software session it made itself, asking for
+ *   an implementation that needs none (ce_pmd_session_params.refuse_flags).
+ * - A failed tag or digest check completes with -EBADMSG, the output range
+ *   wiped (the libraries write plaintext before the tag is known).
  */
 #ifndef CE_PMD_H
 #define CE_PMD_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,13 +49,9 @@
 extern "C" {
 #endif
 
-/** Operation a request asks for. Values are part of the client protocol. */
-enum ce_op {
-	CE_OP_ENCRYPT = 1, /**< cipher / AEAD encrypt (AEAD writes the tag to digest) */
-	CE_OP_DECRYPT = 2, /**< cipher / AEAD decrypt (AEAD checks the tag at digest) */
-	CE_OP_DIGEST = 3,  /**< hash / MAC: write the digest */
-	CE_OP_VERIFY = 4,  /**< hash / MAC: compare with digest, -EBADMSG on mismatch */
-};
+/* Operations (CE_OP_ENCRYPT, _DECRYPT, _DIGEST, _VERIFY): one definition,
+ * the client protocol's (descriptors carry them as they are). */
+#include "ce_shm_abi.h"
 
 /** Request flags. */
 #define CE_REQ_F_MAY_BACKLOG 0x1 /**< queue on the backlog when the queue is full */
@@ -64,7 +86,8 @@ ce_range_ok(const struct ce_range *r, uint32_t v)
 
 /** Implementation flags, as the kernel's CRYPTO_ALG_* ones. */
 #define CE_ALG_F_ASYNC 0x1          /**< completes asynchronously (a device) */
-#define CE_ALG_F_NEED_FALLBACK 0x2  /**< cannot serve every request; needs a fallback */
+#define CE_ALG_F_NEED_FALLBACK 0x2  /**< forwards what its device cannot run to a
+					 *   software implementation it made itself */
 
 /**
  * One algorithm a backend implements: the kernel's two names, a priority and
@@ -94,7 +117,10 @@ struct ce_pmd_session_params {
 	uint16_t iv_len;
 	uint16_t digest_len;
 	uint16_t aad_len;        /**< maximum AAD length a request may carry */
-	uint8_t op;              /**< enum ce_op this session performs */
+	uint8_t op;              /**< CE_OP_* this session performs */
+	uint32_t refuse_flags;   /**< CE_ALG_F_* an implementation must not have:
+				  *   a fallback asks for CE_ALG_F_NEED_FALLBACK
+				  *   here, as the kernel's mask does */
 };
 
 struct ce_pmd_driver;
@@ -127,6 +153,8 @@ struct ce_pmd_qp {
 	ce_finalize_fn finalize;
 	void *finalize_ctx;
 	void *priv;              /**< drv->qp_priv_size bytes, cache aligned */
+	uint64_t nb_forwarded;   /**< requests ce_pmd_forward() sent to another
+				  *   device (lcore writes, relaxed) */
 };
 
 /**
@@ -136,7 +164,8 @@ struct ce_pmd_qp {
 struct ce_session {
 	struct ce_pmd_dev *dev;
 	const struct ce_alg_caps *alg;
-	struct ce_session *fallback; /**< used when the device fails a request */
+	struct ce_session *parent;   /**< the session that forwards to this one
+				      *   (ce_pmd_forward()), or NULL */
 	uint16_t iv_len;
 	uint16_t digest_len;
 	uint16_t aad_len;
@@ -168,14 +197,15 @@ struct ce_request {
 	uint8_t *digest;
 	uint32_t len;
 	uint16_t aad_len;
-	uint8_t op;              /**< enum ce_op */
+	uint8_t op;              /**< CE_OP_* */
 	uint8_t flags;           /**< CE_REQ_F_* */
 	ce_complete_fn complete;
 	void *cb_arg;
 	uint64_t cookie;
 
-	/* Engine private. */
-	struct ce_session *active;   /**< session that runs it (sess or fallback) */
+	/* Engine private, but for active's reroute (see the contract above). */
+	struct ce_session *active;   /**< session that runs it: sess, or while a
+				      *   backend forwards it, the other device's */
 	uint32_t engine_flags;
 
 	/* Backend private: scratch a backend may use while it holds the request. */
@@ -184,6 +214,11 @@ struct ce_request {
 
 /* Two cache lines: the engine and the backend touch every request it holds. */
 _Static_assert(sizeof(struct ce_request) == 128, "struct ce_request grew past two cache lines");
+/* Where a client's descriptor becomes a request (the daemon's worker), its op
+ * is copied as it is: same values (one definition), and it fits. */
+_Static_assert(sizeof(((struct ce_request *)0)->op) == sizeof(((struct ce_desc *)0)->op),
+	       "a descriptor's op is a request's op");
+_Static_assert(CE_OP_VERIFY <= UINT8_MAX, "CE_OP_* fit a request's op");
 
 /** Device configuration given at creation. */
 struct ce_pmd_dev_config {
@@ -192,60 +227,93 @@ struct ce_pmd_dev_config {
 	const char *args;        /**< "key=value,key=value", the backend's own */
 };
 
+/** Longest name of a device statistic, NUL included. */
+#define CE_PMD_XSTAT_NAME_MAX 48
+
+/** One device statistic (as DPDK's xstats): "name", or "group.name" for a
+ * member of a group ("fallbacks.small"), and its value. */
+struct ce_pmd_xstat {
+	char name[CE_PMD_XSTAT_NAME_MAX];
+	uint64_t value;
+};
+
 /**
  * Control operations: run on the control thread. A `static const` table per
- * backend. Each returns 0 or -errno.
+ * backend. Each returns 0 or -errno. Only dev_configure is required.
  */
 struct ce_pmd_ops {
-	/** Parse args and set up dev->priv. */
+	/** Required: parse args (refusing unknown ones) and set up dev->priv. */
 	int (*dev_configure)(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cfg);
-	/** Undo dev_configure; all queue pairs are released first. */
+	/** Optional: undo dev_configure; all queue pairs are released first. */
 	void (*dev_close)(struct ce_pmd_dev *dev);
-	/** Set up qp->priv for queue pair qp->id (ring depth etc.). */
+	/** Optional: set up qp->priv (zeroed) for queue pair qp->id. */
 	int (*qp_setup)(struct ce_pmd_qp *qp);
-	/** Release a queue pair; nothing is in flight on it. */
+	/** Optional: release a queue pair; nothing is in flight on it. */
 	void (*qp_release)(struct ce_pmd_qp *qp);
-	/** Build sess->priv from the parameters (already checked against alg). */
+	/** Optional: build sess->priv from the parameters (already checked
+	 * against alg); a backend without per-session state leaves it NULL. */
 	int (*session_create)(struct ce_pmd_dev *dev, struct ce_session *sess,
 			      const struct ce_pmd_session_params *params);
-	/** Wipe and release sess->priv; no request uses it any more. */
+	/** Optional: wipe and release sess->priv; no request uses it any more. */
 	void (*session_destroy)(struct ce_pmd_dev *dev, struct ce_session *sess);
 	/** Optional: wake the hardware when a queue pair goes from idle to busy. */
 	int (*prepare)(struct ce_pmd_qp *qp);
 	/** Optional: let the hardware idle after the queue pair was idle a while. */
 	int (*unprepare)(struct ce_pmd_qp *qp);
+	/**
+	 * Optional: make [addr, addr + len) (a client region, addr and len
+	 * multiples of pg_sz) reachable by the device's DMA; called once per
+	 * region per device before any request points into it. A backend
+	 * that works on virtual addresses leaves it NULL.
+	 * @return 0, -ENOSPC (no more regions; the backend says its limit on
+	 *   stderr), or another -errno.
+	 */
+	int (*dma_map)(struct ce_pmd_dev *dev, void *addr, size_t len, size_t pg_sz);
+	/** Optional (with dma_map): undo it; no request uses the region any more. */
+	int (*dma_unmap)(struct ce_pmd_dev *dev, void *addr, size_t len);
+	/**
+	 * Optional: the device's own statistics, any thread (counters read
+	 * relaxed). Fills at most n entries.
+	 * @return how many the device has (more than n: call again with more).
+	 */
+	int (*xstats_get)(const struct ce_pmd_dev *dev, struct ce_pmd_xstat *xs, unsigned int n);
 };
 
 /**
  * Fast-path operations: run on the queue pair's lcore only, no lock, no
- * allocation, no syscall.
+ * allocation, no syscall. do_one_request and poll are required.
  */
 struct ce_pmd_fast_ops {
 	/**
-	 * Start one request.
+	 * Required: start one request.
 	 * @return -EINPROGRESS: accepted, it will be finalized later (or was
 	 *   already, for a synchronous backend); -ENOSPC: device busy, not
-	 *   taken, retry later; other -errno: fatal for this request, not
-	 *   taken (the engine completes it or sends it to a fallback).
+	 *   taken, retry later; -EINVAL: the request does not fit its session
+	 *   (ce_request_check()), not taken; another -errno: fatal for this
+	 *   request, not taken. Not taken means not finalized: the caller
+	 *   completes it.
 	 */
 	int (*do_one_request)(struct ce_pmd_qp *qp, struct ce_request *req);
 	/**
 	 * Optional: start up to nb requests with one doorbell.
 	 * @return how many were taken, a prefix of reqs; each taken request is
-	 *   finalized later (possibly with an error status). The rest stay with
-	 *   the caller in order; returning fewer than nb means the device is full.
+	 *   finalized later (possibly with an error status, -EINVAL for one
+	 *   that does not fit its session). The rest stay with the caller in
+	 *   order; returning fewer than nb means the device is full.
 	 */
 	uint16_t (*do_batch_requests)(struct ce_pmd_qp *qp, struct ce_request **reqs,
 				      uint16_t nb);
 	/**
-	 * Reap up to max finished requests, calling ce_pmd_complete() for each.
+	 * Required: reap up to max finished requests, calling ce_pmd_complete()
+	 * for each. Requests forwarded to another device count too.
 	 * @return how many were finalized.
 	 */
 	uint16_t (*poll)(struct ce_pmd_qp *qp, uint16_t max);
 	/**
 	 * Optional: finalize every request the queue pair still holds with
-	 * status (used by a stop whose deadline passed). A device that cannot
-	 * cancel leaves it NULL and the engine waits for poll.
+	 * status (used by a stop whose deadline passed), each exactly once; a
+	 * backend that can finish them at once may use their real status. A
+	 * device that cannot cancel leaves it NULL and the engine waits for poll.
 	 * @return how many were finalized.
 	 */
 	uint16_t (*cancel)(struct ce_pmd_qp *qp, int status);
@@ -265,7 +333,7 @@ struct ce_pmd_fast_ops {
 
 /** Backend description, registered with CE_PMD_REGISTER(). */
 struct ce_pmd_driver {
-	const char *name;            /**< "null", "sw", "qat" */
+	const char *name;            /**< "null", "ipsecmb", "sodium", "cryptodev" */
 	const struct ce_pmd_ops *ops;
 	const struct ce_pmd_fast_ops *fast;
 	const struct ce_alg_caps *caps;
@@ -280,14 +348,19 @@ struct ce_pmd_driver {
 	TAILQ_ENTRY(ce_pmd_driver) next;
 };
 
-/** Add a driver to the list; called from CE_PMD_REGISTER's constructor. */
-void ce_pmd_driver_register(struct ce_pmd_driver *drv);
+/**
+ * Add a driver to the list; called from CE_PMD_REGISTER's constructor.
+ * @return 0; -EINVAL (NULL, no name, no caps); -ENOTSUP (a required op is
+ *   missing: see the contract at the top); -EEXIST (the name is taken).
+ *   A refused driver is not listed, and the reason goes to stderr.
+ */
+int ce_pmd_driver_register(struct ce_pmd_driver *drv);
 
 /** Register a backend at load time. */
 #define CE_PMD_REGISTER(drv) \
 	static void __attribute__((constructor, used)) ce_pmd_register_##drv(void) \
 	{ \
-		ce_pmd_driver_register(&(drv)); \
+		(void)ce_pmd_driver_register(&(drv)); \
 	}
 
 /**
@@ -333,6 +406,25 @@ struct ce_session *ce_pmd_session_create(struct ce_pmd_dev *dev,
 void ce_pmd_session_destroy(struct ce_session *sess);
 
 /**
+ * Map a client region for DMA on dev (its dma_map op).
+ * @return 0; -ENOTSUP when the device needs no mapping (no dma_map); or the
+ *   backend's error (-ENOSPC: it has no room for another region).
+ */
+int ce_pmd_dma_map(struct ce_pmd_dev *dev, void *addr, size_t len, size_t pg_sz);
+
+/**
+ * Undo ce_pmd_dma_map.
+ * @return 0, -ENOTSUP (no dma_unmap), or the backend's error (-ENOENT).
+ */
+int ce_pmd_dma_unmap(struct ce_pmd_dev *dev, void *addr, size_t len);
+
+/**
+ * The device's own statistics (its xstats_get op), at most n of them.
+ * @return how many the device has, or -ENOTSUP when it has none.
+ */
+int ce_pmd_xstats_get(const struct ce_pmd_dev *dev, struct ce_pmd_xstat *xs, unsigned int n);
+
+/**
  * Finalize a request: called by a backend (from poll, or from
  * do_one_request/do_batch_requests for a request it finished at once).
  */
@@ -340,6 +432,43 @@ static inline void
 ce_pmd_complete(struct ce_pmd_qp *qp, struct ce_request *req, int status)
 {
 	qp->finalize(qp->finalize_ctx, req, status);
+}
+
+/**
+ * Forward a request qp holds to another device's queue pair to_qp, to run
+ * with session to (on that device; its parent is the request's active
+ * session): a software fallback. to_qp's finalize must end in
+ * ce_pmd_forward_complete(). Fast path, on the lcore of both queue pairs.
+ * @return what to_qp's do_one_request returned; on anything but
+ *   -EINPROGRESS the request is still the caller's, req->active unchanged.
+ */
+static inline int
+ce_pmd_forward(struct ce_pmd_qp *qp, struct ce_pmd_qp *to_qp, struct ce_session *to,
+	       struct ce_request *req)
+{
+	struct ce_session *from = req->active;
+	int ret;
+
+	req->active = to;
+	ret = to_qp->dev->drv->fast->do_one_request(to_qp, req);
+	if (ret != -EINPROGRESS) {
+		req->active = from;
+		return ret;
+	}
+	__atomic_store_n(&qp->nb_forwarded, qp->nb_forwarded + 1, __ATOMIC_RELAXED);
+	return ret;
+}
+
+/**
+ * Finalize on qp (the forwarding backend's queue pair) a request that
+ * ce_pmd_forward() sent to another device: req->active is the forwarding
+ * session again, and qp's finalize runs.
+ */
+static inline void
+ce_pmd_forward_complete(struct ce_pmd_qp *qp, struct ce_request *req, int status)
+{
+	req->active = req->active->parent;
+	ce_pmd_complete(qp, req, status);
 }
 
 /**

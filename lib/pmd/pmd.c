@@ -14,10 +14,42 @@
 
 static TAILQ_HEAD(, ce_pmd_driver) pmd_drivers = TAILQ_HEAD_INITIALIZER(pmd_drivers);
 
-void
+/* The ops every backend must have (see ce_pmd.h's contract). */
+static const char *
+pmd_driver_missing(const struct ce_pmd_driver *drv)
+{
+	if (drv->ops == NULL || drv->ops->dev_configure == NULL)
+		return "ops->dev_configure";
+	if (drv->fast == NULL || drv->fast->do_one_request == NULL)
+		return "fast->do_one_request";
+	if (drv->fast->poll == NULL)
+		return "fast->poll";
+	if ((drv->ops->dma_map == NULL) != (drv->ops->dma_unmap == NULL))
+		return "ops->dma_map and ops->dma_unmap (one without the other)";
+	return NULL;
+}
+
+int
 ce_pmd_driver_register(struct ce_pmd_driver *drv)
 {
+	const char *missing;
+
+	if (drv == NULL || drv->name == NULL || drv->caps == NULL || drv->nb_caps == 0) {
+		fprintf(stderr, "pmd: refusing a driver without a name or caps\n");
+		return -EINVAL;
+	}
+	missing = pmd_driver_missing(drv);
+	if (missing != NULL) {
+		fprintf(stderr, "pmd: refusing driver \"%s\": %s is required\n", drv->name,
+			missing);
+		return -ENOTSUP;
+	}
+	if (ce_pmd_driver_find(drv->name) != NULL) {
+		fprintf(stderr, "pmd: refusing driver \"%s\": the name is taken\n", drv->name);
+		return -EEXIST;
+	}
 	TAILQ_INSERT_TAIL(&pmd_drivers, drv, next);
+	return 0;
 }
 
 const struct ce_pmd_driver *
@@ -123,7 +155,7 @@ ce_pmd_dev_create(const char *drv_name, const char *dev_name,
 			}
 		}
 		dev->qps[i] = qp;
-		ret = drv->ops->qp_setup(qp);
+		ret = drv->ops->qp_setup != NULL ? drv->ops->qp_setup(qp) : 0;
 		if (ret < 0) {
 			rte_free(qp->priv);
 			rte_free(qp);
@@ -138,7 +170,8 @@ ce_pmd_dev_create(const char *drv_name, const char *dev_name,
 
 release_qps:
 	pmd_qps_free(dev, i);
-	drv->ops->dev_close(dev);
+	if (drv->ops->dev_close != NULL)
+		drv->ops->dev_close(dev);
 free_priv_err:
 	rte_free(dev->priv);
 	rte_free(dev->qps);
@@ -161,7 +194,8 @@ ce_pmd_dev_destroy(struct ce_pmd_dev *dev)
 		return;
 	pmd_dev_id_used[dev->id] = false;
 	pmd_qps_free(dev, dev->nb_qps);
-	dev->drv->ops->dev_close(dev);
+	if (dev->drv->ops->dev_close != NULL)
+		dev->drv->ops->dev_close(dev);
 	rte_free(dev->priv);
 	rte_free(dev->qps);
 	rte_free(dev);
@@ -198,15 +232,19 @@ ce_alg_check_params(const struct ce_alg_caps *alg, const struct ce_pmd_session_p
 	return -EINVAL;
 }
 
-/* The device's implementation of name (or exactly driver) with the highest priority. */
+/* The device's implementation of name (or exactly driver) with the highest
+ * priority, among those without any of the refused flags. */
 static const struct ce_alg_caps *
-pmd_alg_find(const struct ce_pmd_driver *drv, const char *name, const char *driver)
+pmd_alg_find(const struct ce_pmd_driver *drv, const char *name, const char *driver,
+	     uint32_t refuse_flags)
 {
 	const struct ce_alg_caps *best = NULL;
 
 	for (uint16_t i = 0; i < drv->nb_caps; i++) {
 		const struct ce_alg_caps *c = &drv->caps[i];
 
+		if ((c->flags & refuse_flags) != 0)
+			continue;
 		if (driver != NULL) {
 			if (strcmp(c->driver_name, driver) == 0)
 				return c;
@@ -227,7 +265,7 @@ ce_pmd_session_create(struct ce_pmd_dev *dev, const struct ce_pmd_session_params
 	struct ce_session *sess;
 	int ret;
 
-	alg = pmd_alg_find(drv, params->alg, params->driver);
+	alg = pmd_alg_find(drv, params->alg, params->driver, params->refuse_flags);
 	if (alg == NULL || (params->driver != NULL && params->alg != NULL &&
 			    strcmp(alg->name, params->alg) != 0)) {
 		if (why != NULL)
@@ -256,7 +294,7 @@ ce_pmd_session_create(struct ce_pmd_dev *dev, const struct ce_pmd_session_params
 	sess->digest_len = params->digest_len;
 	sess->aad_len = params->aad_len;
 	sess->op = params->op;
-	ret = drv->ops->session_create(dev, sess, params);
+	ret = drv->ops->session_create != NULL ? drv->ops->session_create(dev, sess, params) : 0;
 	if (ret < 0) {
 		rte_free(sess->priv);
 		rte_free(sess);
@@ -279,9 +317,34 @@ ce_pmd_session_destroy(struct ce_session *sess)
 {
 	if (sess == NULL)
 		return;
-	sess->dev->drv->ops->session_destroy(sess->dev, sess);
+	if (sess->dev->drv->ops->session_destroy != NULL)
+		sess->dev->drv->ops->session_destroy(sess->dev, sess);
 	rte_free(sess->priv);
 	rte_free(sess);
+}
+
+int
+ce_pmd_dma_map(struct ce_pmd_dev *dev, void *addr, size_t len, size_t pg_sz)
+{
+	if (dev->drv->ops->dma_map == NULL)
+		return -ENOTSUP;
+	return dev->drv->ops->dma_map(dev, addr, len, pg_sz);
+}
+
+int
+ce_pmd_dma_unmap(struct ce_pmd_dev *dev, void *addr, size_t len)
+{
+	if (dev->drv->ops->dma_unmap == NULL)
+		return -ENOTSUP;
+	return dev->drv->ops->dma_unmap(dev, addr, len);
+}
+
+int
+ce_pmd_xstats_get(const struct ce_pmd_dev *dev, struct ce_pmd_xstat *xs, unsigned int n)
+{
+	if (dev->drv->ops->xstats_get == NULL)
+		return -ENOTSUP;
+	return dev->drv->ops->xstats_get(dev, xs, n);
 }
 
 struct pmd_sync_done {

@@ -18,6 +18,13 @@
 extern "C" {
 #endif
 
+/* The layout checks below, in C and in C++ (where _Static_assert is not a keyword). */
+#ifdef __cplusplus
+#define CE_ABI_ASSERT(cond, msg) static_assert(cond, msg)
+#else
+#define CE_ABI_ASSERT(cond, msg) _Static_assert(cond, msg)
+#endif
+
 /** Protocol version carried in HELLO, the message header and the region header. */
 #define CE_SHM_VERSION		1u
 
@@ -87,8 +94,8 @@ struct ce_cqe {
  */
 #define CE_CQE_COOKIE_SHUTDOWN	(UINT64_MAX - 1)
 
-_Static_assert(sizeof(struct ce_desc) == CE_CACHE_LINE, "descriptor must be one cache line");
-_Static_assert(sizeof(struct ce_cqe) == 16, "completion must be 16 bytes");
+CE_ABI_ASSERT(sizeof(struct ce_desc) == CE_CACHE_LINE, "descriptor must be one cache line");
+CE_ABI_ASSERT(sizeof(struct ce_cqe) == 16, "completion must be 16 bytes");
 
 /** Ring flag: the consumer is going to sleep; the producer must ring the doorbell. */
 #define CE_RING_F_NEED_WAKEUP	0x1u
@@ -106,7 +113,7 @@ struct ce_ring_shared {
 	volatile uint32_t flags __attribute__((aligned(CE_CACHE_LINE)));
 } __attribute__((aligned(CE_CACHE_LINE)));
 
-_Static_assert(sizeof(struct ce_ring_shared) == 3 * CE_CACHE_LINE, "ring header layout");
+CE_ABI_ASSERT(sizeof(struct ce_ring_shared) == 3 * CE_CACHE_LINE, "ring header layout");
 
 /** Bytes taken in the region by a ring of @p entries entries of @p esize bytes. */
 static inline uint64_t
@@ -129,7 +136,7 @@ struct ce_region_hdr {
 	uint32_t rsvd[7];
 };
 
-_Static_assert(sizeof(struct ce_region_hdr) == CE_CACHE_LINE, "region header is one line");
+CE_ABI_ASSERT(sizeof(struct ce_region_hdr) == CE_CACHE_LINE, "region header is one line");
 
 #ifdef __cplusplus
 }

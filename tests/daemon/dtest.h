@@ -240,7 +240,7 @@ dt_one(struct ce_qp *qp, const struct ce_desc *dd)
 	return cqe.status;
 }
 
-static void
+static inline void
 dt_hex(const char *hex, uint8_t *out, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

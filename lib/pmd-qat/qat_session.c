@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Sessions of the "cryptodev" backend: a cryptodev session when the device
+ * can run the parameters (its capabilities say), and a session on the
+ * software fallback device when there is one; a request runs on the first
+ * when it can, else on the second (qat_datapath.c decides per request).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_crypto.h>
+#include <rte_cryptodev.h>
+
+#include "ce_pmd.h"
+#include "ce_pmd_qat.h"
+#include "qat_priv.h"
+
+/* Build the device session, if the device can run these parameters. */
+static void *
+qat_pmd_dev_session(struct qat_pmd_dev *d, struct qat_pmd_sess *s,
+		    const struct ce_pmd_session_params *p)
+{
+	const struct qat_pmd_alg_desc *desc = s->desc;
+	struct rte_crypto_sym_xform x[2], *first = &x[0];
+	bool enc = p->op == CE_OP_ENCRYPT || p->op == CE_OP_DIGEST;
+	const uint8_t *key = p->key;
+	uint16_t klen = p->key_len;
+
+	memset(x, 0, sizeof(x));
+	switch (desc->kind) {
+	case QAT_PMD_AEAD:
+		klen -= desc->salt;
+		memcpy(s->salt, key + klen, desc->salt);
+		/* The AAD is copied into the op, padded to 16: it must fit. */
+		if (p->aad_len > QAT_PMD_AAD_BUF)
+			return NULL;
+		x[0].type = RTE_CRYPTO_SYM_XFORM_AEAD;
+		x[0].aead.op = enc ? RTE_CRYPTO_AEAD_OP_ENCRYPT : RTE_CRYPTO_AEAD_OP_DECRYPT;
+		x[0].aead.algo = desc->aead;
+		x[0].aead.key.data = key;
+		x[0].aead.key.length = klen;
+		x[0].aead.iv.offset = QAT_PMD_IV_OFF;
+		x[0].aead.iv.length = desc->salt ? desc->salt + p->iv_len : p->iv_len;
+		x[0].aead.digest_length = p->digest_len;
+		x[0].aead.aad_length = p->aad_len;
+		break;
+	case QAT_PMD_CIPHER:
+		x[0].type = RTE_CRYPTO_SYM_XFORM_CIPHER;
+		x[0].cipher.op = enc ? RTE_CRYPTO_CIPHER_OP_ENCRYPT : RTE_CRYPTO_CIPHER_OP_DECRYPT;
+		x[0].cipher.algo = desc->cipher;
+		x[0].cipher.key.data = key;
+		x[0].cipher.key.length = klen;
+		x[0].cipher.iv.offset = QAT_PMD_IV_OFF;
+		x[0].cipher.iv.length = p->iv_len;
+		break;
+	case QAT_PMD_AUTH:
+		x[0].type = RTE_CRYPTO_SYM_XFORM_AUTH;
+		x[0].auth.op = enc ? RTE_CRYPTO_AUTH_OP_GENERATE : RTE_CRYPTO_AUTH_OP_VERIFY;
+		x[0].auth.algo = desc->auth;
+		x[0].auth.key.data = desc->keyed ? key : NULL;
+		x[0].auth.key.length = desc->keyed ? klen : 0;
+		x[0].auth.digest_length = p->digest_len;
+		break;
+	case QAT_PMD_CHAIN: {
+		struct rte_crypto_sym_xform *c, *a;
+
+		if (klen < desc->auth_key)
+			return NULL;
+		/* Encrypt then MAC; verify the MAC then decrypt. */
+		c = enc ? &x[0] : &x[1];
+		a = enc ? &x[1] : &x[0];
+		first = &x[0];
+		x[0].next = &x[1];
+		c->type = RTE_CRYPTO_SYM_XFORM_CIPHER;
+		c->cipher.op = enc ? RTE_CRYPTO_CIPHER_OP_ENCRYPT : RTE_CRYPTO_CIPHER_OP_DECRYPT;
+		c->cipher.algo = desc->cipher;
+		c->cipher.key.data = key + desc->auth_key;
+		c->cipher.key.length = klen - desc->auth_key;
+		c->cipher.iv.offset = QAT_PMD_IV_OFF;
+		c->cipher.iv.length = p->iv_len;
+		a->type = RTE_CRYPTO_SYM_XFORM_AUTH;
+		a->auth.op = enc ? RTE_CRYPTO_AUTH_OP_GENERATE : RTE_CRYPTO_AUTH_OP_VERIFY;
+		a->auth.algo = desc->auth;
+		a->auth.key.data = key;
+		a->auth.key.length = desc->auth_key;
+		a->auth.digest_length = p->digest_len;
+		if (!qat_pmd_cap_ok(d->cdev_id, &x[1]))
+			return NULL;
+		break;
+	}
+	default:
+		return NULL;
+	}
+	if (!qat_pmd_cap_ok(d->cdev_id, &x[0]))
+		return NULL;
+	return rte_cryptodev_sym_session_create(d->cdev_id, first, d->sess_pool);
+}
+
+int
+qat_pmd_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
+		       const struct ce_pmd_session_params *params)
+{
+	struct qat_pmd_dev *d = dev->priv;
+	struct qat_pmd_sess *s = sess->priv;
+	unsigned int i = (unsigned int)(sess->alg - qat_pmd_caps);
+
+	if (i >= RTE_DIM(qat_pmd_caps))
+		return -EINVAL;
+	s->desc = &qat_pmd_descs[i];
+	s->hash = s->desc->kind == QAT_PMD_AUTH;
+	s->wipe = params->op == CE_OP_DECRYPT &&
+		  (s->desc->kind == QAT_PMD_AEAD || s->desc->kind == QAT_PMD_CHAIN);
+	s->dev_aad = params->aad_len;
+	s->iv_copy = params->iv_len;
+	if (d->swdev != NULL) {
+		struct ce_pmd_session_params swp = *params;
+
+		/* The fallback must not need one itself (the kernel's mask). */
+		swp.driver = NULL;
+		swp.refuse_flags = CE_ALG_F_NEED_FALLBACK;
+		s->sw = ce_pmd_session_create(d->swdev, &swp, NULL);
+		/* The software backend is the reference for what the kernel's
+		 * algorithm allows: sizes it refuses are refused here too. */
+		if (s->sw == NULL && errno != ENOENT)
+			return -errno;
+		if (s->sw != NULL)
+			s->sw->parent = sess;
+	}
+	s->cs = qat_pmd_dev_session(d, s, params);
+	if (s->cs == NULL && s->sw == NULL)
+		return -ENOTSUP;
+	return 0;
+}
+
+void
+qat_pmd_session_destroy(struct ce_pmd_dev *dev, struct ce_session *sess)
+{
+	struct qat_pmd_dev *d = dev->priv;
+	struct qat_pmd_sess *s = sess->priv;
+
+	if (s->cs != NULL)
+		rte_cryptodev_sym_session_free(d->cdev_id, s->cs);
+	ce_pmd_session_destroy(s->sw);
+	memset(s, 0, sizeof(*s));
+}
+
+int
+ce_pmd_qat_session_on_device(const struct ce_session *sess)
+{
+	if (sess == NULL || sess->dev->drv != &qat_pmd_driver)
+		return -EINVAL;
+	return ((const struct qat_pmd_sess *)sess->priv)->cs != NULL;
+}
+

@@ -1,0 +1,730 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * cryptoengd reliability: a real daemon, real client processes.
+ *
+ *   test_reliab CRYPTOENGD drain|qp_destroy|unauth|pending|emfile|max_clients
+ *
+ * drain        SIGTERM with 4 clients x 256 requests queued on a slow device:
+ *              every cookie gets exactly one CQE (served or -ESHUTDOWN), one
+ *              shutdown notice per queue pair, exit 0.
+ * qp_destroy   ce_qp_destroy with requests in flight: once it returns, no
+ *              CQE of the old queue pair reaches a new one in the same rings.
+ * unauth       200 connections of a uid outside [clients] cost the daemon no
+ *              fd and no memory; each is told why; root still gets in.
+ * pending      an allowed uid that never sends HELLO holds at most
+ *              max_pending_per_uid slots, each closed at the HELLO deadline;
+ *              max_conns_per_uid refuses with its name.
+ * emfile       the daemon out of fds: the control thread does not spin, says
+ *              so once, and takes root's connection once fds free up.
+ * max_clients  closed clients stop counting at once: 7 close, 8 connect, 20x.
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <dirent.h>
+
+#include <jansson.h>
+
+#include "ce_shm.h"
+#include "dtest.h"
+
+static const struct ce_session_params dt_null_sess = {
+	.alg = "ecb(cipher_null)", .direction = CE_SESS_DIR_ENCRYPT,
+};
+
+/* ---- the daemon seen from outside: /proc ------------------------------------ */
+
+static unsigned int
+dt_proc_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	unsigned int n = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	dir = opendir(path);
+	CHECK(dir != NULL);
+	while ((de = readdir(dir)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	return n;
+}
+
+static long
+dt_proc_rss_kb(pid_t pid)
+{
+	char path[64], line[256];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* CPU time (clock ticks) of the daemon's main thread: the control plane. */
+static unsigned long long
+dt_ctl_thread_ticks(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long utime = 0, stime = 0;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)pid);
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* Fields after the command name (which may hold spaces): state is 3rd. */
+	p = strrchr(buf, ')');
+	CHECK(p != NULL);
+	CHECK(sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+		     &utime, &stime) == 2);
+	return utime + stime;
+}
+
+static double
+dt_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A bare control connection (no HELLO); -errno when connect fails. */
+static int
+dt_raw_connect(bool nonblock)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0), 0);
+
+	CHECK(s >= 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", dt_sock);
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int err = errno;
+
+		close(s);
+		return -err;
+	}
+	return s;
+}
+
+/*
+ * The daemon's answer on a bare connection within @p ms: 1 with *m filled,
+ * 0 if nothing came, -1 on hang-up without an answer.
+ */
+static int
+dt_raw_answer(int s, struct ce_msg *m, int ms)
+{
+	struct pollfd pfd = { .fd = s, .events = POLLIN };
+	int flags = fcntl(s, F_GETFL);
+	int r;
+
+	if (poll(&pfd, 1, ms) <= 0)
+		return 0;
+	fcntl(s, F_SETFL, flags | O_NONBLOCK);
+	r = ce_msg_recv(s, m, NULL);
+	fcntl(s, F_SETFL, flags);
+	if (r == -EAGAIN)
+		return 0;
+	return r == 0 ? 1 : -1;
+}
+
+static void
+dt_fill(struct ce_client *c, struct ce_desc *dd, unsigned int n, uint64_t cookie0, int64_t h,
+	uint8_t *buf)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		memset(&dd[i], 0, sizeof(dd[i]));
+		dd[i].cookie = cookie0 + i;
+		dd[i].session = (uint32_t)h;
+		dd[i].op = CE_OP_ENCRYPT;
+		dd[i].src_off = dd[i].dst_off = ce_buf_offset(c, buf + 64 * i);
+		dd[i].len = 64;
+	}
+}
+
+/* Requests of this process the daemon holds in flight, from "clients". */
+static long long
+dt_inflight(struct ce_client *c)
+{
+	static char out[CE_MSG_CTL_MAX + 1];
+	json_error_t err;
+	json_t *j, *cl, *q;
+	long long n = 0;
+	size_t i, k;
+	int r = ce_client_ctl(c, "{\"cmd\":\"clients\"}", out, sizeof(out));
+
+	CHECK(r > 0);
+	j = json_loads(out, 0, &err);
+	CHECK(j != NULL);
+	json_array_foreach(json_object_get(j, "clients"), i, cl)
+		if (json_integer_value(json_object_get(cl, "pid")) == getpid())
+			json_array_foreach(json_object_get(cl, "qps"), k, q)
+				n += json_integer_value(json_object_get(q, "in_flight"));
+	json_decref(j);
+	return n;
+}
+
+/* ---- drain ----------------------------------------------------------------- */
+
+enum { DR_CLIENTS = 4, DR_N = 256 };
+
+struct dr_result {
+	uint32_t served, shut, other, dup, missing, foreign, notices;
+};
+
+struct dr_shared {
+	uint32_t ready;			/* clients with all DR_N submitted */
+	uint32_t daemon_gone;		/* the daemon has exited */
+	struct dr_result r[DR_CLIENTS];
+};
+
+static void
+dr_client(struct dr_shared *sh, unsigned int k)
+{
+	struct ce_client *c = dt_connect();
+	struct ce_qp *qp = ce_qp_create(c);
+	int64_t h = ce_session_create(c, &dt_null_sess);
+	uint8_t *buf = ce_buf_alloc(c, 64 * DR_N, 0);
+	struct dr_result *res = &sh->r[k];
+	static struct ce_desc dd[DR_N];
+	static uint8_t seen[DR_N];
+	unsigned int distinct = 0, polls_after_gone = 0;
+	double give_up = dt_now() + 120;
+
+	dt_pid = 0;
+	CHECK(qp != NULL && h >= 0 && buf != NULL);
+	dt_fill(c, dd, DR_N, 0, h, buf);
+	CHECK_EQ(ce_submit_burst(qp, dd, DR_N), DR_N);
+	__atomic_add_fetch(&sh->ready, 1, __ATOMIC_RELEASE);
+	while (dt_now() < give_up) {
+		struct ce_cqe cqes[64];
+		int r = ce_poll_burst(qp, cqes, 64);
+
+		for (int i = 0; i < r; i++) {
+			uint64_t ck = cqes[i].cookie;
+
+			if (ck == CE_CQE_COOKIE_SHUTDOWN) {
+				CHECK_EQ(cqes[i].status, -ESHUTDOWN);
+				res->notices++;
+			} else if (ck >= DR_N) {
+				res->foreign++;
+			} else if (seen[ck]++ != 0) {
+				res->dup++;
+			} else {
+				distinct++;
+				if (cqes[i].status == 0)
+					res->served++;
+				else if (cqes[i].status == -ESHUTDOWN)
+					res->shut++;
+				else
+					res->other++;
+			}
+		}
+		if (r > 0)
+			continue;
+		/* After the exit: one more look, then count what never came. */
+		if (__atomic_load_n(&sh->daemon_gone, __ATOMIC_ACQUIRE) && polls_after_gone++ > 2)
+			break;
+		if (ce_wait(qp, 50) < 0)
+			dt_sleep_ms(10);
+	}
+	res->missing = DR_N - distinct;
+	_exit(0);
+}
+
+static void
+case_drain(void)
+{
+	struct dr_shared *sh;
+	struct dr_result sum = { 0 };
+	pid_t kids[DR_CLIENTS];
+	double t0, t1;
+	int rc, st;
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(sh != MAP_FAILED);
+	memset(sh, 0, sizeof(*sh));
+	/* 200 ms a request, 64 at a time: 1024 requests need 3.2 s, the stop gives 1 s. */
+	dt_start("[engine]\nstop_timeout_ms = 1000\n\n"
+		 "[pmd.null0]\ndriver = null\nargs = depth=64,delay_ns=200000000\n");
+	for (unsigned int k = 0; k < DR_CLIENTS; k++) {
+		kids[k] = fork();
+		CHECK(kids[k] >= 0);
+		if (kids[k] == 0)
+			dr_client(sh, k);
+	}
+	for (int tries = 0; __atomic_load_n(&sh->ready, __ATOMIC_ACQUIRE) < DR_CLIENTS; tries++) {
+		CHECK(tries < 6000);
+		dt_sleep_ms(10);
+	}
+	t0 = dt_now();
+	CHECK(kill(dt_pid, SIGTERM) == 0);
+	rc = dt_wait_exit(dt_pid);
+	t1 = dt_now();
+	dt_pid = 0;
+	__atomic_store_n(&sh->daemon_gone, 1, __ATOMIC_RELEASE);
+	for (unsigned int k = 0; k < DR_CLIENTS; k++) {
+		struct dr_result *r = &sh->r[k];
+
+		CHECK(waitpid(kids[k], &st, 0) == kids[k]);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		sum.served += r->served;
+		sum.shut += r->shut;
+		sum.other += r->other;
+		sum.dup += r->dup;
+		sum.missing += r->missing;
+		sum.foreign += r->foreign;
+		sum.notices += r->notices;
+	}
+	fprintf(stderr, "drain: %d clients x %d: %u served, %u -ESHUTDOWN, %u other, "
+		"%u missing, %u duplicated, %u foreign, %u notices; exit %d after %.2f s\n",
+		DR_CLIENTS, DR_N, sum.served, sum.shut, sum.other, sum.missing, sum.dup,
+		sum.foreign, sum.notices, rc, t1 - t0);
+	if (sum.missing || sum.dup || rc != 0)
+		dt_dump_log();
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(sum.missing, 0);
+	CHECK_EQ(sum.dup, 0);
+	CHECK_EQ(sum.foreign, 0);
+	CHECK_EQ(sum.other, 0);
+	CHECK_EQ(sum.served + sum.shut, DR_CLIENTS * DR_N);
+	for (unsigned int k = 0; k < DR_CLIENTS; k++)
+		CHECK_EQ(sh->r[k].notices, 1);	/* one notice per queue pair */
+	/* Both halves of the rule: what the deadline allowed was served. */
+	CHECK(sum.served > 0);
+	CHECK(sum.shut > 0);
+	munmap(sh, sizeof(*sh));
+}
+
+/* ---- qp_destroy / client_close with requests in flight --------------------- */
+
+static void
+case_qp_destroy(void)
+{
+	enum { N = 256, M = 8 };
+	static struct ce_desc dd[N];
+	struct ce_cqe cqes[N];
+	struct ce_client *c, *c2;
+	struct ce_qp *qp, *qp2;
+	uint8_t *buf;
+	int64_t h;
+	double t0;
+	int r;
+
+	dt_start("[pmd.null0]\ndriver = null\nargs = depth=64,delay_ns=200000000\n");
+	c = dt_connect();
+	qp = ce_qp_create(c);
+	h = ce_session_create(c, &dt_null_sess);
+	buf = ce_buf_alloc(c, 64 * N, 0);
+	CHECK(qp != NULL && h >= 0 && buf != NULL);
+	dt_fill(c, dd, N, 0, h, buf);
+	CHECK_EQ(ce_submit_burst(qp, dd, N), N);
+	for (int tries = 0; dt_inflight(c) == 0; tries++) {
+		CHECK(tries < 3000);
+		dt_sleep_ms(1);
+	}
+	/* Returns once the daemon will write those rings no more. */
+	t0 = dt_now();
+	CHECK_EQ(ce_qp_destroy(qp), 0);
+	fprintf(stderr, "qp_destroy with requests in flight returned after %.3f s\n",
+		dt_now() - t0);
+
+	/* A new queue pair in the same rings sees only its own completions. */
+	qp2 = ce_qp_create(c);
+	CHECK(qp2 != NULL);
+	dt_fill(c, dd, M, 1000, h, buf);
+	CHECK_EQ(ce_submit_burst(qp2, dd, M), M);
+	dt_reap(qp2, cqes, M);
+	for (int i = 0; i < M; i++) {
+		if (cqes[i].cookie < 1000 || cqes[i].cookie >= 1000 + M)
+			fprintf(stderr, "foreign CQE: cookie %" PRIu64 " status %d\n",
+				cqes[i].cookie, cqes[i].status);
+		CHECK(cqes[i].cookie >= 1000 && cqes[i].cookie < 1000 + M);
+		CHECK_EQ(cqes[i].status, 0);
+	}
+	/* Nothing late either: the old requests would have finished by now. */
+	CHECK(ce_wait(qp2, 500) >= 0);
+	r = ce_poll_burst(qp2, cqes, N);
+	CHECK_EQ(r, 0);
+
+	/* ce_client_close with requests in flight: the daemon keeps the region
+	 * until they are done, and serves the next client. */
+	dt_fill(c, dd, N, 0, h, buf);
+	CHECK_EQ(ce_submit_burst(qp2, dd, N), N);
+	for (int tries = 0; dt_inflight(c) == 0; tries++) {
+		CHECK(tries < 3000);
+		dt_sleep_ms(1);
+	}
+	ce_client_close(c);
+	c2 = dt_connect();
+	qp = ce_qp_create(c2);
+	h = ce_session_create(c2, &dt_null_sess);
+	buf = ce_buf_alloc(c2, 64, 0);
+	CHECK(qp != NULL && h >= 0 && buf != NULL);
+	dt_fill(c2, dd, 1, 5, h, buf);
+	CHECK_EQ(dt_one(qp, &dd[0]), 0);
+	ce_client_close(c2);
+	dt_stop();
+}
+
+/* ---- unauth: peers outside [clients] cost nothing ---------------------------- */
+
+enum { UN_CONNS = 200 };
+
+struct un_shared {
+	uint32_t connected;		/* child: all its connections made */
+	uint32_t refused;		/* child: answers naming allow_uids */
+	uint32_t hung_up;		/* child: connections the daemon closed */
+	uint32_t done;			/* parent: the child may go */
+	uint32_t timed_out;		/* pending: closed at the HELLO deadline */
+	uint32_t refused_pending;	/* pending: refused for max_pending_per_uid */
+};
+
+/* Child as uid 65534: UN_CONNS connections, never a HELLO; read what comes. */
+static void
+un_flood(struct un_shared *sh, bool allowed)
+{
+	static int fds[UN_CONNS];
+	struct ce_msg *m = calloc(1, sizeof(*m));
+
+	CHECK(m != NULL);
+	CHECK(setgid(65534) == 0 && setuid(65534) == 0);
+	for (int i = 0; i < UN_CONNS; i++) {
+		fds[i] = dt_raw_connect(false);
+		CHECK(fds[i] >= 0);
+	}
+	__atomic_store_n(&sh->connected, 1, __ATOMIC_RELEASE);
+	if (!allowed) {
+		for (int i = 0; i < UN_CONNS; i++) {
+			if (dt_raw_answer(fds[i], m, 10000) != 1)
+				continue;
+			if (m->hdr.type == CE_MSG_REPLY && m->hdr.seq == 1 &&
+			    m->u.reply.req_type == CE_MSG_HELLO && m->u.reply.status == -EACCES &&
+			    strstr(m->u.reply.reason, "allow_uids") != NULL)
+				sh->refused++;
+			if (i == 0)
+				fprintf(stderr, "uid 65534: \"%s\"\n", m->u.reply.reason);
+			if (dt_raw_answer(fds[i], m, 10000) == -1)
+				sh->hung_up++;
+		}
+	} else {
+		/* Refused at once beyond max_pending_per_uid; the rest closed at
+		 * the HELLO deadline. Each is told which. */
+		for (int i = 0; i < UN_CONNS; i++) {
+			if (dt_raw_answer(fds[i], m, 10000) != 1)
+				continue;
+			if (m->u.reply.status == -EAGAIN &&
+			    strstr(m->u.reply.reason, "max_pending_per_uid") != NULL)
+				sh->refused_pending++;
+			if (m->u.reply.status == -ETIMEDOUT &&
+			    strstr(m->u.reply.reason, "hello_timeout_ms") != NULL &&
+			    sh->timed_out++ == 0)
+				fprintf(stderr, "uid 65534, no HELLO: \"%s\"\n", m->u.reply.reason);
+			if (dt_raw_answer(fds[i], m, 10000) == -1)
+				sh->hung_up++;
+		}
+	}
+	while (!__atomic_load_n(&sh->done, __ATOMIC_ACQUIRE))
+		dt_sleep_ms(10);
+	_exit(0);
+}
+
+static void
+un_root_gets_in(void)
+{
+	struct ce_client *c = dt_connect();
+	struct ce_qp *qp = ce_qp_create(c);
+	int64_t h = ce_session_create(c, &dt_null_sess);
+	uint8_t *buf = ce_buf_alloc(c, 64, 0);
+	struct ce_desc dd;
+
+	CHECK(qp != NULL && h >= 0 && buf != NULL);
+	dt_fill(c, &dd, 1, 1, h, buf);
+	CHECK_EQ(dt_one(qp, &dd), 0);
+	ce_client_close(c);
+}
+
+static void
+case_unauth(void)
+{
+	struct un_shared *sh;
+	unsigned int fds0, fds1;
+	long rss0, rss1;
+	pid_t kid;
+	int st;
+
+	if (getuid() != 0) {
+		fprintf(stderr, "not root: cannot connect as another uid\n");
+		exit(CE_TEST_SKIP);
+	}
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(sh != MAP_FAILED);
+	memset(sh, 0, sizeof(*sh));
+	dt_start("[pmd.null0]\ndriver = null\n");
+	fds0 = dt_proc_fds(dt_pid);
+	rss0 = dt_proc_rss_kb(dt_pid);
+	kid = fork();
+	CHECK(kid >= 0);
+	if (kid == 0) {
+		dt_pid = 0;
+		un_flood(sh, false);
+	}
+	for (int tries = 0; !__atomic_load_n(&sh->connected, __ATOMIC_ACQUIRE); tries++) {
+		CHECK(tries < 6000);
+		dt_sleep_ms(10);
+	}
+	/* The flood holds its 200 sockets open: the daemon holds none of them. */
+	dt_sleep_ms(200);
+	fds1 = dt_proc_fds(dt_pid);
+	rss1 = dt_proc_rss_kb(dt_pid);
+	fprintf(stderr, "unauth: %d connections of uid 65534 held open: daemon fds %u -> %u, "
+		"RSS %ld -> %ld kB\n", UN_CONNS, fds0, fds1, rss0, rss1);
+	CHECK(fds1 <= fds0 + 2);
+	CHECK(rss1 - rss0 < 2048);
+	un_root_gets_in();
+	__atomic_store_n(&sh->done, 1, __ATOMIC_RELEASE);
+	CHECK(waitpid(kid, &st, 0) == kid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	fprintf(stderr, "unauth: %u of %d told why (allow_uids), %u closed by the daemon\n",
+		sh->refused, UN_CONNS, sh->hung_up);
+	CHECK_EQ(sh->refused, UN_CONNS);
+	CHECK_EQ(sh->hung_up, UN_CONNS);
+	dt_stop();
+	munmap(sh, sizeof(*sh));
+}
+
+/* ---- pending: an allowed uid that never says HELLO ----------------------------- */
+
+static void
+case_pending(void)
+{
+	struct ce_client *cs[3], *c;
+	struct un_shared *sh;
+	unsigned int fds0, fds1;
+	pid_t kid;
+	int st;
+
+	if (getuid() != 0) {
+		fprintf(stderr, "not root: cannot connect as another uid\n");
+		exit(CE_TEST_SKIP);
+	}
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(sh != MAP_FAILED);
+	memset(sh, 0, sizeof(*sh));
+	/* Defaults: max_pending_per_uid 8, hello_timeout_ms 1000. */
+	dt_start("[clients]\nallow_uids = 0, 65534\n\n[pmd.null0]\ndriver = null\n");
+	fds0 = dt_proc_fds(dt_pid);
+	kid = fork();
+	CHECK(kid >= 0);
+	if (kid == 0) {
+		dt_pid = 0;
+		un_flood(sh, true);
+	}
+	for (int tries = 0; !__atomic_load_n(&sh->connected, __ATOMIC_ACQUIRE); tries++) {
+		CHECK(tries < 6000);
+		dt_sleep_ms(10);
+	}
+	fds1 = dt_proc_fds(dt_pid);
+	/* Meanwhile root is served. */
+	un_root_gets_in();
+	__atomic_store_n(&sh->done, 1, __ATOMIC_RELEASE);
+	CHECK(waitpid(kid, &st, 0) == kid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	fprintf(stderr, "pending: %d connections without HELLO: %u refused at once "
+		"(max_pending_per_uid), %u closed at the HELLO deadline, %u hung up; daemon fds "
+		"%u -> %u\n", UN_CONNS, sh->refused_pending, sh->timed_out, sh->hung_up, fds0, fds1);
+	/* At most max_pending_per_uid (8) held at any time. */
+	CHECK(fds1 <= fds0 + 8 + 2);
+	CHECK(sh->timed_out >= 1);
+	CHECK_EQ(sh->refused_pending + sh->timed_out, UN_CONNS);
+	CHECK_EQ(sh->hung_up, UN_CONNS);
+	dt_stop();
+
+	/* Connections per uid: pending and authenticated together. */
+	dt_start("[clients]\nmax_conns_per_uid = 3\n\n[pmd.null0]\ndriver = null\n");
+	for (int i = 0; i < 3; i++) {
+		cs[i] = dt_connect();
+		CHECK(cs[i] != NULL);
+	}
+	c = ce_client_connect(dt_sock, NULL);
+	CHECK(c == NULL);
+	CHECK_EQ(errno, EUSERS);
+	fprintf(stderr, "4th connection of root: \"%s\"\n", ce_client_last_error(NULL));
+	CHECK(strstr(ce_client_last_error(NULL), "max_conns_per_uid") != NULL);
+	ce_client_close(cs[0]);
+	cs[0] = dt_connect();
+	for (int i = 0; i < 3; i++)
+		ce_client_close(cs[i]);
+	dt_stop();
+	munmap(sh, sizeof(*sh));
+}
+
+/* ---- emfile: the daemon out of descriptors ------------------------------------- */
+
+enum { EM_LIMIT = 64, EM_CONNS = 150, EM_WINDOW_MS = 2000 };
+
+static unsigned int
+dt_log_count(const char *what)
+{
+	char buf[65536];
+	unsigned int n = 0;
+	size_t len;
+	FILE *f = fopen(dt_log, "r");
+
+	if (f == NULL)
+		return 0;
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	for (const char *p = buf; (p = strstr(p, what)) != NULL; p++)
+		n++;
+	return n;
+}
+
+static void
+case_emfile(void)
+{
+	static int fds[EM_CONNS];
+	unsigned long long t0, t1;
+	long hz = sysconf(_SC_CLK_TCK);
+	unsigned int open = 0, dfds;
+	double w0, w1;
+
+	/* The flood is root's own: only the fd limit stops it. */
+	dt_write_config("[clients]\nmax_pending = 4096\nmax_pending_per_uid = 4096\n"
+			"max_conns_per_uid = 65536\nhello_timeout_ms = 60000\n\n"
+			"[pmd.null0]\ndriver = null\n");
+	dt_pid = dt_spawn(dt_cfg);
+	ce_client_close(dt_connect());
+	/* After EAL started: it raises its soft limit to the hard one. */
+	{
+		struct rlimit rl = { .rlim_cur = EM_LIMIT, .rlim_max = EM_LIMIT };
+
+		CHECK(prlimit(dt_pid, RLIMIT_NOFILE, &rl, NULL) == 0);
+	}
+	for (int i = 0; i < EM_CONNS; i++) {
+		fds[i] = dt_raw_connect(true);
+		if (fds[i] >= 0)
+			open++;
+	}
+	/* Until the daemon has run out (its log says so). */
+	for (int tries = 0; dt_log_count("Too many open files") == 0; tries++) {
+		if (tries >= 1000)
+			dt_dump_log();
+		CHECK(tries < 1000);
+		dt_sleep_ms(10);
+	}
+	dfds = dt_proc_fds(dt_pid);
+	w0 = dt_now();
+	t0 = dt_ctl_thread_ticks(dt_pid);
+	dt_sleep_ms(EM_WINDOW_MS);
+	t1 = dt_ctl_thread_ticks(dt_pid);
+	w1 = dt_now();
+	fprintf(stderr, "emfile: limit %d, %u of %d connections made, daemon at %u fds; control "
+		"thread %.0f%% of a core over %.1f s; %u warning(s) logged\n", EM_LIMIT, open,
+		EM_CONNS, dfds, 100.0 * (double)(t1 - t0) / (double)hz / (w1 - w0), w1 - w0,
+		dt_log_count("Too many open files"));
+	/* Spinning on a readable listening socket would be ~100%. */
+	CHECK((double)(t1 - t0) / (double)hz < 0.25 * (w1 - w0));
+	CHECK_EQ(dt_log_count("Too many open files"), 1);
+	for (int i = 0; i < EM_CONNS; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	/* Once fds free up, root gets in. */
+	un_root_gets_in();
+	dt_stop();
+}
+
+/* ---- max_clients: closed clients stop counting at once ------------------------ */
+
+static void
+case_max_clients(void)
+{
+	enum { MAX = 8, CYCLES = 20, N = 16 };
+	struct ce_client *cs[MAX], *c;
+	unsigned int refused = 0;
+
+	dt_start("[clients]\nmax_clients = 8\n\n"
+		 "[pmd.null0]\ndriver = null\nargs = depth=64,delay_ns=50000000\n");
+	for (int cycle = 0; cycle < CYCLES; cycle++) {
+		/* 7 clients, each leaving requests in flight behind it. */
+		for (int i = 0; i < MAX - 1; i++) {
+			struct ce_desc dd[N];
+			struct ce_qp *qp;
+			uint8_t *buf;
+			int64_t h;
+
+			cs[i] = dt_connect();
+			qp = ce_qp_create(cs[i]);
+			h = ce_session_create(cs[i], &dt_null_sess);
+			buf = ce_buf_alloc(cs[i], 64 * N, 0);
+			CHECK(qp != NULL && h >= 0 && buf != NULL);
+			dt_fill(cs[i], dd, N, 0, h, buf);
+			CHECK_EQ(ce_submit_burst(qp, dd, N), N);
+		}
+		for (int i = 0; i < MAX - 1; i++)
+			ce_client_close(cs[i]);
+		/* Their teardown is not done: the limit must not care. */
+		for (int i = 0; i < MAX; i++) {
+			cs[i] = ce_client_connect(dt_sock, NULL);
+			if (cs[i] == NULL) {
+				fprintf(stderr, "cycle %d, client %d refused: %s\n", cycle, i,
+					ce_client_last_error(NULL));
+				refused++;
+			}
+		}
+		for (int i = 0; i < MAX; i++)
+			ce_client_close(cs[i]);
+	}
+	fprintf(stderr, "max_clients: %d cycles of %d closed then %d connected: %u refused\n",
+		CYCLES, MAX - 1, MAX, refused);
+	CHECK_EQ(refused, 0);
+	/* And the limit still holds for clients that are there. */
+	for (int i = 0; i < MAX; i++)
+		cs[i] = dt_connect();
+	c = ce_client_connect(dt_sock, NULL);
+	CHECK(c == NULL);
+	CHECK_EQ(errno, EUSERS);
+	CHECK(strstr(ce_client_last_error(NULL), "max_clients") != NULL);
+	for (int i = 0; i < MAX; i++)
+		ce_client_close(cs[i]);
+	dt_stop();
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *which = argc > 2 ? argv[2] : "drain";
+
+	dt_init(argc, argv);
+	if (strcmp(which, "drain") == 0)
+		RUN(case_drain);
+	else if (strcmp(which, "qp_destroy") == 0)
+		RUN(case_qp_destroy);
+	else if (strcmp(which, "unauth") == 0)
+		RUN(case_unauth);
+	else if (strcmp(which, "pending") == 0)
+		RUN(case_pending);
+	else if (strcmp(which, "emfile") == 0)
+		RUN(case_emfile);
+	else if (strcmp(which, "max_clients") == 0)
+		RUN(case_max_clients);
+	else
+		return 1;
+	return 0;
+}
