@@ -13,6 +13,14 @@
  * per --qps (a row each, then a total as a '#' line so that crypto-perf
  * parsers skip it), latency percentiles, the backend that served, a progress
  * line on stderr, and --verify-all (every output against OpenSSL).
+ *
+ * A daemon that goes away under load (restarted, or stopped with SIGTERM)
+ * costs the requests in flight and nothing else: every thread reports what
+ * it had in flight as lost, the tool connects again on the same socket (new
+ * region, queue pairs, sessions, buffers) and goes on; stderr says how many
+ * requests were lost and the longest service gap. Always on with --socket
+ * (a benchmark that dies with its daemon loses the whole run's figures);
+ * not with --spawn, whose daemon nobody restarts.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +44,12 @@
 #define PERF_REGION_LIMIT (240u << 20)	/* under the daemon's default max_region_mb = 256 */
 #define PERF_PROGRESS_AFTER_NS 2000000000ull
 
+#ifndef PERF_INSTALLED_DAEMON
+#define PERF_INSTALLED_DAEMON "/usr/sbin/cryptoengd"
+#endif
+#ifndef PERF_INSTALLED_CONFDIR
+#define PERF_INSTALLED_CONFDIR "/usr/share/cryptoeng"
+#endif
 #ifndef PERF_DAEMON_PATH
 #define PERF_DAEMON_PATH "cryptoengd"
 #endif
@@ -108,6 +122,14 @@ static int perf_check;		/* compare every output */
 static _Atomic int perf_running;
 static pid_t perf_daemon_pid = -1;
 static char perf_spawn_dir[64];
+static struct ce_client_opts perf_client_opts;
+
+static int perf_thread_attach(struct perf_thread *t);
+static int perf_reconnect(struct perf_thread *t, struct ce_desc *descs, uint32_t burst);
+static void perf_rc_enter(void);
+static void perf_rc_leave(void);
+static int perf_rc_lost(struct perf_thread *t, int status);
+static void perf_rc_served(struct perf_thread *t, uint64_t now);
 
 /* ---- time ------------------------------------------------------------- */
 
@@ -342,10 +364,12 @@ perf_complete(struct perf_thread *t, const struct ce_cqe *c, unsigned int n, uin
 		}
 		sl = &t->slots[s];
 		if (c[i].status != 0) {
-			if (r->op_fail++ == 0)
+			if (!perf_rc_lost(t, c[i].status) && r->op_fail++ == 0)
 				r->first_status = c[i].status;
-		} else if (perf_check && perf_slot_check(sl) != 0) {
-			r->mismatch++;
+		} else {
+			perf_rc_served(t, now);
+			if (perf_check && perf_slot_check(sl) != 0)
+				r->mismatch++;
 		}
 		if (t->lat)
 			t->lat[sl->seq] = now - sl->t_submit;
@@ -387,6 +411,7 @@ perf_run_one(struct perf_thread *t)
 		descs[k].op = perf_p.op;
 	}
 	atomic_store_explicit(&t->progress, 0, memory_order_relaxed);
+	perf_rc_enter();
 	pthread_barrier_wait(&perf_start_barrier);
 
 	start = perf_tsc();
@@ -419,8 +444,18 @@ perf_run_one(struct perf_thread *t)
 		for (i = 0; i < n; i++)
 			t->slots[descs[i].cookie].t_submit = now;
 		k = n ? ce_submit_burst(t->qp, descs, n) : 0;
+		if (k == -ENOTCONN || k == -ESHUTDOWN) {
+			/* The daemon goes: what it held is lost, then start again. */
+			for (i = n; i > 0; i--)
+				t->free_stack[t->nb_free++] = (uint32_t)descs[i - 1].cookie;
+			k = perf_reconnect(t, descs, burst);
+			if (k < 0)
+				return k;
+			continue;
+		}
 		if (k < 0) {
 			fprintf(stderr, "cryptoeng-perf: submit: %s\n", strerror(-k));
+			perf_rc_leave();
 			return k;
 		}
 		/* Give back what the ring did not take, newest first. */
@@ -439,8 +474,15 @@ perf_run_one(struct perf_thread *t)
 			r->enq_min = (uint64_t)k;
 
 		d = ce_poll_burst(t->qp, cqes, burst);
+		if (d == -ENOTCONN) {
+			d = perf_reconnect(t, descs, burst);
+			if (d < 0)
+				return d;
+			continue;
+		}
 		if (d < 0) {
 			fprintf(stderr, "cryptoeng-perf: poll: %s\n", strerror(-d));
+			perf_rc_leave();
 			return d;
 		}
 		/*
@@ -457,11 +499,20 @@ perf_run_one(struct perf_thread *t)
 				perf_dequeued(t, cqes, (unsigned int)d);
 			}
 			more = ce_poll_burst(t->qp, cqes, burst);
+			if (more == -ENOTCONN)
+				break;	/* below: lost, then reconnect */
 			if (more < 0) {
 				fprintf(stderr, "cryptoeng-perf: poll: %s\n", strerror(-more));
+				perf_rc_leave();
 				return more;
 			}
 			d = more;
+		}
+		if (d >= 0 && perf_o.test == PERF_TEST_LATENCY && r->deq + (uint32_t)d < r->enq) {
+			d = perf_reconnect(t, descs, burst);
+			if (d < 0)
+				return d;
+			continue;
 		}
 		if (d == 0) {
 			r->deq_fail++;
@@ -473,8 +524,15 @@ perf_run_one(struct perf_thread *t)
 	/* Collect what is still in flight. */
 	while (r->deq < total) {
 		d = ce_poll_burst(t->qp, cqes, burst);
+		if (d == -ENOTCONN) {
+			d = perf_reconnect(t, descs, burst);
+			if (d < 0)
+				return d;
+			continue;
+		}
 		if (d < 0) {
 			fprintf(stderr, "cryptoeng-perf: poll: %s\n", strerror(-d));
+			perf_rc_leave();
 			return d;
 		}
 		if (d == 0) {
@@ -485,6 +543,7 @@ perf_run_one(struct perf_thread *t)
 		atomic_store_explicit(&t->progress, r->deq, memory_order_relaxed);
 	}
 	r->cycles = perf_tsc() - start;
+	perf_rc_leave();
 	return 0;
 }
 
@@ -773,9 +832,10 @@ perf_daemon_binary(void)
 
 	if (env && *env)
 		return env;
+	/* A build tree's own daemon first (a test must not pick up an installed one). */
 	if (access(PERF_DAEMON_PATH, X_OK) == 0)
 		return PERF_DAEMON_PATH;
-	/* Installed or copied: next to this binary, or in ../daemon of a build tree. */
+	/* Copied: next to this binary, or in ../daemon of a build tree. */
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n > 0) {
 		self[n] = '\0';
@@ -790,6 +850,9 @@ perf_daemon_binary(void)
 				return path;
 		}
 	}
+	/* Installed: where the package put it. */
+	if (access(PERF_INSTALLED_DAEMON, X_OK) == 0)
+		return PERF_INSTALLED_DAEMON;
 	return NULL;
 }
 
@@ -868,7 +931,8 @@ perf_spawn(const struct ce_client_opts *co)
 	int status;
 
 	if (bin == NULL) {
-		fprintf(stderr, "cryptoeng-perf: cryptoengd not found (built? set $CRYPTOENGD)\n");
+		fprintf(stderr, "cryptoeng-perf: cryptoengd not found (looked for the build tree's, "
+			"one next to this program and %s; set $CRYPTOENGD)\n", PERF_INSTALLED_DAEMON);
 		return NULL;
 	}
 	if (cfg == NULL) {
@@ -876,7 +940,10 @@ perf_spawn(const struct ce_client_opts *co)
 		const char *name = (p->backend && strcmp(p->backend, "null") == 0) ? "null.ini" :
 				   "default.ini";
 
+		/* The source tree's when built there, else the installed copy. */
 		snprintf(defcfg, sizeof(defcfg), "%s/config/%s", PERF_SOURCE_ROOT, name);
+		if (access(defcfg, R_OK) != 0)
+			snprintf(defcfg, sizeof(defcfg), "%s/%s", PERF_INSTALLED_CONFDIR, name);
 		cfg = defcfg;
 	}
 	if (access(cfg, R_OK) != 0) {
@@ -982,43 +1049,15 @@ perf_round(uint64_t x, uint64_t a)
 static int
 perf_threads_setup(uint32_t pool)
 {
-	uint64_t stride_src = perf_round(perf_o.max_buffer ? perf_o.max_buffer : 1, 64);
-	uint32_t i, s;
+	uint32_t i;
 
 	perf_threads = calloc(perf_o.qps, sizeof(*perf_threads));
 	if (perf_threads == NULL)
 		return -ENOMEM;
 	for (i = 0; i < perf_o.qps; i++) {
 		struct perf_thread *t = &perf_threads[i];
-		struct ce_session_params sp = {
-			.alg = perf_p.alg,
-			.driver = perf_p.driver[0] ? perf_p.driver : NULL,
-			.key = perf_p.key,
-			.key_len = perf_p.key_len,
-			.iv_len = perf_p.iv_len,
-			.digest_len = perf_p.digest_len,
-			.aad_max = perf_p.aad_len,
-			.direction = perf_p.direction,
-		};
-		int64_t h;
 
 		t->idx = i;
-		t->qp = ce_qp_create(perf_client);
-		if (t->qp == NULL) {
-			fprintf(stderr, "cryptoeng-perf: queue pair %u: %s (%s)\n", i, strerror(errno),
-				ce_client_last_error(perf_client));
-			return -1;
-		}
-		t->lcore = ce_qp_lcore(t->qp);
-		h = ce_session_create(perf_client, &sp);
-		if (h < 0) {
-			fprintf(stderr, "cryptoeng-perf: session %s%s%s (key %u, iv %u, digest %u, aad %u): "
-				"%s: %s\n", perf_p.alg, sp.driver ? " driver " : "",
-				sp.driver ? sp.driver : "", sp.key_len, sp.iv_len, sp.digest_len,
-				sp.aad_max, strerror((int)-h), ce_client_last_error(perf_client));
-			return -1;
-		}
-		t->session = (uint32_t)h;
 		t->nb_slots = pool;
 		t->slots = calloc(pool, sizeof(*t->slots));
 		t->free_stack = calloc(pool, sizeof(*t->free_stack));
@@ -1029,30 +1068,267 @@ perf_threads_setup(uint32_t pool)
 			if (t->lat == NULL)
 				return -ENOMEM;
 		}
-		for (s = 0; s < pool; s++) {
-			struct perf_slot *sl = &t->slots[s];
-
-			sl->src = ce_buf_alloc(perf_client, stride_src, 64);
-			sl->dst = perf_o.out_of_place ? ce_buf_alloc(perf_client, stride_src, 64) : sl->src;
-			/* IV, AAD and digest share one line-aligned block after the data. */
-			sl->iv = ce_buf_alloc(perf_client, perf_round(perf_p.iv_len + 1, 64) +
-					      perf_round(perf_p.aad_len + 1, 64) +
-					      perf_round(perf_p.digest_len + 1, 64), 64);
-			if (!sl->src || !sl->dst || !sl->iv) {
-				fprintf(stderr, "cryptoeng-perf: arena exhausted at buffer %u of %u\n", s,
-					pool);
-				return -ENOMEM;
-			}
-			sl->aad = sl->iv + perf_round(perf_p.iv_len + 1, 64);
-			sl->digest = sl->aad + perf_round(perf_p.aad_len + 1, 64);
-			sl->src_off = ce_buf_offset(perf_client, sl->src);
-			sl->dst_off = ce_buf_offset(perf_client, sl->dst);
-			sl->iv_off = ce_buf_offset(perf_client, sl->iv);
-			sl->aad_off = ce_buf_offset(perf_client, sl->aad);
-			sl->digest_off = ce_buf_offset(perf_client, sl->digest);
-		}
+		if (perf_thread_attach(t) < 0)
+			return -1;
 	}
 	return 0;
+}
+
+/* Queue pair, session and buffers of @p t on perf_client (again after a reconnect). */
+static int
+perf_thread_attach(struct perf_thread *t)
+{
+	uint64_t stride_src = perf_round(perf_o.max_buffer ? perf_o.max_buffer : 1, 64);
+	struct ce_session_params sp = {
+		.alg = perf_p.alg,
+		.driver = perf_p.driver[0] ? perf_p.driver : NULL,
+		.key = perf_p.key,
+		.key_len = perf_p.key_len,
+		.iv_len = perf_p.iv_len,
+		.digest_len = perf_p.digest_len,
+		.aad_max = perf_p.aad_len,
+		.direction = perf_p.direction,
+	};
+	uint32_t s, pool = t->nb_slots;
+	int64_t h;
+
+	t->qp = ce_qp_create(perf_client);
+	if (t->qp == NULL) {
+		fprintf(stderr, "cryptoeng-perf: queue pair %u: %s (%s)\n", t->idx, strerror(errno),
+			ce_client_last_error(perf_client));
+		return -1;
+	}
+	t->lcore = ce_qp_lcore(t->qp);
+	h = ce_session_create(perf_client, &sp);
+	if (h < 0) {
+		fprintf(stderr, "cryptoeng-perf: session %s%s%s (key %u, iv %u, digest %u, aad %u): "
+			"%s: %s\n", perf_p.alg, sp.driver ? " driver " : "",
+			sp.driver ? sp.driver : "", sp.key_len, sp.iv_len, sp.digest_len,
+			sp.aad_max, strerror((int)-h), ce_client_last_error(perf_client));
+		return -1;
+	}
+	t->session = (uint32_t)h;
+	for (s = 0; s < pool; s++) {
+		struct perf_slot *sl = &t->slots[s];
+
+		sl->src = ce_buf_alloc(perf_client, stride_src, 64);
+		sl->dst = perf_o.out_of_place ? ce_buf_alloc(perf_client, stride_src, 64) : sl->src;
+		/* IV, AAD and digest share one line-aligned block after the data. */
+		sl->iv = ce_buf_alloc(perf_client, perf_round(perf_p.iv_len + 1, 64) +
+				      perf_round(perf_p.aad_len + 1, 64) +
+				      perf_round(perf_p.digest_len + 1, 64), 64);
+		if (!sl->src || !sl->dst || !sl->iv) {
+			fprintf(stderr, "cryptoeng-perf: arena exhausted at buffer %u of %u\n", s,
+				pool);
+			return -ENOMEM;
+		}
+		sl->aad = sl->iv + perf_round(perf_p.iv_len + 1, 64);
+		sl->digest = sl->aad + perf_round(perf_p.aad_len + 1, 64);
+		sl->src_off = ce_buf_offset(perf_client, sl->src);
+		sl->dst_off = ce_buf_offset(perf_client, sl->dst);
+		sl->iv_off = ce_buf_offset(perf_client, sl->iv);
+		sl->aad_off = ce_buf_offset(perf_client, sl->aad);
+		sl->digest_off = ce_buf_offset(perf_client, sl->digest);
+	}
+	return 0;
+}
+
+/* ---- reconnect: the daemon went away under load --------------------------- */
+
+#define PERF_RECONNECT_WAIT_NS	(30ull * 1000000000ull)
+
+/* Threads rendezvous here: the client is replaced only while none uses it. */
+static pthread_mutex_t perf_rc_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t perf_rc_cond = PTHREAD_COND_INITIALIZER;
+static uint32_t perf_rc_active;		/* threads inside perf_run_one() */
+static uint32_t perf_rc_waiting;	/* of those, parked in perf_reconnect() */
+static uint64_t perf_rc_epoch;		/* reconnections so far */
+static int perf_rc_result;		/* of the last one */
+static uint64_t perf_rc_nb_lost;	/* requests the daemon never answered */
+static uint64_t perf_rc_gap_max_ns;	/* longest last-served .. next-served */
+static uint64_t perf_rc_seen_ns;	/* when a thread first saw the daemon go */
+
+/* Per thread, on its own line: last request served, waiting for the first after. */
+struct perf_rc_thread {
+	uint64_t last_ok_tsc;
+	uint64_t lost;		/* all reported lost so far */
+	uint64_t lost_counted;	/* of those, added to perf_rc_nb_lost */
+	int gap_open;
+} __attribute__((aligned(64)));
+static struct perf_rc_thread perf_rc_t[64];	/* --qps is at most 64 */
+
+/* A completion that says the daemon went: lost, not an operation failure. */
+static int
+perf_rc_lost(struct perf_thread *t, int status)
+{
+	if (status != -ECONNRESET && status != -ESHUTDOWN)
+		return 0;
+	perf_rc_t[t->idx].lost++;
+	return 1;
+}
+
+static void
+perf_rc_served(struct perf_thread *t, uint64_t now)
+{
+	struct perf_rc_thread *rt = &perf_rc_t[t->idx];
+
+	if (rt->gap_open && rt->last_ok_tsc != 0) {
+		uint64_t gap = (uint64_t)((double)(now - rt->last_ok_tsc) / perf_tsc_hz * 1e9);
+
+		rt->gap_open = 0;
+		pthread_mutex_lock(&perf_rc_lock);
+		if (gap > perf_rc_gap_max_ns)
+			perf_rc_gap_max_ns = gap;
+		pthread_mutex_unlock(&perf_rc_lock);
+		fprintf(stderr, "cryptoeng-perf: queue pair %u: served again %.1f ms after its last "
+			"answer before the daemon went\n", t->idx, (double)gap / 1e6);
+	}
+	rt->last_ok_tsc = now;
+}
+
+/* Replace perf_client; every thread is parked (caller holds perf_rc_lock). */
+static int
+perf_rc_connect_again(void)
+{
+	const char *sock = perf_o.socket;
+	uint64_t deadline = perf_now_ns() + PERF_RECONNECT_WAIT_NS, t_conn;
+	uint32_t i;
+
+	/* Its queue pairs go with it; nothing of them is in flight any more. */
+	ce_client_close(perf_client);
+	perf_client = NULL;
+	for (i = 0; i < perf_o.qps; i++)
+		perf_threads[i].qp = NULL;
+	if (perf_o.spawn) {
+		fprintf(stderr, "cryptoeng-perf: the daemon this run started has gone\n");
+		return -ENOTCONN;
+	}
+	while (perf_client == NULL) {
+		struct timespec d = { 0, 5000000 };
+
+		perf_client = ce_client_connect(sock, &perf_client_opts);
+		if (perf_client != NULL)
+			break;
+		if (perf_now_ns() >= deadline) {
+			fprintf(stderr, "cryptoeng-perf: the daemon went and did not come back "
+				"within %llu s: %s\n", PERF_RECONNECT_WAIT_NS / 1000000000ull,
+				strerror(errno));
+			return -ENOTCONN;
+		}
+		nanosleep(&d, NULL);
+	}
+	t_conn = perf_now_ns();
+	for (i = 0; i < perf_o.qps; i++) {
+		if (perf_thread_attach(&perf_threads[i]) < 0)
+			return -EIO;
+		perf_slots_prepare(&perf_threads[i]);
+	}
+	fprintf(stderr, "cryptoeng-perf: connected again %.1f ms after the daemon was seen gone, "
+		"queue pairs, sessions and %u buffers each again %.1f ms later (%" PRIu64
+		" reconnection%s)\n", (double)(t_conn - perf_rc_seen_ns) / 1e6,
+		perf_threads[0].nb_slots, (double)(perf_now_ns() - t_conn) / 1e6, perf_rc_epoch + 1,
+		perf_rc_epoch ? "s" : "");
+	perf_rc_seen_ns = 0;
+	return 0;
+}
+
+/* The last thread to park (or to leave) does the reconnection. */
+static void
+perf_rc_maybe_connect(void)
+{
+	if (perf_rc_waiting == 0 || perf_rc_waiting != perf_rc_active)
+		return;
+	perf_rc_result = perf_rc_connect_again();
+	perf_rc_epoch++;
+	perf_rc_waiting = 0;
+	pthread_cond_broadcast(&perf_rc_cond);
+}
+
+static void
+perf_rc_enter(void)
+{
+	pthread_mutex_lock(&perf_rc_lock);
+	perf_rc_active++;
+	pthread_mutex_unlock(&perf_rc_lock);
+}
+
+static void
+perf_rc_leave(void)
+{
+	pthread_mutex_lock(&perf_rc_lock);
+	perf_rc_active--;
+	perf_rc_maybe_connect();
+	pthread_mutex_unlock(&perf_rc_lock);
+}
+
+/*
+ * The daemon is going or gone: report what @p t had in flight (lost, or
+ * answered -ESHUTDOWN), wait for the other threads, connect again, and put
+ * the new session into @p descs. @return 0 to go on, or -errno (the
+ * thread has left the run).
+ */
+static int
+perf_reconnect(struct perf_thread *t, struct ce_desc *descs, uint32_t burst)
+{
+	struct ce_cqe cqes[PERF_MAX_BURST];
+	struct perf_rc_thread *rt = &perf_rc_t[t->idx];
+	uint64_t epoch, lost;
+	int d, ret;
+
+	pthread_mutex_lock(&perf_rc_lock);
+	if (perf_rc_seen_ns == 0)
+		perf_rc_seen_ns = perf_now_ns();
+	pthread_mutex_unlock(&perf_rc_lock);
+	for (;;) {
+		d = ce_poll_burst(t->qp, cqes, burst);
+		if (d == -ENOTCONN)
+			break;
+		if (d > 0) {
+			perf_complete(t, cqes, (unsigned int)d, perf_tsc());
+			t->res.deq += (unsigned int)d;
+		} else if (d == 0 && ce_wait(t->qp, 100) < 0 && ce_qp_inflight(t->qp) == 0) {
+			break;
+		} else if (d < 0) {
+			fprintf(stderr, "cryptoeng-perf: poll: %s\n", strerror(-d));
+			perf_rc_leave();
+			return d;
+		}
+	}
+	atomic_store_explicit(&t->progress, t->res.deq, memory_order_relaxed);
+	/* From here the next answer served closes this queue pair's gap. */
+	rt->gap_open = 1;
+	pthread_mutex_lock(&perf_rc_lock);
+	/* Lost ones may also have come back through the run's own polls. */
+	lost = rt->lost - rt->lost_counted;
+	rt->lost_counted = rt->lost;
+	perf_rc_nb_lost += lost;
+	epoch = perf_rc_epoch;
+	perf_rc_waiting++;
+	perf_rc_maybe_connect();
+	while (perf_rc_epoch == epoch)
+		pthread_cond_wait(&perf_rc_cond, &perf_rc_lock);
+	ret = perf_rc_result;
+	if (ret < 0)
+		perf_rc_active--;
+	pthread_mutex_unlock(&perf_rc_lock);
+	if (ret < 0)
+		return ret;
+	fprintf(stderr, "cryptoeng-perf: queue pair %u: %" PRIu64 " requests in flight lost\n",
+		t->idx, lost);
+	for (uint32_t k = 0; k < burst; k++)
+		descs[k].session = t->session;
+	return 0;
+}
+
+/* After the run: what restarts of the daemon cost. */
+static void
+perf_rc_report(void)
+{
+	if (perf_rc_epoch == 0)
+		return;
+	fprintf(stderr, "cryptoeng-perf: the daemon went %" PRIu64 " time%s: %" PRIu64
+		" requests lost, longest service gap %.1f ms\n", perf_rc_epoch,
+		perf_rc_epoch > 1 ? "s" : "", perf_rc_nb_lost, (double)perf_rc_gap_max_ns / 1e6);
 }
 
 /* The same keys as the vector file, when verifying against one. */
@@ -1114,6 +1390,19 @@ perf_imix_build(void)
 		perf_imix_seq[k] = tmp;
 	}
 	perf_imix_len = n;
+}
+
+/* What crypto-perf prints as "Buf Size" with --imix: the weighted mean size. */
+static uint32_t
+perf_imix_mean(void)
+{
+	uint64_t weights = 0, bytes = 0;
+
+	for (uint32_t i = 0; i < perf_o.imix_count; i++) {
+		weights += perf_o.imix_list[i];
+		bytes += (uint64_t)perf_o.imix_list[i] * perf_o.buffer_list[i];
+	}
+	return weights ? (uint32_t)(bytes / weights) : perf_o.max_buffer;
 }
 
 static void
@@ -1181,6 +1470,7 @@ main(int argc, char **argv)
 	region = perf_round((uint64_t)pool * per_slot * perf_o.qps + (8u << 20), 1u << 20);
 	co.region_size = region;
 	co.nb_qps = perf_o.qps;
+	perf_client_opts = co;
 
 	if (perf_o.spawn) {
 		signal(SIGINT, perf_on_signal);
@@ -1201,7 +1491,8 @@ main(int argc, char **argv)
 	if (pthread_barrier_init(&perf_start_barrier, NULL, perf_o.qps) != 0)
 		goto out;
 
-	if (!perf_o.silent)
+	/* As crypto-perf: --csv-friendly output is the table alone. */
+	if (!perf_o.silent && !perf_o.csv)
 		perf_opts_dump(&perf_o);
 	perf_print_backend();
 	fflush(stdout);
@@ -1225,7 +1516,7 @@ main(int argc, char **argv)
 		}
 		u = perf_o.inc_burst ? perf_o.min_burst : perf_o.burst_list[0];
 		for (uint32_t j = 0;;) {
-			if (perf_run_combo(perf_o.imix_count ? perf_o.max_buffer : b, u) < 0)
+			if (perf_run_combo(perf_o.imix_count ? perf_imix_mean() : b, u) < 0)
 				goto out;
 			if (perf_o.inc_burst) {
 				u += perf_o.inc_burst;
@@ -1250,6 +1541,7 @@ main(int argc, char **argv)
 		}
 	}
 	printf("\n");
+	perf_rc_report();
 	ret = EXIT_SUCCESS;
 	/* A fast wrong answer must not pass as a result. */
 	for (i = 0; i < perf_o.qps; i++)

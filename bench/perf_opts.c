@@ -249,6 +249,7 @@ static const struct option opts_long[] = {
 	{ "verify-all", no_argument, NULL, OPT_VERIFY_ALL },
 	{ "driver", required_argument, NULL, OPT_DRIVER },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -291,7 +292,8 @@ opts_usage(const char *prog)
 	       " --aead-aad-sz N: set the AEAD AAD size\n"
 	       " --digest-sz N: set the digest size\n"
 	       " --csv-friendly: enable test result output CSV friendly\n"
-	       " -h: prints this help\n",
+	       " -h: prints this help\n"
+	       " --version: prints the version\n",
 	       prog, CE_SOCKET_ENV, CE_DEFAULT_SOCKET);
 }
 
@@ -535,6 +537,11 @@ perf_opts_parse(struct perf_opts *o, int argc, char **argv)
 	while ((opt = getopt_long(ac, av, "h", opts_long, NULL)) != -1) {
 		if (opt == 'h') {
 			opts_usage(av[0]);
+			free(av);
+			exit(EXIT_SUCCESS);
+		}
+		if (opt == 'V') {
+			printf("cryptoeng-perf %s\n", CRYPTOENG_VERSION);
 			free(av);
 			exit(EXIT_SUCCESS);
 		}

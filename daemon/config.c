@@ -23,7 +23,7 @@
 
 #define CFG_MAX_KEYS	256
 
-enum cfg_kind { CFG_STR, CFG_U32, CFG_BOOL, CFG_UIDS, CFG_GIDS, CFG_MODE, CFG_HUGE };
+enum cfg_kind { CFG_STR, CFG_U32, CFG_BOOL, CFG_UIDS, CFG_GIDS, CFG_MODE, CFG_HUGE, CFG_LOGLEVEL };
 
 struct cfg_key {
 	const char *section;		/* "pmd." matches every [pmd.<name>] */
@@ -46,6 +46,7 @@ static const struct cfg_key cfg_keys[] = {
 	S("eal", "args", eal_args),
 	S("eal", "file_prefix", file_prefix),
 	K("eal", "hugepages", CFG_HUGE, hugepages),
+	K("eal", "log_level", CFG_LOGLEVEL, log_level),
 	U("engine", "queue_size", queue_size, 1, 1u << 20),
 	U("engine", "backlog_size", backlog_size, 1, 1u << 20),
 	U("engine", "batch_size", batch_size, 0, CE_ENGINE_MAX_BATCH),
@@ -57,6 +58,7 @@ static const struct cfg_key cfg_keys[] = {
 	K("engine", "idle_sleep", CFG_BOOL, idle_sleep),
 	K("engine", "direct", CFG_BOOL, direct),
 	U("engine", "stop_timeout_ms", stop_timeout_ms, 0, 3600000),
+	U("engine", "selftest_timeout_ms", selftest_timeout_ms, 1, 3600000),
 	K("engine", "retry", CFG_BOOL, retry),
 	K("clients", "allow_uids", CFG_UIDS, uids),
 	K("clients", "allow_gids", CFG_GIDS, gids),
@@ -100,6 +102,7 @@ cfg_defaults(struct d_config *cfg)
 	snprintf(cfg->lcores, sizeof(cfg->lcores), "0,1");
 	snprintf(cfg->file_prefix, sizeof(cfg->file_prefix), "cryptoeng");
 	cfg->hugepages = -1;
+	cfg->log_level = 7;		/* RTE_LOG_INFO */
 	cfg->queue_size = 1024;
 	cfg->backlog_size = 256;
 	cfg->batch_size = 32;
@@ -111,6 +114,7 @@ cfg_defaults(struct d_config *cfg)
 	cfg->idle_sleep = true;
 	cfg->direct = true;
 	cfg->stop_timeout_ms = 5000;
+	cfg->selftest_timeout_ms = 10000;
 	cfg->retry = true;
 	cfg->max_clients = 64;
 	cfg->max_pending = 32;
@@ -416,6 +420,19 @@ cfg_apply(const struct cfg_scan *sc, const char *sec, const struct cfg_key *k,
 		if (why == NULL)
 			return 0;
 		break;
+	case CFG_LOGLEVEL: {
+		/* rte_log's levels: syslog's priorities plus one. */
+		static const char *const names[] = { "emerg", "alert", "crit", "err", "warning",
+						     "notice", "info", "debug" };
+
+		for (uint32_t i = 0; i < 8; i++)
+			if (strcmp(val, names[i]) == 0) {
+				*(uint32_t *)p = i + 1;
+				return 0;
+			}
+		why = "expected emerg, alert, crit, err, warning, notice, info or debug";
+		break;
+	}
 	case CFG_UIDS:
 	case CFG_GIDS: {
 		struct d_config *cfg = base;

@@ -35,9 +35,14 @@
 
 /* Exit codes: scripts tell "bad tag" from "bad input" from "no daemon". */
 #define CTL_EXIT_OK		0
-#define CTL_EXIT_FAIL		1	/* daemon unreachable, I/O, usage */
-#define CTL_EXIT_EINVAL		2
+#define CTL_EXIT_FAIL		1	/* daemon unreachable, I/O */
+#define CTL_EXIT_EINVAL		2	/* invalid input, as the daemon's EINVAL */
+#define CTL_EXIT_USAGE		2	/* bad options: the same, as getopt users expect */
 #define CTL_EXIT_EBADMSG	3
+
+#ifndef CRYPTOENG_VERSION
+#define CRYPTOENG_VERSION	"unknown"
+#endif
 
 /* Largest control answer the daemon sends (CE_MSG_CTL_MAX) plus the NUL. */
 #define CTL_REPLY_MAX		(16384 + 1)
@@ -75,14 +80,55 @@ ctl_usage(FILE *f)
 		"  stats [--json]     per engine, client and algorithm counters\n"
 		"  clients [--json]   connected clients and their queue pairs\n"
 		"  engines [--json]   engine lcores and their backends\n"
-		"  crypt --alg NAME [--driver NAME] --op encrypt|decrypt|digest|verify\n"
-		"        --key HEX [--iv HEX] [--aad HEX] [--tag-len N] --in HEX\n"
-		"  crypt --batch FILE|-   JSON lines with alg, driver, op, key, iv, aad,\n"
-		"        tag_len, in; one {\"out\"} or {\"error\"} line per input line\n"
+		"  crypt ...          one request, or --batch FILE|- (crypt --help)\n"
 		"\n"
+		"COMMAND --help says more. --version prints the version.\n"
 		"socket: --socket, else $%s, else %s\n"
-		"exit: 0 ok, 1 failure (daemon unreachable...), 2 EINVAL, 3 EBADMSG\n",
+		"exit: 0 ok, 1 failure (daemon unreachable, I/O), 2 usage error or invalid\n"
+		"      input (EINVAL), 3 authentication failed (EBADMSG); see cryptoengctl(8)\n",
 		ctl_prog, CE_SOCKET_ENV, CE_DEFAULT_SOCKET);
+}
+
+static void
+ctl_usage_report(FILE *f, const char *cmd)
+{
+	static const struct { const char *cmd, *what; } what[] = {
+		{ "algs", "algorithm implementations, in /proc/crypto's layout and vocabulary" },
+		{ "stats", "counters per engine, client, algorithm and device" },
+		{ "clients", "connected clients and their queue pairs" },
+		{ "engines", "engine lcores and their backends" },
+	};
+	const char *w = "";
+
+	for (size_t i = 0; i < sizeof(what) / sizeof(what[0]); i++)
+		if (strcmp(what[i].cmd, cmd) == 0)
+			w = what[i].what;
+	fprintf(f, "usage: %s [--socket PATH] %s [--json]\n  %s\n"
+		"  --json   the daemon's answer as JSON\n", ctl_prog, cmd, w);
+}
+
+static void
+ctl_usage_crypt(FILE *f)
+{
+	fprintf(f,
+		"usage: %s [--socket PATH] crypt --alg NAME [--driver NAME] --op OP KEY\n"
+		"              [--iv HEX] [--aad HEX] [--tag-len N] [--tag HEX] INPUT [-o FILE]\n"
+		"       %s [--socket PATH] crypt --batch FILE|-\n"
+		"  --op OP            encrypt, decrypt, digest or verify\n"
+		"  KEY: --keyfd N     raw key bytes from file descriptor N (e.g. 3<key.bin)\n"
+		"       --key-file F  raw key bytes from file F\n"
+		"       --key HEX     on the command line: visible in /proc; tests only\n"
+		"  INPUT: --in HEX    hex on the command line\n"
+		"       -i FILE       raw bytes from FILE, - for stdin (the default when\n"
+		"                     stdin is not a terminal)\n"
+		"  -o FILE            raw output bytes to FILE (- for stdout); else hex\n"
+		"  --tag HEX          decrypt/verify: the tag, when INPUT does not end with it\n"
+		"  --tag-len N        tag or digest length (default: the algorithm's largest)\n"
+		"  --batch FILE|-     JSON lines with alg, driver, op, key, iv, aad, tag_len,\n"
+		"                     in and id; one {\"out\"} or {\"error\"} line per input\n"
+		"                     line, in order, with its \"id\" echoed\n"
+		"exit: 0 ok, 1 failure, 2 usage error or EINVAL, 3 EBADMSG\n",
+		ctl_prog, ctl_prog);
 }
 
 static void *
@@ -193,19 +239,33 @@ ctl_connect(const struct ce_client_opts *o)
 	if (c == NULL) {
 		int err = errno;
 
-		fprintf(stderr, "%s: cryptoengd at %s: %s (%s)\n", ctl_prog,
-			path && *path ? path : CE_DEFAULT_SOCKET, strerror(err),
-			ce_client_last_error(NULL));
+		const char *why = ce_client_last_error(NULL);
+
+		path = path && *path ? path : CE_DEFAULT_SOCKET;
+		if (err == ENOENT || err == ECONNREFUSED)
+			fprintf(stderr, "%s: no cryptoengd listening at %s (%s): is it running? "
+				"(--socket PATH or $%s name another)\n", ctl_prog, path,
+				strerror(err), CE_SOCKET_ENV);
+		else if (why != NULL && *why != '\0' && strcmp(why, strerror(err)) != 0)
+			fprintf(stderr, "%s: cryptoengd at %s: %s: %s\n", ctl_prog, path,
+				strerror(err), why);
+		else
+			fprintf(stderr, "%s: cryptoengd at %s: %s\n", ctl_prog, path,
+				strerror(err));
 		exit(CTL_EXIT_FAIL);
 	}
 	return c;
 }
 
-/* One JSON control request; @return the parsed answer, or NULL (message printed). */
+/*
+ * One JSON control request (@p from >= 0: the page of clients from that id
+ * on); @return the parsed answer, or NULL (message printed).
+ */
 static json_t *
-ctl_request(struct ce_client *c, const char *cmd)
+ctl_request_from(struct ce_client *c, const char *cmd, json_int_t from)
 {
-	json_t *req = json_pack("{s:s}", "cmd", cmd), *ans;
+	json_t *req = from >= 0 ? json_pack("{s:s, s:I}", "cmd", cmd, "from", from) :
+				  json_pack("{s:s}", "cmd", cmd), *ans;
 	char *text = json_dumps(req, JSON_COMPACT);
 	char *out = ctl_xmalloc(CTL_REPLY_MAX);
 	json_error_t jerr;
@@ -234,6 +294,38 @@ ctl_request(struct ce_client *c, const char *cmd)
 		fprintf(stderr, "%s: %s: daemon's answer is not JSON: %s\n", ctl_prog, cmd,
 			jerr.text);
 	free(out);
+	return ans;
+}
+
+static json_t *
+ctl_request(struct ce_client *c, const char *cmd)
+{
+	return ctl_request_from(c, cmd, -1);
+}
+
+/*
+ * stats and clients come in pages of clients (each answer fits the control
+ * socket's 16 KiB): ask for the next page while the daemon says more follow,
+ * and join the pages' "clients" into the first answer.
+ */
+static json_t *
+ctl_request_all(struct ce_client *c, const char *cmd)
+{
+	json_t *ans = ctl_request(c, cmd), *next;
+
+	while (ans != NULL && (next = json_object_get(ans, "clients_next")) != NULL) {
+		json_t *page = ctl_request_from(c, cmd, json_integer_value(next));
+
+		if (page == NULL) {
+			json_decref(ans);
+			return NULL;
+		}
+		json_array_extend(json_object_get(ans, "clients"), json_object_get(page, "clients"));
+		json_object_del(ans, "clients_next");
+		if (json_object_get(page, "clients_next") != NULL)
+			json_object_set(ans, "clients_next", json_object_get(page, "clients_next"));
+		json_decref(page);
+	}
 	return ans;
 }
 
@@ -357,33 +449,101 @@ ctl_table(json_t *rows, const struct ctl_col *cols, unsigned int nb_cols)
 		printf("(none)\n");
 }
 
-/* /proc/crypto style: one block of "key : value" lines per implementation. */
+static json_int_t
+ctl_range_get(json_t *a, const char *range, const char *which)
+{
+	return json_integer_value(json_object_get(json_object_get(a, range), which));
+}
+
+/*
+ * The one IV size the kernel would show: the only one, else 12 where the
+ * range has it (GCM, ChaCha20-Poly1305: the kernel's gcm(aes) takes 12),
+ * else the largest.
+ */
+static json_int_t
+ctl_kernel_ivsize(json_t *a)
+{
+	json_int_t min = ctl_range_get(a, "iv_sizes", "min");
+	json_int_t max = ctl_range_get(a, "iv_sizes", "max");
+
+	if (min == max)
+		return min;
+	return min <= 12 && max >= 12 ? 12 : max;
+}
+
+/*
+ * /proc/crypto's layout and vocabulary: one block of "key : value" lines
+ * per implementation; type aead, skcipher, shash or ahash (a hash that
+ * completes asynchronously); min/max keysize, ivsize, maxauthsize,
+ * digestsize, async. Where cryptoeng takes more than the kernel's single
+ * size, a line marked "(cryptoeng)" gives the whole range.
+ */
 static void
 ctl_print_algs(json_t *ans)
 {
-	static const struct ctl_col fields[] = {
-		{ "name", "name" }, { "driver", "driver" }, { "pmd", "pmd" },
-		{ "device", "device" }, { "priority", "priority" }, { "async", "async" },
-		{ "selftest", "selftest" }, { "selftest_why", "selftest_why" },
-		{ "type", "type" }, { "keysize", "key_sizes" }, { "ivsize", "iv_sizes" },
-		{ "digestsize", "digest_sizes" }, { "maxaad", "aad_max" },
-		{ "blocksize", "block_size" },
-	};
 	json_t *algs = json_object_get(ans, "algs");
 	char cell[CTL_CELL_MAX];
 	size_t i;
 	json_t *a;
 
 	json_array_foreach(algs, i, a) {
+		const char *type = json_string_value(json_object_get(a, "type")) ?: "?";
+		bool async = json_is_true(json_object_get(a, "async"));
+		bool hash = strcmp(type, "hash") == 0, aead = strcmp(type, "aead") == 0;
+		const char *why = json_string_value(json_object_get(a, "selftest_why"));
+
 		if (i)
 			printf("\n");
-		for (size_t j = 0; j < sizeof(fields) / sizeof(fields[0]); j++) {
-			json_t *v = json_object_get(a, fields[j].path);
-
-			if (v == NULL)
-				continue;
-			ctl_fmt_cell(v, cell, sizeof(cell));
-			printf("%-12s : %s\n", fields[j].title, cell);
+		printf("%-12s : %s\n", "name", json_string_value(json_object_get(a, "name")) ?: "?");
+		printf("%-12s : %s\n", "driver",
+		       json_string_value(json_object_get(a, "driver")) ?: "?");
+		printf("%-12s : %s (%s)\n", "module",
+		       json_string_value(json_object_get(a, "device")) ?: "?",
+		       json_string_value(json_object_get(a, "pmd")) ?: "?");
+		printf("%-12s : %" JSON_INTEGER_FORMAT "\n", "priority",
+		       json_integer_value(json_object_get(a, "priority")));
+		printf("%-12s : %s\n", "selftest",
+		       json_string_value(json_object_get(a, "selftest")) ?: "?");
+		if (why != NULL)
+			printf("%-12s : %s\n", "selftest_why", why);
+		printf("%-12s : %s\n", "type", hash ? (async ? "ahash" : "shash") : type);
+		printf("%-12s : %s\n", "async", async ? "yes" : "no");
+		printf("%-12s : %" JSON_INTEGER_FORMAT "\n", "blocksize",
+		       json_integer_value(json_object_get(a, "block_size")));
+		if (ctl_range_get(a, "key_sizes", "max") > 0) {
+			printf("%-12s : %" JSON_INTEGER_FORMAT "\n", "min keysize",
+			       ctl_range_get(a, "key_sizes", "min"));
+			printf("%-12s : %" JSON_INTEGER_FORMAT "\n", "max keysize",
+			       ctl_range_get(a, "key_sizes", "max"));
+			if (ctl_range_get(a, "key_sizes", "step") > 1) {
+				ctl_fmt_range(json_object_get(a, "key_sizes"), cell, sizeof(cell));
+				printf("%-12s : %s (cryptoeng)\n", "keysizes", cell);
+			}
+		}
+		if (hash) {
+			printf("%-12s : %" JSON_INTEGER_FORMAT "\n", "digestsize",
+			       ctl_range_get(a, "digest_sizes", "max"));
+			if (ctl_range_get(a, "digest_sizes", "min") !=
+			    ctl_range_get(a, "digest_sizes", "max")) {
+				ctl_fmt_range(json_object_get(a, "digest_sizes"), cell, sizeof(cell));
+				printf("%-12s : %s (cryptoeng: truncated digests)\n", "digestsizes",
+				       cell);
+			}
+			continue;
+		}
+		printf("%-12s : %" JSON_INTEGER_FORMAT "\n", "ivsize", ctl_kernel_ivsize(a));
+		if (ctl_range_get(a, "iv_sizes", "min") != ctl_range_get(a, "iv_sizes", "max")) {
+			ctl_fmt_range(json_object_get(a, "iv_sizes"), cell, sizeof(cell));
+			printf("%-12s : %s (cryptoeng: other IV lengths accepted)\n", "ivsizes",
+			       cell);
+		}
+		if (aead) {
+			printf("%-12s : %" JSON_INTEGER_FORMAT "\n", "maxauthsize",
+			       ctl_range_get(a, "digest_sizes", "max"));
+			ctl_fmt_range(json_object_get(a, "digest_sizes"), cell, sizeof(cell));
+			printf("%-12s : %s (cryptoeng)\n", "authsizes", cell);
+			printf("%-12s : %" JSON_INTEGER_FORMAT " (cryptoeng)\n", "maxaadsize",
+			       json_integer_value(json_object_get(a, "aad_max")));
 		}
 	}
 }
@@ -418,8 +578,16 @@ ctl_print_stats(json_t *ans)
 		{ "DOWN", "qps_down" },
 	};
 	json_t *engines = json_object_get(ans, "engines"), *e;
+	json_t *info = json_object_get(ans, "info");
 	size_t i;
 
+	if (info != NULL)
+		printf("cryptoengd %s (%s), up %" JSON_INTEGER_FORMAT " s, %" JSON_INTEGER_FORMAT
+		       " client(s)\n\n",
+		       json_string_value(json_object_get(info, "version")) ?: "?",
+		       json_string_value(json_object_get(info, "dpdk")) ?: "?",
+		       json_integer_value(json_object_get(info, "uptime_s")),
+		       json_integer_value(json_object_get(info, "clients")));
 	printf("engines:\n");
 	ctl_table(engines, eng, sizeof(eng) / sizeof(eng[0]));
 	/* The engine's histogram buckets are powers of two: [1], [2,3], [4,7], ... */
@@ -539,20 +707,21 @@ ctl_cmd_report(const char *cmd, int argc, char **argv)
 		if (opt == 'j') {
 			as_json = true;
 		} else if (opt == 'h') {
-			ctl_usage(stdout);
+			ctl_usage_report(stdout, cmd);
 			return CTL_EXIT_OK;
 		} else {
-			ctl_usage(stderr);
-			return CTL_EXIT_FAIL;
+			ctl_usage_report(stderr, cmd);
+			return CTL_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "%s %s: unexpected argument '%s'\n", ctl_prog, cmd, argv[optind]);
-		return CTL_EXIT_FAIL;
+		return CTL_EXIT_USAGE;
 	}
 	c = ctl_connect(&(struct ce_client_opts){ .name = "cryptoengctl",
 						  .region_size = 1u << 20, .nb_qps = 1 });
-	ans = ctl_request(c, cmd);
+	ans = strcmp(cmd, "stats") == 0 || strcmp(cmd, "clients") == 0 ?
+	      ctl_request_all(c, cmd) : ctl_request(c, cmd);
 	ce_client_close(c);
 	if (ans == NULL)
 		return CTL_EXIT_FAIL;
@@ -593,6 +762,7 @@ struct ctl_slot {
 	uint64_t buf_end;	/* byte ring position to release up to */
 	uint8_t *out;		/* result bytes in the arena */
 	uint32_t out_len;
+	json_t *id;		/* the line's "id", echoed in its answer */
 	struct ce_desc dd;
 };
 
@@ -628,6 +798,7 @@ struct ctl_batch {
 	/* Tallies for the one-shot exit code. */
 	bool one_shot;
 	int exit_code;
+	int out_fd;		/* one-shot -o: raw output here, else hex on stdout */
 };
 
 /* The implementation the daemon would choose: exact driver, else the highest priority passed. */
@@ -705,7 +876,7 @@ static char *
 ctl_req_parse(json_t *o, struct ctl_req *r)
 {
 	static const char *const known[] = {
-		"alg", "driver", "op", "key", "iv", "aad", "tag_len", "in",
+		"alg", "driver", "op", "key", "iv", "aad", "tag_len", "in", "id",
 	};
 	const char *k, *op;
 	char *err;
@@ -932,7 +1103,23 @@ ctl_emit(struct ctl_batch *b, struct ctl_slot *s)
 			 ctl_fmt("%s: %s", ctl_errname(-s->status), strerror(-s->status));
 	}
 	if (b->one_shot) {
-		if (hex != NULL) {
+		if (hex != NULL && b->out_fd >= 0) {
+			size_t done = 0;
+
+			fflush(stdout);
+			while (done < s->out_len) {
+				ssize_t n = write(b->out_fd, s->out + done, s->out_len - done);
+
+				if (n < 0 && errno == EINTR)
+					continue;
+				if (n < 0) {
+					fprintf(stderr, "%s: -o: %s\n", ctl_prog, strerror(errno));
+					b->exit_code = CTL_EXIT_FAIL;
+					break;
+				}
+				done += (size_t)n;
+			}
+		} else if (hex != NULL) {
 			printf("%s\n", hex);
 		} else {
 			fprintf(stderr, "%s\n", s->err);
@@ -941,7 +1128,10 @@ ctl_emit(struct ctl_batch *b, struct ctl_slot *s)
 				       CTL_EXIT_FAIL;
 		}
 	} else {
-		o = hex ? json_pack("{s:s}", "out", hex) : json_pack("{s:s}", "error", s->err);
+		o = json_object();
+		if (s->id != NULL)
+			json_object_set(o, "id", s->id);
+		json_object_set_new(o, hex ? "out" : "error", json_string(hex ? hex : s->err));
 		line = json_dumps(o, JSON_COMPACT);
 		if (line == NULL) {
 			fprintf(stderr, "%s: out of memory\n", ctl_prog);
@@ -955,6 +1145,8 @@ ctl_emit(struct ctl_batch *b, struct ctl_slot *s)
 	free(hex);
 	free(s->err);
 	s->err = NULL;
+	json_decref(s->id);
+	s->id = NULL;
 	s->state = CTL_S_FREE;
 	b->tail = s->buf_end;
 }
@@ -1081,6 +1273,23 @@ ctl_drain(struct ctl_batch *b)
  * Turn one parsed request into a pending descriptor (or a DONE slot with an
  * error). @return 0, or -EAGAIN when the byte ring is full (retry later).
  */
+/* @p n against the implementation's range @p range: NULL, or "EINVAL: what: n bytes; limits". */
+static char *
+ctl_check_size(json_t *a, const char *alg, const char *what, const char *range, size_t n)
+{
+	json_t *rg = json_object_get(a, range);
+	json_int_t min = ctl_range_get(a, range, "min"), max = ctl_range_get(a, range, "max");
+	json_int_t step = ctl_range_get(a, range, "step");
+	char text[64];
+
+	if (rg == NULL || ((json_int_t)n >= min && (json_int_t)n <= max &&
+			   (step <= 1 || ((json_int_t)n - min) % step == 0)))
+		return NULL;
+	ctl_fmt_range(rg, text, sizeof(text));
+	return ctl_fmt("EINVAL: %s: %zu bytes; %s (%s) takes %s", what, n, alg,
+		       json_string_value(json_object_get(a, "driver")) ?: "?", text);
+}
+
 static int
 ctl_prepare(struct ctl_batch *b, struct ctl_slot *s, uint64_t seq, const struct ctl_req *r)
 {
@@ -1115,10 +1324,15 @@ ctl_prepare(struct ctl_batch *b, struct ctl_slot *s, uint64_t seq, const struct 
 				 sizeof(key));
 		return 0;
 	}
+	if ((s->err = ctl_check_size(a, r->alg, "key", "key_sizes", r->key_hlen / 2)) != NULL)
+		return 0;
 	if (t == CTL_T_HASH && r->iv != NULL && iv_len > 0) {
 		s->err = ctl_fmt("EINVAL: iv: a hash takes no IV");
 		return 0;
 	}
+	if (t != CTL_T_HASH && (r->iv != NULL || iv_len > 0) &&
+	    (s->err = ctl_check_size(a, r->alg, "iv", "iv_sizes", iv_len)) != NULL)
+		return 0;
 	if (t != CTL_T_AEAD && aad_len > 0) {
 		s->err = ctl_fmt("EINVAL: aad: only AEAD algorithms take AAD");
 		return 0;
@@ -1136,6 +1350,9 @@ ctl_prepare(struct ctl_batch *b, struct ctl_slot *s, uint64_t seq, const struct 
 		tag_len = 0;
 	} else if (r->tag_len >= 0) {
 		tag_len = (size_t)r->tag_len;
+		s->err = ctl_check_size(a, r->alg, "tag_len", "digest_sizes", tag_len);
+		if (s->err != NULL)
+			return 0;
 	} else {
 		/* Like the kernel: the default authsize is the largest. */
 		tag_len = (size_t)json_integer_value(
@@ -1165,6 +1382,16 @@ ctl_prepare(struct ctl_batch *b, struct ctl_slot *s, uint64_t seq, const struct 
 	if (data_len > UINT32_MAX) {
 		s->err = ctl_fmt("EINVAL: in: too long");
 		return 0;
+	}
+	if (t == CTL_T_CIPHER) {
+		json_int_t bs = json_integer_value(json_object_get(a, "block_size"));
+
+		if (bs > 1 && (data_len == 0 || data_len % (size_t)bs != 0)) {
+			s->err = ctl_fmt("EINVAL: in: %zu bytes; %s takes a non-zero multiple of "
+					 "its %" JSON_INTEGER_FORMAT "-byte block", data_len,
+					 r->alg, bs);
+			return 0;
+		}
 	}
 
 	/* Layout, in place: [data][tag][iv][aad]; data||tag is the AEAD output. */
@@ -1320,6 +1547,10 @@ ctl_run(struct ctl_batch *b, struct ctl_in *in, json_t *one)
 			s->state = CTL_S_DONE;
 			s->status = 0;
 			s->err = NULL;
+			if (o == NULL) {	/* a held line keeps its id */
+				json_decref(s->id);
+				s->id = NULL;
+			}
 			s->buf_end = b->head;
 			if (o != NULL) {
 				held = NULL;
@@ -1362,6 +1593,8 @@ ctl_run(struct ctl_batch *b, struct ctl_in *in, json_t *one)
 				}
 			}
 			s->err = ctl_req_parse(o, &r);
+			if (s->id == NULL)
+				s->id = json_incref(json_object_get(o, "id"));
 			if (s->err == NULL && ctl_prepare(b, s, b->seq_read, &r) == -EAGAIN) {
 				/* The byte ring is full: keep the line until output frees space. */
 				held = o;
@@ -1408,8 +1641,10 @@ ctl_batch_free(struct ctl_batch *b)
 			free(s);
 		}
 	}
-	for (unsigned int i = 0; i < CTL_SLOTS; i++)
+	for (unsigned int i = 0; i < CTL_SLOTS && b->slots != NULL; i++) {
 		free(b->slots[i].err);
+		json_decref(b->slots[i].id);
+	}
 	free(b->slots);
 	json_decref(b->algs);
 	/* BYE: the daemon destroys our sessions and queue pair. */
@@ -1423,70 +1658,256 @@ ctl_set_str(json_t *o, const char *name, const char *val)
 	json_object_set_new(o, name, json_string(val));
 }
 
+/*
+ * Read all of @p fd (at most @p max bytes) into a fresh buffer.
+ * @return the length, or -EFBIG (more than @p max), -ENOMEM, -errno.
+ */
+static long
+ctl_read_all(int fd, size_t max, uint8_t **out)
+{
+	size_t cap = 4096, len = 0;
+	uint8_t *buf = malloc(cap);
+
+	if (buf == NULL)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			uint8_t *nb;
+
+			if (cap > max) {
+				free(buf);
+				return -EFBIG;
+			}
+			nb = realloc(buf, 2 * cap);
+			if (nb == NULL) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+
+			free(buf);
+			return -err;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > max) {
+		explicit_bzero(buf, len);
+		free(buf);
+		return -EFBIG;
+	}
+	*out = buf;
+	return (long)len;
+}
+
+/*
+ * Raw bytes from a file (or descriptor) into the request as hex field
+ * @p field. @p what names the option in errors. @return an exit code.
+ */
+static int
+ctl_bytes_field(json_t *one, const char *field, const char *what, const char *path, int fd,
+		size_t max)
+{
+	uint8_t *bytes = NULL;
+	char *hex;
+	long n;
+
+	if (path != NULL) {
+		fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			fprintf(stderr, "%s: %s %s: %s\n", ctl_prog, what, path, strerror(errno));
+			return CTL_EXIT_FAIL;
+		}
+	}
+	n = ctl_read_all(fd, max, &bytes);
+	if (path != NULL && fd != STDIN_FILENO)
+		close(fd);
+	if (n == -EFBIG) {
+		fprintf(stderr, "EINVAL: %s: more than %zu bytes (%s)\n", field, max, what);
+		return CTL_EXIT_EINVAL;
+	}
+	if (n < 0) {
+		fprintf(stderr, "%s: %s: reading: %s\n", ctl_prog, what, strerror((int)-n));
+		return CTL_EXIT_FAIL;
+	}
+	hex = ctl_xmalloc(2 * (size_t)n + 1);
+	ctl_tohex(bytes, (size_t)n, hex);
+	json_object_set_new(one, field, json_string(hex));
+	explicit_bzero(hex, 2 * (size_t)n);
+	explicit_bzero(bytes, (size_t)n);
+	free(hex);
+	free(bytes);
+	return CTL_EXIT_OK;
+}
+
+/* Longest input a one-shot request reads (data, tag, IV and AAD share the arena). */
+#define CTL_IN_MAX	(CTL_ARENA_SIZE / 4)
+
+enum {
+	CTL_O_ALG = 256, CTL_O_DRIVER, CTL_O_OP, CTL_O_KEY, CTL_O_KEY_FILE, CTL_O_KEYFD,
+	CTL_O_IV, CTL_O_AAD, CTL_O_TAG_LEN, CTL_O_TAG, CTL_O_IN, CTL_O_BATCH,
+};
+
 static int
 ctl_cmd_crypt(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{ "alg", required_argument, NULL, 'a' },
-		{ "driver", required_argument, NULL, 'd' },
-		{ "op", required_argument, NULL, 'o' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "iv", required_argument, NULL, 'v' },
-		{ "aad", required_argument, NULL, 'A' },
-		{ "tag-len", required_argument, NULL, 't' },
-		{ "in", required_argument, NULL, 'i' },
-		{ "batch", required_argument, NULL, 'b' },
+		{ "alg", required_argument, NULL, CTL_O_ALG },
+		{ "driver", required_argument, NULL, CTL_O_DRIVER },
+		{ "op", required_argument, NULL, CTL_O_OP },
+		{ "key", required_argument, NULL, CTL_O_KEY },
+		{ "key-file", required_argument, NULL, CTL_O_KEY_FILE },
+		{ "keyfd", required_argument, NULL, CTL_O_KEYFD },
+		{ "iv", required_argument, NULL, CTL_O_IV },
+		{ "aad", required_argument, NULL, CTL_O_AAD },
+		{ "tag-len", required_argument, NULL, CTL_O_TAG_LEN },
+		{ "tag", required_argument, NULL, CTL_O_TAG },
+		{ "in", required_argument, NULL, CTL_O_IN },
+		{ "batch", required_argument, NULL, CTL_O_BATCH },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const names[] = {
-		['a'] = "alg", ['d'] = "driver", ['o'] = "op", ['k'] = "key", ['v'] = "iv",
-		['A'] = "aad", ['i'] = "in",
+		[CTL_O_ALG - CTL_O_ALG] = "alg", [CTL_O_DRIVER - CTL_O_ALG] = "driver",
+		[CTL_O_OP - CTL_O_ALG] = "op", [CTL_O_KEY - CTL_O_ALG] = "key",
+		[CTL_O_IV - CTL_O_ALG] = "iv", [CTL_O_AAD - CTL_O_ALG] = "aad",
+		[CTL_O_IN - CTL_O_ALG] = "in",
 	};
-	struct ctl_batch b = { .exit_code = CTL_EXIT_OK };
-	const char *batch = NULL;
+	struct ctl_batch b = { .exit_code = CTL_EXIT_OK, .out_fd = -1 };
+	const char *batch = NULL, *key_file = NULL, *in_file = NULL, *out_file = NULL;
+	const char *tag = NULL;
 	json_t *one = json_object();
 	struct ctl_in in = { .fd = -1 };
-	int opt, ret;
+	int opt, ret, keyfd = -1;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hi:o:", lopts, NULL)) != -1) {
 		char *end;
 		long v;
 
 		switch (opt) {
-		case 'a': case 'd': case 'o': case 'k': case 'v': case 'A': case 'i':
-			ctl_set_str(one, names[opt], optarg);
+		case CTL_O_ALG: case CTL_O_DRIVER: case CTL_O_OP: case CTL_O_KEY:
+		case CTL_O_IV: case CTL_O_AAD: case CTL_O_IN:
+			ctl_set_str(one, names[opt - CTL_O_ALG], optarg);
 			break;
-		case 't':
+		case CTL_O_KEY_FILE:
+			key_file = optarg;
+			break;
+		case CTL_O_KEYFD:
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end != '\0' || v < 0 || v > INT_MAX) {
+				fprintf(stderr, "%s crypt: --keyfd: '%s' is not a file descriptor\n",
+					ctl_prog, optarg);
+				ret = CTL_EXIT_USAGE;
+				goto out_early;
+			}
+			keyfd = (int)v;
+			break;
+		case CTL_O_TAG:
+			tag = optarg;
+			break;
+		case 'i':
+			in_file = optarg;
+			break;
+		case 'o':
+			out_file = optarg;
+			break;
+		case CTL_O_TAG_LEN:
 			errno = 0;
 			v = strtol(optarg, &end, 10);
 			if (errno || end == optarg || *end != '\0' || v < 0 || v > UINT16_MAX) {
 				fprintf(stderr, "EINVAL: tag_len: '%s' is not a number in 0..65535\n",
 					optarg);
-				json_decref(one);
-				return CTL_EXIT_EINVAL;
+				ret = CTL_EXIT_EINVAL;
+				goto out_early;
 			}
 			json_object_set_new(one, "tag_len", json_integer(v));
 			break;
-		case 'b':
+		case CTL_O_BATCH:
 			batch = optarg;
 			break;
 		case 'h':
-			ctl_usage(stdout);
-			json_decref(one);
-			return CTL_EXIT_OK;
+			ctl_usage_crypt(stdout);
+			ret = CTL_EXIT_OK;
+			goto out_early;
 		default:
-			ctl_usage(stderr);
-			json_decref(one);
-			return CTL_EXIT_FAIL;
+			ctl_usage_crypt(stderr);
+			ret = CTL_EXIT_USAGE;
+			goto out_early;
 		}
 	}
-	if (optind < argc || (batch != NULL && json_object_size(one) != 0)) {
-		fprintf(stderr, "%s crypt: %s\n", ctl_prog, optind < argc ?
-			"unexpected argument" : "--batch takes its requests from the file only");
-		json_decref(one);
-		return CTL_EXIT_FAIL;
+	if (optind < argc) {
+		fprintf(stderr, "%s crypt: unexpected argument '%s'\n", ctl_prog, argv[optind]);
+		ret = CTL_EXIT_USAGE;
+		goto out_early;
+	}
+	if (batch != NULL && (json_object_size(one) != 0 || key_file || keyfd >= 0 || in_file ||
+			      out_file || tag)) {
+		fprintf(stderr, "%s crypt: --batch takes its requests from the file only\n",
+			ctl_prog);
+		ret = CTL_EXIT_USAGE;
+		goto out_early;
+	}
+	if (batch == NULL) {
+		int given = (json_object_get(one, "key") != NULL) + (key_file != NULL) + (keyfd >= 0);
+		const char *op = json_string_value(json_object_get(one, "op"));
+
+		if (given > 1 || (json_object_get(one, "in") != NULL && in_file != NULL)) {
+			fprintf(stderr, "%s crypt: %s given twice\n", ctl_prog,
+				given > 1 ? "the key (--key, --key-file, --keyfd)" :
+				"the input (--in, -i)");
+			ret = CTL_EXIT_USAGE;
+			goto out_early;
+		}
+		if (key_file != NULL || keyfd >= 0) {
+			ret = ctl_bytes_field(one, "key", key_file ? "--key-file" : "--keyfd",
+					      key_file, keyfd, CTL_KEY_MAX);
+			if (ret != CTL_EXIT_OK)
+				goto out_early;
+		}
+		/* Not from a terminal: nobody types binary data. */
+		if (json_object_get(one, "in") == NULL && in_file == NULL && !isatty(STDIN_FILENO))
+			in_file = "-";
+		if (in_file != NULL) {
+			ret = ctl_bytes_field(one, "in", "-i", in_file, -1, CTL_IN_MAX);
+			if (ret != CTL_EXIT_OK)
+				goto out_early;
+		}
+		if (tag != NULL) {
+			const char *inhex = json_string_value(json_object_get(one, "in"));
+			char *joined;
+
+			if (op == NULL || (strcmp(op, "decrypt") != 0 && strcmp(op, "verify") != 0)) {
+				fprintf(stderr, "EINVAL: tag: only decrypt and verify take a tag\n");
+				ret = CTL_EXIT_EINVAL;
+				goto out_early;
+			}
+			/* The daemon takes the tag after the data: so does the request. */
+			joined = ctl_fmt("%s%s", inhex ? inhex : "", tag);
+			json_object_set_new(one, "in", json_string(joined));
+			free(joined);
+		}
+		if (out_file != NULL) {
+			b.out_fd = strcmp(out_file, "-") == 0 ? STDOUT_FILENO :
+				   open(out_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+			if (b.out_fd < 0) {
+				fprintf(stderr, "%s: -o %s: %s\n", ctl_prog, out_file,
+					strerror(errno));
+				ret = CTL_EXIT_FAIL;
+				goto out_early;
+			}
+		}
 	}
 	if (batch != NULL) {
 		in.fd = strcmp(batch, "-") == 0 ? STDIN_FILENO : open(batch, O_RDONLY | O_CLOEXEC);
@@ -1526,10 +1947,15 @@ ctl_cmd_crypt(int argc, char **argv)
 	ret = ctl_run(&b, &in, one);
 out:
 	ctl_batch_free(&b);
-	json_decref(one);
 	if (in.fd > STDIN_FILENO)
 		close(in.fd);
 	free(in.buf);
+out_early:
+	if (b.out_fd > STDOUT_FILENO && close(b.out_fd) < 0 && ret == CTL_EXIT_OK) {
+		fprintf(stderr, "%s: -o %s: %s\n", ctl_prog, out_file, strerror(errno));
+		ret = CTL_EXIT_FAIL;
+	}
+	json_decref(one);
 	return ret;
 }
 
@@ -1539,6 +1965,7 @@ main(int argc, char **argv)
 	static const struct option lopts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd;
@@ -1552,14 +1979,17 @@ main(int argc, char **argv)
 		} else if (opt == 'h') {
 			ctl_usage(stdout);
 			return CTL_EXIT_OK;
+		} else if (opt == 'V') {
+			printf("%s %s\n", ctl_prog, CRYPTOENG_VERSION);
+			return CTL_EXIT_OK;
 		} else {
 			ctl_usage(stderr);
-			return CTL_EXIT_FAIL;
+			return CTL_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		ctl_usage(stderr);
-		return CTL_EXIT_FAIL;
+		return CTL_EXIT_USAGE;
 	}
 	cmd = argv[optind];
 	argc -= optind;
@@ -1571,5 +2001,5 @@ main(int argc, char **argv)
 		return ctl_cmd_crypt(argc, argv);
 	fprintf(stderr, "%s: unknown command '%s'\n", ctl_prog, cmd);
 	ctl_usage(stderr);
-	return CTL_EXIT_FAIL;
+	return CTL_EXIT_USAGE;
 }

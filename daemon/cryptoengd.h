@@ -55,6 +55,7 @@ struct d_config {
 	char eal_args[D_VALUE_MAX];
 	char file_prefix[D_NAME_MAX];
 	int hugepages;			/* -1 auto, 0 never, 1 required */
+	uint32_t log_level;		/* rte_log level of logtype cryptoengd */
 	/* [engine] */
 	uint32_t queue_size;
 	uint32_t backlog_size;
@@ -67,6 +68,7 @@ struct d_config {
 	bool idle_sleep;		/* false: poll forever (never sleep) */
 	bool direct;			/* sync backends fed by the worker, no engine */
 	uint32_t stop_timeout_ms;
+	uint32_t selftest_timeout_ms;	/* a device's self-tests answer by then */
 	bool retry;
 	/* [clients] */
 	uid_t uids[D_MAX_ACL];
@@ -94,10 +96,40 @@ struct d_config {
  * @return 0, or -EINVAL (config error), -errno (unreadable). */
 int d_config_load(const char *file, struct d_config *cfg);
 
-/* ---- logging (main.c) ------------------------------------------------- */
+/* ---- logging (log.c): rte_log, logtype "cryptoengd" ---------------------- */
 
+/* Our lines to stderr (journal-aware) or syslog; before rte_eal_init. */
 void d_log_init(bool syslog_on);
+/* After rte_eal_init: with syslog, hand over to EAL's stream (--syslog). */
+void d_log_eal_ready(void);
+/* @return 0, or -EINVAL (level out of range). */
+int d_log_set_level(uint32_t level);
+uint32_t d_log_get_level(void);
+/* @p prio is a syslog priority (LOG_ERR...). */
 void d_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- readiness (notify.c) ---------------------------------------------- */
+
+/*
+ * Fork; the parent waits until d_notify_ready() (exit 0) or the child's
+ * exit (its status). Before rte_eal_init. @return 0 in the child, or -errno.
+ */
+int d_daemonize(bool close_stdio);
+/* The control socket listens: READY=1 to systemd, release the parent. */
+void d_notify_ready(void);
+/* The drain starts: STOPPING=1. */
+void d_notify_stopping(void);
+void d_notify_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- SIGHUP (reload.c) -------------------------------------------------- */
+
+/*
+ * Read the config file again and apply what can change while clients are
+ * connected: [clients] allow_uids / allow_gids (checked at each new
+ * connection) and [eal] log_level. Logs what it did; a file with errors
+ * changes nothing. Control thread only.
+ */
+void d_reload(void);
 
 /* ---- sessions, queue pairs, clients ------------------------------------ */
 

@@ -93,7 +93,7 @@ ctl_reply(struct d_client *c, int status, const char *fmt, ...)
 		va_end(ap);
 	}
 	if (status < 0)
-		d_log(LOG_INFO, "client %u (pid %d): %s refused: %s", c->id, (int)c->pid,
+		d_log(LOG_DEBUG, "client %u (pid %d): %s refused: %s", c->id, (int)c->pid,
 		      ctl_msg.hdr.type == CE_MSG_SESSION_CREATE ? "session" : "request",
 		      ctl_reason);
 	return ce_msg_send_reply(c->sock, ctl_msg.hdr.seq, ctl_msg.hdr.type, status,
@@ -506,7 +506,7 @@ ctl_client_drop(struct d_client *c)
 	for (uint32_t i = 0; i < d.cfg.max_sessions; i++)
 		if (c->sess[i].live != 0)
 			ctl_sess_kill(c, &c->sess[i]);
-	d_log(LOG_INFO, "client %u (pid %d) gone", c->id, (int)c->pid);
+	d_log(LOG_DEBUG, "client %u (pid %d) gone", c->id, (int)c->pid);
 }
 
 /* Undo ctl_region_dma_map on the first n devices. */
@@ -1315,6 +1315,7 @@ d_ctl_run(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	/* Blocked in main() before EAL made its threads; here we take them. */
 	ctl_sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	ctl_epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -1335,6 +1336,7 @@ d_ctl_run(void)
 	ev.data.ptr = &ctl_tag_broken;
 	epoll_ctl(ctl_epfd, EPOLL_CTL_ADD, d.ctl_efd, &ev);
 	d_log(LOG_INFO, "listening on %s", d.cfg.socket_path);
+	d_notify_ready();
 
 	/* Until the stop has begun and every worker has drained. */
 	while (!__atomic_load_n(&d.stopping, __ATOMIC_RELAXED) || !ctl_workers_stopped()) {
@@ -1369,6 +1371,10 @@ d_ctl_run(void)
 				struct signalfd_siginfo si;
 
 				while (read(ctl_sfd, &si, sizeof(si)) == sizeof(si)) {
+					if (si.ssi_signo == SIGHUP) {
+						d_reload();
+						continue;
+					}
 					d_log(LOG_INFO, "signal %u: stopping", si.ssi_signo);
 					ctl_stop_begin();
 				}

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_version.h>
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
@@ -29,45 +29,25 @@
 
 #define MAIN_EAL_MAX_ARGS	128
 
+#ifndef D_DEFAULT_CONFIG
+#define D_DEFAULT_CONFIG	"/etc/cryptoeng/cryptoengd.ini"
+#endif
+
 struct d_daemon d;
-
-static bool main_syslog;
-
-void
-d_log_init(bool syslog_on)
-{
-	main_syslog = syslog_on;
-	if (syslog_on)
-		openlog("cryptoengd", LOG_PID, LOG_DAEMON);
-}
-
-void
-d_log(int prio, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (main_syslog) {
-		vsyslog(prio, fmt, ap);
-	} else {
-		fprintf(stderr, "cryptoengd: ");
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-	}
-	va_end(ap);
-}
 
 static void
 main_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: cryptoengd --config FILE [--socket PATH] [--foreground]\n"
+		"usage: cryptoengd [--config FILE] [--socket PATH] [--foreground]\n"
 		"                  [--log stderr|syslog] [-- EAL ARGS...]\n"
-		"  --config FILE   INI configuration (required)\n"
+		"  --config FILE   INI configuration (default %s)\n"
 		"  --socket PATH   control socket (else $%s, else the config's [socket] path)\n"
 		"  --foreground    do not daemonize\n"
-		"  --log WHERE     stderr (default) or syslog\n",
-		"CRYPTOENG_SOCKET");
+		"  --log WHERE     stderr (default) or syslog\n"
+		"  --version       print the version and exit\n"
+		"See cryptoengd(8) and cryptoengd.ini(5).\n",
+		D_DEFAULT_CONFIG, "CRYPTOENG_SOCKET");
 }
 
 /* A whole-number value from a /proc file line "Key: N". */
@@ -171,6 +151,7 @@ main_eal_init(const struct d_config *cfg, int extra_argc, char **extra_argv)
 static int
 main_setup_backends(void)
 {
+	ce_registry_set_selftest_timeout((uint64_t)d.cfg.selftest_timeout_ms * 1000000);
 	for (unsigned int i = 0; i < d.cfg.nb_pmds; i++) {
 		const struct d_pmd_cfg *pc = &d.cfg.pmds[i];
 		struct ce_pmd_dev_config dc = {
@@ -364,6 +345,7 @@ main(int argc, char **argv)
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = NULL, *sock = NULL, *env;
@@ -392,16 +374,16 @@ main(int argc, char **argv)
 		case 'h':
 			main_usage(stdout);
 			return 0;
+		case 'V':
+			printf("cryptoengd %s (%s)\n", CRYPTOENG_VERSION, rte_version());
+			return 0;
 		default:
 			main_usage(stderr);
 			return 2;
 		}
 	}
-	if (config == NULL) {
-		fprintf(stderr, "cryptoengd: --config FILE is required\n");
-		main_usage(stderr);
-		return 2;
-	}
+	if (config == NULL)
+		config = D_DEFAULT_CONFIG;
 	/* getopt stopped at "--" (or the first non-option): the rest is EAL's. */
 	if (optind < argc && strcmp(argv[optind - 1], "--") != 0) {
 		fprintf(stderr, "cryptoengd: unexpected argument \"%s\" (EAL args go after --)\n",
@@ -424,18 +406,21 @@ main(int argc, char **argv)
 	}
 
 	d_log_init(use_syslog);
-	if (!foreground && daemon(0, use_syslog ? 0 : 1) < 0) {
-		d_log(LOG_ERR, "daemon: %s", strerror(errno));
+	d_log_set_level(d.cfg.log_level);
+	/* The parent stays until the socket listens (or the child fails). */
+	if (!foreground && (ret = d_daemonize(use_syslog)) < 0) {
+		d_log(LOG_ERR, "daemonize: %s", strerror(-ret));
 		return 1;
 	}
 	/* Before EAL makes its threads, so that they inherit the mask: the
-	 * control thread takes SIGTERM/SIGINT through a signalfd. */
+	 * control thread takes SIGTERM/SIGINT/SIGHUP through a signalfd. */
 	{
 		sigset_t set;
 
 		sigemptyset(&set);
 		sigaddset(&set, SIGTERM);
 		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGHUP);
 		pthread_sigmask(SIG_BLOCK, &set, NULL);
 		signal(SIGPIPE, SIG_IGN);
 	}
@@ -448,6 +433,10 @@ main(int argc, char **argv)
 		d_log(LOG_ERR, "rte_eal_init failed: %s", rte_strerror(rte_errno));
 		return 1;
 	}
+	d_log_eal_ready();
+	d.start_tsc = rte_get_tsc_cycles();
+	d_log(LOG_INFO, "cryptoengd %s (%s), config %s", CRYPTOENG_VERSION, rte_version(),
+	      d.cfg.file);
 	ret = main_setup_workers();
 	if (ret == 0)
 		ret = main_setup_backends();
@@ -473,6 +462,7 @@ main(int argc, char **argv)
 
 	ret = d_ctl_run();
 	rc = ret < 0 ? 1 : 0;
+	d_notify_stopping();
 
 	/* Drain: each worker stops its engine itself (it is the engine's poller). */
 	for (unsigned int i = 0; i < d.nb_workers; i++) {

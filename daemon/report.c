@@ -4,6 +4,12 @@
  * the control socket (CE_MSG_CTL) and as DPDK telemetry commands
  * /cryptoeng/<name>.
  *
+ * Every answer fits its channel however many clients there are: over the
+ * socket, stats and clients are paged ("from": the first client id wanted;
+ * "clients_next" in the answer when more follow), each page within
+ * CE_MSG_CTL_MAX; telemetry follows DPDK's list + parameter pattern
+ * (/cryptoeng/clients lists ids, /cryptoeng/client,<id> shows one).
+ *
  * Telemetry callbacks run on DPDK's telemetry thread: every builder takes
  * d_lock (the control thread holds it while it changes clients, queue pairs
  * and sessions) and reads worker-written counters with atomic loads only.
@@ -16,10 +22,24 @@
 
 #include <jansson.h>
 #include <rte_telemetry.h>
+#include <rte_version.h>
 
 #include "cryptoengd.h"
 
 #define RD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+
+#ifndef CRYPTOENG_VERSION
+#define CRYPTOENG_VERSION	"unknown"
+#endif
+
+/* A page's room: CE_MSG_CTL_MAX less a margin for the closing brackets and "clients_next". */
+#define REPORT_PAGE_MAX		(16384 - 128)
+
+static size_t
+report_size(const json_t *j)
+{
+	return json_dumpb(j, NULL, 0, JSON_COMPACT);
+}
 
 static json_t *
 report_range(const struct ce_range *r)
@@ -50,6 +70,10 @@ report_algs(void)
 				      "block_size", (int)a->block_size,
 				      "selftest", ce_selftest_state_name(e->selftest));
 
+		/* The largest request length the implementation takes: longer
+		 * ones complete -EINVAL. */
+		if (o != NULL)
+			json_object_set_new(o, "max_len", json_integer(a->max_data_len));
 		if (o != NULL && e->selftest_why[0] != '\0')
 			json_object_set_new(o, "selftest_why", json_string(e->selftest_why));
 		json_array_append_new(arr, o);
@@ -168,33 +192,100 @@ report_device_stats(void)
 	return arr;
 }
 
+/* Under d_lock. */
 static json_t *
-report_stats(void)
+report_client_stats(const struct d_client *c)
 {
-	json_t *engines = json_array(), *clients = json_array(), *algs = json_array();
-	const struct d_client *c;
+	struct d_qp_stats t;
+	uint64_t inflight;
 
-	for (unsigned int i = 0; i < d.nb_workers; i++)
-		json_array_append_new(engines, report_engine_stats(d.workers[i]));
+	report_client_sum(c, &t, &inflight);
+	return json_pack("{s:i, s:i, s:s, s:I, s:I, s:I, s:{s:I, s:I, s:I}, s:I}",
+			 "id", (int)c->id, "pid", (int)c->pid, "name", c->name,
+			 "requests", (json_int_t)t.requests, "bytes", (json_int_t)t.bytes,
+			 "completed", (json_int_t)t.completed,
+			 "errors", "EINVAL", (json_int_t)t.err_inval,
+			 "EBADMSG", (json_int_t)t.err_badmsg, "other", (json_int_t)t.err_other,
+			 "in_flight", (json_int_t)inflight);
+}
+
+/* Under d_lock. */
+static json_t *
+report_client_info(const struct d_client *c)
+{
+	json_t *qps = json_array();
+	const struct d_qp *qp;
+
+	TAILQ_FOREACH(qp, &c->qps, next)
+		json_array_append_new(qps, json_pack("{s:i, s:i, s:i, s:i, s:b}",
+			"id", (int)qp->id, "lcore", (int)d.workers[qp->worker]->lcore,
+			"credits", (int)qp->credits,
+			"in_flight", (int)RD(((struct d_qp *)qp)->inflight),
+			"broken", RD(((struct d_qp *)qp)->broken) != 0));
+	return json_pack("{s:i, s:i, s:i, s:i, s:s, s:s, s:o, s:i}",
+		"id", (int)c->id, "pid", (int)c->pid, "uid", (int)c->uid,
+		"gid", (int)c->gid, "name", c->name,
+		"state", c->dead ? "closing" : c->hello ? "connected" : "new",
+		"qps", qps, "sessions", (int)c->nb_sess);
+}
+
+/*
+ * Append to @p page's "clients" array, from client id @p from on, what fits
+ * in REPORT_PAGE_MAX with what @p page already holds; set "clients_next" to
+ * the first id left out, if any.
+ */
+static void
+report_clients_page(json_t *page, uint32_t from, bool stats)
+{
+	json_t *arr = json_array();
+	const struct d_client *c;
+	size_t used = report_size(page) + 16;
 
 	pthread_mutex_lock(&d.lock);
 	TAILQ_FOREACH(c, &d.clients, next) {
-		struct d_qp_stats t;
-		uint64_t inflight;
+		json_t *o;
+		size_t n;
 
-		if (!c->hello)
+		if (c->id < from || (stats && !c->hello))
 			continue;
-		report_client_sum(c, &t, &inflight);
-		json_array_append_new(clients, json_pack(
-			"{s:i, s:i, s:s, s:I, s:I, s:I, s:{s:I, s:I, s:I}, s:I}",
-			"id", (int)c->id, "pid", (int)c->pid, "name", c->name,
-			"requests", (json_int_t)t.requests, "bytes", (json_int_t)t.bytes,
-			"completed", (json_int_t)t.completed,
-			"errors", "EINVAL", (json_int_t)t.err_inval,
-			"EBADMSG", (json_int_t)t.err_badmsg, "other", (json_int_t)t.err_other,
-			"in_flight", (json_int_t)inflight));
+		o = stats ? report_client_stats(c) : report_client_info(c);
+		n = report_size(o) + 1;
+		if (used + n > REPORT_PAGE_MAX) {
+			json_decref(o);
+			json_object_set_new(page, "clients_next", json_integer(c->id));
+			break;
+		}
+		used += n;
+		json_array_append_new(arr, o);
 	}
+	json_object_set_new(page, "clients_total", json_integer(d.nb_clients));
 	pthread_mutex_unlock(&d.lock);
+	json_object_set_new(page, "clients", arr);
+}
+
+static json_t *
+report_info(void)
+{
+	char lcores[D_VALUE_MAX];
+
+	snprintf(lcores, sizeof(lcores), "%s", d.cfg.lcores);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:I}",
+			 "version", CRYPTOENG_VERSION, "dpdk", rte_version(),
+			 "config", d.cfg.file, "socket", d.cfg.socket_path, "lcores", lcores,
+			 "engines", (int)d.nb_workers, "devices", (int)d.nb_devs,
+			 "algs", (int)d.nb_algs,
+			 "clients", (int)__atomic_load_n(&d.nb_clients, __ATOMIC_RELAXED),
+			 "uptime_s", (json_int_t)((rte_get_tsc_cycles() - d.start_tsc) /
+						  rte_get_tsc_hz()));
+}
+
+static json_t *
+report_stats(uint32_t from, bool with_clients)
+{
+	json_t *engines = json_array(), *algs = json_array(), *page;
+
+	for (unsigned int i = 0; i < d.nb_workers; i++)
+		json_array_append_new(engines, report_engine_stats(d.workers[i]));
 
 	/* Only algorithms that saw requests: the answer must fit in 16 KiB. */
 	for (unsigned int a = 0; a < d.nb_algs; a++) {
@@ -214,35 +305,20 @@ report_stats(void)
 			"requests", (json_int_t)req, "bytes", (json_int_t)bytes,
 			"errors", (json_int_t)err));
 	}
-	return json_pack("{s:o, s:o, s:o, s:o}", "engines", engines, "clients", clients,
+	page = json_pack("{s:o, s:o, s:o, s:o}", "info", report_info(), "engines", engines,
 			 "algs", algs, "devices", report_device_stats());
+	if (with_clients)
+		report_clients_page(page, from, true);
+	return page;
 }
 
 static json_t *
-report_clients(void)
+report_clients(uint32_t from)
 {
-	json_t *arr = json_array();
-	const struct d_client *c;
+	json_t *page = json_object();
 
-	pthread_mutex_lock(&d.lock);
-	TAILQ_FOREACH(c, &d.clients, next) {
-		json_t *qps = json_array();
-		const struct d_qp *qp;
-
-		TAILQ_FOREACH(qp, &c->qps, next)
-			json_array_append_new(qps, json_pack("{s:i, s:i, s:i, s:i, s:b}",
-				"id", (int)qp->id, "lcore", (int)d.workers[qp->worker]->lcore,
-				"credits", (int)qp->credits,
-				"in_flight", (int)RD(((struct d_qp *)qp)->inflight),
-				"broken", RD(((struct d_qp *)qp)->broken) != 0));
-		json_array_append_new(arr, json_pack("{s:i, s:i, s:i, s:i, s:s, s:s, s:o, s:i}",
-			"id", (int)c->id, "pid", (int)c->pid, "uid", (int)c->uid,
-			"gid", (int)c->gid, "name", c->name,
-			"state", c->dead ? "closing" : c->hello ? "connected" : "new",
-			"qps", qps, "sessions", (int)c->nb_sess));
-	}
-	pthread_mutex_unlock(&d.lock);
-	return json_pack("{s:o}", "clients", arr);
+	report_clients_page(page, from, false);
+	return page;
 }
 
 static json_t *
@@ -267,59 +343,56 @@ report_engines(void)
 }
 
 static json_t *
-report_build(const char *cmd)
+report_build(const char *cmd, uint32_t from)
 {
 	if (strcmp(cmd, "algs") == 0)
 		return report_algs();
 	if (strcmp(cmd, "stats") == 0)
-		return report_stats();
+		return report_stats(from, true);
 	if (strcmp(cmd, "clients") == 0)
-		return report_clients();
+		return report_clients(from);
 	if (strcmp(cmd, "engines") == 0)
 		return report_engines();
+	if (strcmp(cmd, "info") == 0)
+		return report_info();
 	return NULL;
 }
 
 /*
- * Test-only: {"cmd": "fault", "device": NAME, "mode": "none|error|hang|short",
- * "arg": N} sets the cryptodev backend's fault injector on one device, which
- * must have been started with fault_inject=1 (the soak fails and heals a
- * device this way). @return 0 with *res set, or -EINVAL, -ENODEV, -EPERM.
+ * Test-only: {"cmd": "fault", "device": NAME, "mode": MODE, "arg": N} sets a
+ * device's fault injector (the backend's fault_inject op; the cryptodev
+ * backend knows none, error, hang and short, on a device started with
+ * fault_inject=1). The soak fails and heals a device this way.
+ * @return 0 with *res set, or -EINVAL, -ENODEV, -ENOTSUP, -EPERM.
  */
 static int
 report_fault(json_t *in, json_t **res, const char **why)
 {
-	static const char *const modes[] = {
-		[CE_QAT_FAULT_NONE] = "none", [CE_QAT_FAULT_ERROR] = "error",
-		[CE_QAT_FAULT_HANG] = "hang", [CE_QAT_FAULT_SHORT_ENQ] = "short",
-	};
 	const char *dev = json_string_value(json_object_get(in, "device"));
 	const char *mode = json_string_value(json_object_get(in, "mode"));
 	json_t *arg = json_object_get(in, "arg");
-	unsigned int m;
 	int ret;
 
-	for (m = 0; mode != NULL && m < sizeof(modes) / sizeof(modes[0]); m++)
-		if (strcmp(mode, modes[m]) == 0)
-			break;
-	if (dev == NULL || mode == NULL || m == sizeof(modes) / sizeof(modes[0]) ||
+	if (dev == NULL || mode == NULL ||
 	    (arg != NULL && (!json_is_integer(arg) || json_integer_value(arg) < 0 ||
 			     json_integer_value(arg) > UINT32_MAX))) {
-		*why = "fault: needs \"device\", \"mode\" (none, error, hang, short), \"arg\" >= 0";
+		*why = "fault: needs \"device\", \"mode\" and an optional \"arg\" >= 0";
 		return -EINVAL;
 	}
 	for (unsigned int i = 0; i < d.nb_devs; i++) {
 		if (strcmp(d.devs[i].dev->name, dev) != 0)
 			continue;
-		ret = ce_pmd_qat_fault_set(d.devs[i].dev, (enum ce_pmd_qat_fault)m,
-					   arg ? (uint32_t)json_integer_value(arg) : 0);
+		ret = ce_pmd_fault_inject(d.devs[i].dev, mode,
+					  arg ? (uint32_t)json_integer_value(arg) : 0);
 		if (ret == -EPERM)
-			*why = "fault: the device was not started with fault_inject=1";
-		else if (ret < 0)
-			*why = "fault: not a cryptodev backend device";
+			*why = "fault: the device was not started with fault injection allowed";
+		else if (ret == -ENOTSUP)
+			*why = "fault: this device's backend has no fault injector";
+		else if (ret == -EINVAL)
+			*why = "fault: unknown mode for this device (cryptodev: none, error, hang, short)";
 		if (ret < 0)
 			return ret;
-		*res = json_pack("{s:{s:s, s:s}}", "fault", "device", dev, "mode", modes[m]);
+		*res = json_pack("{s:{s:s, s:s}}", "fault", "device", dev, "mode", mode);
 		return 0;
 	}
 	*why = "fault: no such device";
@@ -330,7 +403,7 @@ int
 d_report_ctl(const char *req, char **out, const char **why)
 {
 	json_error_t jerr;
-	json_t *in, *res = NULL;
+	json_t *in, *res = NULL, *from;
 	const char *cmd;
 	int ret;
 
@@ -345,17 +418,24 @@ d_report_ctl(const char *req, char **out, const char **why)
 		*why = "request has no \"cmd\" string";
 		return -EINVAL;
 	}
+	from = json_object_get(in, "from");
+	if (from != NULL && (!json_is_integer(from) || json_integer_value(from) < 0 ||
+			     json_integer_value(from) > UINT32_MAX)) {
+		json_decref(in);
+		*why = "\"from\": not a client id (an integer in 0..4294967295)";
+		return -EINVAL;
+	}
 	if (strcmp(cmd, "fault") == 0) {
 		ret = report_fault(in, &res, why);
 		json_decref(in);
 		if (ret < 0)
 			return ret;
 	} else {
-		res = report_build(cmd);
+		res = report_build(cmd, from ? (uint32_t)json_integer_value(from) : 0);
 		json_decref(in);
 	}
 	if (res == NULL) {
-		*why = "unknown cmd (algs, stats, clients, engines)";
+		*why = "unknown cmd (algs, stats, clients, engines, info)";
 		return -EINVAL;
 	}
 	*out = json_dumps(res, JSON_COMPACT);
@@ -502,16 +582,12 @@ report_tel_algs(void)
 	return o;
 }
 
+/* Flatten @p j (a new reference, consumed) into a telemetry dict. */
 static int
-report_tel_cb(const char *cmd, const char *params, struct rte_tel_data *t)
+report_tel_dict(struct rte_tel_data *t, json_t *j)
 {
-	const char *name = strrchr(cmd, '/');
 	struct report_tel rt = { .t = t };
-	json_t *j;
 
-	(void)params;
-	name = name != NULL ? name + 1 : cmd;
-	j = strcmp(name, "algs") == 0 ? report_tel_algs() : report_build(name);
 	if (j == NULL)
 		return -EINVAL;
 	rte_tel_data_start_dict(t);
@@ -522,15 +598,185 @@ report_tel_cb(const char *cmd, const char *params, struct rte_tel_data *t)
 	return 0;
 }
 
+static int
+report_tel_cb(const char *cmd, const char *params, struct rte_tel_data *t)
+{
+	const char *name = strrchr(cmd, '/');
+	json_t *j;
+
+	(void)params;
+	name = name != NULL ? name + 1 : cmd;
+	if (strcmp(name, "algs") == 0)
+		j = report_tel_algs();
+	else if (strcmp(name, "stats") == 0)
+		j = report_stats(0, false);	/* clients: /cryptoeng/client,<id> */
+	else
+		j = report_build(name, 0);
+	return report_tel_dict(t, j);
+}
+
+/* A decimal parameter: @return 0, or -EINVAL (missing, not a number, too big). */
+static int
+report_tel_param_u32(const char *params, uint32_t *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (params == NULL || !isdigit((unsigned char)params[0]))
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(params, &end, 10);
+	if (errno != 0 || *end != '\0' || v > UINT32_MAX)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* /cryptoeng/clients: the ids, as /ethdev/list. */
+static int
+report_tel_clients(const char *cmd, const char *params, struct rte_tel_data *t)
+{
+	const struct d_client *c;
+
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_array(t, RTE_TEL_INT_VAL);
+	pthread_mutex_lock(&d.lock);
+	TAILQ_FOREACH(c, &d.clients, next)
+		rte_tel_data_add_array_int(t, (int)c->id);
+	pthread_mutex_unlock(&d.lock);
+	return 0;
+}
+
+/* /cryptoeng/client,<id>: its identity, queue pairs and counters. */
+static int
+report_tel_client(const char *cmd, const char *params, struct rte_tel_data *t)
+{
+	const struct d_client *c;
+	json_t *j = NULL;
+	uint32_t id;
+
+	(void)cmd;
+	if (report_tel_param_u32(params, &id) < 0)
+		return -EINVAL;
+	pthread_mutex_lock(&d.lock);
+	TAILQ_FOREACH(c, &d.clients, next)
+		if (c->id == id) {
+			json_t *st = report_client_stats(c);
+
+			j = report_client_info(c);
+			json_object_update_missing(j, st);
+			json_decref(st);
+			break;
+		}
+	pthread_mutex_unlock(&d.lock);
+	return report_tel_dict(t, j);
+}
+
+/* /cryptoeng/engines: the engine lcores. */
+static int
+report_tel_engines(const char *cmd, const char *params, struct rte_tel_data *t)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_array(t, RTE_TEL_INT_VAL);
+	for (unsigned int i = 0; i < d.nb_workers; i++)
+		rte_tel_data_add_array_int(t, (int)d.workers[i]->lcore);
+	return 0;
+}
+
+/* /cryptoeng/engine,<lcore>: its state, backends and counters. */
+static int
+report_tel_engine(const char *cmd, const char *params, struct rte_tel_data *t)
+{
+	json_t *all, *e;
+	uint32_t lcore;
+	size_t i;
+
+	(void)cmd;
+	if (report_tel_param_u32(params, &lcore) < 0)
+		return -EINVAL;
+	for (unsigned int w = 0; w < d.nb_workers; w++) {
+		if (d.workers[w]->lcore != lcore)
+			continue;
+		all = report_engines();
+		json_array_foreach(json_object_get(all, "engines"), i, e)
+			if (json_integer_value(json_object_get(e, "lcore")) == (json_int_t)lcore) {
+				json_t *st = report_engine_stats(d.workers[w]);
+
+				json_object_update_missing(st, e);
+				json_decref(all);
+				return report_tel_dict(t, st);
+			}
+		json_decref(all);
+	}
+	return -EINVAL;
+}
+
+/* /cryptoeng/devices: the backend devices' names. */
+static int
+report_tel_devices(const char *cmd, const char *params, struct rte_tel_data *t)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_array(t, RTE_TEL_STRING_VAL);
+	for (unsigned int i = 0; i < d.nb_devs; i++)
+		rte_tel_data_add_array_string(t, d.devs[i].dev->name);
+	return 0;
+}
+
+/* /cryptoeng/device,<name>: its backend, implementations and device counters. */
+static int
+report_tel_device(const char *cmd, const char *params, struct rte_tel_data *t)
+{
+	json_t *j, *devs, *dv;
+	size_t i;
+
+	(void)cmd;
+	if (params == NULL)
+		return -EINVAL;
+	for (unsigned int k = 0; k < d.nb_devs; k++) {
+		const struct ce_pmd_dev *dev = d.devs[k].dev;
+		unsigned int nb_algs = 0;
+
+		if (strcmp(dev->name, params) != 0)
+			continue;
+		for (unsigned int a = 0; a < d.nb_algs; a++)
+			nb_algs += d.algs[a]->dev == dev;
+		j = json_pack("{s:s, s:s, s:i}", "device", dev->name, "pmd", dev->drv->name,
+			      "algs", (int)nb_algs);
+		devs = report_device_stats();
+		json_array_foreach(devs, i, dv)
+			if (strcmp(json_string_value(json_object_get(dv, "device")) ?: "",
+				   dev->name) == 0)
+				json_object_update_missing(j, dv);
+		json_decref(devs);
+		return report_tel_dict(t, j);
+	}
+	return -EINVAL;
+}
+
 void
 d_report_telemetry_register(void)
 {
+	rte_telemetry_register_cmd("/cryptoeng/info", report_tel_cb,
+				   "Versions (cryptoengd, DPDK), config, socket, counts");
 	rte_telemetry_register_cmd("/cryptoeng/stats", report_tel_cb,
-				   "Per engine, client and algorithm statistics");
+				   "Per engine, algorithm and device statistics (clients: "
+				   "/cryptoeng/client,<id>)");
 	rte_telemetry_register_cmd("/cryptoeng/algs", report_tel_cb,
 				   "Algorithm implementations: names, drivers, sizes, self-tests");
-	rte_telemetry_register_cmd("/cryptoeng/engines", report_tel_cb,
-				   "Engines: lcore, backends, state");
-	rte_telemetry_register_cmd("/cryptoeng/clients", report_tel_cb,
-				   "Clients: pid, uid, queue pairs, sessions");
+	rte_telemetry_register_cmd("/cryptoeng/engines", report_tel_engines,
+				   "Engine lcores. Takes no parameters");
+	rte_telemetry_register_cmd("/cryptoeng/engine", report_tel_engine,
+				   "One engine: state, backends, counters. Parameter: lcore");
+	rte_telemetry_register_cmd("/cryptoeng/clients", report_tel_clients,
+				   "Client ids. Takes no parameters");
+	rte_telemetry_register_cmd("/cryptoeng/client", report_tel_client,
+				   "One client: pid, uid, queue pairs, sessions, counters. "
+				   "Parameter: client id");
+	rte_telemetry_register_cmd("/cryptoeng/devices", report_tel_devices,
+				   "Backend device names. Takes no parameters");
+	rte_telemetry_register_cmd("/cryptoeng/device", report_tel_device,
+				   "One backend device: driver, counters. Parameter: device name");
 }

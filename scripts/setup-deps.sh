@@ -5,13 +5,14 @@ set -eu
 
 # Build and run: the toolchain and the libraries we link.
 # Tests: g++ (headers compile as C++), clang-14 + libfuzzer-14-dev (fuzz
-# harnesses), python3-scapy (the gateway's independent ESP peer), iproute2
+# harnesses), python3-scapy and python3-cryptography (the gateway's
+# independent ESP peer, and the tests' own trailer check), iproute2
 # (namespaces and veth pairs), dpdk-doc (ipsec-secgw's reference configs).
 # Operations: libsystemd-dev (sd_notify), scdoc (man pages), debhelper,
 # dpkg-dev, fakeroot and lintian (Debian packages), babeltrace (rte_trace).
 PACKAGES="gcc g++ pkg-config meson ninja-build python3
 libdpdk-dev dpdk-dev libipsec-mb-dev libsodium-dev libjansson-dev libssl-dev gnuplot-nox
-clang-14 libfuzzer-14-dev python3-scapy iproute2 dpdk-doc
+clang-14 libfuzzer-14-dev python3-scapy python3-cryptography iproute2 dpdk-doc
 libsystemd-dev scdoc debhelper dpkg-dev fakeroot lintian babeltrace"
 
 missing=""

@@ -37,6 +37,7 @@
 #define CLIENT_DEF_ENTRIES	1024u
 #define CLIENT_MAX_QPS		64u
 #define CLIENT_PAGE		4096u
+#define CLIENT_BYE_WAIT_MS	1000	/* for the daemon to close after BYE */
 #define CLIENT_TAG_BITS		32
 #define CLIENT_TAG_MASK		0xffffffffu
 
@@ -508,9 +509,17 @@ ce_client_close(struct ce_client *c)
 		client_qp_drain(c->qps[i], deadline);
 		client_qp_free(c->qps[i]);
 	}
-	/* BYE needs no reply: the daemon closes its side. */
-	if (!client_is_gone(c))
-		ce_msg_send(c->sock, CE_MSG_BYE, ++c->seq, NULL, 0, NULL, 0);
+	/*
+	 * BYE needs no reply: the daemon closes its side. Wait (bounded) for
+	 * that, so that once we return this client no longer counts against
+	 * the daemon's limits (a reconnect right after is not refused).
+	 */
+	if (!client_is_gone(c) &&
+	    ce_msg_send(c->sock, CE_MSG_BYE, ++c->seq, NULL, 0, NULL, 0) == 0) {
+		struct pollfd pfd = { .fd = c->sock, .events = POLLRDHUP };
+
+		poll(&pfd, 1, CLIENT_BYE_WAIT_MS);
+	}
 	close(c->sock);
 	munmap(c->base, c->size);
 	close(c->memfd);
@@ -758,8 +767,6 @@ client_qp_drain(struct ce_qp *qp, uint64_t deadline_ns)
 		if (ret < 0 && ret != -EINTR)
 			break;
 	}
-	/* The daemon may still write this slot's rings: never hand it out again. */
-	qp->c->slot_retired[qp->slot] = true;
 	return ret == -EIO ? -EIO : -ETIMEDOUT;
 }
 
@@ -774,6 +781,9 @@ ce_qp_destroy(struct ce_qp *qp)
 	/* Without the lock: other threads' control calls go on meanwhile. */
 	drained = client_qp_drain(qp, client_now_ns() + CE_QP_DRAIN_TIMEOUT_MS * 1000000ull);
 	pthread_mutex_lock(&c->lock);
+	/* The daemon may still write this slot's rings: never hand it out again. */
+	if (drained == -ETIMEDOUT || drained == -EIO)
+		c->slot_retired[qp->slot] = true;
 	if (drained == -ENOTCONN) {
 		ret = -ENOTCONN;
 	} else {
@@ -849,11 +859,12 @@ ce_session_destroy(struct ce_client *c, uint32_t handle)
 static int __attribute__((noinline))
 client_submit_refused(struct ce_qp *qp)
 {
-	if (client_is_gone(qp->c))
-		return -ENOTCONN;
+	/* The daemon's own word first: it said it stops, or that our ring broke. */
+	if (qp->state == CLIENT_QP_STOPPING)
+		return -ESHUTDOWN;
 	if (qp->state == CLIENT_QP_BROKEN || ce_ring_is_broken(&qp->sq))
 		return -EIO;
-	return -ESHUTDOWN;
+	return -ENOTCONN;
 }
 
 int

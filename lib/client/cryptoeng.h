@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ce_shm_abi.h"
 
@@ -72,8 +73,10 @@ struct ce_client *ce_client_connect(const char *socket_path, const struct ce_cli
  * Say BYE, close the socket and unmap the region. Queue pairs still open are
  * destroyed as by ce_qp_destroy() (their requests in flight are waited for,
  * up to CE_QP_DRAIN_TIMEOUT_MS for the whole client, and their completions
- * dropped). NULL is ignored. No thread may be inside a call on one of the
- * client's queue pairs.
+ * dropped). Then it waits (at most a second) for the daemon to close its
+ * side, so that a connect right after is not refused for a limit this
+ * client still held. NULL is ignored. No thread may be inside a call on
+ * one of the client's queue pairs.
  */
 void ce_client_close(struct ce_client *c);
 
@@ -181,12 +184,14 @@ int ce_session_destroy(struct ce_client *c, uint32_t handle);
  *
  * @return number taken (0..n), or
  *   -ESHUTDOWN: the daemon said it is stopping (nothing taken; requests in
- *               flight still complete, poll them);
- *   -ENOTCONN:  the daemon has gone (control socket hung up; see
- *               ce_poll_burst() for the requests that were in flight);
+ *               flight still complete, poll them); from its notice on, also
+ *               after it has gone;
  *   -EIO:       the ring was corrupted, or the daemon said so (the queue
  *               pair is dead; its requests are reported once the daemon
- *               hangs up).
+ *               hangs up);
+ *   -ENOTCONN:  the daemon has gone without a word to this queue pair
+ *               (control socket hung up; see ce_poll_burst() for the
+ *               requests that were in flight).
  */
 int ce_submit_burst(struct ce_qp *qp, const struct ce_desc *descs, unsigned int n);
 
@@ -286,6 +291,81 @@ int ce_qp_fd(const struct ce_qp *qp);
  *   and everything has been reported; -EIO: ring corrupted.
  */
 int ce_qp_arm(struct ce_qp *qp);
+/* ---- request preparation, in the spirit of io_uring_prep_*() ---------------
+ *
+ * Fill a descriptor from pointers into the arena (ce_buf_alloc()), so that a
+ * client never computes region offsets by hand. Pointers outside the arena
+ * become offsets the daemon refuses (the completion says -EINVAL); a NULL
+ * pointer with a zero length means "none"; a NULL @p dst means in place.
+ * IV, tag and digest lengths are the session's. The cookie is 0: set it with
+ * ce_desc_set_cookie(). No call into the library beyond ce_buf_offset().
+ */
+
+/** Arena offset of @p p, 0 for NULL (an unused field). */
+static inline uint64_t
+ce_prep_off(const struct ce_client *c, const void *p)
+{
+	return p != NULL ? ce_buf_offset(c, p) : 0;
+}
+
+/**
+ * An AEAD request: @p op CE_OP_ENCRYPT (writes @p len bytes to @p dst and the
+ * tag to @p tag) or CE_OP_DECRYPT (reads the tag at @p tag; -EBADMSG if it
+ * does not match).
+ */
+static inline void
+ce_prep_aead(struct ce_desc *d, const struct ce_client *c, uint32_t session, uint8_t op,
+	     const void *src, void *dst, uint32_t len, const void *iv, const void *aad,
+	     uint32_t aad_len, void *tag)
+{
+	uint64_t src_off = ce_prep_off(c, src);
+
+	/* Field by field, not a compound literal: the header is also C++'s. */
+	memset(d, 0, sizeof(*d));
+	d->session = session;
+	d->op = op;
+	d->src_off = src_off;
+	d->dst_off = dst != NULL ? ce_prep_off(c, dst) : src_off;
+	d->len = len;
+	d->aad_len = aad_len;
+	d->iv_off = ce_prep_off(c, iv);
+	d->aad_off = aad_len ? ce_prep_off(c, aad) : 0;
+	d->digest_off = ce_prep_off(c, tag);
+}
+
+/** A cipher request (CE_OP_ENCRYPT or CE_OP_DECRYPT), no tag. */
+static inline void
+ce_prep_cipher(struct ce_desc *d, const struct ce_client *c, uint32_t session, uint8_t op,
+	       const void *src, void *dst, uint32_t len, const void *iv)
+{
+	ce_prep_aead(d, c, session, op, src, dst, len, iv, NULL, 0, NULL);
+}
+
+/**
+ * A hash or MAC request: CE_OP_DIGEST writes the digest to @p digest,
+ * CE_OP_VERIFY compares it with @p digest (-EBADMSG if they differ).
+ */
+static inline void
+ce_prep_hash(struct ce_desc *d, const struct ce_client *c, uint32_t session, uint8_t op,
+	     const void *src, uint32_t len, void *digest)
+{
+	uint64_t src_off = ce_prep_off(c, src);
+
+	memset(d, 0, sizeof(*d));
+	d->session = session;
+	d->op = op;
+	d->src_off = src_off;
+	d->dst_off = src_off;
+	d->len = len;
+	d->digest_off = ce_prep_off(c, digest);
+}
+
+/** The value the request's completion returns in ce_cqe.cookie. */
+static inline void
+ce_desc_set_cookie(struct ce_desc *d, uint64_t cookie)
+{
+	d->cookie = cookie;
+}
 
 #ifdef __cplusplus
 }

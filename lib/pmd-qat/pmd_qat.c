@@ -56,6 +56,7 @@ static const struct ce_pmd_ops qat_pmd_ops = {
 	.dma_map = qat_pmd_dma_map,
 	.dma_unmap = qat_pmd_dma_unmap,
 	.xstats_get = qat_pmd_xstats_get,
+	.fault_inject = qat_pmd_fault_inject,
 };
 
 static const struct ce_pmd_fast_ops qat_pmd_fast_ops = {

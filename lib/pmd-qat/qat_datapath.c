@@ -280,7 +280,7 @@ qat_pmd_do_batch(struct ce_pmd_qp *qp, struct ce_request **reqs, uint16_t nb)
 		if (where[i] == QAT_PMD_DEVICE)
 			continue;
 		if (where[i] == UINT8_MAX)
-			ce_pmd_complete(qp, reqs[i], -EINVAL);
+			qat_pmd_complete(q, reqs[i], -EINVAL);
 		else
 			qat_pmd_sw_taken(q, reqs[i], where[i]);
 	}
@@ -376,7 +376,7 @@ qat_pmd_finish(struct qat_pmd_qp *q, struct rte_crypto_op *op, uint64_t *now)
 		qat_pmd_dev_error(q, req, now);
 		return;
 	}
-	ce_pmd_complete(q->qp, req, status);
+	qat_pmd_complete(q, req, status);
 }
 
 
@@ -385,8 +385,8 @@ qat_pmd_poll(struct ce_pmd_qp *qp, uint16_t max)
 {
 	struct qat_pmd_qp *q = qp->priv;
 	struct rte_crypto_op *ops[QAT_PMD_MAX_BATCH];
-	uint16_t n = 0, nd;
-	uint64_t now = 0;
+	uint64_t done = q->nb_completed, now = 0;
+	uint16_t n, nd;
 
 	if (unlikely(q->nb_defer != 0))
 		qat_pmd_defer_flush(q);
@@ -395,13 +395,15 @@ qat_pmd_poll(struct ce_pmd_qp *qp, uint16_t max)
 		QAT_STAT_ADD(q, deq_ops, nd);
 		for (uint16_t i = 0; i < nd; i++)
 			qat_pmd_finish(q, ops[i], &now);
-		n = nd;
 	}
 	if (q->nb_busy != 0 || q->down) {
 		if (now == 0)
 			now = rte_rdtsc();
 		qat_pmd_health_check(q, now);
 	}
+	/* Finalized, not dequeued: late completions and probes are not requests,
+	 * a request re-run in software is finalized by the software poll below. */
+	n = (uint16_t)(q->nb_completed - done);
 	if (q->swqp != NULL && n < max)
 		n += q->swqp->dev->drv->fast->poll(q->swqp, max - n);
 	return n;
@@ -422,12 +424,12 @@ qat_pmd_cancel(struct ce_pmd_qp *qp, int status)
 		slot->state = QAT_SLOT_ABANDONED;
 		q->nb_busy--;
 		q->nb_abandoned++;
-		ce_pmd_complete(qp, slot->req, status);
+		qat_pmd_complete(q, slot->req, status);
 		slot->req = NULL;
 		n++;
 	}
 	for (uint32_t i = 0; i < q->nb_defer; i++, n++)
-		ce_pmd_complete(qp, q->defer[i].req, status);
+		qat_pmd_complete(q, q->defer[i].req, status);
 	q->nb_defer = 0;
 	if (q->swqp != NULL && q->swqp->dev->drv->fast->cancel != NULL)
 		n += q->swqp->dev->drv->fast->cancel(q->swqp, status);

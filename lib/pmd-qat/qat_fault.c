@@ -73,3 +73,18 @@ ce_pmd_qat_fault_set(struct ce_pmd_dev *dev, enum ce_pmd_qat_fault mode, uint32_
 	return 0;
 }
 
+/* The fault_inject op: the same modes by name ("none", "error", "hang", "short"). */
+int
+qat_pmd_fault_inject(struct ce_pmd_dev *dev, const char *mode, uint32_t arg)
+{
+	static const char *const names[] = {
+		[CE_QAT_FAULT_NONE] = "none", [CE_QAT_FAULT_ERROR] = "error",
+		[CE_QAT_FAULT_HANG] = "hang", [CE_QAT_FAULT_SHORT_ENQ] = "short",
+	};
+
+	for (unsigned int m = 0; m < RTE_DIM(names); m++)
+		if (strcmp(mode, names[m]) == 0)
+			return ce_pmd_qat_fault_set(dev, (enum ce_pmd_qat_fault)m, arg);
+	return -EINVAL;
+}
+

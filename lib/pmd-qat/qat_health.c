@@ -94,7 +94,7 @@ qat_pmd_fail_request(struct qat_pmd_qp *q, struct ce_request *req, unsigned int 
 	}
 	if (reason == CE_QAT_FB_FAILOVER)
 		QAT_STAT_ADD(q, failover_eio, 1);
-	ce_pmd_complete(q->qp, req, -EIO);
+	qat_pmd_complete(q, req, -EIO);
 }
 
 /*

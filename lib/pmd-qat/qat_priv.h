@@ -176,6 +176,7 @@ struct qat_pmd_qp {
 	struct rte_mbuf_ext_shared_info shinfo;
 
 	struct ce_pmd_qat_stats st; /* lcore-only writer, relaxed stores */
+	uint64_t nb_completed;      /* qat_pmd_complete calls: poll's count */
 };
 
 struct qat_pmd_sess {
@@ -193,6 +194,15 @@ struct qat_pmd_sess {
 	__atomic_store_n(&(q)->st.field, (q)->st.field + (n), __ATOMIC_RELAXED)
 
 #define QAT_PMD_DEVICE CE_QAT_FB_MAX /* "not a fallback": runs on the device */
+
+/* Every finalize of ours goes through here, so that poll can say how many
+ * it finalized (a dequeued operation is not always a finalized request). */
+static inline void
+qat_pmd_complete(struct qat_pmd_qp *q, struct ce_request *req, int status)
+{
+	q->nb_completed++;
+	ce_pmd_complete(q->qp, req, status);
+}
 
 static inline uint32_t
 qat_pmd_slot_get(struct qat_pmd_qp *q)
@@ -333,6 +343,7 @@ int qat_pmd_dma_unmap(struct ce_pmd_dev *dev, void *addr, size_t len);
 
 /* The xstats_get op (qat_device.c). */
 int qat_pmd_xstats_get(const struct ce_pmd_dev *dev, struct ce_pmd_xstat *xs, unsigned int n);
+int qat_pmd_fault_inject(struct ce_pmd_dev *dev, const char *mode, uint32_t arg);
 
 /* A configured cryptodev's rte_device: regions get DMA-mapped to it. */
 int qat_pmd_dma_dev_add(struct rte_device *dev);

@@ -32,7 +32,7 @@ qat_pmd_sw_start(struct qat_pmd_qp *q, struct ce_request *req, unsigned int reas
 			if (req->dst != req->src && req->len != 0)
 				memmove(req->dst, req->src, req->len);
 			QAT_STAT_ADD(q, fb[reason], 1);
-			ce_pmd_complete(q->qp, req, 0);
+			qat_pmd_complete(q, req, 0);
 			return -EINPROGRESS;
 		}
 		return -ENOTSUP;
@@ -71,7 +71,7 @@ qat_pmd_sw_taken(struct qat_pmd_qp *q, struct ce_request *req, unsigned int reas
 	if (ret == -ENOSPC)
 		qat_pmd_defer(q, req, reason);
 	else
-		ce_pmd_complete(q->qp, req, ret);
+		qat_pmd_complete(q, req, ret);
 }
 
 /* @return true when nothing is left deferred. */
@@ -87,7 +87,7 @@ qat_pmd_defer_flush(struct qat_pmd_qp *q)
 		if (ret == -ENOSPC)
 			break;
 		if (ret != -EINPROGRESS)
-			ce_pmd_complete(q->qp, req, ret);
+			qat_pmd_complete(q, req, ret);
 		i++;
 	}
 	if (i != 0) {

@@ -209,13 +209,21 @@ sodium_pmd_decrypt(const struct sodium_pmd_sess *s, struct ce_request *req)
 	return -EBADMSG;
 }
 
+static inline int
+sodium_pmd_check(const struct ce_request *req)
+{
+	if (ce_request_check(req, req->active) < 0 || req->active->digest_len != 16)
+		return -EINVAL;
+	return 0;
+}
+
+/* Run a request: 0, -EBADMSG, or -EINVAL (does not fit its session). */
 static int
 sodium_pmd_process(struct ce_request *req)
 {
-	const struct ce_session *sess = req->active != NULL ? req->active : req->sess;
-	const struct sodium_pmd_sess *s = sess->priv;
+	const struct sodium_pmd_sess *s = req->active->priv;
 
-	if (ce_request_check(req, sess) < 0 || sess->digest_len != 16)
+	if (sodium_pmd_check(req) < 0)
 		return -EINVAL;
 	if (req->op == CE_OP_ENCRYPT)
 		return sodium_pmd_encrypt(s, req);
@@ -243,6 +251,8 @@ sodium_pmd_do_one_request(struct ce_pmd_qp *qp, struct ce_request *req)
 {
 	struct sodium_pmd_qp *q = qp->priv;
 
+	if (sodium_pmd_check(req) < 0)
+		return -EINVAL; /* not taken (ce_pmd.h) */
 	if (sodium_pmd_qp_room(q) == 0)
 		return -ENOSPC;
 	sodium_pmd_qp_push(q, req, sodium_pmd_process(req));

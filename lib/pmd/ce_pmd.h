@@ -277,6 +277,14 @@ struct ce_pmd_ops {
 	 * @return how many the device has (more than n: call again with more).
 	 */
 	int (*xstats_get)(const struct ce_pmd_dev *dev, struct ce_pmd_xstat *xs, unsigned int n);
+	/**
+	 * Optional, tests only: set the device's fault injector to the mode
+	 * named @p mode (the backend's vocabulary, e.g. "error", "hang",
+	 * "none") with argument @p arg; any thread.
+	 * @return 0, -EINVAL (unknown mode), -EPERM (the device was not made
+	 *   with fault injection allowed).
+	 */
+	int (*fault_inject)(struct ce_pmd_dev *dev, const char *mode, uint32_t arg);
 };
 
 /**
@@ -423,6 +431,13 @@ int ce_pmd_dma_unmap(struct ce_pmd_dev *dev, void *addr, size_t len);
  * @return how many the device has, or -ENOTSUP when it has none.
  */
 int ce_pmd_xstats_get(const struct ce_pmd_dev *dev, struct ce_pmd_xstat *xs, unsigned int n);
+
+/**
+ * Set the device's test-only fault injector (its fault_inject op).
+ * @return 0, -ENOTSUP (the backend has none), or the backend's error
+ *   (-EINVAL unknown mode, -EPERM not allowed on this device).
+ */
+int ce_pmd_fault_inject(struct ce_pmd_dev *dev, const char *mode, uint32_t arg);
 
 /**
  * Finalize a request: called by a backend (from poll, or from

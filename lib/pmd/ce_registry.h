@@ -35,12 +35,22 @@ struct ce_registry_entry {
 
 /**
  * Add every algorithm of dev to the registry and run its known-answer
- * self-tests synchronously on queue pair 0 (which must not be owned by a
- * running engine yet).
+ * self-tests on queue pair 0 (which must not be owned by a running engine
+ * yet): all of the device's test operations are started at once, so a slow
+ * device costs its latency about once; operations not answered within the
+ * self-test timeout (ce_registry_set_selftest_timeout()) fail their
+ * implementation.
  * @return the number of implementations that failed (0 when all passed),
- *   or -ENOMEM.
+ *   or -ENOMEM, -EEXIST (dev was added already).
  */
 int ce_registry_add_dev(struct ce_pmd_dev *dev);
+
+/**
+ * How long ce_registry_add_dev() waits for a device's self-test answers
+ * (default 10 s). A backend with a cancel op gives back what it still holds;
+ * one without is waited for, since it holds the tests' buffers.
+ */
+void ce_registry_set_selftest_timeout(uint64_t timeout_ns);
 
 /** Remove every entry of dev (before the device is destroyed). */
 void ce_registry_remove_dev(struct ce_pmd_dev *dev);

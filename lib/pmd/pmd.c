@@ -347,6 +347,14 @@ ce_pmd_xstats_get(const struct ce_pmd_dev *dev, struct ce_pmd_xstat *xs, unsigne
 	return dev->drv->ops->xstats_get(dev, xs, n);
 }
 
+int
+ce_pmd_fault_inject(struct ce_pmd_dev *dev, const char *mode, uint32_t arg)
+{
+	if (dev->drv->ops->fault_inject == NULL)
+		return -ENOTSUP;
+	return dev->drv->ops->fault_inject(dev, mode, arg);
+}
+
 struct pmd_sync_done {
 	struct ce_request *req;
 	int status;

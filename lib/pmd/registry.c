@@ -7,14 +7,18 @@
  * prove it, is never chosen.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_malloc.h>
+#include <rte_pause.h>
 
 #include "ce_registry.h"
 #include "testvec_priv.h"
@@ -22,9 +26,13 @@
 struct registry_node {
 	struct ce_registry_entry e;  /* first: entries are handed out by address */
 	TAILQ_ENTRY(registry_node) next;
+	unsigned int nb_jobs;        /* self-test operations planned */
+	bool failed;                 /* a self-test operation failed (why is set) */
 };
 
-static TAILQ_HEAD(, registry_node) registry_list = TAILQ_HEAD_INITIALIZER(registry_list);
+TAILQ_HEAD(registry_list, registry_node);
+
+static struct registry_list registry_list = TAILQ_HEAD_INITIALIZER(registry_list);
 /* Control thread adds and removes; the telemetry thread lists. */
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Lookup messages: one per thread, valid until that thread's next lookup. */
@@ -39,27 +47,44 @@ struct registry_bufs {
 	uint8_t digest[CE_TV_DIGEST_MAX];
 };
 
-struct registry_test {
-	struct ce_pmd_dev *dev;
-	const struct ce_alg_caps *alg;
+/*
+ * One operation of a self-test, with its own request, session and buffers:
+ * every operation of a device is started at once, so start-up waits for a
+ * slow device's latency about once, not once per operation.
+ */
+struct registry_job {
+	struct ce_request req;		/* req.cb_arg: the job */
+	struct registry_node *n;
 	const struct ce_testvec *tv;
-	const struct ce_tv_data *d;
-	struct registry_bufs *b;
-	char *why;               /* the entry's selftest_why */
-	size_t why_size;
+	struct ce_tv_data d;
+	struct ce_session *sess;
+	int sess_err;			/* session refused: errno, and why */
+	const char *sess_why;
+	struct registry_bufs b;
+	uint8_t op;
+	bool in_place;
+	bool corrupt;
+	bool done;
+	int status;
 };
 
-static int __attribute__((format(printf, 2, 3)))
-registry_fail(struct registry_test *t, const char *fmt, ...)
+/* Self-tests whose answers have not come by then fail (ce_registry_set_selftest_timeout). */
+static uint64_t registry_selftest_timeout_ns = 10ull * 1000000000ull;
+
+static int __attribute__((format(printf, 3, 4)))
+registry_fail(struct registry_node *n, const struct ce_testvec *tv, const char *fmt, ...)
 {
-	int n = snprintf(t->why, t->why_size, "%s: ", t->tv->desc);
+	char *why = n->e.selftest_why;
+	size_t size = sizeof(n->e.selftest_why);
+	int len = snprintf(why, size, "%s: ", tv->desc);
 	va_list ap;
 
-	if (n > 0 && (size_t)n < t->why_size) {
+	if (len > 0 && (size_t)len < size) {
 		va_start(ap, fmt);
-		vsnprintf(t->why + n, t->why_size - (size_t)n, fmt, ap);
+		vsnprintf(why + len, size - (size_t)len, fmt, ap);
 		va_end(ap);
 	}
+	n->failed = true;
 	return -1;
 }
 
@@ -93,40 +118,111 @@ registry_fits(const struct ce_alg_caps *alg, const struct ce_tv_data *d)
 	return alg->block_size <= 1 || d->len % alg->block_size == 0;
 }
 
-/* One operation of the vector in a fresh session: src -> dst, then check. */
-static int
-registry_run_op(struct registry_test *t, uint8_t op, bool in_place, bool corrupt)
+static const char *
+registry_op_name(uint8_t op)
 {
-	const struct ce_tv_data *d = t->d;
-	struct registry_bufs *b = t->b;
-	const bool hash = t->alg->type == CE_ALG_HASH;
-	const bool aead = t->alg->type == CE_ALG_AEAD;
-	/* encrypt/digest write the tag or digest; decrypt/verify check it */
-	const bool produce = op == CE_OP_ENCRYPT || op == CE_OP_DIGEST;
+	return op == CE_OP_ENCRYPT ? "encrypt" : op == CE_OP_DECRYPT ? "decrypt" :
+	       op == CE_OP_DIGEST ? "digest" : "verify";
+}
+
+/*
+ * The operations of every vector that fits each implementation in @p list:
+ * each direction, each placement the driver does, and a flipped tag bit.
+ * Counts them; with @p jobs, also describes them there.
+ */
+static unsigned int
+registry_plan(struct ce_pmd_dev *dev, struct registry_list *list, struct registry_job *jobs)
+{
+	const struct ce_pmd_driver *drv = dev->drv;
+	struct registry_node *n;
+	struct ce_tv_data d;
+	unsigned int nb = 0;
+
+	TAILQ_FOREACH(n, list, next) {
+		const struct ce_alg_caps *alg = n->e.alg;
+
+		for (const struct ce_testvec *tv = ce_testvec_next(NULL); tv != NULL;
+		     tv = ce_testvec_next(tv)) {
+			uint8_t ops[3];
+			bool corrupt[3] = { false, false, false };
+			unsigned int nb_ops = 0;
+
+			if (strcmp(tv->alg, alg->name) != 0)
+				continue;
+			if (ce_testvec_decode(tv, &d) < 0) {
+				if (jobs != NULL && !n->failed)
+					registry_fail(n, tv, "malformed vector");
+				continue;
+			}
+			if (!registry_fits(alg, &d))
+				continue;
+			if (alg->type == CE_ALG_HASH) {
+				ops[nb_ops++] = CE_OP_DIGEST;
+				ops[nb_ops++] = CE_OP_VERIFY;
+				if (d.digest_len != 0) {
+					corrupt[nb_ops] = true;
+					ops[nb_ops++] = CE_OP_VERIFY;
+				}
+			} else {
+				ops[nb_ops++] = CE_OP_ENCRYPT;
+				ops[nb_ops++] = CE_OP_DECRYPT;
+				if (alg->type == CE_ALG_AEAD) {
+					corrupt[nb_ops] = true;
+					ops[nb_ops++] = CE_OP_DECRYPT;
+				}
+			}
+			for (int place = 0; place < 2; place++) {
+				bool in_place = place == 0;
+
+				if (in_place ? !drv->in_place : !drv->out_of_place)
+					continue;
+				for (unsigned int k = 0; k < nb_ops; k++, nb++) {
+					struct registry_job *j = jobs != NULL ? &jobs[nb] : NULL;
+
+					if (j == NULL)
+						continue;
+					j->n = n;
+					j->tv = tv;
+					j->d = d;
+					j->op = ops[k];
+					j->in_place = in_place;
+					j->corrupt = corrupt[k];
+					n->nb_jobs++;
+				}
+			}
+		}
+	}
+	/* Key bytes were in d; they are test vectors, but keep the habit. */
+	memset(&d, 0, sizeof(d));
+	return nb;
+}
+
+/* A fresh session and the job's own buffers, ready to start. */
+static void
+registry_job_prepare(struct ce_pmd_dev *dev, struct registry_job *j)
+{
+	const struct ce_tv_data *d = &j->d;
+	const bool produce = j->op == CE_OP_ENCRYPT || j->op == CE_OP_DIGEST;
+	const uint8_t *in = j->op == CE_OP_DECRYPT ? d->ctext : d->ptext;
+	struct registry_bufs *b = &j->b;
 	struct ce_pmd_session_params p = {
-		.alg = t->alg->name,
-		.driver = t->alg->driver_name,
+		.alg = j->n->e.alg->name,
+		.driver = j->n->e.alg->driver_name,
 		.key = d->key,
 		.key_len = d->key_len,
 		.iv_len = d->iv_len,
 		.digest_len = d->digest_len,
 		.aad_len = d->aad_len,
-		.op = op,
+		.op = j->op,
 	};
-	const char *opname = op == CE_OP_ENCRYPT ? "encrypt" : op == CE_OP_DECRYPT ?
-		"decrypt" : op == CE_OP_DIGEST ? "digest" : "verify";
-	const char *place = in_place ? "in place" : "out of place";
-	struct ce_request req;
-	struct ce_session *sess;
-	const char *why = NULL;
-	const uint8_t *in = op == CE_OP_DECRYPT ? d->ctext : d->ptext;
-	const uint8_t *want = op == CE_OP_DECRYPT ? d->ptext : d->ctext;
-	int ret, rc = -1;
+	struct ce_request *req = &j->req;
 
-	sess = ce_pmd_session_create(t->dev, &p, &why);
-	if (sess == NULL)
-		return registry_fail(t, "%s session: %s (%s)", opname, strerror(errno),
-				     why != NULL ? why : "?");
+	j->sess = ce_pmd_session_create(dev, &p, &j->sess_why);
+	if (j->sess == NULL) {
+		j->sess_err = errno;
+		j->done = true;
+		return;
+	}
 	memcpy(b->src, in, d->len);
 	/* Poison the output so an untouched buffer cannot pass as wiped or
 	 * as the identity of a null cipher. */
@@ -137,135 +233,200 @@ registry_run_op(struct registry_test *t, uint8_t op, bool in_place, bool corrupt
 		memset(b->digest, 0xa5, sizeof(b->digest));
 	} else {
 		memcpy(b->digest, d->digest, d->digest_len);
-		if (corrupt && d->digest_len != 0)
+		if (j->corrupt && d->digest_len != 0)
 			b->digest[d->digest_len - 1] ^= 0x01;
 	}
-	memset(&req, 0, sizeof(req));
-	req.sess = sess;
-	req.src = b->src;
-	req.dst = in_place ? b->src : b->dst;
-	req.iv = d->iv_len != 0 ? b->iv : NULL;
-	req.aad = d->aad_len != 0 ? b->aad : NULL;
-	req.aad_len = d->aad_len;
-	req.digest = d->digest_len != 0 ? b->digest : NULL;
-	req.len = d->len;
-	req.op = op;
-	ret = ce_pmd_run_sync(t->dev->qps[0], &req);
-
-	if (corrupt) {
-		if (ret != -EBADMSG) {
-			registry_fail(t, "%s with a flipped tag bit returned %d, not -EBADMSG",
-				      opname, ret);
-			goto out;
-		}
-		if (aead && !registry_zero(req.dst, d->len)) {
-			registry_fail(t, "%s %s: plaintext left after a bad tag", opname, place);
-			goto out;
-		}
-		rc = 0;
-		goto out;
-	}
-	if (ret != 0) {
-		registry_fail(t, "%s %s returned %d", opname, place, ret);
-		goto out;
-	}
-	if (!hash && memcmp(req.dst, want, d->len) != 0) {
-		registry_fail(t, "%s %s: wrong output", opname, place);
-		goto out;
-	}
-	if (produce) {
-		if ((aead || hash) && memcmp(b->digest, d->digest, d->digest_len) != 0) {
-			registry_fail(t, "%s %s: wrong %s", opname, place, hash ? "digest" : "tag");
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	ce_pmd_session_destroy(sess);
-	return rc;
+	memset(req, 0, sizeof(*req));
+	req->sess = j->sess;
+	req->src = b->src;
+	req->dst = j->in_place ? b->src : b->dst;
+	req->iv = d->iv_len != 0 ? b->iv : NULL;
+	req->aad = d->aad_len != 0 ? b->aad : NULL;
+	req->aad_len = d->aad_len;
+	req->digest = d->digest_len != 0 ? b->digest : NULL;
+	req->len = d->len;
+	req->op = j->op;
+	req->cb_arg = j;
 }
 
-/* Every check of one vector: each direction, each placement the driver does. */
-static int
-registry_run_vector(struct registry_test *t)
+static void
+registry_job_finalize(void *ctx, struct ce_request *req, int status)
 {
-	const struct ce_pmd_driver *drv = t->dev->drv;
-	const struct ce_tv_data *d = t->d;
+	struct registry_job *j = req->cb_arg;
+	unsigned int *in_flight = ctx;
 
-	for (int place = 0; place < 2; place++) {
-		bool in_place = place == 0;
+	if (j->done)
+		return;
+	j->status = status;
+	j->done = true;
+	(*in_flight)--;
+}
 
-		if (in_place ? !drv->in_place : !drv->out_of_place)
-			continue;
-		if (t->alg->type == CE_ALG_HASH) {
-			if (registry_run_op(t, CE_OP_DIGEST, in_place, false) < 0 ||
-			    registry_run_op(t, CE_OP_VERIFY, in_place, false) < 0)
-				return -1;
-			if (d->digest_len != 0 &&
-			    registry_run_op(t, CE_OP_VERIFY, in_place, true) < 0)
-				return -1;
-			continue;
+/*
+ * Start every job on @p qp as far as the device takes them, poll until all
+ * are answered or the deadline passes; then the backend's cancel gives back
+ * what it holds (a backend without cancel is waited for: it holds the jobs'
+ * buffers). Jobs not answered in time end with -ETIMEDOUT.
+ */
+static void
+registry_run_jobs(struct ce_pmd_qp *qp, struct registry_job *jobs, unsigned int nb)
+{
+	const struct ce_pmd_fast_ops *fast = qp->dev->drv->fast;
+	uint64_t hz = rte_get_timer_hz();
+	uint64_t deadline = rte_get_timer_cycles() +
+		(uint64_t)((unsigned __int128)registry_selftest_timeout_ns * hz / 1000000000u);
+	ce_finalize_fn saved_fn = qp->finalize;
+	void *saved_ctx = qp->finalize_ctx;
+	unsigned int next = 0, in_flight = 0;
+
+	qp->finalize = registry_job_finalize;
+	qp->finalize_ctx = &in_flight;
+	while (next < nb || in_flight != 0) {
+		while (next < nb) {
+			struct registry_job *j = &jobs[next];
+			int ret;
+
+			if (j->done) {
+				next++;
+				continue;
+			}
+			j->req.active = j->req.sess;
+			in_flight++;
+			ret = fast->do_one_request(qp, &j->req);
+			if (ret == -ENOSPC) {
+				in_flight--;
+				break;
+			}
+			next++;
+			if (ret != -EINPROGRESS) {
+				/* Not taken: not finalized, its answer is ret. */
+				in_flight--;
+				j->status = ret;
+				j->done = true;
+			}
 		}
-		if (registry_run_op(t, CE_OP_ENCRYPT, in_place, false) < 0 ||
-		    registry_run_op(t, CE_OP_DECRYPT, in_place, false) < 0)
-			return -1;
-		if (t->alg->type == CE_ALG_AEAD &&
-		    registry_run_op(t, CE_OP_DECRYPT, in_place, true) < 0)
-			return -1;
+		if (fast->poll(qp, 64) != 0)
+			continue;
+		if (rte_get_timer_cycles() >= deadline)
+			break;
+		rte_pause();
+	}
+	if (in_flight != 0 && fast->cancel != NULL)
+		fast->cancel(qp, -ETIMEDOUT);
+	while (in_flight != 0)
+		if (fast->poll(qp, 64) == 0)
+			rte_pause();
+	for (; next < nb; next++)
+		if (!jobs[next].done) {
+			jobs[next].status = -ETIMEDOUT;
+			jobs[next].done = true;
+		}
+	qp->finalize = saved_fn;
+	qp->finalize_ctx = saved_ctx;
+}
+
+/* The answer of one job against the vector. @return 0, or -1 with the why set. */
+static int
+registry_job_check(struct registry_job *j)
+{
+	const struct ce_tv_data *d = &j->d;
+	const bool hash = j->n->e.alg->type == CE_ALG_HASH;
+	const bool aead = j->n->e.alg->type == CE_ALG_AEAD;
+	const bool produce = j->op == CE_OP_ENCRYPT || j->op == CE_OP_DIGEST;
+	const uint8_t *want = j->op == CE_OP_DECRYPT ? d->ptext : d->ctext;
+	const char *opname = registry_op_name(j->op);
+	const char *place = j->in_place ? "in place" : "out of place";
+	int ret = j->status;
+
+	if (j->sess == NULL)
+		return registry_fail(j->n, j->tv, "%s session: %s (%s)", opname,
+				     strerror(j->sess_err), j->sess_why != NULL ? j->sess_why : "?");
+	if (ret == -ETIMEDOUT)
+		return registry_fail(j->n, j->tv, "%s %s: no answer within %" PRIu64 " ms", opname,
+				     place, registry_selftest_timeout_ns / 1000000);
+	if (j->corrupt) {
+		if (ret != -EBADMSG)
+			return registry_fail(j->n, j->tv, "%s with a flipped tag bit returned %d, "
+					     "not -EBADMSG", opname, ret);
+		if (aead && !registry_zero(j->req.dst, d->len))
+			return registry_fail(j->n, j->tv, "%s %s: plaintext left after a bad tag",
+					     opname, place);
+		return 0;
+	}
+	if (ret != 0)
+		return registry_fail(j->n, j->tv, "%s %s returned %d", opname, place, ret);
+	if (!hash && memcmp(j->req.dst, want, d->len) != 0)
+		return registry_fail(j->n, j->tv, "%s %s: wrong output", opname, place);
+	if (produce && (aead || hash) && memcmp(j->b.digest, d->digest, d->digest_len) != 0)
+		return registry_fail(j->n, j->tv, "%s %s: wrong %s", opname, place,
+				     hash ? "digest" : "tag");
+	return 0;
+}
+
+/* Run the known-answer self-tests of every implementation in @p list at once. */
+static int
+registry_selftest_dev(struct ce_pmd_dev *dev, struct registry_list *list)
+{
+	struct registry_job *jobs = NULL;
+	struct registry_node *n;
+	unsigned int nb;
+
+	if (dev->nb_qps == 0 || dev->qps == NULL) {
+		TAILQ_FOREACH(n, list, next) {
+			snprintf(n->e.selftest_why, sizeof(n->e.selftest_why),
+				 "device has no queue pair");
+			n->e.selftest = CE_SELFTEST_FAILED;
+		}
+		return 0;
+	}
+	nb = registry_plan(dev, list, NULL);
+	if (nb != 0) {
+		/* rte_malloc memory: a device may DMA into the buffers. */
+		jobs = rte_zmalloc_socket("ce_registry_selftest", sizeof(*jobs) * nb,
+					  RTE_CACHE_LINE_SIZE, dev->socket_id);
+		if (jobs == NULL)
+			return -ENOMEM;
+		registry_plan(dev, list, jobs);
+		for (unsigned int i = 0; i < nb; i++)
+			registry_job_prepare(dev, &jobs[i]);
+		registry_run_jobs(dev->qps[0], jobs, nb);
+		/* In order: the first failure of an implementation is its why. */
+		for (unsigned int i = 0; i < nb; i++)
+			if (!jobs[i].n->failed)
+				registry_job_check(&jobs[i]);
+		for (unsigned int i = 0; i < nb; i++)
+			ce_pmd_session_destroy(jobs[i].sess);
+		memset(jobs, 0, sizeof(*jobs) * nb);
+		rte_free(jobs);
+	}
+	TAILQ_FOREACH(n, list, next) {
+		if (n->failed) {
+			n->e.selftest = CE_SELFTEST_FAILED;
+		} else if (n->nb_jobs == 0) {
+			snprintf(n->e.selftest_why, sizeof(n->e.selftest_why),
+				 "no known-answer vector fits its sizes");
+			n->e.selftest = CE_SELFTEST_NO_VECTOR;
+		} else {
+			n->e.selftest_why[0] = '\0';
+			n->e.selftest = CE_SELFTEST_PASSED;
+		}
 	}
 	return 0;
 }
 
-/* Run every vector of the implementation's name that fits its sizes. */
-static enum ce_selftest_state
-registry_selftest(struct ce_registry_entry *e, struct registry_bufs *b)
+void
+ce_registry_set_selftest_timeout(uint64_t timeout_ns)
 {
-	struct registry_test t = {
-		.dev = e->dev, .alg = e->alg, .b = b,
-		.why = e->selftest_why, .why_size = sizeof(e->selftest_why),
-	};
-	struct ce_tv_data d;
-	unsigned int nb_run = 0;
-
-	if (e->dev->nb_qps == 0 || e->dev->qps == NULL) {
-		snprintf(e->selftest_why, sizeof(e->selftest_why), "device has no queue pair");
-		return CE_SELFTEST_FAILED;
-	}
-	for (const struct ce_testvec *tv = ce_testvec_next(NULL); tv != NULL;
-	     tv = ce_testvec_next(tv)) {
-		if (strcmp(tv->alg, e->alg->name) != 0)
-			continue;
-		t.tv = tv;
-		if (ce_testvec_decode(tv, &d) < 0) {
-			registry_fail(&t, "malformed vector");
-			return CE_SELFTEST_FAILED;
-		}
-		if (!registry_fits(e->alg, &d))
-			continue;
-		t.d = &d;
-		nb_run++;
-		if (registry_run_vector(&t) < 0)
-			return CE_SELFTEST_FAILED;
-	}
-	/* Key bytes were in d; they are test vectors, but keep the habit. */
-	memset(&d, 0, sizeof(d));
-	if (nb_run == 0) {
-		snprintf(e->selftest_why, sizeof(e->selftest_why),
-			 "no known-answer vector fits its sizes");
-		return CE_SELFTEST_NO_VECTOR;
-	}
-	e->selftest_why[0] = '\0';
-	return CE_SELFTEST_PASSED;
+	registry_selftest_timeout_ns = timeout_ns;
 }
 
 int
 ce_registry_add_dev(struct ce_pmd_dev *dev)
 {
 	const struct ce_pmd_driver *drv = dev->drv;
-	TAILQ_HEAD(, registry_node) added = TAILQ_HEAD_INITIALIZER(added);
-	struct registry_bufs *b;
+	struct registry_list added = TAILQ_HEAD_INITIALIZER(added);
 	struct registry_node *n;
-	int nb_failed = 0;
+	int nb_failed = 0, ret;
 
 	pthread_mutex_lock(&registry_lock);
 	TAILQ_FOREACH(n, &registry_list, next) {
@@ -276,23 +437,23 @@ ce_registry_add_dev(struct ce_pmd_dev *dev)
 	}
 	pthread_mutex_unlock(&registry_lock);
 
-	b = rte_zmalloc_socket("ce_registry_selftest", sizeof(*b), RTE_CACHE_LINE_SIZE,
-			       dev->socket_id);
-	if (b == NULL)
-		return -ENOMEM;
-	/* Test outside the lock: a device may be slow, and the listing must not wait. */
 	for (uint16_t i = 0; i < drv->nb_caps; i++) {
 		n = calloc(1, sizeof(*n));
-		if (n == NULL)
-			goto nomem;
+		if (n == NULL) {
+			ret = -ENOMEM;
+			goto err;
+		}
 		n->e.dev = dev;
 		n->e.alg = &drv->caps[i];
-		n->e.selftest = registry_selftest(&n->e, b);
-		if (n->e.selftest == CE_SELFTEST_FAILED)
-			nb_failed++;
 		TAILQ_INSERT_TAIL(&added, n, next);
 	}
-	rte_free(b);
+	/* Test outside the lock: a device may be slow, and the listing must not wait. */
+	ret = registry_selftest_dev(dev, &added);
+	if (ret < 0)
+		goto err;
+	TAILQ_FOREACH(n, &added, next)
+		if (n->e.selftest == CE_SELFTEST_FAILED)
+			nb_failed++;
 	pthread_mutex_lock(&registry_lock);
 	while ((n = TAILQ_FIRST(&added)) != NULL) {
 		TAILQ_REMOVE(&added, n, next);
@@ -301,13 +462,12 @@ ce_registry_add_dev(struct ce_pmd_dev *dev)
 	pthread_mutex_unlock(&registry_lock);
 	return nb_failed;
 
-nomem:
+err:
 	while ((n = TAILQ_FIRST(&added)) != NULL) {
 		TAILQ_REMOVE(&added, n, next);
 		free(n);
 	}
-	rte_free(b);
-	return -ENOMEM;
+	return ret;
 }
 
 void

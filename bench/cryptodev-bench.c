@@ -1,18 +1,35 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * qat-bench: not a test. Through the engine in one process (one lcore doing
- * both submit and poll), requests per second of the "cryptodev" backend at
- * engine batch size 1 (do_one_request: one enqueue per request), 8 and 32
+ * cryptodev-bench: through the engine in one process (one lcore doing both
+ * submit and poll), requests per second of the "cryptodev" backend at engine
+ * batch size 1 (do_one_request: one enqueue per request), 8 and 32
  * (do_batch_requests: one enqueue burst per batch), over crypto_aesni_mb
  * (AES-128-GCM) and crypto_null (ecb(cipher_null)); then the size crossover
- * against the "ipsecmb" backend. Usage: qat-bench [requests] (default 400000).
+ * against the "ipsecmb" backend. Usage: cryptodev-bench [requests] (400000).
  */
-#include "qat_test.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include <rte_common.h>
 #include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_lcore.h>
 #include <rte_malloc.h>
 
 #include "ce_engine.h"
+#include "ce_pmd.h"
+
+/* A benchmark that cannot go on says why and stops. */
+#define CHECK(cond) do { \
+	if (!(cond)) { \
+		fprintf(stderr, "cryptodev-bench: %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+		exit(1); \
+	} \
+} while (0)
+#define CHECK_EQ(a, b) CHECK((a) == (b))
 
 #define WINDOW 256
 
@@ -91,6 +108,20 @@ bench(struct ce_pmd_dev *d, const char *alg, uint32_t len, uint16_t batch, unsig
 	return (double)n * (double)rte_get_tsc_hz() / (double)(t1 - t0) / 1e6;
 }
 
+static struct ce_pmd_dev *
+bench_dev(const char *drv, const char *name, const char *args)
+{
+	struct ce_pmd_dev_config cfg = { .nb_qps = 1, .socket_id = 0, .args = args };
+	struct ce_pmd_dev *d = ce_pmd_dev_create(drv, name, &cfg);
+
+	if (d == NULL) {
+		fprintf(stderr, "cryptodev-bench: device %s (%s): %s\n", drv, args ? args : "",
+			strerror(errno));
+		exit(1);
+	}
+	return d;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -99,10 +130,19 @@ main(int argc, char **argv)
 	const uint32_t sizes[] = { 64, 256, 1024, 4096, 16384, 65536 };
 	struct ce_pmd_dev *mb, *null, *sw;
 
-	qat_test_eal_init("qat-bench");
-	mb = qat_test_dev("cryptodev", "mb", "dev=crypto_aesni_mb,qp_depth=512");
-	null = qat_test_dev("cryptodev", "null", "dev=crypto_null,qp_depth=512");
-	sw = qat_test_dev("ipsecmb", "sw", NULL);
+	char prefix[64];
+	char *eal_argv[] = { argv[0], "-l0", "--no-huge", "-m", "256", "--no-pci",
+			     "--log-level=error", prefix, NULL };
+
+	snprintf(prefix, sizeof(prefix), "--file-prefix=cryptodev-bench-%d", (int)getpid());
+	if (rte_eal_init((int)RTE_DIM(eal_argv) - 1, eal_argv) < 0) {
+		fprintf(stderr, "cryptodev-bench: rte_eal_init failed\n");
+		return 1;
+	}
+	/* crypto_* vdevs named in dev= are created on demand. */
+	mb = bench_dev("cryptodev", "mb", "dev=crypto_aesni_mb,qp_depth=512");
+	null = bench_dev("cryptodev", "null", "dev=crypto_null,qp_depth=512");
+	sw = bench_dev("ipsecmb", "sw", NULL);
 	printf("# through the engine, one lcore, %u requests, window %u; MOps\n", n, WINDOW);
 	printf("%-34s %8s %8s %8s\n", "device / alg / size", "batch1", "batch8", "batch32");
 	for (unsigned int v = 0; v < 2; v++) {
