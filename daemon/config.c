@@ -56,6 +56,7 @@ static const struct cfg_key cfg_keys[] = {
 	U("engine", "sleep_min_us", sleep_min_us, 1, 60000000),
 	U("engine", "sleep_max_us", sleep_max_us, 1, 60000000),
 	K("engine", "idle_sleep", CFG_BOOL, idle_sleep),
+	K("engine", "direct", CFG_BOOL, direct),
 	U("engine", "stop_timeout_ms", stop_timeout_ms, 0, 3600000),
 	U("engine", "selftest_timeout_ms", selftest_timeout_ms, 1, 3600000),
 	K("engine", "retry", CFG_BOOL, retry),
@@ -111,6 +112,7 @@ cfg_defaults(struct d_config *cfg)
 	cfg->sleep_min_us = 1;
 	cfg->sleep_max_us = 100000;
 	cfg->idle_sleep = true;
+	cfg->direct = true;
 	cfg->stop_timeout_ms = 5000;
 	cfg->selftest_timeout_ms = 10000;
 	cfg->retry = true;
