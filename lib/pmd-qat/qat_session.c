@@ -103,9 +103,9 @@ qat_pmd_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
 {
 	struct qat_pmd_dev *d = dev->priv;
 	struct qat_pmd_sess *s = sess->priv;
-	unsigned int i = (unsigned int)(sess->alg - qat_pmd_caps);
+	unsigned int i = (unsigned int)(sess->alg - dev->drv->caps);
 
-	if (i >= RTE_DIM(qat_pmd_caps))
+	if (i >= QAT_PMD_NB_CAPS)
 		return -EINVAL;
 	s->desc = &qat_pmd_descs[i];
 	s->hash = s->desc->kind == QAT_PMD_AUTH;
@@ -148,7 +148,7 @@ qat_pmd_session_destroy(struct ce_pmd_dev *dev, struct ce_session *sess)
 int
 ce_pmd_qat_session_on_device(const struct ce_session *sess)
 {
-	if (sess == NULL || sess->dev->drv != &qat_pmd_driver)
+	if (sess == NULL || !qat_pmd_is_ours(sess->dev->drv))
 		return -EINVAL;
 	return ((const struct qat_pmd_sess *)sess->priv)->cs != NULL;
 }
