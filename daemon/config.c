@@ -56,6 +56,7 @@ static const struct cfg_key cfg_keys[] = {
 	U("engine", "sleep_min_us", sleep_min_us, 1, 60000000),
 	U("engine", "sleep_max_us", sleep_max_us, 1, 60000000),
 	K("engine", "idle_sleep", CFG_BOOL, idle_sleep),
+	K("engine", "direct", CFG_BOOL, direct),
 	U("engine", "stop_timeout_ms", stop_timeout_ms, 0, 3600000),
 	U("engine", "selftest_timeout_ms", selftest_timeout_ms, 1, 3600000),
 	K("engine", "retry", CFG_BOOL, retry),
@@ -64,7 +65,7 @@ static const struct cfg_key cfg_keys[] = {
 	U("clients", "max_clients", max_clients, 1, 4096),
 	U("clients", "max_pending", max_pending, 1, 4096),
 	U("clients", "max_pending_per_uid", max_pending_per_uid, 1, 4096),
-	U("clients", "max_conns_per_uid", max_conns_per_uid, 1, 65536),
+	U("clients", "max_conns_per_uid", max_conns_per_uid, 0, 65536),
 	U("clients", "hello_timeout_ms", hello_timeout_ms, 10, 60000),
 	U("clients", "max_qps", max_qps, 1, 64),
 	U("clients", "max_sessions", max_sessions, 1, 65535),
@@ -111,13 +112,14 @@ cfg_defaults(struct d_config *cfg)
 	cfg->sleep_min_us = 1;
 	cfg->sleep_max_us = 100000;
 	cfg->idle_sleep = true;
+	cfg->direct = true;
 	cfg->stop_timeout_ms = 5000;
 	cfg->selftest_timeout_ms = 10000;
 	cfg->retry = true;
 	cfg->max_clients = 64;
 	cfg->max_pending = 32;
 	cfg->max_pending_per_uid = 8;
-	cfg->max_conns_per_uid = 64;
+	cfg->max_conns_per_uid = 0;
 	cfg->hello_timeout_ms = 1000;
 	cfg->max_qps = 16;
 	cfg->max_sessions = 1024;

@@ -66,6 +66,7 @@ struct d_config {
 	uint32_t sleep_min_us;		/* first sleep of the backoff */
 	uint32_t sleep_max_us;		/* ceiling of the sleep backoff */
 	bool idle_sleep;		/* false: poll forever (never sleep) */
+	bool direct;			/* sync backends fed by the worker, no engine */
 	uint32_t stop_timeout_ms;
 	uint32_t selftest_timeout_ms;	/* a device's self-tests answer by then */
 	bool retry;
@@ -77,7 +78,8 @@ struct d_config {
 	uint32_t max_clients;		/* authenticated (past HELLO), not closed */
 	uint32_t max_pending;		/* connections waiting for HELLO */
 	uint32_t max_pending_per_uid;	/* of those, from one peer uid */
-	uint32_t max_conns_per_uid;	/* pending + authenticated, per peer uid */
+	uint32_t max_conns_per_uid;	/* pending + authenticated, per peer uid;
+					 * 0: max_clients + max_pending_per_uid */
 	uint32_t hello_timeout_ms;	/* a pending connection's HELLO deadline */
 	uint32_t max_qps;
 	uint32_t max_sessions;
@@ -272,6 +274,18 @@ struct d_worker {
 	unsigned int nb_dirty;
 	uint64_t inflight;
 	uint64_t *alg_stats;		/* nb_algs x 3: requests, bytes, errors */
+	/*
+	 * Direct path: the queue pairs of synchronous backends
+	 * (CE_PMD_DRV_F_SYNC) belong to the worker, not to its engine; it
+	 * feeds them validated requests and polls them itself.
+	 */
+	struct ce_pmd_qp *direct_of_dev[CE_ENGINE_MAX_DEVS];	/* NULL: engine's */
+	struct ce_pmd_qp *direct[CE_ENGINE_MAX_DEVS];
+	unsigned int nb_direct;
+	uint64_t direct_inflight;
+	struct ce_request *direct_done[D_BURST_MAX];	/* back to the pool in bulk */
+	unsigned int nb_direct_done;
+	struct ce_engine_stats direct_st;	/* one writer; read relaxed */
 
 	/* Control -> worker. */
 	uint32_t stop;			/* atomic */
@@ -285,6 +299,15 @@ struct d_worker {
 enum d_worker_state { D_W_INIT = 0, D_W_RUNNING, D_W_SLEEPING, D_W_STOPPED };
 
 int d_worker_main(void *arg);
+/*
+ * Give worker @p w backend queue pair @p qp (control path, before it runs):
+ * a synchronous backend's to the worker's direct path when [engine] direct
+ * is on, any other to its engine.
+ * @return 0, or ce_engine_attach_qp()'s -EBUSY, -EEXIST, -ENOSPC.
+ */
+int d_worker_attach_qp(struct d_worker *w, struct ce_pmd_qp *qp);
+/* Add the direct path's counters to @p s (any thread; relaxed reads). */
+void d_worker_direct_stats(const struct d_worker *w, struct ce_engine_stats *s);
 /* Queue a command for worker @p w and wake it. @return 0 or -ENOBUFS. */
 int d_worker_cmd(struct d_worker *w, enum d_cmd_type type, struct d_qp *qp);
 

@@ -261,7 +261,7 @@ main_setup_engines(void)
 			return -errno;
 		}
 		for (unsigned int j = 0; j < d.nb_devs; j++) {
-			ret = ce_engine_attach_qp(w->e, d.devs[j].dev->qps[i]);
+			ret = d_worker_attach_qp(w, d.devs[j].dev->qps[i]);
 			if (ret < 0) {
 				d_log(LOG_ERR, "engine on lcore %u: attach %s: %s", w->lcore,
 				      d.devs[j].dev->name, strerror(-ret));

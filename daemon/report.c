@@ -103,10 +103,11 @@ report_engine_stats(const struct d_worker *w)
 	json_t *hist = json_array();
 
 	ce_engine_stats_get(w->e, &s);
+	d_worker_direct_stats(w, &s);
 	for (unsigned int i = 0; i < CE_ENGINE_BATCH_HIST; i++)
 		json_array_append_new(hist, json_integer((json_int_t)s.batch_hist[i]));
 	return json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, "
-			 "s:I}",
+			 "s:I, s:I}",
 			 "lcore", (int)w->lcore,
 			 "submitted", (json_int_t)s.submitted,
 			 "completed_ok", (json_int_t)s.completed_ok,
@@ -121,7 +122,8 @@ report_engine_stats(const struct d_worker *w)
 			 "idle_transitions", (json_int_t)s.idle_transitions,
 			 "prepares", (json_int_t)s.prepares,
 			 "sleeps", (json_int_t)RD(((struct d_worker *)w)->sleeps),
-			 "sleep_aborts", (json_int_t)RD(((struct d_worker *)w)->sleep_aborts));
+			 "sleep_aborts", (json_int_t)RD(((struct d_worker *)w)->sleep_aborts),
+			 "direct_submitted", (json_int_t)RD(((struct d_worker *)w)->direct_st.submitted));
 }
 
 /* A client's counters: its live queue pairs plus those already gone. */

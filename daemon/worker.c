@@ -245,6 +245,150 @@ worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
 	return 0;
 }
 
+/* ---- direct path: synchronous backends without an engine ---------------- */
+
+#define W_STAT_ADD(w, field, n) W_ADD((w)->direct_st.field, n)
+
+static void
+worker_direct_free(struct d_worker *w)
+{
+	if (w->nb_direct_done != 0) {
+		rte_mempool_put_bulk(rte_mempool_from_obj(w->direct_done[0]),
+				     (void **)w->direct_done, w->nb_direct_done);
+		w->nb_direct_done = 0;
+	}
+}
+
+/* A synchronous backend finished a request the worker gave it (this lcore). */
+static void
+worker_direct_finalize(void *ctx, struct ce_request *req, int status)
+{
+	struct d_worker *w = ctx;
+
+	w->direct_inflight--;
+	if (status == 0)
+		W_STAT_ADD(w, completed_ok, 1);
+	else
+		W_STAT_ADD(w, completed_err, 1);
+	worker_complete(req, status);
+	w->direct_done[w->nb_direct_done++] = req;
+	if (unlikely(w->nb_direct_done == RTE_DIM(w->direct_done)))
+		worker_direct_free(w);
+}
+
+int
+d_worker_attach_qp(struct d_worker *w, struct ce_pmd_qp *qp)
+{
+	uint16_t id = qp->dev->id;
+
+	if (!d.cfg.direct || !(qp->dev->drv->flags & CE_PMD_DRV_F_SYNC))
+		return ce_engine_attach_qp(w->e, qp);
+	if (id >= CE_ENGINE_MAX_DEVS)
+		return -ENOSPC;
+	if (w->direct_of_dev[id] != NULL)
+		return -EEXIST;
+	qp->finalize = worker_direct_finalize;
+	qp->finalize_ctx = w;
+	w->direct_of_dev[id] = qp;
+	w->direct[w->nb_direct++] = qp;
+	return 0;
+}
+
+void
+d_worker_direct_stats(const struct d_worker *w, struct ce_engine_stats *s)
+{
+	const struct ce_engine_stats *d_st = &w->direct_st;
+	uint64_t sub = __atomic_load_n(&d_st->submitted, __ATOMIC_RELAXED);
+	uint64_t ok = __atomic_load_n(&d_st->completed_ok, __ATOMIC_RELAXED);
+	uint64_t err = __atomic_load_n(&d_st->completed_err, __ATOMIC_RELAXED);
+
+	s->submitted += sub;
+	s->completed_ok += ok;
+	s->completed_err += err;
+	s->in_flight += sub > ok + err ? sub - ok - err : 0;
+	s->doorbells += __atomic_load_n(&d_st->doorbells, __ATOMIC_RELAXED);
+	for (unsigned int i = 0; i < CE_ENGINE_BATCH_HIST; i++)
+		s->batch_hist[i] += __atomic_load_n(&d_st->batch_hist[i], __ATOMIC_RELAXED);
+}
+
+static inline unsigned int
+worker_hist_bucket(unsigned int n)
+{
+	unsigned int b = 31u - (unsigned int)__builtin_clz(n);
+
+	return RTE_MIN(b, (unsigned int)CE_ENGINE_BATCH_HIST - 1);
+}
+
+/*
+ * Hand validated requests straight to a synchronous backend: no queue, no
+ * stage, no retry timer. What it does not take for lack of room, a poll
+ * gives room for (CE_PMD_DRV_F_SYNC); a backend that breaks that promise
+ * gets its leftovers completed with -EIO rather than spinning here.
+ */
+static void
+worker_direct_submit(struct d_worker *w, struct ce_pmd_qp *pq, struct ce_request **reqs,
+		     unsigned int n)
+{
+	const struct ce_pmd_driver *drv = pq->dev->drv;
+	unsigned int max = drv->max_batch ? drv->max_batch : 1;
+
+	W_STAT_ADD(w, submitted, n);
+	w->direct_inflight += n;
+	while (n != 0) {
+		unsigned int k = 0, want = RTE_MIN(n, max);
+
+		if (drv->fast->do_batch_requests != NULL && want > 1) {
+			k = drv->fast->do_batch_requests(pq, reqs, (uint16_t)want);
+		} else {
+			while (k < want) {
+				int ret = drv->fast->do_one_request(pq, reqs[k]);
+
+				if (ret == -ENOSPC)
+					break;
+				k++;
+				/* Fatal for this request, not taken: ours to complete. */
+				if (ret != -EINPROGRESS)
+					worker_direct_finalize(w, reqs[k - 1], ret == 0 ? -EIO : ret);
+			}
+		}
+		W_STAT_ADD(w, doorbells, 1);
+		if (k != 0)
+			W_STAT_ADD(w, batch_hist[worker_hist_bucket(k)], 1);
+		reqs += k;
+		n -= k;
+		if (n != 0 && drv->fast->poll(pq, UINT16_MAX) == 0 && k == 0) {
+			for (unsigned int i = 0; i < n; i++)
+				worker_direct_finalize(w, reqs[i], -EIO);
+			return;
+		}
+	}
+}
+
+/* Reap the direct path's completions. */
+static unsigned int
+worker_direct_poll(struct d_worker *w)
+{
+	unsigned int done = 0;
+
+	for (unsigned int i = 0; i < w->nb_direct; i++)
+		done += w->direct[i]->dev->drv->fast->poll(w->direct[i], D_BURST_MAX);
+	worker_direct_free(w);
+	return done;
+}
+
+/* Stop: every request a synchronous backend holds comes back now. */
+static void
+worker_direct_drain(struct d_worker *w)
+{
+	/* Held multi-buffer jobs come out by the second poll without input. */
+	for (unsigned int tries = 0; w->direct_inflight != 0 && tries < 4; tries++)
+		worker_direct_poll(w);
+	for (unsigned int i = 0; i < w->nb_direct && w->direct_inflight != 0; i++)
+		if (w->direct[i]->dev->drv->fast->cancel != NULL)
+			w->direct[i]->dev->drv->fast->cancel(w->direct[i], -ESHUTDOWN);
+	worker_direct_free(w);
+}
+
 /* Requests the engine did not take: backlog them if they may, else keep them. */
 static void
 worker_leftovers(struct d_worker *w, struct ce_request **reqs, unsigned int n)
@@ -298,13 +442,92 @@ worker_broken(struct d_worker *w, struct d_qp *qp, enum d_qp_broken why)
 	}
 }
 
+/*
+ * Descriptors the client has already published beyond this burst: fetch
+ * their lines now, so that the cross-core misses overlap this burst's
+ * crypto instead of stalling the next burst's copy. Lines not yet published
+ * are left alone: reading them would only bounce them while the client
+ * writes.
+ */
+static inline void
+worker_prefetch_next(const struct ce_ring *sq)
+{
+	uint32_t ahead = RTE_MIN(sq->peer - sq->local, (uint32_t)D_BURST_MAX);
+
+	for (uint32_t i = 0; i < ahead; i++)
+		rte_prefetch0(sq->entries + (size_t)((sq->local + i) & sq->mask) * sq->esize);
+}
+
+/*
+ * Take up to @p budget ready descriptors of @p qp (room and credits were
+ * checked): one copy of each out of shared memory, validation of the copy,
+ * then each valid request to the synchronous backend of its session
+ * directly or to the engine.
+ * @return descriptors taken from the SQ.
+ */
+static unsigned int
+worker_take(struct d_worker *w, struct d_qp *qp, unsigned int budget)
+{
+	struct ce_desc descs[D_BURST_MAX];
+	struct ce_request *reqs[D_BURST_MAX], *eng[D_BURST_MAX], *direct[D_BURST_MAX];
+	struct ce_pmd_qp *dqp = NULL;
+	unsigned int used = 0, nr = 0, nd = 0, taken;
+	int got;
+
+	if (ce_engine_req_alloc_bulk(w->e, reqs, budget) < 0)
+		return 0;
+	/* The one read of shared memory per descriptor: everything below
+	 * looks only at the private copies. */
+	got = ce_ring_dequeue_burst(&qp->sq, descs, budget);
+	if (got < 0) {
+		worker_broken(w, qp, D_QP_BROKEN_SQ);
+		got = 0;
+	}
+	worker_prefetch_next(&qp->sq);
+	for (int i = 0; i < got; i++) {
+		struct ce_request *req = reqs[used];
+		struct ce_pmd_qp *pq;
+
+		if (worker_prepare(w, qp, &descs[i], req) != 0) {
+			W_ADD(qp->st.requests, 1);
+			W_ADD(qp->st.completed, 1);
+			worker_count_error(qp, -EINVAL);
+			worker_post_cqe(w, qp, descs[i].cookie, -EINVAL, 0);
+			continue;
+		}
+		used++;
+		pq = w->direct_of_dev[req->sess->dev->id];
+		if (pq == NULL) {
+			eng[nr++] = req;
+			continue;
+		}
+		/* A run for one synchronous backend goes to it in one call. */
+		if (pq != dqp && nd != 0) {
+			worker_direct_submit(w, dqp, direct, nd);
+			nd = 0;
+		}
+		dqp = pq;
+		/* What the engine sets for its own requests: backends run ->active. */
+		req->active = req->sess;
+		direct[nd++] = req;
+	}
+	if (nd != 0)
+		worker_direct_submit(w, dqp, direct, nd);
+	if (used < budget)
+		rte_mempool_put_bulk(rte_mempool_from_obj(reqs[used]), (void **)(reqs + used),
+				     budget - used);
+	if (nr != 0) {
+		taken = ce_engine_transfer_burst(w->e, eng, nr);
+		worker_leftovers(w, eng + taken, nr - taken);
+	}
+	return (unsigned int)got;
+}
+
 static unsigned int
 worker_serve_qp(struct d_worker *w, struct d_qp *qp)
 {
-	struct ce_desc descs[D_BURST_MAX];
-	struct ce_request *reqs[D_BURST_MAX];
-	unsigned int budget = d.cfg.burst, nr = 0, taken;
-	int cq_free, ready, got;
+	unsigned int budget = d.cfg.burst;
+	int cq_free, ready;
 	int64_t room;
 
 	if (__atomic_load_n(&qp->broken, __ATOMIC_RELAXED))
@@ -343,31 +566,7 @@ worker_serve_qp(struct d_worker *w, struct d_qp *qp)
 	}
 	if (budget > (unsigned int)ready)
 		budget = (unsigned int)ready;
-	if (ce_engine_req_alloc_bulk(w->e, reqs, budget) < 0)
-		return 0;
-	/* The one read of shared memory per descriptor: everything below
-	 * looks only at the private copies. */
-	got = ce_ring_dequeue_burst(&qp->sq, descs, budget);
-	if (got < 0) {
-		worker_broken(w, qp, D_QP_BROKEN_SQ);
-		got = 0;
-	}
-	for (int i = 0; i < got; i++) {
-		if (worker_prepare(w, qp, &descs[i], reqs[nr]) == 0) {
-			nr++;
-			continue;
-		}
-		W_ADD(qp->st.requests, 1);
-		W_ADD(qp->st.completed, 1);
-		worker_count_error(qp, -EINVAL);
-		worker_post_cqe(w, qp, descs[i].cookie, -EINVAL, 0);
-	}
-	if (nr < budget)
-		rte_mempool_put_bulk(rte_mempool_from_obj(reqs[0]), (void **)(reqs + nr),
-				     budget - nr);
-	taken = ce_engine_transfer_burst(w->e, reqs, nr);
-	worker_leftovers(w, reqs + taken, nr - taken);
-	return (unsigned int)got;
+	return worker_take(w, qp, budget);
 }
 
 static unsigned int
@@ -522,39 +721,6 @@ worker_drain_refuse(struct d_worker *w, struct d_qp *qp, unsigned int n)
 	return (unsigned int)got;
 }
 
-/* Take @p n ready descriptors into the engine, as worker_serve_qp() does. */
-static unsigned int
-worker_drain_take(struct d_worker *w, struct d_qp *qp, unsigned int n)
-{
-	struct ce_desc descs[D_BURST_MAX];
-	struct ce_request *reqs[D_BURST_MAX];
-	unsigned int nr = 0, taken;
-	int got;
-
-	if (ce_engine_req_alloc_bulk(w->e, reqs, n) < 0)
-		return 0;
-	got = ce_ring_dequeue_burst(&qp->sq, descs, n);
-	if (got < 0) {
-		worker_broken(w, qp, D_QP_BROKEN_SQ);
-		got = 0;
-	}
-	for (int i = 0; i < got; i++) {
-		if (worker_prepare(w, qp, &descs[i], reqs[nr]) == 0) {
-			nr++;
-			continue;
-		}
-		W_ADD(qp->st.requests, 1);
-		W_ADD(qp->st.completed, 1);
-		worker_count_error(qp, -EINVAL);
-		worker_post_cqe(w, qp, descs[i].cookie, -EINVAL, 0);
-	}
-	if (nr < n)
-		rte_mempool_put_bulk(rte_mempool_from_obj(reqs[0]), (void **)(reqs + nr), n - nr);
-	taken = ce_engine_transfer_burst(w->e, reqs, nr);
-	worker_leftovers(w, reqs + taken, nr - taken);
-	return (unsigned int)got;
-}
-
 /*
  * One queue pair's turn while stopping: post the notice first (it needs a
  * CQ entry like any answer), then serve the descriptors that were in the SQ
@@ -596,7 +762,7 @@ worker_drain_qp(struct d_worker *w, struct d_qp *qp, bool serve)
 		if (w->nb_stash != 0)
 			return 0;
 		budget = RTE_MIN(budget, RTE_MIN(before, qp->nb_free));
-		return budget ? worker_drain_take(w, qp, budget) : 0;
+		return budget ? worker_take(w, qp, budget) : 0;
 	}
 	return worker_drain_refuse(w, qp, budget);
 }
@@ -638,6 +804,8 @@ worker_drain(struct d_worker *w)
 		for (unsigned int i = 0; i < w->nb_qps; i++)
 			worker_drain_qp(w, w->qps[i], true);
 		ce_engine_poll(w->e);
+		if (w->nb_direct != 0)
+			worker_direct_poll(w);
 		worker_publish(w);
 		rte_rcu_qsbr_quiescent(d.qsbr, w->idx);
 		if (worker_drain_quiet(w) || rte_rdtsc() >= deadline)
@@ -649,6 +817,7 @@ worker_drain(struct d_worker *w)
 		ce_engine_req_free(w->stash[i]);
 	}
 	w->nb_stash = 0;
+	worker_direct_drain(w);
 	now = rte_rdtsc();
 	left_ns = now < deadline ? (deadline - now) * 1000000000ull / hz : 0;
 	/* Past the deadline: the engine cancels what it holds (-ESHUTDOWN). */
@@ -689,6 +858,8 @@ d_worker_main(void *arg)
 		if (w->nb_stash == 0)
 			work += worker_round(w);
 		work += ce_engine_poll(w->e);
+		if (w->nb_direct != 0)
+			work += worker_direct_poll(w);
 		worker_publish(w);
 		rte_rcu_qsbr_quiescent(d.qsbr, w->idx);
 		now = rte_rdtsc();

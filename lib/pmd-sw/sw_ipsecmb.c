@@ -221,6 +221,7 @@ static struct ce_pmd_driver ipsecmb_driver = {
 	.caps = ipsecmb_caps,
 	.nb_caps = IPSECMB_NB_CAPS,
 	.max_batch = IPSECMB_MAX_BATCH,
+	.flags = CE_PMD_DRV_F_SYNC,
 	.in_place = true,
 	.out_of_place = true,
 	.dev_priv_size = sizeof(struct ipsecmb_dev),

@@ -326,6 +326,7 @@ static struct ce_pmd_driver sodium_pmd_driver = {
 	.caps = sodium_pmd_caps,
 	.nb_caps = sizeof(sodium_pmd_caps) / sizeof(sodium_pmd_caps[0]),
 	.max_batch = SODIUM_PMD_MAX_BATCH,
+	.flags = CE_PMD_DRV_F_SYNC,
 	.in_place = true,
 	.out_of_place = true,
 	.dev_priv_size = 0,

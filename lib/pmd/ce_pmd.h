@@ -327,6 +327,18 @@ struct ce_pmd_fast_ops {
 	uint16_t (*cancel)(struct ce_pmd_qp *qp, int status);
 };
 
+/**
+ * Driver flag: a synchronous software backend. Every request a fast op
+ * takes is computed on the calling lcore and finalized by that call or by
+ * a later poll() on that lcore, at the latest the second poll() with no new
+ * request in between (multi-buffer lanes are flushed then); it never waits
+ * for anything outside the process, and a call that takes fewer requests
+ * than offered does so only for lack of room that poll() gives back. Such a
+ * queue pair needs no engine (the kernel's rule: "pure software algorithm:
+ * no engine"); its caller may drive it directly (cryptoengd's worker does).
+ */
+#define CE_PMD_DRV_F_SYNC 0x1
+
 /** Backend description, registered with CE_PMD_REGISTER(). */
 struct ce_pmd_driver {
 	const char *name;            /**< "null", "ipsecmb", "sodium", "cryptodev", "qat" */
@@ -335,6 +347,7 @@ struct ce_pmd_driver {
 	const struct ce_alg_caps *caps;
 	uint16_t nb_caps;
 	uint16_t max_batch;          /**< most requests per do_batch_requests call */
+	uint32_t flags;              /**< CE_PMD_DRV_F_* */
 	bool in_place;               /**< supports dst == src */
 	bool out_of_place;           /**< supports dst != src */
 	size_t dev_priv_size;

@@ -253,6 +253,8 @@ case_basic(void)
 			CHECK(json_object_get(e, keys[i]) != NULL);
 	}
 	CHECK(json_integer_value(json_object_get(e, "submitted")) >= 3);
+	/* ipsecmb is synchronous: its requests took the worker's direct path. */
+	CHECK(json_integer_value(json_object_get(e, "direct_submitted")) >= 3);
 	CHECK(json_integer_value(json_object_get(e, "completed_err")) >= 1);
 	me = dt_stats_me(j);
 	CHECK(me != NULL);
