@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -185,6 +186,25 @@ perf_on_signal(int sig)
 	raise(sig);
 }
 
+/*
+ * The next buffer or burst size: +@p inc up to @p max with a range, else the
+ * list's next entry (@p idx is its index).
+ * @return false after the last one.
+ */
+static bool
+perf_size_next(uint32_t *size, uint32_t *idx, uint32_t inc, uint32_t max, const uint32_t *list,
+	       uint32_t count)
+{
+	if (inc) {
+		*size += inc;
+		return *size <= max;
+	}
+	if (++*idx == count)
+		return false;
+	*size = list[*idx];
+	return true;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -289,27 +309,15 @@ main(int argc, char **argv)
 		for (uint32_t j = 0;;) {
 			if (perf_run_combo(perf_o.imix_count ? perf_imix_mean() : b, u) < 0)
 				goto out;
-			if (perf_o.inc_burst) {
-				u += perf_o.inc_burst;
-				if (u > perf_o.max_burst)
-					break;
-			} else if (++j == perf_o.burst_count) {
+			if (!perf_size_next(&u, &j, perf_o.inc_burst, perf_o.max_burst,
+					    perf_o.burst_list, perf_o.burst_count))
 				break;
-			} else {
-				u = perf_o.burst_list[j];
-			}
 		}
 		if (perf_o.imix_count)
 			break;
-		if (perf_o.inc_buffer) {
-			b += perf_o.inc_buffer;
-			if (b > perf_o.max_buffer)
-				break;
-		} else if (++i == perf_o.buffer_count) {
+		if (!perf_size_next(&b, &i, perf_o.inc_buffer, perf_o.max_buffer,
+				    perf_o.buffer_list, perf_o.buffer_count))
 			break;
-		} else {
-			b = perf_o.buffer_list[i];
-		}
 	}
 	printf("\n");
 	perf_rc_report();

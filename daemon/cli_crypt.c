@@ -121,6 +121,17 @@ cli_bytes_field(json_t *one, const char *field, const char *what, const char *pa
 	return CLI_EXIT_OK;
 }
 
+/* @p s as a whole decimal number in 0..@p max (an option's value). */
+static bool
+cli_parse_long(const char *s, long max, long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return errno == 0 && end != s && *end == '\0' && *v >= 0 && *v <= max;
+}
+
 /* Longest input a one-shot request reads (data, tag, IV and AAD share the arena). */
 #define CLI_IN_MAX	(CLI_ARENA_SIZE / 4)
 
@@ -163,7 +174,6 @@ cli_cmd_crypt(int argc, char **argv)
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "hi:o:", lopts, NULL)) != -1) {
-		char *end;
 		long v;
 
 		switch (opt) {
@@ -175,9 +185,7 @@ cli_cmd_crypt(int argc, char **argv)
 			key_file = optarg;
 			break;
 		case CLI_O_KEYFD:
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end != '\0' || v < 0 || v > INT_MAX) {
+			if (!cli_parse_long(optarg, INT_MAX, &v)) {
 				fprintf(stderr, "%s crypt: --keyfd: '%s' is not a file descriptor\n",
 					cli_prog, optarg);
 				ret = CLI_EXIT_USAGE;
@@ -195,9 +203,7 @@ cli_cmd_crypt(int argc, char **argv)
 			out_file = optarg;
 			break;
 		case CLI_O_TAG_LEN:
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end != '\0' || v < 0 || v > UINT16_MAX) {
+			if (!cli_parse_long(optarg, UINT16_MAX, &v)) {
 				fprintf(stderr, "EINVAL: tag_len: '%s' is not a number in 0..65535\n",
 					optarg);
 				ret = CLI_EXIT_EINVAL;
