@@ -196,6 +196,7 @@ def main():
     ap.add_argument("--sizes", default="64,512,1400")
     ap.add_argument("--algs", default="gcm128,cbc-sha256")
     ap.add_argument("--no-null", action="store_true")
+    ap.add_argument("--tools", default="secgw,ours,ours-null")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="cegwbench-")
     sizes = [int(x) for x in args.sizes.split(",")]
@@ -205,10 +206,10 @@ def main():
         for size in sizes:
             inputs[alg, size] = make_pcaps(work, alg, size)
     args.load = [open("/proc/loadavg").read().split()[0]]
+    tools = [t for t in args.tools.split(",") if not (args.no_null and t == "ours-null")]
     daemons = {"sw": start_daemon(args.daemon, work, "sw")}
-    if not args.no_null:
+    if "ours-null" in tools:
         daemons["null"] = start_daemon(args.daemon, work, "null")
-    tools = ["secgw", "ours"] + ([] if args.no_null else ["ours-null"])
     best = {}
     notes = {}
     unavailable = {}
@@ -227,8 +228,13 @@ def main():
                             if tool == "secgw":
                                 argv = secgw_argv(args.secgw, pcaps[d], cfg, d, prefix)
                             else:
+                                if tool == "ours-null" and d == "in":
+                                    continue  # null "decryption" fails the padding check
                                 sock = daemons["null" if tool == "ours-null" else "sw"][1]
                                 argv = ours_argv(args.gateway, pcaps[d], cfg, d, prefix, sock)
+                                if tool == "ours-null":
+                                    # ecb(cipher_null) sessions: framed, not protected.
+                                    argv.append("--null-crypto")
                             r = Run(argv, prefix, log)
                             pps, note = measure(r, args.seconds)
                             r.stop()
