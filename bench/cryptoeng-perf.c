@@ -1152,7 +1152,9 @@ static uint64_t perf_rc_seen_ns;	/* when a thread first saw the daemon go */
 struct perf_rc_thread {
 	uint64_t last_ok_tsc;
 	uint64_t lost;		/* all reported lost so far */
+	uint64_t shut;		/* of those, answered -ESHUTDOWN by a stopping daemon */
 	uint64_t lost_counted;	/* of those, added to perf_rc_nb_lost */
+	uint64_t shut_counted;
 	int gap_open;
 } __attribute__((aligned(64)));
 static struct perf_rc_thread perf_rc_t[64];	/* --qps is at most 64 */
@@ -1164,6 +1166,7 @@ perf_rc_lost(struct perf_thread *t, int status)
 	if (status != -ECONNRESET && status != -ESHUTDOWN)
 		return 0;
 	perf_rc_t[t->idx].lost++;
+	perf_rc_t[t->idx].shut += status == -ESHUTDOWN;
 	return 1;
 }
 
@@ -1272,7 +1275,7 @@ perf_reconnect(struct perf_thread *t, struct ce_desc *descs, uint32_t burst)
 {
 	struct ce_cqe cqes[PERF_MAX_BURST];
 	struct perf_rc_thread *rt = &perf_rc_t[t->idx];
-	uint64_t epoch, lost;
+	uint64_t epoch, lost, shut;
 	int d, ret;
 
 	pthread_mutex_lock(&perf_rc_lock);
@@ -1300,7 +1303,9 @@ perf_reconnect(struct perf_thread *t, struct ce_desc *descs, uint32_t burst)
 	pthread_mutex_lock(&perf_rc_lock);
 	/* Lost ones may also have come back through the run's own polls. */
 	lost = rt->lost - rt->lost_counted;
+	shut = rt->shut - rt->shut_counted;
 	rt->lost_counted = rt->lost;
+	rt->shut_counted = rt->shut;
 	perf_rc_nb_lost += lost;
 	epoch = perf_rc_epoch;
 	perf_rc_waiting++;
@@ -1313,8 +1318,9 @@ perf_reconnect(struct perf_thread *t, struct ce_desc *descs, uint32_t burst)
 	pthread_mutex_unlock(&perf_rc_lock);
 	if (ret < 0)
 		return ret;
-	fprintf(stderr, "cryptoeng-perf: queue pair %u: %" PRIu64 " requests in flight lost\n",
-		t->idx, lost);
+	fprintf(stderr, "cryptoeng-perf: queue pair %u: %" PRIu64 " requests in flight lost (%"
+		PRIu64 " answered -ESHUTDOWN, %" PRIu64 " never answered)\n", t->idx, lost, shut,
+		lost - shut);
 	for (uint32_t k = 0; k < burst; k++)
 		descs[k].session = t->session;
 	return 0;

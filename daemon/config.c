@@ -65,7 +65,7 @@ static const struct cfg_key cfg_keys[] = {
 	U("clients", "max_clients", max_clients, 1, 4096),
 	U("clients", "max_pending", max_pending, 1, 4096),
 	U("clients", "max_pending_per_uid", max_pending_per_uid, 1, 4096),
-	U("clients", "max_conns_per_uid", max_conns_per_uid, 1, 65536),
+	U("clients", "max_conns_per_uid", max_conns_per_uid, 0, 65536),
 	U("clients", "hello_timeout_ms", hello_timeout_ms, 10, 60000),
 	U("clients", "max_qps", max_qps, 1, 64),
 	U("clients", "max_sessions", max_sessions, 1, 65535),
@@ -119,7 +119,7 @@ cfg_defaults(struct d_config *cfg)
 	cfg->max_clients = 64;
 	cfg->max_pending = 32;
 	cfg->max_pending_per_uid = 8;
-	cfg->max_conns_per_uid = 64;
+	cfg->max_conns_per_uid = 0;
 	cfg->hello_timeout_ms = 1000;
 	cfg->max_qps = 16;
 	cfg->max_sessions = 1024;

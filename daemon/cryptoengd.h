@@ -78,7 +78,8 @@ struct d_config {
 	uint32_t max_clients;		/* authenticated (past HELLO), not closed */
 	uint32_t max_pending;		/* connections waiting for HELLO */
 	uint32_t max_pending_per_uid;	/* of those, from one peer uid */
-	uint32_t max_conns_per_uid;	/* pending + authenticated, per peer uid */
+	uint32_t max_conns_per_uid;	/* pending + authenticated, per peer uid;
+					 * 0: max_clients + max_pending_per_uid */
 	uint32_t hello_timeout_ms;	/* a pending connection's HELLO deadline */
 	uint32_t max_qps;
 	uint32_t max_sessions;

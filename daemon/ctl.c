@@ -881,6 +881,21 @@ ctl_uid_conns(uid_t uid, unsigned int *pending)
 	return n + *pending;
 }
 
+/*
+ * Before refusing for a limit: read what the counted clients (of @p uid, or
+ * all with @p any_uid) have sent. Their BYE or hang-up may be queued behind
+ * the newcomer's connect: a client that closed must not count.
+ */
+static void
+ctl_sweep(uid_t uid, bool any_uid)
+{
+	struct d_client *c;
+
+	TAILQ_FOREACH(c, &d.clients, next)
+		if (!c->dead && (any_uid || c->uid == uid))
+			ctl_client_io(c, 0);
+}
+
 /* The peer's credentials, then the limits, before anything is allocated. */
 static void
 ctl_admit(int fd)
@@ -891,7 +906,7 @@ ctl_admit(int fd)
 	};
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct ctl_pending *p = NULL;
-	unsigned int conns, pending;
+	unsigned int conns, pending, limit;
 	pid_t pid = 0;
 	uid_t uid = (uid_t)-1;
 	gid_t gid = (gid_t)-1;
@@ -908,8 +923,15 @@ ctl_admit(int fd)
 			      strerror(-ret));
 		return;
 	}
+	/* 0: a uid may take every client slot, plus its share of the waiting ones. */
+	limit = d.cfg.max_conns_per_uid ? d.cfg.max_conns_per_uid :
+		d.cfg.max_clients + d.cfg.max_pending_per_uid;
 	conns = ctl_uid_conns(uid, &pending);
-	if (conns >= d.cfg.max_conns_per_uid) {
+	if (conns >= limit) {
+		ctl_sweep(uid, false);
+		conns = ctl_uid_conns(uid, &pending);
+	}
+	if (conns >= limit) {
 		ctl_refuse_fd(fd, pid, uid, -EUSERS, "uid %u holds %u connections already "
 			      "([clients] max_conns_per_uid)", (unsigned int)uid, conns);
 		return;
@@ -982,6 +1004,16 @@ ctl_pending_hello(struct ctl_pending *p)
 		ctl_pending_reply(p, -EPROTO, "protocol version %u; this daemon speaks %u",
 				  ctl_msg.u.hello.version, CE_SHM_VERSION);
 		return;
+	}
+	if (d.nb_clients >= d.cfg.max_clients) {
+		/* The sweep reads other clients' messages into ctl_msg: keep the HELLO. */
+		struct ce_msg_hdr hdr = ctl_msg.hdr;
+		struct ce_msg_hello hello = ctl_msg.u.hello;
+
+		ctl_sweep(0, true);
+		ctl_msg.hdr = hdr;
+		ctl_msg.u.hello = hello;
+		ctl_msg.nb_fds = 0;
 	}
 	if (d.nb_clients >= d.cfg.max_clients) {
 		ctl_pending_reply(p, -EUSERS, "too many clients (%u, [clients] max_clients)",
@@ -1343,6 +1375,7 @@ d_ctl_run(void)
 		struct epoll_event evs[32];
 		bool waiting = ctl_reap();
 		uint64_t now = ctl_now_ms(), next = ctl_pending_expire(now);
+		bool accept_ready = false;
 		int timeout = -1, n;
 
 		if (waiting || __atomic_load_n(&d.stopping, __ATOMIC_RELAXED))
@@ -1364,7 +1397,7 @@ d_ctl_run(void)
 			void *ptr = evs[i].data.ptr;
 
 			if (ptr == &ctl_tag_listen) {
-				ctl_accept();
+				accept_ready = true;
 			} else if (ptr == &ctl_tag_broken) {
 				ctl_broken();
 			} else if (ptr == &ctl_tag_signal) {
@@ -1390,6 +1423,12 @@ d_ctl_run(void)
 					ctl_client_io(c, evs[i].events);
 			}
 		}
+		/*
+		 * New connections last: a client that closed (BYE) before another
+		 * connected is gone by the time the newcomer is counted.
+		 */
+		if (accept_ready && ctl_lfd >= 0 && !ctl_accept_paused)
+			ctl_accept();
 	}
 	if (ctl_lfd >= 0) {
 		close(ctl_lfd);

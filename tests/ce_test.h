@@ -39,6 +39,16 @@
 	} \
 } while (0)
 
+/* Whether n bytes at p are all zero (a wiped output, a wiped key). */
+static inline int
+ce_test_all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != 0)
+			return 0;
+	return 1;
+}
+
 /* Run one named test case, printing its name so a failure is easy to place. */
 #define RUN(fn) do { \
 	fprintf(stderr, "-- %s\n", #fn); \

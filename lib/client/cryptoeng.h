@@ -291,6 +291,7 @@ int ce_qp_fd(const struct ce_qp *qp);
  *   and everything has been reported; -EIO: ring corrupted.
  */
 int ce_qp_arm(struct ce_qp *qp);
+
 /* ---- request preparation, in the spirit of io_uring_prep_*() ---------------
  *
  * Fill a descriptor from pointers into the arena (ce_buf_alloc()), so that a

@@ -314,30 +314,34 @@ engine_backoff(struct ce_engine *e, uint64_t now)
 		e->retry_delay = RTE_MIN(e->retry_delay * 2, e->retry_max);
 }
 
+/* Wake every queue pair's hardware (on), or let it idle (off). */
 static void
-engine_prepare(struct ce_engine *e)
+engine_set_prepared(struct ce_engine *e, bool on)
 {
 	for (uint16_t i = 0; i < e->nb_qps; i++) {
 		const struct ce_pmd_ops *ops = e->qps[i]->dev->drv->ops;
+		int (*op)(struct ce_pmd_qp *) = on ? ops->prepare : ops->unprepare;
 
-		if (ops->prepare != NULL)
-			ops->prepare(e->qps[i]);
+		if (op != NULL)
+			op(e->qps[i]);
 	}
-	e->prepared = true;
-	ENGINE_STAT_ADD(e, prepares, 1);
+	e->prepared = on;
+	if (on)
+		ENGINE_STAT_ADD(e, prepares, 1);
+	else
+		ENGINE_STAT_ADD(e, idle_transitions, 1);
 }
 
-static void
+static inline void
+engine_prepare(struct ce_engine *e)
+{
+	engine_set_prepared(e, true);
+}
+
+static inline void
 engine_unprepare(struct ce_engine *e)
 {
-	for (uint16_t i = 0; i < e->nb_qps; i++) {
-		const struct ce_pmd_ops *ops = e->qps[i]->dev->drv->ops;
-
-		if (ops->unprepare != NULL)
-			ops->unprepare(e->qps[i]);
-	}
-	e->prepared = false;
-	ENGINE_STAT_ADD(e, idle_transitions, 1);
+	engine_set_prepared(e, false);
 }
 
 /* Move requests from the queue (then the backlog) into the stage, in order. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file
- * The "cryptodev" backend (lib/pmd-qat): Intel QAT, or any DPDK cryptodev
+ * The "cryptodev" and "qat" backend (lib/pmd-qat): Intel QAT, or any DPDK cryptodev
  * (crypto_aesni_mb, crypto_null, crypto_openssl in CI), driven through the
  * public rte_cryptodev API. What it shows beyond the PMD interface:
  * fallback statistics, client-region registration for DMA, the IOVA
@@ -76,7 +76,7 @@ const char *ce_pmd_qat_fb_reason_name(unsigned int reason);
 
 /**
  * Snapshot a device's statistics (any thread; counters are read relaxed).
- * @return 0, or -EINVAL when dev is not a "cryptodev" device.
+ * @return 0, or -EINVAL when dev is not a "cryptodev" or "qat" device.
  */
 int ce_pmd_qat_stats_get(const struct ce_pmd_dev *dev, struct ce_pmd_qat_stats *st);
 
@@ -92,8 +92,11 @@ int ce_pmd_qat_cryptodev_id(const struct ce_pmd_dev *dev);
  */
 int ce_pmd_qat_session_on_device(const struct ce_session *sess);
 
-/** Name the backend registers under (ce_pmd_dev_create's drv_name). */
-#define CE_PMD_QAT_DRIVER "cryptodev"
+/** Names the backend registers under (ce_pmd_dev_create's drv_name): any
+ * cryptodev, its implementations named "...-cryptodev"; or a QAT device
+ * only (crypto_qat by default, others refused), named "...-qat". */
+#define CE_PMD_CRYPTODEV_DRIVER "cryptodev"
+#define CE_PMD_QAT_DRIVER "qat"
 
 /** Most client regions registered at once: below EAL's RTE_MAX_MEMSEG_LISTS
  * (128, of which EAL keeps some for its own memory) and DPDK's 256 VFIO DMA

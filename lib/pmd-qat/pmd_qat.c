@@ -66,18 +66,30 @@ static const struct ce_pmd_fast_ops qat_pmd_fast_ops = {
 	.cancel = qat_pmd_cancel,
 };
 
-struct ce_pmd_driver qat_pmd_driver = {
-	.name = CE_PMD_QAT_DRIVER,
-	.ops = &qat_pmd_ops,
-	.fast = &qat_pmd_fast_ops,
-	.caps = qat_pmd_caps,
-	.nb_caps = QAT_PMD_NB_CAPS,
-	.max_batch = QAT_PMD_MAX_BATCH,
-	.in_place = true,
-	.out_of_place = true,
-	.dev_priv_size = sizeof(struct qat_pmd_dev),
-	.qp_priv_size = sizeof(struct qat_pmd_qp),
-	.sess_priv_size = sizeof(struct qat_pmd_sess),
+#define QAT_PMD_DRIVER(n, caps_of) { \
+	.name = (n), \
+	.ops = &qat_pmd_ops, \
+	.fast = &qat_pmd_fast_ops, \
+	.caps = qat_pmd_caps[caps_of], \
+	.nb_caps = QAT_PMD_NB_CAPS, \
+	.max_batch = QAT_PMD_MAX_BATCH, \
+	.in_place = true, \
+	.out_of_place = true, \
+	.dev_priv_size = sizeof(struct qat_pmd_dev), \
+	.qp_priv_size = sizeof(struct qat_pmd_qp), \
+	.sess_priv_size = sizeof(struct qat_pmd_sess), \
+}
+
+/* One backend under two names: "qat" for QAT devices, whose implementations
+ * are then named "...-qat", and "cryptodev" for any cryptodev. */
+struct ce_pmd_driver qat_pmd_drivers[QAT_PMD_NB_DRIVERS] = {
+	[QAT_PMD_CRYPTODEV] = QAT_PMD_DRIVER(CE_PMD_CRYPTODEV_DRIVER, QAT_PMD_CRYPTODEV),
+	[QAT_PMD_QAT] = QAT_PMD_DRIVER(CE_PMD_QAT_DRIVER, QAT_PMD_QAT),
 };
 
-CE_PMD_REGISTER(qat_pmd_driver);
+static void __attribute__((constructor, used))
+qat_pmd_register(void)
+{
+	for (unsigned int i = 0; i < QAT_PMD_NB_DRIVERS; i++)
+		(void)ce_pmd_driver_register(&qat_pmd_drivers[i]);
+}

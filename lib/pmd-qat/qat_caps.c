@@ -40,50 +40,60 @@
 	.digest_size = RANGE(4, dl, 1), .aad_size = RANGE(0, 512, 1), .block_size = 16, \
 	.max_data_len = QAT_PMD_MAX_DATA }
 
-const struct ce_alg_caps qat_pmd_caps[] = {
-	{ .name = "gcm(aes)", .driver_name = "gcm-aes-cryptodev", .type = CE_ALG_AEAD,
-	  .priority = QAT_PMD_PRIORITY, .flags = QAT_FLAGS, .key_size = RANGE(16, 32, 8),
-	  .iv_size = RANGE(1, 128, 1), .digest_size = RANGE(4, 16, 1),
-	  .aad_size = RANGE(0, UINT16_MAX, 1), .block_size = 1,
-	  .max_data_len = QAT_PMD_MAX_DATA },
-	{ .name = "rfc4106(gcm(aes))", .driver_name = "rfc4106-gcm-aes-cryptodev",
-	  .type = CE_ALG_AEAD, .priority = QAT_PMD_PRIORITY, .flags = QAT_FLAGS,
-	  .key_size = RANGE(20, 36, 8), .iv_size = ONE(8), .digest_size = RANGE(8, 16, 4),
-	  .aad_size = RANGE(8, 12, 4), .block_size = 1, .max_data_len = QAT_PMD_MAX_DATA },
-	CIPHER_CAPS("cbc(aes)", "cbc-aes-cryptodev", 16),
-	CIPHER_CAPS("ctr(aes)", "ctr-aes-cryptodev", 1),
-	SHA_CAPS("sha1", "sha1-cryptodev", 20),
-	SHA_CAPS("sha256", "sha256-cryptodev", 32),
-	SHA_CAPS("sha384", "sha384-cryptodev", 48),
-	SHA_CAPS("sha512", "sha512-cryptodev", 64),
-	HMAC_CAPS("hmac(sha1)", "hmac-sha1-cryptodev", 20),
-	HMAC_CAPS("hmac(sha256)", "hmac-sha256-cryptodev", 32),
-	HMAC_CAPS("hmac(sha384)", "hmac-sha384-cryptodev", 48),
-	HMAC_CAPS("hmac(sha512)", "hmac-sha512-cryptodev", 64),
-	AUTHENC_CAPS("authenc(hmac(sha1),cbc(aes))", "authenc-hmac-sha1-cbc-aes-cryptodev",
-		     20, 20),
-	AUTHENC_CAPS("authenc(hmac(sha256),cbc(aes))",
-		     "authenc-hmac-sha256-cbc-aes-cryptodev", 32, 32),
-	AUTHENC_CAPS("authenc(hmac(sha512),cbc(aes))",
-		     "authenc-hmac-sha512-cbc-aes-cryptodev", 64, 64),
-	{ .name = "rfc7539(chacha20,poly1305)",
-	  .driver_name = "rfc7539-chacha20-poly1305-cryptodev", .type = CE_ALG_AEAD,
-	  .priority = QAT_PMD_PRIORITY, .flags = QAT_FLAGS, .key_size = ONE(32),
-	  .iv_size = ONE(12), .digest_size = ONE(16), .aad_size = RANGE(0, UINT16_MAX, 1),
-	  .block_size = 1, .max_data_len = QAT_PMD_MAX_DATA },
-	{ .name = "rfc7539esp(chacha20,poly1305)",
-	  .driver_name = "rfc7539esp-chacha20-poly1305-cryptodev", .type = CE_ALG_AEAD,
-	  .priority = QAT_PMD_PRIORITY, .flags = QAT_FLAGS, .key_size = ONE(36),
-	  .iv_size = ONE(8), .digest_size = ONE(16), .aad_size = RANGE(8, 12, 4),
-	  .block_size = 1, .max_data_len = QAT_PMD_MAX_DATA },
-	{ .name = "ecb(cipher_null)", .driver_name = "ecb-cipher_null-cryptodev",
-	  .type = CE_ALG_CIPHER, .priority = QAT_PMD_PRIORITY, .flags = CE_ALG_F_ASYNC,
-	  .key_size = NONE, .iv_size = NONE, .digest_size = NONE, .aad_size = NONE,
-	  .block_size = 1, .max_data_len = QAT_PMD_MAX_DATA },
-	{ .name = "digest_null", .driver_name = "digest_null-cryptodev", .type = CE_ALG_HASH,
-	  .priority = QAT_PMD_PRIORITY, .flags = CE_ALG_F_ASYNC, .key_size = NONE,
-	  .iv_size = NONE, .digest_size = NONE, .aad_size = NONE, .block_size = 1,
-	  .max_data_len = QAT_PMD_MAX_DATA },
+/*
+ * The table, once, for each name the backend registers under: implementations
+ * are named after what runs them, as the kernel names its drivers
+ * ("gcm-aes-qat" on QAT; "gcm-aes-cryptodev" on any other cryptodev).
+ */
+#define QAT_PMD_CAPS(sfx) { \
+	{ .name = "gcm(aes)", .driver_name = "gcm-aes-" sfx, .type = CE_ALG_AEAD, \
+	  .priority = QAT_PMD_PRIORITY, .flags = QAT_FLAGS, .key_size = RANGE(16, 32, 8), \
+	  .iv_size = RANGE(1, 128, 1), .digest_size = RANGE(4, 16, 1), \
+	  .aad_size = RANGE(0, UINT16_MAX, 1), .block_size = 1, \
+	  .max_data_len = QAT_PMD_MAX_DATA }, \
+	{ .name = "rfc4106(gcm(aes))", .driver_name = "rfc4106-gcm-aes-" sfx, \
+	  .type = CE_ALG_AEAD, .priority = QAT_PMD_PRIORITY, .flags = QAT_FLAGS, \
+	  .key_size = RANGE(20, 36, 8), .iv_size = ONE(8), .digest_size = RANGE(8, 16, 4), \
+	  .aad_size = RANGE(8, 12, 4), .block_size = 1, .max_data_len = QAT_PMD_MAX_DATA }, \
+	CIPHER_CAPS("cbc(aes)", "cbc-aes-" sfx, 16), \
+	CIPHER_CAPS("ctr(aes)", "ctr-aes-" sfx, 1), \
+	SHA_CAPS("sha1", "sha1-" sfx, 20), \
+	SHA_CAPS("sha256", "sha256-" sfx, 32), \
+	SHA_CAPS("sha384", "sha384-" sfx, 48), \
+	SHA_CAPS("sha512", "sha512-" sfx, 64), \
+	HMAC_CAPS("hmac(sha1)", "hmac-sha1-" sfx, 20), \
+	HMAC_CAPS("hmac(sha256)", "hmac-sha256-" sfx, 32), \
+	HMAC_CAPS("hmac(sha384)", "hmac-sha384-" sfx, 48), \
+	HMAC_CAPS("hmac(sha512)", "hmac-sha512-" sfx, 64), \
+	AUTHENC_CAPS("authenc(hmac(sha1),cbc(aes))", "authenc-hmac-sha1-cbc-aes-" sfx, \
+		     20, 20), \
+	AUTHENC_CAPS("authenc(hmac(sha256),cbc(aes))", \
+		     "authenc-hmac-sha256-cbc-aes-" sfx, 32, 32), \
+	AUTHENC_CAPS("authenc(hmac(sha512),cbc(aes))", \
+		     "authenc-hmac-sha512-cbc-aes-" sfx, 64, 64), \
+	{ .name = "rfc7539(chacha20,poly1305)", \
+	  .driver_name = "rfc7539-chacha20-poly1305-" sfx, .type = CE_ALG_AEAD, \
+	  .priority = QAT_PMD_PRIORITY, .flags = QAT_FLAGS, .key_size = ONE(32), \
+	  .iv_size = ONE(12), .digest_size = ONE(16), .aad_size = RANGE(0, UINT16_MAX, 1), \
+	  .block_size = 1, .max_data_len = QAT_PMD_MAX_DATA }, \
+	{ .name = "rfc7539esp(chacha20,poly1305)", \
+	  .driver_name = "rfc7539esp-chacha20-poly1305-" sfx, .type = CE_ALG_AEAD, \
+	  .priority = QAT_PMD_PRIORITY, .flags = QAT_FLAGS, .key_size = ONE(36), \
+	  .iv_size = ONE(8), .digest_size = ONE(16), .aad_size = RANGE(8, 12, 4), \
+	  .block_size = 1, .max_data_len = QAT_PMD_MAX_DATA }, \
+	{ .name = "ecb(cipher_null)", .driver_name = "ecb-cipher_null-" sfx, \
+	  .type = CE_ALG_CIPHER, .priority = QAT_PMD_PRIORITY, .flags = CE_ALG_F_ASYNC, \
+	  .key_size = NONE, .iv_size = NONE, .digest_size = NONE, .aad_size = NONE, \
+	  .block_size = 1, .max_data_len = QAT_PMD_MAX_DATA }, \
+	{ .name = "digest_null", .driver_name = "digest_null-" sfx, .type = CE_ALG_HASH, \
+	  .priority = QAT_PMD_PRIORITY, .flags = CE_ALG_F_ASYNC, .key_size = NONE, \
+	  .iv_size = NONE, .digest_size = NONE, .aad_size = NONE, .block_size = 1, \
+	  .max_data_len = QAT_PMD_MAX_DATA }, \
+}
+
+const struct ce_alg_caps qat_pmd_caps[QAT_PMD_NB_DRIVERS][QAT_PMD_NB_CAPS] = {
+	[QAT_PMD_CRYPTODEV] = QAT_PMD_CAPS("cryptodev"),
+	[QAT_PMD_QAT] = QAT_PMD_CAPS("qat"),
 };
 
 #define AEAD_D(a, sl) { .kind = QAT_PMD_AEAD, .salt = (sl), .aead = (a) }
@@ -114,8 +124,9 @@ const struct qat_pmd_alg_desc qat_pmd_descs[] = {
 	{ .kind = QAT_PMD_AUTH, .auth = RTE_CRYPTO_AUTH_NULL },
 };
 
-_Static_assert(RTE_DIM(qat_pmd_caps) == QAT_PMD_NB_CAPS, "QAT_PMD_NB_CAPS counts the table");
-_Static_assert(RTE_DIM(qat_pmd_caps) == RTE_DIM(qat_pmd_descs), "one descriptor per caps entry");
+_Static_assert(RTE_DIM(qat_pmd_descs) == QAT_PMD_NB_CAPS, "one descriptor per caps entry");
+_Static_assert(sizeof(qat_pmd_caps[0]) == sizeof((const struct ce_alg_caps[])QAT_PMD_CAPS("")),
+	       "QAT_PMD_NB_CAPS counts the table");
 
 int
 qat_pmd_cap_ok(uint8_t cdev, const struct rte_crypto_sym_xform *x)

@@ -207,7 +207,7 @@ qat_pmd_check(const struct ce_request *req)
 {
 	const struct ce_session *sess = req->active;
 
-	if (unlikely(sess == NULL || sess->dev->drv != &qat_pmd_driver))
+	if (unlikely(sess == NULL || !qat_pmd_is_ours(sess->dev->drv)))
 		return -EINVAL;
 	return ce_request_check(req, sess);
 }

@@ -183,6 +183,14 @@ qat_pmd_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cf
 	snprintf(d->cdev_name, sizeof(d->cdev_name), "%s", rte_cryptodev_name_get(d->cdev_id));
 	rte_cryptodev_info_get(d->cdev_id, &info);
 	d->rdev = info.device;
+	if (dev->drv == &qat_pmd_drivers[QAT_PMD_QAT] &&
+	    (info.driver_name == NULL || strcmp(info.driver_name, "crypto_qat") != 0)) {
+		fprintf(stderr, "qat: %s is a %s device, not QAT (the \"cryptodev\" backend "
+			"drives any cryptodev)\n", d->cdev_name,
+			info.driver_name ? info.driver_name : "?");
+		ret = -EINVAL;
+		goto fail;
+	}
 	if (cfg->nb_qps > info.max_nb_queue_pairs) {
 		fprintf(stderr, "cryptodev: %s has %u queue pairs, %u asked\n", d->cdev_name,
 			info.max_nb_queue_pairs, cfg->nb_qps);
@@ -402,7 +410,7 @@ fail:
 int
 ce_pmd_qat_stats_get(const struct ce_pmd_dev *dev, struct ce_pmd_qat_stats *st)
 {
-	if (dev == NULL || dev->drv != &qat_pmd_driver || st == NULL)
+	if (dev == NULL || !qat_pmd_is_ours(dev->drv) || st == NULL)
 		return -EINVAL;
 	memset(st, 0, sizeof(*st));
 	for (uint16_t i = 0; i < dev->nb_qps; i++) {
@@ -468,7 +476,7 @@ qat_pmd_xstats_get(const struct ce_pmd_dev *dev, struct ce_pmd_xstat *xs, unsign
 int
 ce_pmd_qat_cryptodev_id(const struct ce_pmd_dev *dev)
 {
-	if (dev == NULL || dev->drv != &qat_pmd_driver)
+	if (dev == NULL || !qat_pmd_is_ours(dev->drv))
 		return -EINVAL;
 	return ((const struct qat_pmd_dev *)dev->priv)->cdev_id;
 }

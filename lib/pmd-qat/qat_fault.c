@@ -63,7 +63,7 @@ ce_pmd_qat_fault_set(struct ce_pmd_dev *dev, enum ce_pmd_qat_fault mode, uint32_
 {
 	struct qat_pmd_dev *d;
 
-	if (dev == NULL || dev->drv != &qat_pmd_driver || mode > CE_QAT_FAULT_SHORT_ENQ)
+	if (dev == NULL || !qat_pmd_is_ours(dev->drv) || mode > CE_QAT_FAULT_SHORT_ENQ)
 		return -EINVAL;
 	d = dev->priv;
 	if (!d->fault_enabled)

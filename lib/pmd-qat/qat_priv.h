@@ -66,11 +66,24 @@ struct qat_pmd_alg_desc {
 /* Entries of qat_pmd_caps[] and qat_pmd_descs[] (qat_caps.c checks it). */
 #define QAT_PMD_NB_CAPS 19
 
-extern const struct ce_alg_caps qat_pmd_caps[QAT_PMD_NB_CAPS];
-extern const struct qat_pmd_alg_desc qat_pmd_descs[QAT_PMD_NB_CAPS];
-extern struct ce_pmd_driver qat_pmd_driver;
+/* The names this backend registers under: one code, two names, so that
+ * implementations on QAT are named after it (qat_caps.c). */
+enum qat_pmd_name {
+	QAT_PMD_CRYPTODEV = 0, /* "cryptodev": any cryptodev */
+	QAT_PMD_QAT,           /* "qat": QAT devices only (crypto_qat) */
+	QAT_PMD_NB_DRIVERS,
+};
 
-_Static_assert(RTE_DIM(qat_pmd_caps) == RTE_DIM(qat_pmd_descs), "one descriptor per caps entry");
+extern const struct ce_alg_caps qat_pmd_caps[QAT_PMD_NB_DRIVERS][QAT_PMD_NB_CAPS];
+extern const struct qat_pmd_alg_desc qat_pmd_descs[QAT_PMD_NB_CAPS];
+extern struct ce_pmd_driver qat_pmd_drivers[QAT_PMD_NB_DRIVERS];
+
+/* Whether drv is one of this backend's names. */
+static inline bool
+qat_pmd_is_ours(const struct ce_pmd_driver *drv)
+{
+	return drv == &qat_pmd_drivers[QAT_PMD_CRYPTODEV] || drv == &qat_pmd_drivers[QAT_PMD_QAT];
+}
 
 /* The op's private area, right after the symmetric op (where cryptodev
  * expects the IV: iv.offset counts from the start of the op). */
@@ -341,7 +354,7 @@ qat_pmd_iova(const void *addr, size_t len, bool va_mode)
 int qat_pmd_dma_map(struct ce_pmd_dev *dev, void *addr, size_t len, size_t pg_sz);
 int qat_pmd_dma_unmap(struct ce_pmd_dev *dev, void *addr, size_t len);
 
-/* The xstats_get op (qat_device.c). */
+/* The xstats_get op (qat_device.c) and the fault_inject op (qat_fault.c). */
 int qat_pmd_xstats_get(const struct ce_pmd_dev *dev, struct ce_pmd_xstat *xs, unsigned int n);
 int qat_pmd_fault_inject(struct ce_pmd_dev *dev, const char *mode, uint32_t arg);
 

@@ -16,6 +16,33 @@
 #include "ce_pmd_qat.h"
 #include "qat_priv.h"
 
+/* The cipher transform, alone or in an authenc chain (x is zeroed). */
+static void
+qat_pmd_cipher_xform(struct rte_crypto_sym_xform *x, const struct qat_pmd_alg_desc *desc,
+		     bool enc, const uint8_t *key, uint16_t klen, uint16_t iv_len)
+{
+	x->type = RTE_CRYPTO_SYM_XFORM_CIPHER;
+	x->cipher.op = enc ? RTE_CRYPTO_CIPHER_OP_ENCRYPT : RTE_CRYPTO_CIPHER_OP_DECRYPT;
+	x->cipher.algo = desc->cipher;
+	x->cipher.key.data = key;
+	x->cipher.key.length = klen;
+	x->cipher.iv.offset = QAT_PMD_IV_OFF;
+	x->cipher.iv.length = iv_len;
+}
+
+/* The hash or MAC transform, alone or in an authenc chain (x is zeroed). */
+static void
+qat_pmd_auth_xform(struct rte_crypto_sym_xform *x, const struct qat_pmd_alg_desc *desc,
+		   bool enc, const uint8_t *key, uint16_t klen, uint16_t digest_len)
+{
+	x->type = RTE_CRYPTO_SYM_XFORM_AUTH;
+	x->auth.op = enc ? RTE_CRYPTO_AUTH_OP_GENERATE : RTE_CRYPTO_AUTH_OP_VERIFY;
+	x->auth.algo = desc->auth;
+	x->auth.key.data = key;
+	x->auth.key.length = klen;
+	x->auth.digest_length = digest_len;
+}
+
 /* Build the device session, if the device can run these parameters. */
 static void *
 qat_pmd_dev_session(struct qat_pmd_dev *d, struct qat_pmd_sess *s,
@@ -46,21 +73,11 @@ qat_pmd_dev_session(struct qat_pmd_dev *d, struct qat_pmd_sess *s,
 		x[0].aead.aad_length = p->aad_len;
 		break;
 	case QAT_PMD_CIPHER:
-		x[0].type = RTE_CRYPTO_SYM_XFORM_CIPHER;
-		x[0].cipher.op = enc ? RTE_CRYPTO_CIPHER_OP_ENCRYPT : RTE_CRYPTO_CIPHER_OP_DECRYPT;
-		x[0].cipher.algo = desc->cipher;
-		x[0].cipher.key.data = key;
-		x[0].cipher.key.length = klen;
-		x[0].cipher.iv.offset = QAT_PMD_IV_OFF;
-		x[0].cipher.iv.length = p->iv_len;
+		qat_pmd_cipher_xform(&x[0], desc, enc, key, klen, p->iv_len);
 		break;
 	case QAT_PMD_AUTH:
-		x[0].type = RTE_CRYPTO_SYM_XFORM_AUTH;
-		x[0].auth.op = enc ? RTE_CRYPTO_AUTH_OP_GENERATE : RTE_CRYPTO_AUTH_OP_VERIFY;
-		x[0].auth.algo = desc->auth;
-		x[0].auth.key.data = desc->keyed ? key : NULL;
-		x[0].auth.key.length = desc->keyed ? klen : 0;
-		x[0].auth.digest_length = p->digest_len;
+		qat_pmd_auth_xform(&x[0], desc, enc, desc->keyed ? key : NULL,
+				   desc->keyed ? klen : 0, p->digest_len);
 		break;
 	case QAT_PMD_CHAIN: {
 		struct rte_crypto_sym_xform *c, *a;
@@ -72,19 +89,9 @@ qat_pmd_dev_session(struct qat_pmd_dev *d, struct qat_pmd_sess *s,
 		a = enc ? &x[1] : &x[0];
 		first = &x[0];
 		x[0].next = &x[1];
-		c->type = RTE_CRYPTO_SYM_XFORM_CIPHER;
-		c->cipher.op = enc ? RTE_CRYPTO_CIPHER_OP_ENCRYPT : RTE_CRYPTO_CIPHER_OP_DECRYPT;
-		c->cipher.algo = desc->cipher;
-		c->cipher.key.data = key + desc->auth_key;
-		c->cipher.key.length = klen - desc->auth_key;
-		c->cipher.iv.offset = QAT_PMD_IV_OFF;
-		c->cipher.iv.length = p->iv_len;
-		a->type = RTE_CRYPTO_SYM_XFORM_AUTH;
-		a->auth.op = enc ? RTE_CRYPTO_AUTH_OP_GENERATE : RTE_CRYPTO_AUTH_OP_VERIFY;
-		a->auth.algo = desc->auth;
-		a->auth.key.data = key;
-		a->auth.key.length = desc->auth_key;
-		a->auth.digest_length = p->digest_len;
+		qat_pmd_cipher_xform(c, desc, enc, key + desc->auth_key,
+				     (uint16_t)(klen - desc->auth_key), p->iv_len);
+		qat_pmd_auth_xform(a, desc, enc, key, desc->auth_key, p->digest_len);
 		if (!qat_pmd_cap_ok(d->cdev_id, &x[1]))
 			return NULL;
 		break;
@@ -103,9 +110,9 @@ qat_pmd_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
 {
 	struct qat_pmd_dev *d = dev->priv;
 	struct qat_pmd_sess *s = sess->priv;
-	unsigned int i = (unsigned int)(sess->alg - qat_pmd_caps);
+	unsigned int i = (unsigned int)(sess->alg - dev->drv->caps);
 
-	if (i >= RTE_DIM(qat_pmd_caps))
+	if (i >= QAT_PMD_NB_CAPS)
 		return -EINVAL;
 	s->desc = &qat_pmd_descs[i];
 	s->hash = s->desc->kind == QAT_PMD_AUTH;
@@ -148,7 +155,7 @@ qat_pmd_session_destroy(struct ce_pmd_dev *dev, struct ce_session *sess)
 int
 ce_pmd_qat_session_on_device(const struct ce_session *sess)
 {
-	if (sess == NULL || sess->dev->drv != &qat_pmd_driver)
+	if (sess == NULL || !qat_pmd_is_ours(sess->dev->drv))
 		return -EINVAL;
 	return ((const struct qat_pmd_sess *)sess->priv)->cs != NULL;
 }

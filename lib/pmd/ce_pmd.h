@@ -4,8 +4,8 @@
  * The PMD interface: what a crypto backend provides and what the engine
  * calls. PMD-facing header: backends and the engine include it; clients
  * never do. Backends in the tree: "null" (lib/pmd-null), "ipsecmb" and
- * "sodium" (lib/pmd-sw), "cryptodev" (lib/pmd-qat: any DPDK cryptodev, QAT
- * in production).
+ * "sodium" (lib/pmd-sw), "cryptodev" and "qat" (lib/pmd-qat: any DPDK
+ * cryptodev, and QAT devices only, under the device's name).
  *
  * A backend describes itself with a struct ce_pmd_driver and registers it
  * with CE_PMD_REGISTER() (a constructor; no central list of names). The
@@ -341,7 +341,7 @@ struct ce_pmd_fast_ops {
 
 /** Backend description, registered with CE_PMD_REGISTER(). */
 struct ce_pmd_driver {
-	const char *name;            /**< "null", "ipsecmb", "sodium", "cryptodev" */
+	const char *name;            /**< "null", "ipsecmb", "sodium", "cryptodev", "qat" */
 	const struct ce_pmd_ops *ops;
 	const struct ce_pmd_fast_ops *fast;
 	const struct ce_alg_caps *caps;

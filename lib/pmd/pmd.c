@@ -340,19 +340,19 @@ ce_pmd_dma_unmap(struct ce_pmd_dev *dev, void *addr, size_t len)
 }
 
 int
-ce_pmd_xstats_get(const struct ce_pmd_dev *dev, struct ce_pmd_xstat *xs, unsigned int n)
-{
-	if (dev->drv->ops->xstats_get == NULL)
-		return -ENOTSUP;
-	return dev->drv->ops->xstats_get(dev, xs, n);
-}
-
-int
 ce_pmd_fault_inject(struct ce_pmd_dev *dev, const char *mode, uint32_t arg)
 {
 	if (dev->drv->ops->fault_inject == NULL)
 		return -ENOTSUP;
 	return dev->drv->ops->fault_inject(dev, mode, arg);
+}
+
+int
+ce_pmd_xstats_get(const struct ce_pmd_dev *dev, struct ce_pmd_xstat *xs, unsigned int n)
+{
+	if (dev->drv->ops->xstats_get == NULL)
+		return -ENOTSUP;
+	return dev->drv->ops->xstats_get(dev, xs, n);
 }
 
 struct pmd_sync_done {

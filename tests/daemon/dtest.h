@@ -157,7 +157,8 @@ dt_connect_opts(const struct ce_client_opts *o)
 		if (c != NULL)
 			return c;
 		if (errno != ENOENT && errno != ECONNREFUSED) {
-			fprintf(stderr, "connect: %s\n", strerror(errno));
+			fprintf(stderr, "connect: %s (%s)\n", strerror(errno),
+				ce_client_last_error(NULL));
 			dt_dump_log();
 			exit(1);
 		}

@@ -8,8 +8,8 @@
  * region, queue pair and session cache; each input is a batch file. The
  * invariants:
  * - every input line gets exactly one output line, in order, and that line
- *   is a JSON object with one member: "out" (hex) or "error" (a string that
- *   starts with an errno name);
+ *   is a JSON object with "out" (hex) or "error" (a string that starts with
+ *   an errno name), and the line's "id" echoed when it had one;
  * - every descriptor cryptoengctl submits (checked on its way into
  *   ce_submit_burst, linked with --wrap) names a line in flight, an op, and
  *   in-place ranges inside cryptoengctl's arena buffer;
@@ -124,8 +124,13 @@ check_output_line(const char *line, size_t len)
 	json_t *o = json_loadb(line, len, 0, NULL), *v;
 	const char *k, *s;
 
-	FUZZ_CHECK(json_is_object(o) && json_object_size(o) == 1);
+	/* "out" or "error", and the line's "id" echoed when it had one. */
+	FUZZ_CHECK(json_is_object(o));
+	FUZZ_CHECK(json_object_size(o) == 1 ||
+		   (json_object_size(o) == 2 && json_object_get(o, "id") != NULL));
 	json_object_foreach(o, k, v) {
+		if (strcmp(k, "id") == 0)
+			continue;
 		FUZZ_CHECK(json_is_string(v));
 		s = json_string_value(v);
 		if (strcmp(k, "out") == 0) {

@@ -47,13 +47,13 @@ def main():
         sizes = [1 + (k * 1371) // max(1, args.packets - 1) for k in range(args.packets)]
         print("\nnamespaces: %s (scapy, clear) <-> %s (cryptoeng-ipsec-gw) <-> %s (scapy, ESP)"
               % (h.topo.ns["clear"], h.topo.ns["gw"], h.topo.ns["esp"]))
-        print("%-34s %-22s %s" % ("SA", "clear -> ESP", "ESP -> clear"))
+        print("%-42s %-24s %s" % ("SA", "clear -> ESP", "ESP -> clear"))
         total = ok = 0
         for i, ((out, inn), (_, name)) in enumerate(zip(pairs, KINDS)):
             f = Flow(h, out, inn, index=i, ttl_delta=args.ttl_delta)
             a = f.send_out(sizes, base=1000 * i)
             b = f.send_in(sizes, base=1000 * i + 500)
-            print("%-34s %3d/%-3d decrypted exact %3d/%-3d exact"
+            print("%-42s %3d/%-3d decrypted exact %3d/%-3d exact"
                   % ("%s spi %d/%d" % (name, out.spi, inn.spi), a, len(sizes), b, len(sizes)))
             total += 2 * len(sizes)
             ok += a + b

@@ -63,15 +63,6 @@ run(struct ce_session *s, uint8_t *src, uint8_t *dst, uint32_t len, uint8_t *iv,
 	return ce_pmd_run_sync(qp, &req);
 }
 
-static bool
-all_zero(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != 0)
-			return false;
-	return true;
-}
-
 /*
  * One AEAD vector both ways: encrypt out of place and in place, decrypt,
  * then a flipped tag bit: -EBADMSG and nothing of the plaintext left.
@@ -105,10 +96,10 @@ aead_vec(const char *alg, const char *k, const char *iv, const char *a, const ch
 	dig[tl - 1] ^= 0x01;
 	memset(out, 0xa5, sizeof(out));
 	CHECK_EQ(run(d, ct, out, pl, ivb, aad, al, dig), -EBADMSG);
-	CHECK(all_zero(out, pl));
+	CHECK(ce_test_all_zero(out, pl));
 	memcpy(buf, ct, pl);
 	CHECK_EQ(run(d, buf, buf, pl, ivb, aad, al, dig), -EBADMSG);
-	CHECK(all_zero(buf, pl));
+	CHECK(ce_test_all_zero(buf, pl));
 	if (al != 0) {
 		/* A changed AAD byte fails too. */
 		memcpy(dig, tag, tl);
@@ -247,7 +238,7 @@ test_cbc(void)
 	/* Empty succeeds, as in the kernel; a partial block is refused. */
 	CHECK_EQ(run(e, NULL, NULL, 0, iv, NULL, 0, NULL), 0);
 	CHECK_EQ(run(e, buf, buf, 17, iv, NULL, 0, NULL), -EINVAL);
-	CHECK(all_zero(buf, sizeof(buf)));
+	CHECK(ce_test_all_zero(buf, sizeof(buf)));
 	ce_pmd_session_destroy(e);
 }
 
@@ -426,10 +417,10 @@ authenc_vec(const char *alg, const char *ak, const char *mac, size_t dl)
 	dig[0] ^= 1;
 	memset(out, 0xa5, sizeof(out));
 	CHECK_EQ(run(d, ct, out, 32, iv, aad, 8, dig), -EBADMSG);
-	CHECK(all_zero(out, 32));
+	CHECK(ce_test_all_zero(out, 32));
 	memcpy(pkt + 8, ct, 32);
 	CHECK_EQ(run(d, pkt + 8, pkt + 8, 32, iv, pkt, 8, dig), -EBADMSG);
-	CHECK(all_zero(pkt + 8, 32));
+	CHECK(ce_test_all_zero(pkt + 8, 32));
 	ce_pmd_session_destroy(e);
 	ce_pmd_session_destroy(d);
 }
@@ -855,7 +846,7 @@ test_authenc_batch(void)
 
 		if (i == 10) {
 			CHECK_EQ(log.status[k], -EBADMSG);
-			CHECK(all_zero(reqs[i].dst, reqs[i].len));
+			CHECK(ce_test_all_zero(reqs[i].dst, reqs[i].len));
 			continue;
 		}
 		CHECK_EQ(log.status[k], 0);

@@ -6,15 +6,6 @@
 #include "ce_test.h"
 #include "sw_keymem.h"
 
-static bool
-all_zero(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != 0)
-			return false;
-	return true;
-}
-
 /* Mappings of this process: sodium_malloc adds several per call. */
 static int
 count_maps(void)
@@ -54,16 +45,16 @@ test_wipe_and_reuse(void)
 
 		CHECK(p != NULL);
 		CHECK_EQ((uintptr_t)p % CE_KEYMEM_ALIGN, 0);
-		CHECK(all_zero(p, n));
+		CHECK(ce_test_all_zero(p, n));
 		memset(p, 0xa5, n);
 		ce_keymem_free(p, n);
 		if (n <= 4096) {
 			/* Slab memory stays mapped: the freed block must read as zeros. */
-			CHECK(all_zero(p, n));
+			CHECK(ce_test_all_zero(p, n));
 			/* The lowest free block of the class is handed out again. */
 			q = ce_keymem_alloc(n);
 			CHECK(q == p);
-			CHECK(all_zero(q, n));
+			CHECK(ce_test_all_zero(q, n));
 			ce_keymem_free(q, n);
 		}
 	}
