@@ -205,6 +205,7 @@ struct d_qp {
 	uint32_t drain_end;		/* SQ producer index when the stop began */
 	bool drain_marked;		/* drain_end is set */
 	bool notice_due;		/* the shutdown notice CQE is still to post */
+	uint32_t notice_at;		/* CQ index of the shutdown notice, once posted */
 
 	/* Written by the worker, read anywhere. */
 	uint32_t inflight;		/* atomic */
