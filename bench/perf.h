@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cryptoeng-perf: shared definitions of the option parser (perf_opts.c), the
- * OpenSSL reference (perf_ref.c) and the runner (cryptoeng-perf.c).
+ * run's plan (perf_plan.c), the test-vector files (perf_vector.c), the
+ * OpenSSL reference (perf_ref.c) and the runner (perf_run.h and its files).
  *
  * The options, their defaults and their messages are those of DPDK 22.11's
  * dpdk-test-crypto-perf, so that one command line drives both tools.

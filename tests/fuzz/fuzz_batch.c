@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * libFuzzer harness: cryptoengctl's --batch lines (daemon/cryptoengctl.c,
- * compiled in here with its main() renamed), run by its own pipeline
- * (ctl_run) against the real daemon on a thread of this process.
+ * libFuzzer harness: cryptoengctl's --batch lines (daemon/cli_*.c,
+ * compiled in here with cli_main.c's main() renamed), run by its own pipeline
+ * (cli_run) against the real daemon on a thread of this process.
  *
  * One cryptoengctl session lives across inputs, as a long batch would: its
  * region, queue pair and session cache; each input is a batch file. The
@@ -19,14 +19,18 @@
 #include <ctype.h>
 #include <sys/mman.h>
 
-#define main ctl_main
-#include "../../daemon/cryptoengctl.c"
+#define main cli_main
+#include "../../daemon/cli_main.c"
 #undef main
+#include "../../daemon/cli_util.c"
+#include "../../daemon/cli_report.c"
+#include "../../daemon/cli_crypt.c"
+#include "../../daemon/cli_batch.c"
 
 #include "fuzz.h"
 #include "fuzz_daemon.h"
 
-static struct ctl_batch fuzz_b;
+static struct cli_batch fuzz_b;
 static uint64_t fuzz_arena_off;
 static int fuzz_in_fd = -1, fuzz_out_fd = -1;
 static unsigned long fuzz_runs;
@@ -37,8 +41,8 @@ int __wrap_ce_submit_burst(struct ce_qp *qp, const struct ce_desc *descs, unsign
 static int
 in_arena(uint64_t off, uint64_t len)
 {
-	return off >= fuzz_arena_off && len <= CTL_ARENA_SIZE &&
-	       off - fuzz_arena_off <= CTL_ARENA_SIZE - len;
+	return off >= fuzz_arena_off && len <= CLI_ARENA_SIZE &&
+	       off - fuzz_arena_off <= CLI_ARENA_SIZE - len;
 }
 
 int
@@ -48,7 +52,7 @@ __wrap_ce_submit_burst(struct ce_qp *qp, const struct ce_desc *descs, unsigned i
 		const struct ce_desc *d = &descs[i];
 
 		FUZZ_CHECK(d->cookie >= fuzz_b.seq_print && d->cookie < fuzz_b.seq_read);
-		FUZZ_CHECK(ctl_slot(&fuzz_b, d->cookie)->state == CTL_S_PENDING);
+		FUZZ_CHECK(cli_slot(&fuzz_b, d->cookie)->state == CLI_S_PENDING);
 		FUZZ_CHECK(d->op >= CE_OP_ENCRYPT && d->op <= CE_OP_VERIFY);
 		FUZZ_CHECK(d->flags == 0 && d->rsvd == 0);
 		FUZZ_CHECK(d->src_off == d->dst_off);
@@ -65,19 +69,19 @@ fuzz_setup(void)
 {
 	json_t *ans;
 
-	ctl_socket = fuzz_daemon_start("batch", NULL);
-	ctl_hex_init();
-	fuzz_b.exit_code = CTL_EXIT_OK;
+	cli_socket = fuzz_daemon_start("batch", NULL);
+	cli_hex_init();
+	fuzz_b.exit_code = CLI_EXIT_OK;
 	fuzz_b.c = fuzz_daemon_connect(&(struct ce_client_opts){
-		.name = "fuzz-batch", .region_size = CTL_REGION_SIZE, .nb_qps = 1,
-		.sq_entries = CTL_SQ_ENTRIES,
+		.name = "fuzz-batch", .region_size = CLI_REGION_SIZE, .nb_qps = 1,
+		.sq_entries = CLI_SQ_ENTRIES,
 	});
 	fuzz_b.qp = ce_qp_create(fuzz_b.c);
-	fuzz_b.arena = ce_buf_alloc(fuzz_b.c, CTL_ARENA_SIZE, 4096);
-	ans = ctl_request(fuzz_b.c, "algs");
+	fuzz_b.arena = ce_buf_alloc(fuzz_b.c, CLI_ARENA_SIZE, 4096);
+	ans = cli_request(fuzz_b.c, "algs");
 	fuzz_b.algs = json_incref(json_object_get(ans, "algs"));
 	json_decref(ans);
-	fuzz_b.slots = calloc(CTL_SLOTS, sizeof(*fuzz_b.slots));
+	fuzz_b.slots = calloc(CLI_SLOTS, sizeof(*fuzz_b.slots));
 	FUZZ_CHECK(fuzz_b.qp && fuzz_b.arena && fuzz_b.algs && fuzz_b.slots);
 	fuzz_arena_off = ce_buf_offset(fuzz_b.c, fuzz_b.arena);
 	/* The batch's input file, and its stdout, which we read back. */
@@ -92,10 +96,10 @@ fuzz_setup(void)
 static void
 fuzz_cache_reset(void)
 {
-	FUZZ_CHECK(ctl_drain(&fuzz_b) == 0);
-	ctl_sess_flush(&fuzz_b);
-	for (unsigned int i = 0; i < CTL_SESS_BUCKETS; i++) {
-		struct ctl_sess *s = fuzz_b.sess[i], *next;
+	FUZZ_CHECK(cli_drain(&fuzz_b) == 0);
+	cli_sess_flush(&fuzz_b);
+	for (unsigned int i = 0; i < CLI_SESS_BUCKETS; i++) {
+		struct cli_sess *s = fuzz_b.sess[i], *next;
 
 		for (; s != NULL; s = next) {
 			next = s->next;
@@ -136,7 +140,7 @@ check_output_line(const char *line, size_t len)
 		if (strcmp(k, "out") == 0) {
 			FUZZ_CHECK(json_string_length(v) % 2 == 0);
 			for (size_t i = 0; s[i]; i++)
-				FUZZ_CHECK(ctl_hexval(s[i]) >= 0);
+				FUZZ_CHECK(cli_hexval(s[i]) >= 0);
 		} else {
 			FUZZ_CHECK(strcmp(k, "error") == 0);
 			/* An errno name first: EINVAL: ..., EBADMSG, EIO: ... */
@@ -151,7 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ctl_in in = { .fd = -1 };
+	struct cli_in in = { .fd = -1 };
 	size_t out_len, lines = 0;
 	char *out;
 	int ret;
@@ -165,9 +169,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(lseek(fuzz_out_fd, 0, SEEK_SET) == 0);
 	in.fd = fuzz_in_fd;
 
-	ret = ctl_run(&fuzz_b, &in, NULL);
+	ret = cli_run(&fuzz_b, &in, NULL);
 	free(in.buf);
-	FUZZ_CHECK(ret == CTL_EXIT_OK);
+	FUZZ_CHECK(ret == CLI_EXIT_OK);
 	FUZZ_CHECK(fuzz_b.inflight == 0 && fuzz_b.seq_print == fuzz_b.seq_read);
 	FUZZ_CHECK(fuzz_b.head == fuzz_b.tail);
 
