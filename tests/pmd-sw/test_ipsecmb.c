@@ -522,6 +522,9 @@ test_bad_params(void)
 	bad("authenc(hmac(sha1),cbc(aes))", 32, 16, 12, 8, CE_OP_ENCRYPT, "key length");
 	bad("authenc(hmac(sha256),cbc(aes))", 48, 16, 33, 8, CE_OP_ENCRYPT, "digest length");
 	bad("authenc(hmac(sha512),cbc(aes))", 80, 16, 32, 513, CE_OP_ENCRYPT, "aad length");
+	bad("authencesn(hmac(sha1),cbc(aes))", 32, 16, 12, 28, CE_OP_ENCRYPT, "key length");
+	bad("authencesn(hmac(sha256),cbc(aes))", 48, 16, 33, 28, CE_OP_ENCRYPT, "digest length");
+	bad("authencesn(hmac(sha256),cbc(aes))", 48, 16, 16, 513, CE_OP_ENCRYPT, "aad length");
 	bad("rfc7539(chacha20,poly1305)", 32, 8, 16, 0, CE_OP_ENCRYPT, "iv length");
 	bad("rfc7539esp(chacha20,poly1305)", 32, 8, 16, 8, CE_OP_ENCRYPT, "key length");
 	bad("rfc7539esp(chacha20,poly1305)", 36, 8, 12, 8, CE_OP_ENCRYPT, "digest length");
