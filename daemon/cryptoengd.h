@@ -54,7 +54,7 @@ struct d_config {
 	char lcores[D_VALUE_MAX];
 	char eal_args[D_VALUE_MAX];
 	char file_prefix[D_NAME_MAX];
-	int hugepages;			/* -1 auto, 0 never, 1 required */
+	int hugepages;			/* -1 auto, 0 never, 1 required (or exit) */
 	uint32_t log_level;		/* rte_log level of logtype cryptoengd */
 	/* [engine] */
 	uint32_t queue_size;
