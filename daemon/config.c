@@ -411,12 +411,12 @@ cfg_apply(const struct cfg_scan *sc, const char *sec, const struct cfg_key *k,
 	case CFG_HUGE:
 		if (strcmp(val, "auto") == 0)
 			*(int *)p = -1;
-		else if (strcmp(val, "yes") == 0)
+		else if (strcmp(val, "required") == 0 || strcmp(val, "yes") == 0)
 			*(int *)p = 1;
 		else if (strcmp(val, "no") == 0)
 			*(int *)p = 0;
 		else
-			why = "expected auto, yes or no";
+			why = "expected auto, required (or yes) or no";
 		if (why == NULL)
 			return 0;
 		break;

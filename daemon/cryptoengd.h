@@ -54,7 +54,7 @@ struct d_config {
 	char lcores[D_VALUE_MAX];
 	char eal_args[D_VALUE_MAX];
 	char file_prefix[D_NAME_MAX];
-	int hugepages;			/* -1 auto, 0 never, 1 required */
+	int hugepages;			/* -1 auto, 0 never, 1 required (or exit) */
 	uint32_t log_level;		/* rte_log level of logtype cryptoengd */
 	/* [engine] */
 	uint32_t queue_size;
@@ -205,6 +205,7 @@ struct d_qp {
 	uint32_t drain_end;		/* SQ producer index when the stop began */
 	bool drain_marked;		/* drain_end is set */
 	bool notice_due;		/* the shutdown notice CQE is still to post */
+	uint32_t notice_at;		/* CQ index of the shutdown notice, once posted */
 
 	/* Written by the worker, read anywhere. */
 	uint32_t inflight;		/* atomic */

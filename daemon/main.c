@@ -90,30 +90,44 @@ main_hugetlbfs_mounted(void)
 	return found;
 }
 
-/* Decided before rte_eal_init: EAL starts only once per process. */
-static bool
+/*
+ * Decided before rte_eal_init: EAL starts only once per process.
+ * @return 1 to run on hugepages, 0 for --no-huge -m 256, -ENOMEM when
+ * hugepages = required and none are free (or hugetlbfs is not mounted).
+ */
+static int
 main_use_hugepages(const struct d_config *cfg)
 {
 	long total = main_meminfo("HugePages_Total"), free_pages = main_meminfo("HugePages_Free");
-	bool have = total > 0 && free_pages > 0 && main_hugetlbfs_mounted();
+	bool mounted = main_hugetlbfs_mounted();
 
 	if (cfg->hugepages == 0) {
 		d_log(LOG_INFO, "hugepages = no: running with --no-huge -m 256");
-		return false;
+		return 0;
 	}
-	if (have) {
+	if (total > 0 && free_pages > 0 && mounted) {
 		d_log(LOG_INFO, "using hugepages (%ld free of %ld)", free_pages, total);
-		return true;
+		return 1;
 	}
 	if (cfg->hugepages == 1) {
-		d_log(LOG_WARNING, "hugepages = yes but none are free or hugetlbfs is not mounted; "
-		      "EAL will probably fail");
-		return true;
+		/* A device DMAs from this memory: refuse here, with the reason,
+		 * rather than let EAL fail obscurely or run on --no-huge. */
+		d_log(LOG_ERR, "[eal] hugepages = required in %s, but %s (HugePages_Total %ld, "
+		      "HugePages_Free %ld): reserve them at boot (vm.nr_hugepages or "
+		      "default_hugepagesz=2M hugepages=N) or set hugepages = auto",
+		      cfg->file, !mounted ? "no hugetlbfs is mounted" : "no hugepages are free",
+		      total < 0 ? 0 : total, free_pages < 0 ? 0 : free_pages);
+		return -ENOMEM;
 	}
 	d_log(LOG_NOTICE, "no free hugepages (or no hugetlbfs mount): running with --no-huge -m 256");
-	return false;
+	return 0;
 }
 
+/*
+ * Start EAL with [eal]'s lcores, file_prefix, args and hugepages choice.
+ * @return 0; -ENOMEM: hugepages = required and none free (logged);
+ * -EINVAL: rte_eal_init failed (reason in rte_errno).
+ */
 static int
 main_eal_init(const struct d_config *cfg, int extra_argc, char **extra_argv)
 {
@@ -139,13 +153,20 @@ main_eal_init(const struct d_config *cfg, int extra_argc, char **extra_argv)
 		if (strcmp(argv[i], "--no-huge") == 0 || strcmp(argv[i], "--in-memory") == 0 ||
 		    strcmp(argv[i], "-m") == 0 || strncmp(argv[i], "--socket-mem", 12) == 0)
 			user_mem = true;
-	if (!user_mem && !main_use_hugepages(cfg)) {
-		argv[argc++] = "--no-huge";
-		argv[argc++] = "-m";
-		argv[argc++] = "256";
+	/* required is checked even when args size the memory (-m, --socket-mem). */
+	if (!user_mem || cfg->hugepages == 1) {
+		int huge = main_use_hugepages(cfg);
+
+		if (huge < 0)
+			return huge;
+		if (huge == 0 && !user_mem) {
+			argv[argc++] = "--no-huge";
+			argv[argc++] = "-m";
+			argv[argc++] = "256";
+		}
 	}
 	argv[argc] = NULL;
-	return rte_eal_init(argc, argv);
+	return rte_eal_init(argc, argv) < 0 ? -EINVAL : 0;
 }
 
 static int
@@ -429,10 +450,11 @@ main(int argc, char **argv)
 	TAILQ_INIT(&d.clients);
 	TAILQ_INIT(&d.dying);
 
-	if (main_eal_init(&d.cfg, argc - optind, argv + optind) < 0) {
+	ret = main_eal_init(&d.cfg, argc - optind, argv + optind);
+	if (ret == -EINVAL)
 		d_log(LOG_ERR, "rte_eal_init failed: %s", rte_strerror(rte_errno));
+	if (ret < 0)
 		return 1;
-	}
 	d_log_eal_ready();
 	d.start_tsc = rte_get_tsc_cycles();
 	d_log(LOG_INFO, "cryptoengd %s (%s), config %s", CRYPTOENG_VERSION, rte_version(),

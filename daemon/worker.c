@@ -744,6 +744,7 @@ worker_drain_qp(struct d_worker *w, struct d_qp *qp, bool serve)
 	if (room <= 0)
 		return 0;
 	if (qp->notice_due) {
+		qp->notice_at = qp->cq.local + qp->cq_pending;
 		worker_post_cqe(w, qp, CE_CQE_COOKIE_SHUTDOWN, -ESHUTDOWN, 0);
 		qp->notice_due = false;
 		if (--room == 0)
@@ -767,7 +768,27 @@ worker_drain_qp(struct d_worker *w, struct d_qp *qp, bool serve)
 	return worker_drain_refuse(w, qp, budget);
 }
 
-/* Nothing left to answer: no notice due, SQs empty, nothing in the engine. */
+/*
+ * Has the client of @p qp read the shutdown notice? Until it has, it may
+ * still submit (its library refuses submits only after the notice), so an
+ * empty SQ proves nothing. After it has, its consumer index (acquire) also
+ * makes visible every descriptor it published before: no more will come.
+ */
+static bool
+worker_drain_notice_read(struct d_qp *qp)
+{
+	if (!qp->drain_marked || qp->notice_due)
+		return false;
+	/* A forged consumer index: the queue pair is served no more. */
+	if (ce_ring_free_count(&qp->cq) < 0)
+		return true;
+	return (int32_t)(qp->cq.peer - qp->notice_at) > 0;
+}
+
+/*
+ * Nothing left to answer: nothing in the engine, and for every queue pair
+ * the client has read the notice and its SQ is empty.
+ */
 static bool
 worker_drain_quiet(struct d_worker *w)
 {
@@ -778,7 +799,7 @@ worker_drain_quiet(struct d_worker *w)
 
 		if (__atomic_load_n(&qp->broken, __ATOMIC_RELAXED))
 			continue;
-		if (!qp->drain_marked || qp->notice_due || ce_ring_ready_count(&qp->sq) != 0)
+		if (!worker_drain_notice_read(qp) || ce_ring_ready_count(&qp->sq) != 0)
 			return false;
 	}
 	return true;

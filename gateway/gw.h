@@ -105,7 +105,8 @@ struct gw_sa {
 
 /** Per-packet state kept in the mbuf's private area (it lives in the arena). */
 struct gw_meta {
-	uint8_t aad[16];	/**< ESN AAD (SPI || seq hi || seq lo), 16 readable bytes */
+	/** ESN AAD: SPI || seq hi || seq lo, then (authencesn) the IV; 32 readable bytes. */
+	uint8_t aad[32];
 	struct gw_sa *sa;
 	uint64_t seq;		/**< full sequence number */
 	uint16_t l3_len;	/**< outbound: inner length; inbound: ciphertext length */

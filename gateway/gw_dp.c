@@ -49,6 +49,29 @@ dp_drop(struct gw_lcore *lc, struct rte_mbuf *m, enum gw_drop why)
 	rte_pktmbuf_free(m);
 }
 
+/*
+ * The AAD of an ESN SA in the packet's metadata; returns its length. AEAD
+ * (RFC 4106 §5 / RFC 7634 §2.1): SPI || seq high || seq low. CBC + HMAC:
+ * the same, then the IV, the kernel's authencesn layout (net/ipv4/esp4.c);
+ * the daemon moves seq high behind the ciphertext for the ICV (RFC 4303
+ * §2.2.1: authenticated, not sent).
+ */
+_Static_assert(sizeof(((struct gw_meta *)0)->aad) >= 12 + 16,
+	       "the ESN AAD takes the ESP header with seq high and an AES block IV");
+
+static inline uint16_t
+dp_esn_aad(struct gw_meta *meta, const struct gw_sa *sa, uint64_t seq, const uint8_t *iv)
+{
+	const uint32_t hdr[3] = { rte_cpu_to_be_32(sa->spi), rte_cpu_to_be_32((uint32_t)(seq >> 32)),
+				  rte_cpu_to_be_32((uint32_t)seq) };
+
+	memcpy(meta->aad, hdr, sizeof(hdr));
+	if (sa->aead)
+		return sizeof(hdr);
+	memcpy(meta->aad + sizeof(hdr), iv, sa->iv_len);
+	return (uint16_t)(sizeof(hdr) + sa->iv_len);
+}
+
 /* Unpredictable CBC IVs (RFC 3602 §2.3) with no syscall: ChaCha20 output
  * from a per-lcore key, re-keyed from its own output (fast key erasure). */
 static void
@@ -326,21 +349,13 @@ dp_outbound(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_sa *sa, struct ce
 	d->dst_off = d->src_off;
 	d->len = payload + pad + GW_ESP_TRAILER_LEN;
 	d->iv_off = dp_off(iv);
-	if (!sa->aead) {
+	if (!sa->esn) {
 		/* authenc: the ICV covers SPI, sequence number, IV, ciphertext. */
 		d->aad_off = dp_off(esp);
-		d->aad_len = GW_ESP_HDR_LEN + sa->iv_len;
-	} else if (!sa->esn) {
-		d->aad_off = dp_off(esp);
-		d->aad_len = GW_ESP_HDR_LEN;
+		d->aad_len = GW_ESP_HDR_LEN + (sa->aead ? 0 : sa->iv_len);
 	} else {
-		/* RFC 4106 §5 / RFC 7634 §2.1: SPI || seq high || seq low. */
-		uint32_t a[3] = { rte_cpu_to_be_32(sa->spi), rte_cpu_to_be_32((uint32_t)(seq >> 32)),
-				  rte_cpu_to_be_32((uint32_t)seq) };
-
-		memcpy(meta->aad, a, sizeof(a));
 		d->aad_off = dp_off(meta->aad);
-		d->aad_len = 12;
+		d->aad_len = dp_esn_aad(meta, sa, seq, iv);
 	}
 	d->digest_off = dp_off(trailer + pad + GW_ESP_TRAILER_LEN);
 	if (unlikely(gw.opts.null_crypto))
@@ -417,19 +432,12 @@ dp_inbound(struct gw_lcore *lc, struct rte_mbuf *m, struct ce_desc *d)
 	d->dst_off = d->src_off;
 	d->len = v.payload_len;
 	d->iv_off = dp_off(pkt + v.esp_off + GW_ESP_HDR_LEN);
-	if (!sa->aead) {
+	if (!sa->esn) {
 		d->aad_off = dp_off(pkt + v.esp_off);
-		d->aad_len = GW_ESP_HDR_LEN + sa->iv_len;
-	} else if (!sa->esn) {
-		d->aad_off = dp_off(pkt + v.esp_off);
-		d->aad_len = GW_ESP_HDR_LEN;
+		d->aad_len = GW_ESP_HDR_LEN + (sa->aead ? 0 : sa->iv_len);
 	} else {
-		uint32_t a[3] = { rte_cpu_to_be_32(sa->spi), rte_cpu_to_be_32((uint32_t)(seq >> 32)),
-				  rte_cpu_to_be_32((uint32_t)seq) };
-
-		memcpy(meta->aad, a, sizeof(a));
 		d->aad_off = dp_off(meta->aad);
-		d->aad_len = 12;
+		d->aad_len = dp_esn_aad(meta, sa, seq, pkt + v.esp_off + GW_ESP_HDR_LEN);
 	}
 	d->digest_off = dp_off(pkt + v.payload_off + v.payload_len);
 	if (unlikely(gw.opts.null_crypto))

@@ -11,13 +11,17 @@
 
 static const struct gw_alg_desc gw_algs[GW_ALG_COUNT] = {
 	/* RFC 4106: 8-byte explicit IV, 4-byte salt at the end of the key. */
-	[GW_ALG_AES_GCM] = { "rfc4106(gcm(aes))", 8, 16, 4, true },
+	[GW_ALG_AES_GCM] = { "rfc4106(gcm(aes))", NULL, 8, 16, 4, true },
 	/* RFC 7634: the same shape. */
-	[GW_ALG_CHACHA_POLY] = { "rfc7539esp(chacha20,poly1305)", 8, 16, 4, true },
-	/* RFC 3602 + RFC 2404 / RFC 4868: IV = one AES block, truncated HMAC. */
-	[GW_ALG_CBC_SHA1] = { "authenc(hmac(sha1),cbc(aes))", 16, 12, 16, false },
-	[GW_ALG_CBC_SHA256] = { "authenc(hmac(sha256),cbc(aes))", 16, 16, 16, false },
-	[GW_ALG_CBC_SHA512] = { "authenc(hmac(sha512),cbc(aes))", 16, 32, 16, false },
+	[GW_ALG_CHACHA_POLY] = { "rfc7539esp(chacha20,poly1305)", NULL, 8, 16, 4, true },
+	/* RFC 3602 + RFC 2404 / RFC 4868: IV = one AES block, truncated HMAC.
+	 * ESN (RFC 4303 §2.2.1): the kernel's authencesn, which the daemon has
+	 * for SHA1 and SHA256 only. */
+	[GW_ALG_CBC_SHA1] = { "authenc(hmac(sha1),cbc(aes))", "authencesn(hmac(sha1),cbc(aes))",
+			      16, 12, 16, false },
+	[GW_ALG_CBC_SHA256] = { "authenc(hmac(sha256),cbc(aes))",
+				"authencesn(hmac(sha256),cbc(aes))", 16, 16, 16, false },
+	[GW_ALG_CBC_SHA512] = { "authenc(hmac(sha512),cbc(aes))", NULL, 16, 32, 16, false },
 };
 
 const struct gw_alg_desc *

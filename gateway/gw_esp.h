@@ -24,6 +24,7 @@
 /** What an algorithm is to ESP and to the daemon. */
 struct gw_alg_desc {
 	const char *kernel_name;	/**< the daemon's algorithm name */
+	const char *esn_name;		/**< with -e when not AEAD: authencesn(...), NULL: none */
 	uint8_t iv_len;			/**< IV on the wire */
 	uint8_t icv_len;
 	uint8_t block;			/**< payload + trailer aligned to it */
@@ -32,6 +33,14 @@ struct gw_alg_desc {
 
 /** @return the description of @p alg (an enum gw_alg), NULL when unknown. */
 const struct gw_alg_desc *gw_alg_get(unsigned int alg);
+
+/** The daemon's algorithm for an SA of @p a, with 64-bit sequence numbers
+ * when @p esn; NULL when the daemon has none (CBC + SHA512 with ESN). */
+static inline const char *
+gw_alg_session_name(const struct gw_alg_desc *a, bool esn)
+{
+	return esn && !a->aead ? a->esn_name : a->kernel_name;
+}
 
 /**
  * Anti-replay window of one inbound SA: a bitmap of the last @c size

@@ -161,10 +161,10 @@ gw_setup_tables(struct gw *g)
 		sa->life_bytes_soft = c->life_bytes_soft;
 		sa->life_bytes_hard = c->life_bytes_hard;
 		sa->line = c->line;
-		if (sa->esn && !sa->aead) {
-			/* CBC + HMAC with ESN needs the kernel's authencesn(), which
-			 * the daemon's registry does not have yet. */
-			fprintf(stderr, "%s:%u: sa %u: -e (ESN) with %s needs authencesn in the daemon: not supported yet\n",
+		if (gw_alg_session_name(a, sa->esn) == NULL) {
+			/* CBC + HMAC with ESN takes the kernel's authencesn(), which
+			 * the daemon has for SHA1 and SHA256 only. */
+			fprintf(stderr, "%s:%u: sa %u: -e (ESN) with %s needs authencesn, which the daemon has for sha1-hmac and sha256-hmac only\n",
 				g->opts.cfg_file, c->line, c->spi, a->kernel_name);
 			return -ENOTSUP;
 		}
@@ -376,14 +376,16 @@ gw_daemon_attach(struct gw *g, struct gw_attach *a, unsigned int gen, bool quiet
 	for (i = 0; i < g->nb_sa; i++) {
 		struct gw_sa *sa = &g->sa[i];
 		const struct gw_alg_desc *alg = gw_alg_get(sa->alg);
+		bool esn_authenc = sa->esn && !alg->aead;
 		struct ce_session_params sp = {
-			.alg = alg->kernel_name,
+			.alg = gw_alg_session_name(alg, sa->esn),
 			.key = g->cfg.sa[i].key,
 			.key_len = g->cfg.sa[i].key_len,
 			.iv_len = alg->iv_len,
 			.digest_len = alg->icv_len,
-			/* AEAD: the ESP header (12 bytes with ESN); authenc: header + IV. */
-			.aad_max = alg->aead ? 12 : GW_ESP_HDR_LEN + alg->iv_len,
+			/* AEAD: the ESP header (12 bytes with ESN); authenc: header + IV;
+			 * authencesn: SPI || seq hi || seq lo || IV. */
+			.aad_max = alg->aead ? 12 : GW_ESP_HDR_LEN + alg->iv_len + (esn_authenc ? 4 : 0),
 			.direction = sa->dir == GW_DIR_OUT ? CE_SESS_DIR_ENCRYPT : CE_SESS_DIR_DECRYPT,
 		};
 		int64_t h;
@@ -399,7 +401,7 @@ gw_daemon_attach(struct gw *g, struct gw_attach *a, unsigned int gen, bool quiet
 		if (h < 0) {
 			fprintf(stderr, "%s:%u: sa %s %u: the daemon refused a %s session: %s (%s)\n",
 				g->opts.cfg_file, sa->line, sa->dir == GW_DIR_IN ? "in" : "out", sa->spi,
-				alg->kernel_name, strerror((int)-h), ce_client_last_error(a->client));
+				sp.alg, strerror((int)-h), ce_client_last_error(a->client));
 			rc = (int)h;
 			goto fail;
 		}

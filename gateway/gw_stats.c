@@ -187,7 +187,7 @@ tel_sa(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "spi", sa->spi);
 	rte_tel_data_add_dict_string(d, "dir", dir == GW_DIR_IN ? "in" : "out");
-	rte_tel_data_add_dict_string(d, "alg", gw_alg_get(sa->alg)->kernel_name);
+	rte_tel_data_add_dict_string(d, "alg", gw_alg_session_name(gw_alg_get(sa->alg), sa->esn));
 	rte_tel_data_add_dict_string(d, "mode", sa->mode == GW_MODE_TUNNEL4 ? "ipv4-tunnel" : "transport");
 	rte_tel_data_add_dict_int(d, "esn", sa->esn);
 	rte_tel_data_add_dict_u64(d, "pkts", st.pkts);

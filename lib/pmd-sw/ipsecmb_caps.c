@@ -43,6 +43,13 @@ const struct ipsecmb_hash_desc ipsecmb_hashes[4] = {
 	.iv_size = ONE(16), .digest_size = RANGE(4, dl, 1), \
 	.aad_size = RANGE(0, IPSECMB_AUTHENC_AAD_MAX, 1), .block_size = 16, \
 	.max_data_len = IPSECMB_MAX_JOB_DATA }
+/* authencesn: as authenc, the AAD starting with SPI || seq_hi. */
+#define AUTHENC_ESN_CAPS(n, d, ak, dl) { \
+	.name = n, .driver_name = d, .type = CE_ALG_AEAD, \
+	.priority = IPSECMB_PRIORITY, .key_size = RANGE((ak) + 16, (ak) + 32, 8), \
+	.iv_size = ONE(16), .digest_size = RANGE(4, dl, 1), \
+	.aad_size = RANGE(IPSECMB_AUTHENC_ESN_AAD_MIN, IPSECMB_AUTHENC_AAD_MAX, 1), \
+	.block_size = 16, .max_data_len = IPSECMB_MAX_JOB_DATA }
 
 const struct ce_alg_caps ipsecmb_caps[IPSECMB_NB_CAPS] = {
 	{ .name = "gcm(aes)", .driver_name = "gcm-aes-ipsecmb", .type = CE_ALG_AEAD,
@@ -71,6 +78,10 @@ const struct ce_alg_caps ipsecmb_caps[IPSECMB_NB_CAPS] = {
 		     "authenc-hmac-sha256-cbc-aes-ipsecmb", 32, 32),
 	AUTHENC_CAPS("authenc(hmac(sha512),cbc(aes))",
 		     "authenc-hmac-sha512-cbc-aes-ipsecmb", 64, 64),
+	AUTHENC_ESN_CAPS("authencesn(hmac(sha1),cbc(aes))",
+			 "authencesn-hmac-sha1-cbc-aes-ipsecmb", 20, 20),
+	AUTHENC_ESN_CAPS("authencesn(hmac(sha256),cbc(aes))",
+			 "authencesn-hmac-sha256-cbc-aes-ipsecmb", 32, 32),
 	{ .name = "rfc7539(chacha20,poly1305)",
 	  .driver_name = "rfc7539-chacha20-poly1305-ipsecmb", .type = CE_ALG_AEAD,
 	  .priority = IPSECMB_PRIORITY, .key_size = ONE(32), .iv_size = ONE(12),
@@ -99,6 +110,8 @@ const struct ipsecmb_alg_desc ipsecmb_descs[IPSECMB_NB_CAPS] = {
 	{ IPSECMB_AUTHENC, IPSECMB_SHA1 },
 	{ IPSECMB_AUTHENC, IPSECMB_SHA256 },
 	{ IPSECMB_AUTHENC, IPSECMB_SHA512 },
+	{ IPSECMB_AUTHENC_ESN, IPSECMB_SHA1 },
+	{ IPSECMB_AUTHENC_ESN, IPSECMB_SHA256 },
 	{ IPSECMB_CHACHA, 0 },
 	{ IPSECMB_CHACHA_ESP, 0 },
 };

@@ -42,6 +42,10 @@ ipsecmb_req_check(const struct ce_request *req, const struct ipsecmb_sess *s)
 		if (req->aad_len != 8 && req->aad_len != 12)
 			return -EINVAL;
 		break;
+	case IPSECMB_AUTHENC_ESN:
+		if (req->aad_len < IPSECMB_AUTHENC_ESN_AAD_MIN)
+			return -EINVAL;
+		break;
 	default:
 		break;
 	}
@@ -369,6 +373,60 @@ ipsecmb_start_authenc(struct ipsecmb_qp *q, const struct ipsecmb_sess *s,
 	ipsecmb_flush(q);
 }
 
+/*
+ * authencesn (the kernel's crypto/authencesn.c, as net/ipv4/esp4.c calls it):
+ * the AAD is SPI || seq_hi || seq_lo || IV, and the MAC covers
+ * SPI || seq_lo || IV || ciphertext || seq_hi: the high half of the sequence
+ * number is authenticated but not sent, so it moves behind the ciphertext.
+ * That is never one contiguous buffer of the caller's, so the MAC input is
+ * always laid out in the bounce buffer:
+ *   aad[0..4) || aad[8..aad_len) || data || aad[4..8)
+ * with the data (ciphered in place there) at aad_len - 4, and the hash over
+ * all aad_len + len bytes. The caller's buffers are only read, and dst is
+ * written once the MAC is known (ipsecmb_finish()).
+ */
+static void
+ipsecmb_start_authenc_esn(struct ipsecmb_qp *q, const struct ipsecmb_sess *s,
+			  struct ce_request *req)
+{
+	struct ipsecmb_req_priv *rp = ipsecmb_rp(req);
+	uint32_t data_off = (uint32_t)req->aad_len - 4;
+	struct ipsecmb_scratch *sc = ipsecmb_hold(q);
+	uint16_t tag_len;
+	uint8_t *tag;
+	IMB_JOB *job;
+
+	memcpy(q->bounce, req->aad, 4);
+	memcpy(q->bounce + 4, req->aad + 8, req->aad_len - 8);
+	if (req->len != 0)
+		memcpy(q->bounce + data_off, req->src, req->len);
+	memcpy(q->bounce + data_off + req->len, req->aad + 4, 4);
+	rp->bounce = 1;
+	rp->tag = tag = ipsecmb_mac_out(s, req, sc->tag, &tag_len);
+	job = ipsecmb_job_new(q->mgr, req);
+	ipsecmb_job_hmac(job, s, tag, tag_len);
+	job->src = q->bounce;
+	job->msg_len_to_hash_in_bytes = (uint32_t)req->aad_len + req->len;
+	/* No data: the MAC alone (ipsec-mb refuses an empty CBC). */
+	if (req->len != 0) {
+		ipsecmb_job_aes(job, s, IMB_CIPHER_CBC, req->op == CE_OP_ENCRYPT);
+		job->iv = req->iv;
+		job->msg_len_to_cipher_in_bytes = req->len;
+		job->cipher_start_src_offset_in_bytes = data_off;
+		job->dst = q->bounce + data_off;
+	}
+	ipsecmb_submit(q);
+	/* The bounce buffer is single: finish this request now. */
+	ipsecmb_flush(q);
+}
+
+/* Where a request's data lies in the bounce buffer. */
+static inline uint32_t
+ipsecmb_bounce_data_off(const struct ipsecmb_sess *s, const struct ce_request *req)
+{
+	return s->kind == IPSECMB_AUTHENC_ESN ? (uint32_t)req->aad_len - 4 : req->aad_len;
+}
+
 /* ChaCha20-Poly1305 through the job API (see sw_ipsecmb.c for when). */
 static void
 ipsecmb_start_chacha(struct ipsecmb_qp *q, const struct ipsecmb_sess *s,
@@ -438,6 +496,9 @@ ipsecmb_start_job(struct ipsecmb_qp *q, const struct ipsecmb_sess *s,
 	case IPSECMB_AUTHENC:
 		ipsecmb_start_authenc(q, s, req);
 		break;
+	case IPSECMB_AUTHENC_ESN:
+		ipsecmb_start_authenc_esn(q, s, req);
+		break;
 	case IPSECMB_CHACHA:
 	case IPSECMB_CHACHA_ESP:
 		ipsecmb_start_chacha(q, s, req);
@@ -467,19 +528,22 @@ ipsecmb_finish(struct ipsecmb_qp *q, struct ce_request *req)
 			status = -EBADMSG;
 		break;
 	case IPSECMB_AUTHENC:
+	case IPSECMB_AUTHENC_ESN:
 		if (req->op == CE_OP_ENCRYPT) {
 			if (status == 0) {
 				if (rp->tag != req->digest)
 					memcpy(req->digest, rp->tag, s->digest_len);
-				if (rp->bounce)
-					memcpy(req->dst, q->bounce + req->aad_len, req->len);
+				if (rp->bounce && req->len != 0)
+					memcpy(req->dst, q->bounce + ipsecmb_bounce_data_off(s, req),
+					       req->len);
 			}
 		} else if (status == 0) {
 			/* The output range is zeros after a failure, whatever the path. */
 			status = ipsecmb_tag_check(rp->tag, req->digest, s->digest_len,
 						   req->dst, req->len);
-			if (status == 0 && rp->bounce)
-				memcpy(req->dst, q->bounce + req->aad_len, req->len);
+			if (status == 0 && rp->bounce && req->len != 0)
+				memcpy(req->dst, q->bounce + ipsecmb_bounce_data_off(s, req),
+				       req->len);
 		} else if (req->len != 0) {
 			sodium_memzero(req->dst, req->len);
 		}

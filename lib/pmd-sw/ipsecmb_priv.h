@@ -30,6 +30,8 @@
 #define IPSECMB_MAX_DATA 65536
 #define IPSECMB_MAX_JOB_DATA 65535
 #define IPSECMB_AUTHENC_AAD_MAX 512
+/* authencesn: SPI || seq_hi, then the rest of the AAD (see ipsecmb_datapath.c). */
+#define IPSECMB_AUTHENC_ESN_AAD_MIN 8
 #define IPSECMB_DIGEST_MAX 64
 
 enum ipsecmb_kind {
@@ -40,6 +42,7 @@ enum ipsecmb_kind {
 	IPSECMB_SHA,
 	IPSECMB_HMAC,
 	IPSECMB_AUTHENC,
+	IPSECMB_AUTHENC_ESN,
 	IPSECMB_CHACHA,
 	IPSECMB_CHACHA_ESP,
 };
@@ -69,7 +72,7 @@ struct ipsecmb_alg_desc {
 };
 
 /* Entries of ipsecmb_caps[] and ipsecmb_descs[] (ipsecmb_caps.c checks it). */
-#define IPSECMB_NB_CAPS 17
+#define IPSECMB_NB_CAPS 19
 
 extern const struct ce_alg_caps ipsecmb_caps[IPSECMB_NB_CAPS];
 extern const struct ipsecmb_alg_desc ipsecmb_descs[IPSECMB_NB_CAPS];
@@ -165,7 +168,7 @@ struct ipsecmb_cq_ent {
 struct ipsecmb_qp {
 	IMB_MGR *mgr;
 	struct ipsecmb_ctx *ctx;          /* ce_keymem */
-	uint8_t *bounce;                  /* aad || data for non-contiguous authenc */
+	uint8_t *bounce;                  /* authenc's MAC input when not contiguous */
 	struct ipsecmb_gcm_fns gcm[3];    /* by AES key size: 128, 192, 256 */
 	uint32_t cq_head;                 /* producer: do_*, poll's flush */
 	uint32_t cq_tail;                 /* consumer: poll */

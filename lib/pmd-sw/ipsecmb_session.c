@@ -226,6 +226,7 @@ ipsecmb_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
 					k->aes_hmac.empty_mac);
 		break;
 	case IPSECMB_AUTHENC:
+	case IPSECMB_AUTHENC_ESN:
 		/* key = auth key (digest size) || AES key: see the top comment. */
 		hk = ipsecmb_hashes[s->hash].digest;
 		s->aes_klen = (uint8_t)(params->key_len - hk);

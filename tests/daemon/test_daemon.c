@@ -928,6 +928,63 @@ case_config(void)
 	}
 }
 
+/* ---- hugepages: required refuses to start without them --------------------- */
+
+static long
+dt_meminfo(const char *key)
+{
+	char line[256];
+	long value = -1;
+	size_t len = strlen(key);
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	CHECK(f != NULL);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, key, len) == 0 && line[len] == ':')
+			value = strtol(line + len + 1, NULL, 10);
+	fclose(f);
+	return value;
+}
+
+/* The daemon on @args with hugepages = required must exit 1, naming the key. */
+static void
+dt_hugepages_refused(const char *args)
+{
+	char buf[8192];
+	size_t n;
+	FILE *f = fopen(dt_cfg, "w");
+
+	CHECK(f != NULL);
+	fprintf(f, "[eal]\nlcores = 0,1\nargs = %s\nfile_prefix = cedtest-%d\n"
+		"hugepages = required\n[socket]\npath = %s\n[pmd.a]\ndriver = null\n",
+		args, (int)getpid(), dt_sock);
+	fclose(f);
+	CHECK_EQ(dt_wait_exit(dt_spawn(dt_cfg)), 1);
+	f = fopen(dt_log, "r");
+	CHECK(f != NULL);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	if (strstr(buf, "[eal] hugepages = required") == NULL)
+		fprintf(stderr, "want \"[eal] hugepages = required\" in:\n%s\n", buf);
+	CHECK(strstr(buf, "[eal] hugepages = required") != NULL);
+	/* Refused before EAL: it never got to start. */
+	CHECK(strstr(buf, "rte_eal_init") == NULL);
+	CHECK(access(dt_sock, F_OK) != 0);
+}
+
+static void
+case_hugepages(void)
+{
+	if (dt_meminfo("HugePages_Total") > 0) {
+		fprintf(stderr, "SKIP: this machine has hugepages reserved\n");
+		exit(77);
+	}
+	dt_hugepages_refused("--no-pci --log-level=lib.eal:error");
+	/* args that size memory do not bypass the check. */
+	dt_hugepages_refused("--no-pci -m 128 --log-level=lib.eal:error");
+}
+
 /* ---- sigterm: stop drains the requests in flight, exit 0 ----------------- */
 
 /*
@@ -1162,6 +1219,8 @@ main(int argc, char **argv)
 		RUN(case_refuse);
 	else if (strcmp(which, "config") == 0)
 		RUN(case_config);
+	else if (strcmp(which, "hugepages") == 0)
+		RUN(case_hugepages);
 	else if (strcmp(which, "fair") == 0)
 		case_fair();
 	else if (strcmp(which, "sigterm") == 0)

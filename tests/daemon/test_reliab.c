@@ -2,11 +2,14 @@
 /*
  * cryptoengd reliability: a real daemon, real client processes.
  *
- *   test_reliab CRYPTOENGD drain|qp_destroy|unauth|pending|emfile|max_clients|selftest
+ *   test_reliab CRYPTOENGD drain|drain_direct|qp_destroy|unauth|pending|emfile|max_clients|selftest
  *
  * drain        SIGTERM with 4 clients x 256 requests queued on a slow device:
  *              every cookie gets exactly one CQE (served or -ESHUTDOWN), one
  *              shutdown notice per queue pair, exit 0.
+ * drain_direct SIGTERM while 2 clients keep their SQ full of AES-GCM requests
+ *              through ipsecmb (the worker's direct path) and reap all the
+ *              time: none is left unanswered (-ECONNRESET), none twice, exit 0.
  * qp_destroy   ce_qp_destroy with requests in flight: once it returns, no
  *              CQE of the old queue pair reaches a new one in the same rings.
  * unauth       200 connections of a uid outside [clients] cost the daemon no
@@ -22,6 +25,7 @@
  *              start-up goes on.
  */
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -357,6 +361,198 @@ case_drain(void)
 	/* Both halves of the rule: what the deadline allowed was served. */
 	CHECK(sum.served > 0);
 	CHECK(sum.shut > 0);
+	munmap(sh, sizeof(*sh));
+}
+
+/* ---- drain_direct ------------------------------------------------------------ */
+
+enum { DD_CLIENTS = 2, DD_SLOTS = 1024, DD_WARM = 20000 };
+
+struct dd_result {
+	uint64_t served, shut, reset, other, dup, foreign, left;
+	uint32_t notices, gone_first;
+};
+
+struct dd_shared {
+	uint32_t ready;			/* clients past DD_WARM answers */
+	struct dd_result r[DD_CLIENTS];
+};
+
+static const uint8_t dd_key[16] = { 0x2b, 0x7e, 0x15, 0x16 };
+
+static void
+dd_sleep_us(unsigned int us)
+{
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)us * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Keep every credit in flight and reap continuously, as cryptoeng-perf
+ * does, until libcryptoeng says the daemon has gone and nothing is in
+ * flight. The pause after each submit is what a loaded machine does to a
+ * client anyway: the daemon answers everything meanwhile, so the stop
+ * often finds the SQ empty and the answers, then the notice, unread.
+ */
+static void
+dd_client(struct dd_shared *sh, unsigned int k)
+{
+	const struct ce_session_params sp = {
+		.alg = "gcm(aes)", .key = dd_key, .key_len = 16, .iv_len = 12,
+		.digest_len = 16, .direction = CE_SESS_DIR_ENCRYPT,
+	};
+	struct ce_client *c = dt_connect();
+	struct ce_qp *qp = ce_qp_create(c);
+	int64_t h = ce_session_create(c, &sp);
+	uint8_t *buf = ce_buf_alloc(c, (size_t)DD_SLOTS * 128, 64);
+	struct dd_result *res = &sh->r[k];
+	static uint32_t busy_seq[DD_SLOTS];	/* 0: free, else the seq in flight */
+	static uint32_t free_slots[DD_SLOTS];
+	uint32_t nb_free = 0, seq = 0;
+	uint64_t answered = 0;
+	bool submitting = true;
+	double give_up = dt_now() + 240;
+
+	dt_pid = 0;
+	CHECK(qp != NULL && h >= 0 && buf != NULL);
+	CHECK(ce_qp_credits(qp) <= DD_SLOTS);
+	for (uint32_t i = ce_qp_credits(qp); i > 0; i--)
+		free_slots[nb_free++] = i - 1;
+	while (dt_now() < give_up) {
+		struct ce_desc dd[64];
+		struct ce_cqe cqes[64];
+		unsigned int n = 0;
+		int r;
+
+		while (submitting && n < 64 && nb_free > 0) {
+			uint32_t slot = free_slots[--nb_free];
+			uint8_t *b = buf + (size_t)slot * 128;
+
+			busy_seq[slot] = ++seq;
+			memset(&dd[n], 0, sizeof(dd[n]));
+			dd[n].cookie = (uint64_t)seq << 32 | slot;
+			dd[n].session = (uint32_t)h;
+			dd[n].op = CE_OP_ENCRYPT;
+			dd[n].src_off = dd[n].dst_off = ce_buf_offset(c, b);
+			dd[n].len = 64;
+			dd[n].iv_off = ce_buf_offset(c, b + 64);
+			dd[n].digest_off = ce_buf_offset(c, b + 80);
+			n++;
+		}
+		if (n != 0) {
+			r = ce_submit_burst(qp, dd, n);
+			if (r == -ESHUTDOWN || r == -ENOTCONN) {
+				res->notices += r == -ESHUTDOWN;
+				res->gone_first += r == -ENOTCONN;
+				submitting = false;
+				r = 0;
+			}
+			CHECK(r >= 0);
+			/* What the ring did not take is free again. */
+			for (unsigned int i = n; i > (unsigned int)r; i--) {
+				uint32_t slot = (uint32_t)dd[i - 1].cookie;
+
+				busy_seq[slot] = 0;
+				free_slots[nb_free++] = slot;
+			}
+			dd_sleep_us(50);
+		}
+		r = ce_poll_burst(qp, cqes, 64);
+		if (r == -ENOTCONN)
+			break;
+		CHECK(r >= 0);
+		for (int i = 0; i < r; i++) {
+			uint32_t slot = (uint32_t)cqes[i].cookie;
+			uint32_t cseq = (uint32_t)(cqes[i].cookie >> 32);
+
+			if (slot >= DD_SLOTS || cseq == 0 || cseq > seq) {
+				res->foreign++;
+				continue;
+			}
+			if (busy_seq[slot] != cseq) {
+				res->dup++;
+				continue;
+			}
+			busy_seq[slot] = 0;
+			free_slots[nb_free++] = slot;
+			if (cqes[i].status == 0)
+				res->served++;
+			else if (cqes[i].status == -ESHUTDOWN)
+				res->shut++;
+			else if (cqes[i].status == -ECONNRESET)
+				res->reset++;
+			else
+				res->other++;
+		}
+		answered += (uint64_t)r;
+		if (answered >= DD_WARM && answered - (uint64_t)r < DD_WARM)
+			__atomic_add_fetch(&sh->ready, 1, __ATOMIC_RELEASE);
+		if (r == 0 && !submitting && ce_wait(qp, 50) < 0)
+			dt_sleep_ms(10);
+	}
+	res->left = ce_qp_inflight(qp);
+	_exit(0);
+}
+
+static void
+case_drain_direct(void)
+{
+	struct dd_shared *sh;
+	struct dd_result sum = { 0 };
+	pid_t kids[DD_CLIENTS];
+	int rc, st;
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(sh != MAP_FAILED);
+	memset(sh, 0, sizeof(*sh));
+	/* direct = yes is the default; said here because it is what is tested. */
+	dt_start("[engine]\ndirect = yes\nstop_timeout_ms = 10000\n\n"
+		 "[pmd.ipsecmb0]\ndriver = ipsecmb\n");
+	for (unsigned int k = 0; k < DD_CLIENTS; k++) {
+		kids[k] = fork();
+		CHECK(kids[k] >= 0);
+		if (kids[k] == 0)
+			dd_client(sh, k);
+	}
+	for (int tries = 0; __atomic_load_n(&sh->ready, __ATOMIC_ACQUIRE) < DD_CLIENTS; tries++) {
+		CHECK(tries < 12000);
+		dt_sleep_ms(10);
+	}
+	CHECK(kill(dt_pid, SIGTERM) == 0);
+	rc = dt_wait_exit(dt_pid);
+	dt_pid = 0;
+	for (unsigned int k = 0; k < DD_CLIENTS; k++) {
+		struct dd_result *r = &sh->r[k];
+
+		CHECK(waitpid(kids[k], &st, 0) == kids[k]);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		sum.served += r->served;
+		sum.shut += r->shut;
+		sum.reset += r->reset;
+		sum.other += r->other;
+		sum.dup += r->dup;
+		sum.foreign += r->foreign;
+		sum.left += r->left;
+		sum.notices += r->notices;
+		sum.gone_first += r->gone_first;
+	}
+	fprintf(stderr, "drain_direct: %d clients: %" PRIu64 " served, %" PRIu64 " -ESHUTDOWN, "
+		"%" PRIu64 " never answered (-ECONNRESET), %" PRIu64 " other, %" PRIu64
+		" duplicated, %" PRIu64 " foreign, %" PRIu64 " left; notice seen by %u (%u saw "
+		"the hang-up first); exit %d\n", DD_CLIENTS, sum.served, sum.shut, sum.reset,
+		sum.other, sum.dup, sum.foreign, sum.left, sum.notices, sum.gone_first, rc);
+	if (sum.reset || sum.dup || rc != 0)
+		dt_dump_log();
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(sum.reset, 0);
+	CHECK_EQ(sum.dup, 0);
+	CHECK_EQ(sum.foreign, 0);
+	CHECK_EQ(sum.other, 0);
+	CHECK_EQ(sum.left, 0);
+	CHECK(sum.served >= DD_CLIENTS * DD_WARM);
+	/* The daemon waits for each client to read its notice. */
+	CHECK_EQ(sum.notices, DD_CLIENTS);
 	munmap(sh, sizeof(*sh));
 }
 
@@ -877,6 +1073,8 @@ main(int argc, char **argv)
 	dt_init(argc, argv);
 	if (strcmp(which, "drain") == 0)
 		RUN(case_drain);
+	else if (strcmp(which, "drain_direct") == 0)
+		RUN(case_drain_direct);
 	else if (strcmp(which, "qp_destroy") == 0)
 		RUN(case_qp_destroy);
 	else if (strcmp(which, "unauth") == 0)

@@ -116,7 +116,10 @@ class Flow:
         esp = frame[s.ESP]
         hi = seq64 >> 32
         sa = self.out.scapy_sa(esn_en=self.esn, esn=hi)
-        plain = sa.decrypt(s.IP(raw(frame[s.IP])))
+        outer = s.IP(raw(frame[s.IP]))
+        if self.out.esn_icv_needs_harness(self.esn):
+            self.out.esn_icv_to_scapy(outer[s.ESP], hi)
+        plain = sa.decrypt(outer)
         data, pad, nh = self.out.open_trailer(esp, esn_hi=hi if self.esn else None)
         want_nh = 4 if self.out.mode == "tunnel" else 17
         self.h.check(nh == want_nh, "spi %d seq %d: next header %d, want %d"
@@ -188,7 +191,10 @@ class Flow:
         # Through the SA's own counter: scapy reads encrypt(seq_num=0) as
         # "not given" and would send 1.
         sa = self.inn.scapy_sa(esn_en=self.esn, esn=seq64 >> 32, seq_num=seq64 & 0xFFFFFFFF)
-        return s.Ether(src=MAC["es1"], dst=MAC["gw1"]) / sa.encrypt(inner)
+        pkt = sa.encrypt(inner)
+        if self.inn.esn_icv_needs_harness(self.esn):
+            self.inn.esn_icv_from_scapy(pkt[s.ESP], seq64 >> 32)
+        return s.Ether(src=MAC["es1"], dst=MAC["gw1"]) / pkt
 
     def is_ours_in(self, f):
         s = scapy()
@@ -278,6 +284,23 @@ def case_esn(h, kind):
         % (kind, n_out, len(sizes), n_in, len(sizes), f.next_out - 1, f.next_in - 1, 1 << 32))
     h.check(f.next_out - 1 > (1 << 32) and f.next_in - 1 > (1 << 32), "did not cross 2^32")
     h.check(n_out == len(sizes) and n_in == len(sizes), "not every packet passed")
+    if kind.startswith("cbc") and h.args.gateway_kind == "cryptoeng":
+        # The high half must be in the ICV (RFC 4303 §2.2.1): a packet whose
+        # ICV leaves it out (scapy's own) is dropped as bad_icv, and its
+        # sequence number stays usable.
+        s = scapy()
+        before = counters.read(h.gw)
+        seq64 = f.next_in
+        sa = inn.scapy_sa(esn_en=True, esn=seq64 >> 32, seq_num=seq64 & 0xFFFFFFFF)
+        inner = inner_packet(99, 40, f.remote_host, f.clear_host)
+        h.peer.drain("clear")
+        h.peer.send("esp", s.Ether(src=MAC["es1"], dst=MAC["gw1"]) / sa.encrypt(inner))
+        leaked = h.peer.collect("clear", f.is_ours_in, 1, timeout_s=1.0, settle_s=0)
+        h.check(not leaked, "an ICV without the high sequence half was accepted")
+        d = counters.sa_delta(before, counters.read(h.gw), inn.spi, "bad_icv")
+        h.check(d == 1, "SA %d bad_icv moved by %s for an ICV without seq high, want 1"
+                % (inn.spi, d))
+        h.check(f.send_in([40]) == 1, "the same sequence number with the right ICV did not pass")
 
 
 def case_hostile(h, kind):

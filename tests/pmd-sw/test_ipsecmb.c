@@ -425,6 +425,26 @@ authenc_vec(const char *alg, const char *ak, const char *mac, size_t dl)
 	ce_pmd_session_destroy(d);
 }
 
+/* authencesn: an AAD shorter than SPI || seq_hi is refused; the caller's AAD
+ * is only read (the kernel swaps bytes in place, we do not). */
+static void
+test_authencesn_aad(void)
+{
+	uint8_t key[48] = { 0 }, iv[16] = { 0 }, pt[32] = { 0 }, out[32], dig[16];
+	uint8_t aad[28], aad_copy[28];
+	struct ce_session *e;
+
+	for (size_t i = 0; i < sizeof(aad); i++)
+		aad[i] = (uint8_t)i;
+	memcpy(aad_copy, aad, sizeof(aad));
+	e = sess_new("authencesn(hmac(sha256),cbc(aes))", key, 48, 16, 16, 28, CE_OP_ENCRYPT);
+	CHECK_EQ(run(e, pt, out, 32, iv, aad, 7, dig), -EINVAL);
+	CHECK_EQ(run(e, pt, out, 32, iv, aad, 28, dig), 0);
+	CHECK_MEM(aad, aad_copy, sizeof(aad));
+	CHECK_EQ(run(e, pt, pt, 0, iv, aad, 8, dig), 0); /* MAC of AAD alone */
+	ce_pmd_session_destroy(e);
+}
+
 static void
 test_authenc(void)
 {
@@ -522,6 +542,9 @@ test_bad_params(void)
 	bad("authenc(hmac(sha1),cbc(aes))", 32, 16, 12, 8, CE_OP_ENCRYPT, "key length");
 	bad("authenc(hmac(sha256),cbc(aes))", 48, 16, 33, 8, CE_OP_ENCRYPT, "digest length");
 	bad("authenc(hmac(sha512),cbc(aes))", 80, 16, 32, 513, CE_OP_ENCRYPT, "aad length");
+	bad("authencesn(hmac(sha1),cbc(aes))", 32, 16, 12, 28, CE_OP_ENCRYPT, "key length");
+	bad("authencesn(hmac(sha256),cbc(aes))", 48, 16, 33, 28, CE_OP_ENCRYPT, "digest length");
+	bad("authencesn(hmac(sha256),cbc(aes))", 48, 16, 16, 513, CE_OP_ENCRYPT, "aad length");
 	bad("rfc7539(chacha20,poly1305)", 32, 8, 16, 0, CE_OP_ENCRYPT, "iv length");
 	bad("rfc7539esp(chacha20,poly1305)", 32, 8, 16, 8, CE_OP_ENCRYPT, "key length");
 	bad("rfc7539esp(chacha20,poly1305)", 36, 8, 12, 8, CE_OP_ENCRYPT, "digest length");
@@ -879,6 +902,7 @@ main(void)
 	RUN(test_hash);
 	RUN(test_hmac);
 	RUN(test_authenc);
+	RUN(test_authencesn_aad);
 	RUN(test_chacha);
 	RUN(test_bad_params);
 	RUN(test_batch);

@@ -3,13 +3,13 @@
  * Differential test of the "ipsecmb" backend against OpenSSL's libcrypto:
  * random keys, IVs, AAD (0..64 bytes) and lengths (every length below 64,
  * then 0..~9000, block multiples only where the mode needs them), in place
- * and out of place (and, for authenc, the ESP layout with the AAD right
- * before the data), in batches through do_batch_requests; each vector is
+ * and out of place (and, for authenc and authencesn, the ESP layout with the
+ * AAD right before the data), in batches through do_batch_requests; each vector is
  * encrypted and compared, decrypted and compared, and one in eight also
  * checks that a flipped tag bit gives -EBADMSG and zeros.
  *
  * Usage: test_ipsecmb_diff [family...] where family is gcm, cipher, hash,
- * hmac, authenc or chacha (default: all). CE_TEST_SEED=<n> replays a run;
+ * hmac, authenc, authencesn or chacha (default: all). CE_TEST_SEED=<n> replays a run;
  * CE_TEST_VECTORS=<n> changes the count per algorithm (default 10000).
  */
 #define CE_TEST_WANT_EAL
@@ -24,7 +24,7 @@
 
 #include "ce_pmd.h"
 
-enum kind { K_GCM, K_4106, K_CBC, K_CTR, K_SHA, K_HMAC, K_AUTHENC, K_CP, K_CPESP };
+enum kind { K_GCM, K_4106, K_CBC, K_CTR, K_SHA, K_HMAC, K_AUTHENC, K_CP, K_CPESP, K_AUTHENC_ESN };
 
 struct dalg {
 	const char *family;
@@ -51,6 +51,9 @@ static const struct dalg algs[] = {
 	{ "authenc", "authenc(hmac(sha512),cbc(aes))", K_AUTHENC, EVP_sha512 },
 	{ "chacha", "rfc7539(chacha20,poly1305)", K_CP, NULL },
 	{ "chacha", "rfc7539esp(chacha20,poly1305)", K_CPESP, NULL },
+	/* Last, so that the families above keep their streams (replays). */
+	{ "authencesn", "authencesn(hmac(sha1),cbc(aes))", K_AUTHENC_ESN, EVP_sha1 },
+	{ "authencesn", "authencesn(hmac(sha256),cbc(aes))", K_AUTHENC_ESN, EVP_sha256 },
 };
 
 #define BATCH 16
@@ -186,7 +189,8 @@ vec_make(struct vec *v, unsigned int index)
 	unsigned int mdlen = cur->md ? (unsigned int)EVP_MD_size(cur->md()) : 0;
 	static uint8_t tmp[BUF_SIZE];
 	uint8_t full[64];
-	bool block = cur->kind == K_CBC || cur->kind == K_AUTHENC;
+	bool block = cur->kind == K_CBC || cur->kind == K_AUTHENC ||
+		     cur->kind == K_AUTHENC_ESN;
 
 	memset(&v->req, 0, sizeof(v->req));
 	v->ivlen = v->dlen = v->aadlen = 0;
@@ -234,6 +238,16 @@ vec_make(struct vec *v, unsigned int index)
 		v->ivlen = 16;
 		v->dlen = rnd() & 1 ? (uint16_t)mdlen : (uint16_t)(4 + rnd_below(mdlen - 3));
 		v->aadlen = (uint16_t)rnd_below(MAX_AAD + 1);
+		v->esp_layout = rnd() & 1;
+		if (v->esp_layout)
+			v->inplace = true;
+		break;
+	case K_AUTHENC_ESN:
+		/* SPI || seq_hi || seq_lo || IV (28, esp4.c's) half the time. */
+		v->klen = (uint16_t)(mdlen + 16 + 8 * rnd_below(3));
+		v->ivlen = 16;
+		v->dlen = rnd() & 1 ? (uint16_t)mdlen : (uint16_t)(4 + rnd_below(mdlen - 3));
+		v->aadlen = rnd() & 1 ? 28 : (uint16_t)(8 + rnd_below(MAX_AAD - 7));
 		v->esp_layout = rnd() & 1;
 		if (v->esp_layout)
 			v->inplace = true;
@@ -316,6 +330,18 @@ vec_make(struct vec *v, unsigned int index)
 			    (int)v->len, v->ct);
 		memcpy(tmp, v->aad, v->aadlen);
 		memcpy(tmp + v->aadlen, v->ct, v->len);
+		CHECK(HMAC(cur->md(), v->key, (int)mdlen, tmp, v->aadlen + v->len, full,
+			   NULL) != NULL);
+		memcpy(v->tag, full, v->dlen);
+		break;
+	case K_AUTHENC_ESN:
+		/* crypto/authencesn.c: SPI || aad[8..] || ciphertext || seq_hi. */
+		ossl_cipher(aes(K_CBC, v->klen - mdlen), v->key + mdlen, v->iv, v->pt,
+			    (int)v->len, v->ct);
+		memcpy(tmp, v->aad, 4);
+		memcpy(tmp + 4, v->aad + 8, v->aadlen - 8u);
+		memcpy(tmp + v->aadlen - 4, v->ct, v->len);
+		memcpy(tmp + v->aadlen - 4 + v->len, v->aad + 4, 4);
 		CHECK(HMAC(cur->md(), v->key, (int)mdlen, tmp, v->aadlen + v->len, full,
 			   NULL) != NULL);
 		memcpy(v->tag, full, v->dlen);

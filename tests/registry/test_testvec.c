@@ -111,7 +111,7 @@ check_one(const struct ce_testvec *tv)
 			fail(tv, "OpenSSL HMAC failed");
 		if (md_len != d.digest_len || memcmp(md, d.digest, md_len) != 0)
 			fail(tv, "MAC differs from OpenSSL");
-	} else if (strncmp(a, "authenc(", 8) == 0) {
+	} else if (strncmp(a, "authenc(", 8) == 0 || strncmp(a, "authencesn(", 11) == 0) {
 		const EVP_MD *h = md_of(a);
 		size_t ak = strstr(a, "sha1") ? 20 : strstr(a, "sha256") ? 32 : 64;
 		uint8_t mac_in[CE_TV_AAD_MAX + CE_TV_DATA_MAX];
@@ -120,9 +120,18 @@ check_one(const struct ce_testvec *tv)
 		ossl_cipher(tv, aes("cbc", d.key_len - ak), d.key + ak, d.iv, d.ptext, d.len, out);
 		if (memcmp(out, d.ctext, d.len) != 0)
 			fail(tv, "ciphertext differs from OpenSSL");
-		/* encrypt-then-MAC over aad || ciphertext, truncated to the ICV */
-		memcpy(mac_in, d.aad, d.aad_len);
-		memcpy(mac_in + d.aad_len, out, d.len);
+		if (a[7] == 'e') {
+			/* authencesn: SPI || rest of the AAD || ciphertext || seq_hi */
+			CHECK(d.aad_len >= 8);
+			memcpy(mac_in, d.aad, 4);
+			memcpy(mac_in + 4, d.aad + 8, d.aad_len - 8u);
+			memcpy(mac_in + d.aad_len - 4, out, d.len);
+			memcpy(mac_in + d.aad_len - 4 + d.len, d.aad + 4, 4);
+		} else {
+			/* encrypt-then-MAC over aad || ciphertext, truncated to the ICV */
+			memcpy(mac_in, d.aad, d.aad_len);
+			memcpy(mac_in + d.aad_len, out, d.len);
+		}
 		if (HMAC(h, d.key, (int)ak, mac_in, d.aad_len + d.len, md, &md_len) == NULL)
 			fail(tv, "OpenSSL HMAC failed");
 		if (d.digest_len > md_len || memcmp(md, d.digest, d.digest_len) != 0)
