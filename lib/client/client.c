@@ -186,6 +186,22 @@ client_now_ns(void)
 }
 
 /*
+ * Receive one message. A daemon that closes while our last message is still
+ * unread leaves a pending ECONNRESET, which recvmsg(2) reports before the
+ * messages queued ahead of the close (a refusal, say): report the reset
+ * once, then read on.
+ */
+static int
+client_recv(struct ce_client *c, struct ce_msg *m, const char **why)
+{
+	int ret = ce_msg_recv(c->sock, m, why);
+
+	if (ret == -ECONNRESET)
+		ret = ce_msg_recv(c->sock, m, why);
+	return ret;
+}
+
+/*
  * Send one request and receive its answer into @p m; caller holds c->lock.
  * Fds in the answer are refused by ce_msg_recv() (no answer carries any).
  */
@@ -208,7 +224,7 @@ client_xfer(struct ce_client *c, uint16_t type, const void *payload, size_t len,
 		/* A daemon that refused the connection answered HELLO before it
 		 * closed: the peer is gone, so this read cannot block. */
 		if ((ret == -EPIPE || ret == -ECONNRESET || ret == -ECONNREFUSED) &&
-		    ce_msg_recv(c->sock, m, &why) == 0 && m->hdr.seq == seq &&
+		    client_recv(c, m, &why) == 0 && m->hdr.seq == seq &&
 		    m->hdr.type == CE_MSG_REPLY && m->u.reply.req_type == type &&
 		    m->u.reply.status < 0 && m->u.reply.status >= -4095) {
 			client_set_error(c, m->u.reply.reason[0] ? m->u.reply.reason :
@@ -221,7 +237,7 @@ client_xfer(struct ce_client *c, uint16_t type, const void *payload, size_t len,
 		client_mark_gone(c);
 		return -EPIPE;
 	}
-	ret = ce_msg_recv(c->sock, m, &why);
+	ret = client_recv(c, m, &why);
 	if (ret < 0) {
 		client_set_error(c, why ? why : "receiving from the daemon failed");
 		if (ret != -ECONNRESET)
