@@ -718,6 +718,51 @@ un_root_gets_in(void)
 	ce_client_close(c);
 }
 
+/* The unauth and pending cases fork uids other than root's: skip unless root. */
+static void
+un_need_root(void)
+{
+	if (getuid() != 0) {
+		fprintf(stderr, "not root: cannot connect as another uid\n");
+		exit(CE_TEST_SKIP);
+	}
+}
+
+/* Fork the flood (uid 65534; @p allowed: in the ACL) and wait until all its
+ * connections are made. @return the page it reports into. */
+static struct un_shared *
+un_flood_start(bool allowed, pid_t *kid)
+{
+	struct un_shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	CHECK(sh != MAP_FAILED);
+	memset(sh, 0, sizeof(*sh));
+	*kid = fork();
+	CHECK(*kid >= 0);
+	if (*kid == 0) {
+		dt_pid = 0;
+		un_flood(sh, allowed);
+	}
+	for (int tries = 0; !__atomic_load_n(&sh->connected, __ATOMIC_ACQUIRE); tries++) {
+		CHECK(tries < 6000);
+		dt_sleep_ms(10);
+	}
+	return sh;
+}
+
+/* With the flood still holding its connections, root gets in; then the flood ends. */
+static void
+un_flood_finish(struct un_shared *sh, pid_t kid)
+{
+	int st;
+
+	un_root_gets_in();
+	__atomic_store_n(&sh->done, 1, __ATOMIC_RELEASE);
+	CHECK(waitpid(kid, &st, 0) == kid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
 static void
 case_unauth(void)
 {
@@ -725,28 +770,12 @@ case_unauth(void)
 	unsigned int fds0, fds1;
 	long rss0, rss1;
 	pid_t kid;
-	int st;
 
-	if (getuid() != 0) {
-		fprintf(stderr, "not root: cannot connect as another uid\n");
-		exit(CE_TEST_SKIP);
-	}
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	CHECK(sh != MAP_FAILED);
-	memset(sh, 0, sizeof(*sh));
+	un_need_root();
 	dt_start("[pmd.null0]\ndriver = null\n");
 	fds0 = dt_proc_fds(dt_pid);
 	rss0 = dt_proc_rss_kb(dt_pid);
-	kid = fork();
-	CHECK(kid >= 0);
-	if (kid == 0) {
-		dt_pid = 0;
-		un_flood(sh, false);
-	}
-	for (int tries = 0; !__atomic_load_n(&sh->connected, __ATOMIC_ACQUIRE); tries++) {
-		CHECK(tries < 6000);
-		dt_sleep_ms(10);
-	}
+	sh = un_flood_start(false, &kid);
 	/* The flood holds its 200 sockets open: the daemon holds none of them. */
 	dt_sleep_ms(200);
 	fds1 = dt_proc_fds(dt_pid);
@@ -755,10 +784,7 @@ case_unauth(void)
 		"RSS %ld -> %ld kB\n", UN_CONNS, fds0, fds1, rss0, rss1);
 	CHECK(fds1 <= fds0 + 2);
 	CHECK(rss1 - rss0 < 2048);
-	un_root_gets_in();
-	__atomic_store_n(&sh->done, 1, __ATOMIC_RELEASE);
-	CHECK(waitpid(kid, &st, 0) == kid);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	un_flood_finish(sh, kid);
 	fprintf(stderr, "unauth: %u of %d told why (allow_uids), %u closed by the daemon\n",
 		sh->refused, UN_CONNS, sh->hung_up);
 	CHECK_EQ(sh->refused, UN_CONNS);
@@ -776,34 +802,15 @@ case_pending(void)
 	struct un_shared *sh;
 	unsigned int fds0, fds1;
 	pid_t kid;
-	int st;
 
-	if (getuid() != 0) {
-		fprintf(stderr, "not root: cannot connect as another uid\n");
-		exit(CE_TEST_SKIP);
-	}
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	CHECK(sh != MAP_FAILED);
-	memset(sh, 0, sizeof(*sh));
+	un_need_root();
 	/* Defaults: max_pending_per_uid 8, hello_timeout_ms 1000. */
 	dt_start("[clients]\nallow_uids = 0, 65534\n\n[pmd.null0]\ndriver = null\n");
 	fds0 = dt_proc_fds(dt_pid);
-	kid = fork();
-	CHECK(kid >= 0);
-	if (kid == 0) {
-		dt_pid = 0;
-		un_flood(sh, true);
-	}
-	for (int tries = 0; !__atomic_load_n(&sh->connected, __ATOMIC_ACQUIRE); tries++) {
-		CHECK(tries < 6000);
-		dt_sleep_ms(10);
-	}
+	sh = un_flood_start(true, &kid);
 	fds1 = dt_proc_fds(dt_pid);
 	/* Meanwhile root is served. */
-	un_root_gets_in();
-	__atomic_store_n(&sh->done, 1, __ATOMIC_RELEASE);
-	CHECK(waitpid(kid, &st, 0) == kid);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	un_flood_finish(sh, kid);
 	fprintf(stderr, "pending: %d connections without HELLO: %u refused at once "
 		"(max_pending_per_uid), %u closed at the HELLO deadline, %u hung up; daemon fds "
 		"%u -> %u\n", UN_CONNS, sh->refused_pending, sh->timed_out, sh->hung_up, fds0, fds1);
