@@ -36,7 +36,7 @@
 static unsigned int nb_done;
 
 static void
-complete(struct ce_request *req, int status)
+complete(struct ce_pmd_request *req, int status)
 {
 	(void)req;
 	if (status != -EINPROGRESS)
@@ -58,7 +58,7 @@ bench(struct ce_pmd_dev *d, const char *alg, uint32_t len, uint16_t batch, unsig
 		.queue_size = WINDOW, .batch_size = batch, .pool_size = 4 * WINDOW,
 	};
 	char name[32];
-	struct ce_session *s = ce_pmd_session_create(d, &p, NULL);
+	struct ce_pmd_session *s = ce_pmd_session_create(d, &p, NULL);
 	uint8_t *buf = rte_malloc(NULL, (size_t)WINDOW * len, 64);
 	struct ce_engine *e;
 	unsigned int sent = 0;
@@ -74,13 +74,13 @@ bench(struct ce_pmd_dev *d, const char *alg, uint32_t len, uint16_t batch, unsig
 	nb_done = 0;
 	t0 = rte_rdtsc();
 	while (nb_done < n) {
-		struct ce_request *reqs[32];
+		struct ce_pmd_request *reqs[32];
 		unsigned int k = RTE_MIN(32u, n - sent);
 
 		if (sent - nb_done + k <= WINDOW && k != 0 &&
 		    ce_engine_req_alloc_bulk(e, reqs, k) == 0) {
 			for (unsigned int i = 0; i < k; i++) {
-				struct ce_request *r = reqs[i];
+				struct ce_pmd_request *r = reqs[i];
 				uint8_t *b = buf + (size_t)((sent + i) % WINDOW) * len;
 
 				memset(r, 0, sizeof(*r));

@@ -37,7 +37,7 @@
 static uint64_t bench_done;
 
 static void
-bench_complete(struct ce_request *req, int status)
+bench_complete(struct ce_pmd_request *req, int status)
 {
 	(void)req;
 	if (unlikely(status != 0)) {
@@ -106,11 +106,11 @@ bench_run(const struct bench_alg *ba, uint32_t size, bool batch, unsigned int bu
 		.retry_support = true, .queue_size = 1024, .pool_size = 4096,
 		.batch_size = batch ? (uint16_t)burst : 1,
 	};
-	struct ce_request *reqs[CE_ENGINE_MAX_BATCH];
+	struct ce_pmd_request *reqs[CE_ENGINE_MAX_BATCH];
 	const char *why = NULL;
 	size_t stride = RTE_ALIGN_CEIL(size, RTE_CACHE_LINE_SIZE) + RTE_CACHE_LINE_SIZE;
 	struct ce_pmd_dev *dev;
-	struct ce_session *sess;
+	struct ce_pmd_session *sess;
 	struct ce_engine *e;
 	uint64_t sent = 0, t0, t1;
 
@@ -144,7 +144,7 @@ bench_run(const struct bench_alg *ba, uint32_t size, bool batch, unsigned int bu
 		if (sent - bench_done + n <= BENCH_WINDOW && sent < ops &&
 		    ce_engine_req_alloc_bulk(e, reqs, n) == 0) {
 			for (unsigned int i = 0; i < n; i++) {
-				struct ce_request *r = reqs[i];
+				struct ce_pmd_request *r = reqs[i];
 				unsigned int slot = (sent + i) % BENCH_WINDOW;
 
 				r->sess = sess;

@@ -146,7 +146,7 @@ struct d_sess {
 	bool pending;			/* destroyed, waiting for grace + nothing in flight */
 	bool token_set;
 	uint64_t token;			/* QSBR token, taken when it was destroyed */
-	struct ce_session *cs[D_OPS];	/* per op; NULL = op not allowed */
+	struct ce_pmd_session *cs[D_OPS];	/* per op; NULL = op not allowed */
 	struct ce_shm_sess_info si;
 };
 
@@ -269,7 +269,7 @@ struct d_worker {
 	struct d_qp *qps[D_WORKER_MAX_QPS];
 	unsigned int nb_qps;
 	unsigned int rr;
-	struct ce_request *stash[D_BURST_MAX];
+	struct ce_pmd_request *stash[D_BURST_MAX];
 	unsigned int nb_stash;
 	struct d_qp *dirty[D_WORKER_MAX_QPS];
 	unsigned int nb_dirty;
@@ -284,7 +284,7 @@ struct d_worker {
 	struct ce_pmd_qp *direct[CE_ENGINE_MAX_DEVS];
 	unsigned int nb_direct;
 	uint64_t direct_inflight;
-	struct ce_request *direct_done[D_BURST_MAX];	/* back to the pool in bulk */
+	struct ce_pmd_request *direct_done[D_BURST_MAX];	/* back to the pool in bulk */
 	unsigned int nb_direct_done;
 	struct ce_engine_stats direct_st;	/* one writer; read relaxed */
 

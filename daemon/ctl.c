@@ -413,7 +413,7 @@ ctl_session_create(struct d_client *c)
 		ctl_reply(c, -err, "%s", why ? why : "no such algorithm");
 		return;
 	}
-	if (e->alg->type == CE_ALG_HASH) {
+	if (e->alg->type == CE_PMD_ALG_HASH) {
 		if (sc->direction & CE_SESS_DIR_ENCRYPT)
 			ops[nb_ops++] = CE_OP_DIGEST;
 		if (sc->direction & CE_SESS_DIR_DECRYPT)
@@ -435,7 +435,7 @@ ctl_session_create(struct d_client *c)
 			.aad_len = (uint16_t)sc->aad_max,
 			.op = ops[i],
 		};
-		struct ce_session *cs;
+		struct ce_pmd_session *cs;
 
 		why = NULL;
 		cs = ce_pmd_session_create(e->dev, &p, &why);

@@ -42,7 +42,7 @@ report_size(const json_t *j)
 }
 
 static json_t *
-report_range(const struct ce_range *r)
+report_range(const struct ce_pmd_range *r)
 {
 	return json_pack("{s:i, s:i, s:i}", "min", r->min, "max", r->max, "step", r->step);
 }
@@ -55,14 +55,14 @@ report_algs(void)
 	/* The registry does not change after start-up. */
 	for (unsigned int i = 0; i < d.nb_algs; i++) {
 		const struct ce_registry_entry *e = d.algs[i];
-		const struct ce_alg_caps *a = e->alg;
+		const struct ce_pmd_alg_caps *a = e->alg;
 		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:b, s:s, s:o, s:o, s:o, s:i, "
 				      "s:i, s:s}",
 				      "name", a->name, "driver", a->driver_name,
 				      "pmd", e->dev->drv->name, "device", e->dev->name,
 				      "priority", a->priority,
-				      "async", (a->flags & CE_ALG_F_ASYNC) != 0,
-				      "type", ce_alg_type_name(a->type),
+				      "async", (a->flags & CE_PMD_ALG_F_ASYNC) != 0,
+				      "type", ce_pmd_alg_type_name(a->type),
 				      "key_sizes", report_range(&a->key_size),
 				      "iv_sizes", report_range(&a->iv_size),
 				      "digest_sizes", report_range(&a->digest_size),
@@ -559,14 +559,14 @@ report_tel_algs(void)
 
 	for (unsigned int i = 0; i < d.nb_algs; i++) {
 		const struct ce_registry_entry *e = d.algs[i];
-		const struct ce_alg_caps *a = e->alg;
+		const struct ce_pmd_alg_caps *a = e->alg;
 		char buf[8][96];
 
 		snprintf(buf[0], sizeof(buf[0]), "name=%s", a->name);
 		snprintf(buf[1], sizeof(buf[1]), "pmd=%s device=%s", e->dev->drv->name,
 			 e->dev->name);
 		snprintf(buf[2], sizeof(buf[2]), "type=%s priority=%d async=%d",
-			 ce_alg_type_name(a->type), a->priority, (a->flags & CE_ALG_F_ASYNC) != 0);
+			 ce_pmd_alg_type_name(a->type), a->priority, (a->flags & CE_PMD_ALG_F_ASYNC) != 0);
 		snprintf(buf[3], sizeof(buf[3]), "key=%u-%u/%u", a->key_size.min,
 			 a->key_size.max, a->key_size.step);
 		snprintf(buf[4], sizeof(buf[4]), "iv=%u-%u/%u", a->iv_size.min, a->iv_size.max,

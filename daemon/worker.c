@@ -158,7 +158,7 @@ worker_count_error(struct d_qp *qp, int status)
 
 /* Engine completion, on this lcore: CQE, counters, release slot and session. */
 static void
-worker_complete(struct ce_request *req, int status)
+worker_complete(struct ce_pmd_request *req, int status)
 {
 	struct d_slot *slot = req->cb_arg;
 	struct d_qp *qp = slot->qp;
@@ -187,11 +187,11 @@ worker_complete(struct ce_request *req, int status)
 /* Turn a validated private copy of a descriptor into a request. */
 static int
 worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
-	       struct ce_request *req)
+	       struct ce_pmd_request *req)
 {
 	struct d_client *c = qp->c;
 	uint32_t idx = dd->session & 0xffffu, gen = dd->session >> 16;
-	struct ce_session *cs;
+	struct ce_pmd_session *cs;
 	struct d_slot *slot;
 	struct d_sess *s;
 	uint8_t *base = c->base;
@@ -261,7 +261,7 @@ worker_direct_free(struct d_worker *w)
 
 /* A synchronous backend finished a request the worker gave it (this lcore). */
 static void
-worker_direct_finalize(void *ctx, struct ce_request *req, int status)
+worker_direct_finalize(void *ctx, struct ce_pmd_request *req, int status)
 {
 	struct d_worker *w = ctx;
 
@@ -326,7 +326,7 @@ worker_hist_bucket(unsigned int n)
  * gets its leftovers completed with -EIO rather than spinning here.
  */
 static void
-worker_direct_submit(struct d_worker *w, struct ce_pmd_qp *pq, struct ce_request **reqs,
+worker_direct_submit(struct d_worker *w, struct ce_pmd_qp *pq, struct ce_pmd_request **reqs,
 		     unsigned int n)
 {
 	const struct ce_pmd_driver *drv = pq->dev->drv;
@@ -391,10 +391,10 @@ worker_direct_drain(struct d_worker *w)
 
 /* Requests the engine did not take: backlog them if they may, else keep them. */
 static void
-worker_leftovers(struct d_worker *w, struct ce_request **reqs, unsigned int n)
+worker_leftovers(struct d_worker *w, struct ce_pmd_request **reqs, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++) {
-		struct ce_request *req = reqs[i];
+		struct ce_pmd_request *req = reqs[i];
 
 		if (req->flags & CE_REQ_F_MAY_BACKLOG) {
 			int ret = ce_engine_transfer(w->e, req);
@@ -469,7 +469,7 @@ static unsigned int
 worker_take(struct d_worker *w, struct d_qp *qp, unsigned int budget)
 {
 	struct ce_desc descs[D_BURST_MAX];
-	struct ce_request *reqs[D_BURST_MAX], *eng[D_BURST_MAX], *direct[D_BURST_MAX];
+	struct ce_pmd_request *reqs[D_BURST_MAX], *eng[D_BURST_MAX], *direct[D_BURST_MAX];
 	struct ce_pmd_qp *dqp = NULL;
 	unsigned int used = 0, nr = 0, nd = 0, taken;
 	int got;
@@ -485,7 +485,7 @@ worker_take(struct d_worker *w, struct d_qp *qp, unsigned int budget)
 	}
 	worker_prefetch_next(&qp->sq);
 	for (int i = 0; i < got; i++) {
-		struct ce_request *req = reqs[used];
+		struct ce_pmd_request *req = reqs[used];
 		struct ce_pmd_qp *pq;
 
 		if (worker_prepare(w, qp, &descs[i], req) != 0) {

@@ -14,7 +14,7 @@
  * allocators. ce_engine_poll()/ce_engine_run() run on one thread only, the
  * engine's lcore. Everything else is control path.
  *
- * The engine knows no crypto and no IPC: it moves struct ce_request between
+ * The engine knows no crypto and no IPC: it moves struct ce_pmd_request between
  * its queue and the backends of lib/pmd.
  */
 #ifndef CE_ENGINE_H
@@ -117,16 +117,16 @@ void ce_engine_destroy(struct ce_engine *e);
  * Allocate a request from the engine's mempool. Any thread.
  * @return a zeroed request, or NULL (errno ENOBUFS) when the pool is empty.
  */
-struct ce_request *ce_engine_req_alloc(struct ce_engine *e);
+struct ce_pmd_request *ce_engine_req_alloc(struct ce_engine *e);
 
 /**
  * Allocate n requests at once (all or none; not zeroed). Any thread.
  * @return 0, or -ENOBUFS.
  */
-int ce_engine_req_alloc_bulk(struct ce_engine *e, struct ce_request **reqs, unsigned int n);
+int ce_engine_req_alloc_bulk(struct ce_engine *e, struct ce_pmd_request **reqs, unsigned int n);
 
 /** Return a request the engine did not take (refused) to its mempool. */
-void ce_engine_req_free(struct ce_request *req);
+void ce_engine_req_free(struct ce_pmd_request *req);
 
 /**
  * Queue a request: the kernel's crypto_transfer_request. Any thread. The
@@ -142,14 +142,14 @@ void ce_engine_req_free(struct ce_request *req);
  *   -ENOBUFS: queue and backlog both full, refused;
  *   -ESHUTDOWN: engine not running, refused.
  */
-int ce_engine_transfer(struct ce_engine *e, struct ce_request *req);
+int ce_engine_transfer(struct ce_engine *e, struct ce_pmd_request *req);
 
 /**
  * Queue up to n requests (no backlog). Any thread.
  * @return how many were queued (a prefix); the rest are the caller's, 0 if
  *   the engine is not running.
  */
-unsigned int ce_engine_transfer_burst(struct ce_engine *e, struct ce_request **reqs,
+unsigned int ce_engine_transfer_burst(struct ce_engine *e, struct ce_pmd_request **reqs,
 				      unsigned int n);
 
 /**

@@ -29,7 +29,7 @@ enum engine_state {
 #define ENGINE_STAGE_SIZE CE_ENGINE_MAX_BATCH
 /* Completions reaped per queue pair per turn. */
 #define ENGINE_POLL_BURST 64
-/* Set in ce_request.engine_flags while a request waits on the backlog. */
+/* Set in ce_pmd_request.engine_flags while a request waits on the backlog. */
 #define ENGINE_REQ_BACKLOGGED 0x1
 
 struct ce_engine {
@@ -54,9 +54,9 @@ struct ce_engine {
 	bool prepared;
 	unsigned int lcore;
 
-	struct ce_request *stage[ENGINE_STAGE_SIZE];
+	struct ce_pmd_request *stage[ENGINE_STAGE_SIZE];
 	/* Completed requests go back to the pool in bulk: one put per burst. */
-	struct ce_request *done[ENGINE_STAGE_SIZE];
+	struct ce_pmd_request *done[ENGINE_STAGE_SIZE];
 	uint32_t nb_done;
 	uint32_t st_head;
 	uint32_t st_tail;
@@ -127,7 +127,7 @@ ce_engine_create(const struct ce_engine_params *p)
 	/* A per-lcore cache only pays when the pool is large enough to share. */
 	cache = pool_size >= 1024 ? 64 : 0;
 	snprintf(name, sizeof(name), "cep_%s", p->name);
-	e->pool = rte_mempool_create(name, pool_size, sizeof(struct ce_request), cache, 0,
+	e->pool = rte_mempool_create(name, pool_size, sizeof(struct ce_pmd_request), cache, 0,
 				     NULL, NULL, NULL, NULL, p->socket_id, 0);
 	if (e->pool == NULL)
 		goto free_backlog;
@@ -183,10 +183,10 @@ ce_engine_attach_qp(struct ce_engine *e, struct ce_pmd_qp *qp)
 	return 0;
 }
 
-struct ce_request *
+struct ce_pmd_request *
 ce_engine_req_alloc(struct ce_engine *e)
 {
-	struct ce_request *req;
+	struct ce_pmd_request *req;
 
 	if (rte_mempool_get(e->pool, (void **)&req) < 0) {
 		errno = ENOBUFS;
@@ -197,19 +197,19 @@ ce_engine_req_alloc(struct ce_engine *e)
 }
 
 int
-ce_engine_req_alloc_bulk(struct ce_engine *e, struct ce_request **reqs, unsigned int n)
+ce_engine_req_alloc_bulk(struct ce_engine *e, struct ce_pmd_request **reqs, unsigned int n)
 {
 	return rte_mempool_get_bulk(e->pool, (void **)reqs, n) < 0 ? -ENOBUFS : 0;
 }
 
 void
-ce_engine_req_free(struct ce_request *req)
+ce_engine_req_free(struct ce_pmd_request *req)
 {
 	rte_mempool_put(rte_mempool_from_obj(req), req);
 }
 
 int
-ce_engine_transfer(struct ce_engine *e, struct ce_request *req)
+ce_engine_transfer(struct ce_engine *e, struct ce_pmd_request *req)
 {
 	if (unlikely(engine_state(e) != ENGINE_RUNNING))
 		return -ESHUTDOWN;
@@ -235,7 +235,7 @@ ce_engine_transfer(struct ce_engine *e, struct ce_request *req)
 }
 
 unsigned int
-ce_engine_transfer_burst(struct ce_engine *e, struct ce_request **reqs, unsigned int n)
+ce_engine_transfer_burst(struct ce_engine *e, struct ce_pmd_request **reqs, unsigned int n)
 {
 	unsigned int taken;
 
@@ -283,7 +283,7 @@ engine_free_done(struct ce_engine *e)
 
 /* Final completion: exactly once per accepted request, on the engine lcore. */
 static void
-engine_complete(struct ce_engine *e, struct ce_request *req, int status)
+engine_complete(struct ce_engine *e, struct ce_pmd_request *req, int status)
 {
 	if (status == 0)
 		ENGINE_STAT_ADD(e, completed_ok, 1);
@@ -298,7 +298,7 @@ engine_complete(struct ce_engine *e, struct ce_request *req, int status)
 
 /* Backends call this (through ce_pmd_complete) for every request they finish. */
 static void
-engine_finalize(void *ctx, struct ce_request *req, int status)
+engine_finalize(void *ctx, struct ce_pmd_request *req, int status)
 {
 	struct ce_engine *e = ctx;
 
@@ -371,7 +371,7 @@ engine_stage_refill(struct ce_engine *e)
 	m = rte_ring_sc_dequeue_burst(e->backlog, (void **)&e->stage[e->st_tail], room - n, NULL);
 	/* Only now does a backlogged request enter the queue: tell its owner. */
 	for (uint32_t i = 0; i < m; i++) {
-		struct ce_request *req = e->stage[e->st_tail + i];
+		struct ce_pmd_request *req = e->stage[e->st_tail + i];
 
 		req->engine_flags &= ~ENGINE_REQ_BACKLOGGED;
 		if (req->complete != NULL)
@@ -382,7 +382,7 @@ engine_stage_refill(struct ce_engine *e)
 }
 
 static inline struct ce_pmd_qp *
-engine_qp_of(const struct ce_engine *e, const struct ce_request *req)
+engine_qp_of(const struct ce_engine *e, const struct ce_pmd_request *req)
 {
 	uint16_t dev_id;
 
@@ -411,7 +411,7 @@ engine_dispatch_batch(struct ce_engine *e, struct ce_pmd_qp *qp, uint64_t now,
 
 	/* The run of requests for the same device: one doorbell for all. */
 	while (n < max && e->st_head + n < e->st_tail) {
-		const struct ce_session *s = e->stage[e->st_head + n]->active;
+		const struct ce_pmd_session *s = e->stage[e->st_head + n]->active;
 
 		if (unlikely(s == NULL || s->dev != qp->dev))
 			break;
@@ -435,7 +435,7 @@ engine_dispatch_batch(struct ce_engine *e, struct ce_pmd_qp *qp, uint64_t now,
 
 /* Hand one request to a backend. Returns false when the device is full. */
 static bool
-engine_dispatch_one(struct ce_engine *e, struct ce_pmd_qp *qp, struct ce_request *req,
+engine_dispatch_one(struct ce_engine *e, struct ce_pmd_qp *qp, struct ce_pmd_request *req,
 		    uint64_t now, unsigned int *dispatched)
 {
 	int ret;
@@ -477,7 +477,7 @@ engine_pump(struct ce_engine *e, uint64_t now)
 		engine_stage_refill(e);
 
 	while (e->st_head < e->st_tail) {
-		struct ce_request *req = e->stage[e->st_head];
+		struct ce_pmd_request *req = e->stage[e->st_head];
 		struct ce_pmd_qp *qp;
 
 		qp = engine_qp_of(e, req);
@@ -515,7 +515,7 @@ engine_drained(const struct ce_engine *e)
 static void
 engine_flush_queued(struct ce_engine *e, int status)
 {
-	struct ce_request *req;
+	struct ce_pmd_request *req;
 
 	while (e->st_head < e->st_tail)
 		engine_complete(e, e->stage[e->st_head++], status);

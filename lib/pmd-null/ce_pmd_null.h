@@ -50,7 +50,7 @@ struct ce_pmd_null_stats {
 	uint64_t completed;     /**< requests finalized by poll (any status) */
 	uint64_t cancelled;     /**< requests finalized by cancel */
 	uint64_t full;          /**< -ENOSPC (or batch cut) because depth was reached */
-	uint64_t invalid;       /**< requests that failed ce_request_check() */
+	uint64_t invalid;       /**< requests that failed ce_pmd_request_check() */
 	uint64_t inj_enospc;    /**< injected -ENOSPC / batch cuts */
 	uint64_t inj_error;     /**< injected -EIO completion status */
 	uint64_t inj_fatal;     /**< injected fatal -EIO */

@@ -45,7 +45,7 @@ struct null_pmd_cfg {
 #define NULL_PMD_POLL_CHUNK 32
 
 struct null_pmd_slot {
-	struct ce_request *req;
+	struct ce_pmd_request *req;
 	uint64_t ready_tsc;
 	int32_t status;
 	uint32_t copy;   /* out-of-place cipher: copy src to dst at completion */
@@ -312,19 +312,19 @@ null_pmd_unprepare(struct ce_pmd_qp *qp)
 
 /* ---- fast path ------------------------------------------------------ */
 
-static inline const struct ce_session *
-null_pmd_req_sess(const struct ce_request *req)
+static inline const struct ce_pmd_session *
+null_pmd_req_sess(const struct ce_pmd_request *req)
 {
 	return req->active != NULL ? req->active : req->sess;
 }
 
 /* 0 if req is valid for this device; counts it otherwise. */
 static inline int
-null_pmd_check(struct ce_pmd_qp *qp, struct null_pmd_qp *p, const struct ce_request *req)
+null_pmd_check(struct ce_pmd_qp *qp, struct null_pmd_qp *p, const struct ce_pmd_request *req)
 {
-	const struct ce_session *sess = null_pmd_req_sess(req);
+	const struct ce_pmd_session *sess = null_pmd_req_sess(req);
 
-	if (unlikely(sess == NULL || sess->dev != qp->dev || ce_request_check(req, sess) < 0)) {
+	if (unlikely(sess == NULL || sess->dev != qp->dev || ce_pmd_request_check(req, sess) < 0)) {
 		p->stats.invalid++;
 		return -EINVAL;
 	}
@@ -332,15 +332,15 @@ null_pmd_check(struct ce_pmd_qp *qp, struct null_pmd_qp *p, const struct ce_requ
 }
 
 static inline void
-null_pmd_push(struct null_pmd_qp *p, struct ce_request *req, uint64_t ready, int status)
+null_pmd_push(struct null_pmd_qp *p, struct ce_pmd_request *req, uint64_t ready, int status)
 {
 	struct null_pmd_slot *s = &p->ring[p->head & p->mask];
-	const struct ce_session *sess = null_pmd_req_sess(req);
+	const struct ce_pmd_session *sess = null_pmd_req_sess(req);
 
 	s->req = req;
 	s->ready_tsc = ready;
 	s->status = status;
-	s->copy = status == 0 && sess->alg->type == CE_ALG_CIPHER &&
+	s->copy = status == 0 && sess->alg->type == CE_PMD_ALG_CIPHER &&
 		  req->dst != req->src && req->len != 0;
 	p->head++;
 	p->stats.submitted++;
@@ -354,7 +354,7 @@ null_pmd_ready_at(const struct null_pmd_qp *p)
 }
 
 static int
-null_pmd_do_one_request(struct ce_pmd_qp *qp, struct ce_request *req)
+null_pmd_do_one_request(struct ce_pmd_qp *qp, struct ce_pmd_request *req)
 {
 	struct null_pmd_qp *p = qp->priv;
 	int status = 0;
@@ -384,7 +384,7 @@ null_pmd_do_one_request(struct ce_pmd_qp *qp, struct ce_request *req)
 }
 
 static uint16_t
-null_pmd_do_batch_requests(struct ce_pmd_qp *qp, struct ce_request **reqs, uint16_t nb)
+null_pmd_do_batch_requests(struct ce_pmd_qp *qp, struct ce_pmd_request **reqs, uint16_t nb)
 {
 	struct null_pmd_qp *p = qp->priv;
 	uint32_t room = p->depth - (p->head - p->tail);
@@ -502,7 +502,7 @@ null_pmd_cancel(struct ce_pmd_qp *qp, int status)
 
 	/* Only what was held on entry: a finalize may submit more. */
 	while (done < n && p->head != p->tail) {
-		struct ce_request *req = p->ring[p->tail & p->mask].req;
+		struct ce_pmd_request *req = p->ring[p->tail & p->mask].req;
 
 		p->tail++;
 		if (p->nb_ready != 0)
@@ -551,31 +551,31 @@ ce_pmd_null_stats_reset(struct ce_pmd_dev *dev, uint16_t qp_id)
 
 /* ---- registration --------------------------------------------------- */
 
-static const struct ce_alg_caps null_pmd_caps[] = {
+static const struct ce_pmd_alg_caps null_pmd_caps[] = {
 	{
 		.name = "ecb(cipher_null)",
 		.driver_name = "ecb-cipher_null-null",
-		.type = CE_ALG_CIPHER,
+		.type = CE_PMD_ALG_CIPHER,
 		.priority = NULL_PMD_PRIORITY,
-		.flags = CE_ALG_F_ASYNC,
+		.flags = CE_PMD_ALG_F_ASYNC,
 		.block_size = 1,
 		.max_data_len = NULL_PMD_MAX_DATA_LEN,
 	},
 	{
 		.name = "cipher_null",
 		.driver_name = "cipher_null-null",
-		.type = CE_ALG_CIPHER,
+		.type = CE_PMD_ALG_CIPHER,
 		.priority = NULL_PMD_PRIORITY,
-		.flags = CE_ALG_F_ASYNC,
+		.flags = CE_PMD_ALG_F_ASYNC,
 		.block_size = 1,
 		.max_data_len = NULL_PMD_MAX_DATA_LEN,
 	},
 	{
 		.name = "digest_null",
 		.driver_name = "digest_null-null",
-		.type = CE_ALG_HASH,
+		.type = CE_PMD_ALG_HASH,
 		.priority = NULL_PMD_PRIORITY,
-		.flags = CE_ALG_F_ASYNC,
+		.flags = CE_PMD_ALG_F_ASYNC,
 		.block_size = 1,
 		.max_data_len = NULL_PMD_MAX_DATA_LEN,
 	},

@@ -90,7 +90,7 @@ int ce_pmd_qat_cryptodev_id(const struct ce_pmd_dev *dev);
  * Whether a session runs on the device (true) or entirely in software.
  * @return 1, 0, or -EINVAL when sess is not a "cryptodev" session.
  */
-int ce_pmd_qat_session_on_device(const struct ce_session *sess);
+int ce_pmd_qat_session_on_device(const struct ce_pmd_session *sess);
 
 /** Names the backend registers under (ce_pmd_dev_create's drv_name): any
  * cryptodev, its implementations named "...-cryptodev"; or a QAT device

@@ -18,24 +18,24 @@
 #define RANGE(a, b, s) { .min = (a), .max = (b), .step = (s) }
 #define ONE(a) { .min = (a), .max = (a), .step = 0 }
 #define NONE ONE(0)
-#define QAT_FLAGS (CE_ALG_F_ASYNC | CE_ALG_F_NEED_FALLBACK)
+#define QAT_FLAGS (CE_PMD_ALG_F_ASYNC | CE_PMD_ALG_F_NEED_FALLBACK)
 
 #define CIPHER_CAPS(n, d, bs) { \
-	.name = n, .driver_name = d, .type = CE_ALG_CIPHER, .priority = QAT_PMD_PRIORITY, \
+	.name = n, .driver_name = d, .type = CE_PMD_ALG_CIPHER, .priority = QAT_PMD_PRIORITY, \
 	.flags = QAT_FLAGS, .key_size = RANGE(16, 32, 8), .iv_size = ONE(16), \
 	.digest_size = NONE, .aad_size = NONE, .block_size = bs, \
 	.max_data_len = QAT_PMD_MAX_DATA }
 #define SHA_CAPS(n, d, dl) { \
-	.name = n, .driver_name = d, .type = CE_ALG_HASH, .priority = QAT_PMD_PRIORITY, \
+	.name = n, .driver_name = d, .type = CE_PMD_ALG_HASH, .priority = QAT_PMD_PRIORITY, \
 	.flags = QAT_FLAGS, .key_size = NONE, .iv_size = NONE, .digest_size = ONE(dl), \
 	.aad_size = NONE, .block_size = 1, .max_data_len = QAT_PMD_MAX_DATA }
 #define HMAC_CAPS(n, d, dl) { \
-	.name = n, .driver_name = d, .type = CE_ALG_HASH, .priority = QAT_PMD_PRIORITY, \
+	.name = n, .driver_name = d, .type = CE_PMD_ALG_HASH, .priority = QAT_PMD_PRIORITY, \
 	.flags = QAT_FLAGS, .key_size = RANGE(0, CE_KEY_MAX, 1), .iv_size = NONE, \
 	.digest_size = RANGE(4, dl, 1), .aad_size = NONE, .block_size = 1, \
 	.max_data_len = QAT_PMD_MAX_DATA }
 #define AUTHENC_CAPS(n, d, ak, dl) { \
-	.name = n, .driver_name = d, .type = CE_ALG_AEAD, .priority = QAT_PMD_PRIORITY, \
+	.name = n, .driver_name = d, .type = CE_PMD_ALG_AEAD, .priority = QAT_PMD_PRIORITY, \
 	.flags = QAT_FLAGS, .key_size = RANGE((ak) + 16, (ak) + 32, 8), .iv_size = ONE(16), \
 	.digest_size = RANGE(4, dl, 1), .aad_size = RANGE(0, 512, 1), .block_size = 16, \
 	.max_data_len = QAT_PMD_MAX_DATA }
@@ -46,13 +46,13 @@
  * ("gcm-aes-qat" on QAT; "gcm-aes-cryptodev" on any other cryptodev).
  */
 #define QAT_PMD_CAPS(sfx) { \
-	{ .name = "gcm(aes)", .driver_name = "gcm-aes-" sfx, .type = CE_ALG_AEAD, \
+	{ .name = "gcm(aes)", .driver_name = "gcm-aes-" sfx, .type = CE_PMD_ALG_AEAD, \
 	  .priority = QAT_PMD_PRIORITY, .flags = QAT_FLAGS, .key_size = RANGE(16, 32, 8), \
 	  .iv_size = RANGE(1, 128, 1), .digest_size = RANGE(4, 16, 1), \
 	  .aad_size = RANGE(0, UINT16_MAX, 1), .block_size = 1, \
 	  .max_data_len = QAT_PMD_MAX_DATA }, \
 	{ .name = "rfc4106(gcm(aes))", .driver_name = "rfc4106-gcm-aes-" sfx, \
-	  .type = CE_ALG_AEAD, .priority = QAT_PMD_PRIORITY, .flags = QAT_FLAGS, \
+	  .type = CE_PMD_ALG_AEAD, .priority = QAT_PMD_PRIORITY, .flags = QAT_FLAGS, \
 	  .key_size = RANGE(20, 36, 8), .iv_size = ONE(8), .digest_size = RANGE(8, 16, 4), \
 	  .aad_size = RANGE(8, 12, 4), .block_size = 1, .max_data_len = QAT_PMD_MAX_DATA }, \
 	CIPHER_CAPS("cbc(aes)", "cbc-aes-" sfx, 16), \
@@ -72,26 +72,26 @@
 	AUTHENC_CAPS("authenc(hmac(sha512),cbc(aes))", \
 		     "authenc-hmac-sha512-cbc-aes-" sfx, 64, 64), \
 	{ .name = "rfc7539(chacha20,poly1305)", \
-	  .driver_name = "rfc7539-chacha20-poly1305-" sfx, .type = CE_ALG_AEAD, \
+	  .driver_name = "rfc7539-chacha20-poly1305-" sfx, .type = CE_PMD_ALG_AEAD, \
 	  .priority = QAT_PMD_PRIORITY, .flags = QAT_FLAGS, .key_size = ONE(32), \
 	  .iv_size = ONE(12), .digest_size = ONE(16), .aad_size = RANGE(0, UINT16_MAX, 1), \
 	  .block_size = 1, .max_data_len = QAT_PMD_MAX_DATA }, \
 	{ .name = "rfc7539esp(chacha20,poly1305)", \
-	  .driver_name = "rfc7539esp-chacha20-poly1305-" sfx, .type = CE_ALG_AEAD, \
+	  .driver_name = "rfc7539esp-chacha20-poly1305-" sfx, .type = CE_PMD_ALG_AEAD, \
 	  .priority = QAT_PMD_PRIORITY, .flags = QAT_FLAGS, .key_size = ONE(36), \
 	  .iv_size = ONE(8), .digest_size = ONE(16), .aad_size = RANGE(8, 12, 4), \
 	  .block_size = 1, .max_data_len = QAT_PMD_MAX_DATA }, \
 	{ .name = "ecb(cipher_null)", .driver_name = "ecb-cipher_null-" sfx, \
-	  .type = CE_ALG_CIPHER, .priority = QAT_PMD_PRIORITY, .flags = CE_ALG_F_ASYNC, \
+	  .type = CE_PMD_ALG_CIPHER, .priority = QAT_PMD_PRIORITY, .flags = CE_PMD_ALG_F_ASYNC, \
 	  .key_size = NONE, .iv_size = NONE, .digest_size = NONE, .aad_size = NONE, \
 	  .block_size = 1, .max_data_len = QAT_PMD_MAX_DATA }, \
-	{ .name = "digest_null", .driver_name = "digest_null-" sfx, .type = CE_ALG_HASH, \
-	  .priority = QAT_PMD_PRIORITY, .flags = CE_ALG_F_ASYNC, .key_size = NONE, \
+	{ .name = "digest_null", .driver_name = "digest_null-" sfx, .type = CE_PMD_ALG_HASH, \
+	  .priority = QAT_PMD_PRIORITY, .flags = CE_PMD_ALG_F_ASYNC, .key_size = NONE, \
 	  .iv_size = NONE, .digest_size = NONE, .aad_size = NONE, .block_size = 1, \
 	  .max_data_len = QAT_PMD_MAX_DATA }, \
 }
 
-const struct ce_alg_caps qat_pmd_caps[QAT_PMD_NB_DRIVERS][QAT_PMD_NB_CAPS] = {
+const struct ce_pmd_alg_caps qat_pmd_caps[QAT_PMD_NB_DRIVERS][QAT_PMD_NB_CAPS] = {
 	[QAT_PMD_CRYPTODEV] = QAT_PMD_CAPS("cryptodev"),
 	[QAT_PMD_QAT] = QAT_PMD_CAPS("qat"),
 };
@@ -125,7 +125,7 @@ const struct qat_pmd_alg_desc qat_pmd_descs[] = {
 };
 
 _Static_assert(RTE_DIM(qat_pmd_descs) == QAT_PMD_NB_CAPS, "one descriptor per caps entry");
-_Static_assert(sizeof(qat_pmd_caps[0]) == sizeof((const struct ce_alg_caps[])QAT_PMD_CAPS("")),
+_Static_assert(sizeof(qat_pmd_caps[0]) == sizeof((const struct ce_pmd_alg_caps[])QAT_PMD_CAPS("")),
 	       "QAT_PMD_NB_CAPS counts the table");
 
 int

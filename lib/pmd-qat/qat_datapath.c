@@ -23,7 +23,7 @@
 /* Where a valid request runs: QAT_PMD_DEVICE or a fallback reason. */
 static inline unsigned int
 qat_pmd_classify(const struct qat_pmd_qp *q, const struct qat_pmd_sess *s,
-		 const struct ce_request *req)
+		 const struct ce_pmd_request *req)
 {
 	const struct qat_pmd_alg_desc *desc = s->desc;
 	bool oop = !s->hash && req->dst != req->src;
@@ -105,7 +105,7 @@ qat_pmd_mbuf_chain(const struct qat_pmd_qp *q, struct rte_mbuf **mb, uint8_t *ad
 
 /* Fill a slot's op for req. @return QAT_PMD_DEVICE, or CE_QAT_FB_IOVA. */
 static inline unsigned int
-qat_pmd_build(struct qat_pmd_qp *q, const struct qat_pmd_sess *s, struct ce_request *req,
+qat_pmd_build(struct qat_pmd_qp *q, const struct qat_pmd_sess *s, struct ce_pmd_request *req,
 	      struct qat_pmd_slot *slot)
 {
 	struct rte_crypto_op *op = slot->op;
@@ -203,17 +203,17 @@ qat_pmd_refused(const struct qat_pmd_qp *q, uint16_t k)
 }
 
 static inline int
-qat_pmd_check(const struct ce_request *req)
+qat_pmd_check(const struct ce_pmd_request *req)
 {
-	const struct ce_session *sess = req->active;
+	const struct ce_pmd_session *sess = req->active;
 
 	if (unlikely(sess == NULL || !qat_pmd_is_ours(sess->dev->drv)))
 		return -EINVAL;
-	return ce_request_check(req, sess);
+	return ce_pmd_request_check(req, sess);
 }
 
 uint16_t
-qat_pmd_do_batch(struct ce_pmd_qp *qp, struct ce_request **reqs, uint16_t nb)
+qat_pmd_do_batch(struct ce_pmd_qp *qp, struct ce_pmd_request **reqs, uint16_t nb)
 {
 	struct qat_pmd_qp *q = qp->priv;
 	struct rte_crypto_op *ops[QAT_PMD_MAX_BATCH];
@@ -228,7 +228,7 @@ qat_pmd_do_batch(struct ce_pmd_qp *qp, struct ce_request **reqs, uint16_t nb)
 	nb = RTE_MIN(nb, (uint16_t)QAT_PMD_MAX_BATCH);
 	/* Pass 1: decide, and build the device's ops. */
 	for (i = 0; i < nb; i++) {
-		struct ce_request *req = reqs[i];
+		struct ce_pmd_request *req = reqs[i];
 		const struct qat_pmd_sess *s;
 		unsigned int w;
 		uint32_t si;
@@ -288,7 +288,7 @@ qat_pmd_do_batch(struct ce_pmd_qp *qp, struct ce_request **reqs, uint16_t nb)
 }
 
 int
-qat_pmd_do_one(struct ce_pmd_qp *qp, struct ce_request *req)
+qat_pmd_do_one(struct ce_pmd_qp *qp, struct ce_pmd_request *req)
 {
 	struct qat_pmd_qp *q = qp->priv;
 	const struct qat_pmd_sess *s;
@@ -335,7 +335,7 @@ qat_pmd_finish(struct qat_pmd_qp *q, struct rte_crypto_op *op, uint64_t *now)
 	uint32_t si = rte_crypto_op_ctod_offset(op, struct qat_pmd_op_priv *,
 						QAT_PMD_PRIV_OFF)->slot;
 	struct qat_pmd_slot *slot;
-	struct ce_request *req;
+	struct ce_pmd_request *req;
 	uint8_t state;
 	int status;
 

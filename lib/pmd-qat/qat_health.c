@@ -70,7 +70,7 @@ qat_pmd_probe_session(struct qat_pmd_dev *d)
 
 /* Whether the device cannot have damaged the request's input. */
 static inline bool
-qat_pmd_input_intact(const struct ce_request *req)
+qat_pmd_input_intact(const struct ce_pmd_request *req)
 {
 	const struct qat_pmd_sess *s = req->sess->priv;
 
@@ -84,7 +84,7 @@ qat_pmd_input_intact(const struct ce_request *req)
  * side; else it completes with -EIO.
  */
 void
-qat_pmd_fail_request(struct qat_pmd_qp *q, struct ce_request *req, unsigned int reason)
+qat_pmd_fail_request(struct qat_pmd_qp *q, struct ce_pmd_request *req, unsigned int reason)
 {
 	const struct qat_pmd_sess *s = req->active->priv;
 
@@ -111,7 +111,7 @@ qat_pmd_go_down(struct qat_pmd_qp *q, uint64_t now)
 	QAT_STAT_ADD(q, down_events, 1);
 	for (uint32_t i = 0; i < q->nslots && q->nb_busy != 0; i++) {
 		struct qat_pmd_slot *slot = &q->slots[i];
-		struct ce_request *req;
+		struct ce_pmd_request *req;
 
 		if (slot->state != QAT_SLOT_BUSY)
 			continue;
@@ -127,7 +127,7 @@ qat_pmd_go_down(struct qat_pmd_qp *q, uint64_t now)
 /* A completion with an error status (not a tag mismatch): count it towards
  * fail_threshold, then fail the request over. */
 void
-qat_pmd_dev_error(struct qat_pmd_qp *q, struct ce_request *req, uint64_t *now)
+qat_pmd_dev_error(struct qat_pmd_qp *q, struct ce_pmd_request *req, uint64_t *now)
 {
 	QAT_STAT_ADD(q, dev_errors, 1);
 	if (++q->err_run > q->d->fail_threshold && !q->down) {

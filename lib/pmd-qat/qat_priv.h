@@ -74,7 +74,7 @@ enum qat_pmd_name {
 	QAT_PMD_NB_DRIVERS,
 };
 
-extern const struct ce_alg_caps qat_pmd_caps[QAT_PMD_NB_DRIVERS][QAT_PMD_NB_CAPS];
+extern const struct ce_pmd_alg_caps qat_pmd_caps[QAT_PMD_NB_DRIVERS][QAT_PMD_NB_CAPS];
 extern const struct qat_pmd_alg_desc qat_pmd_descs[QAT_PMD_NB_CAPS];
 extern struct ce_pmd_driver qat_pmd_drivers[QAT_PMD_NB_DRIVERS];
 
@@ -106,14 +106,14 @@ enum qat_pmd_slot_state {
 
 struct qat_pmd_slot {
 	struct rte_crypto_op *op;
-	struct ce_request *req;
+	struct ce_pmd_request *req;
 	uint64_t t_submit;
 	uint8_t state;
 	struct rte_mbuf *mb[2 * QAT_PMD_SEGS]; /* src segments, then dst */
 };
 
 struct qat_pmd_defer {
-	struct ce_request *req;
+	struct ce_pmd_request *req;
 	uint8_t reason;
 };
 
@@ -194,7 +194,7 @@ struct qat_pmd_qp {
 
 struct qat_pmd_sess {
 	void *cs;                  /* cryptodev session, or NULL: software only */
-	struct ce_session *sw;     /* software session, or NULL */
+	struct ce_pmd_session *sw;     /* software session, or NULL */
 	const struct qat_pmd_alg_desc *desc;
 	uint16_t dev_aad;          /* AAD length of the device session */
 	uint16_t iv_copy;          /* IV bytes copied into the op (after the salt) */
@@ -211,7 +211,7 @@ struct qat_pmd_sess {
 /* Every finalize of ours goes through here, so that poll can say how many
  * it finalized (a dequeued operation is not always a finalized request). */
 static inline void
-qat_pmd_complete(struct qat_pmd_qp *q, struct ce_request *req, int status)
+qat_pmd_complete(struct qat_pmd_qp *q, struct ce_pmd_request *req, int status)
 {
 	q->nb_completed++;
 	ce_pmd_complete(q->qp, req, status);
@@ -247,7 +247,7 @@ qat_pmd_mbuf_point(struct rte_mbuf *m, uint8_t *addr, rte_iova_t iova, uint16_t 
 }
 
 static inline bool
-qat_pmd_overlap(const struct ce_request *req)
+qat_pmd_overlap(const struct ce_pmd_request *req)
 {
 	uintptr_t s = (uintptr_t)req->src, d = (uintptr_t)req->dst;
 
@@ -266,26 +266,26 @@ int qat_pmd_qp_setup(struct ce_pmd_qp *qp);
 void qat_pmd_qp_release(struct ce_pmd_qp *qp);
 
 /* qat_session.c: control ops. */
-int qat_pmd_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
+int qat_pmd_session_create(struct ce_pmd_dev *dev, struct ce_pmd_session *sess,
 			   const struct ce_pmd_session_params *params);
-void qat_pmd_session_destroy(struct ce_pmd_dev *dev, struct ce_session *sess);
+void qat_pmd_session_destroy(struct ce_pmd_dev *dev, struct ce_pmd_session *sess);
 
 /* qat_datapath.c: fast ops. */
-int qat_pmd_do_one(struct ce_pmd_qp *qp, struct ce_request *req);
-uint16_t qat_pmd_do_batch(struct ce_pmd_qp *qp, struct ce_request **reqs, uint16_t nb);
+int qat_pmd_do_one(struct ce_pmd_qp *qp, struct ce_pmd_request *req);
+uint16_t qat_pmd_do_batch(struct ce_pmd_qp *qp, struct ce_pmd_request **reqs, uint16_t nb);
 uint16_t qat_pmd_poll(struct ce_pmd_qp *qp, uint16_t max);
 uint16_t qat_pmd_cancel(struct ce_pmd_qp *qp, int status);
 
 /* qat_sw.c: the software path. */
-int qat_pmd_sw_start(struct qat_pmd_qp *q, struct ce_request *req, unsigned int reason);
-void qat_pmd_sw_taken(struct qat_pmd_qp *q, struct ce_request *req, unsigned int reason);
-void qat_pmd_sw_finalize(void *ctx, struct ce_request *req, int status);
+int qat_pmd_sw_start(struct qat_pmd_qp *q, struct ce_pmd_request *req, unsigned int reason);
+void qat_pmd_sw_taken(struct qat_pmd_qp *q, struct ce_pmd_request *req, unsigned int reason);
+void qat_pmd_sw_finalize(void *ctx, struct ce_pmd_request *req, int status);
 bool qat_pmd_defer_flush(struct qat_pmd_qp *q);
 
 /* qat_health.c */
 int qat_pmd_probe_session(struct qat_pmd_dev *d);
-void qat_pmd_fail_request(struct qat_pmd_qp *q, struct ce_request *req, unsigned int reason);
-void qat_pmd_dev_error(struct qat_pmd_qp *q, struct ce_request *req, uint64_t *now);
+void qat_pmd_fail_request(struct qat_pmd_qp *q, struct ce_pmd_request *req, unsigned int reason);
+void qat_pmd_dev_error(struct qat_pmd_qp *q, struct ce_pmd_request *req, uint64_t *now);
 void qat_pmd_probe_done(struct qat_pmd_qp *q, const struct rte_crypto_op *op, uint64_t now);
 void qat_pmd_health_check(struct qat_pmd_qp *q, uint64_t now);
 

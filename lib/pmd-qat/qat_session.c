@@ -105,7 +105,7 @@ qat_pmd_dev_session(struct qat_pmd_dev *d, struct qat_pmd_sess *s,
 }
 
 int
-qat_pmd_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
+qat_pmd_session_create(struct ce_pmd_dev *dev, struct ce_pmd_session *sess,
 		       const struct ce_pmd_session_params *params)
 {
 	struct qat_pmd_dev *d = dev->priv;
@@ -125,7 +125,7 @@ qat_pmd_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
 
 		/* The fallback must not need one itself (the kernel's mask). */
 		swp.driver = NULL;
-		swp.refuse_flags = CE_ALG_F_NEED_FALLBACK;
+		swp.refuse_flags = CE_PMD_ALG_F_NEED_FALLBACK;
 		s->sw = ce_pmd_session_create(d->swdev, &swp, NULL);
 		/* The software backend is the reference for what the kernel's
 		 * algorithm allows: sizes it refuses are refused here too. */
@@ -141,7 +141,7 @@ qat_pmd_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
 }
 
 void
-qat_pmd_session_destroy(struct ce_pmd_dev *dev, struct ce_session *sess)
+qat_pmd_session_destroy(struct ce_pmd_dev *dev, struct ce_pmd_session *sess)
 {
 	struct qat_pmd_dev *d = dev->priv;
 	struct qat_pmd_sess *s = sess->priv;
@@ -153,7 +153,7 @@ qat_pmd_session_destroy(struct ce_pmd_dev *dev, struct ce_session *sess)
 }
 
 int
-ce_pmd_qat_session_on_device(const struct ce_session *sess)
+ce_pmd_qat_session_on_device(const struct ce_pmd_session *sess)
 {
 	if (sess == NULL || !qat_pmd_is_ours(sess->dev->drv))
 		return -EINVAL;

@@ -20,7 +20,7 @@
 /* Software path: the software session runs it on our software queue pair,
  * whose completions qat_pmd_sw_finalize forwards to ours. */
 int
-qat_pmd_sw_start(struct qat_pmd_qp *q, struct ce_request *req, unsigned int reason)
+qat_pmd_sw_start(struct qat_pmd_qp *q, struct ce_pmd_request *req, unsigned int reason)
 {
 	const struct qat_pmd_sess *s = req->active->priv;
 	int ret;
@@ -45,7 +45,7 @@ qat_pmd_sw_start(struct qat_pmd_qp *q, struct ce_request *req, unsigned int reas
 }
 
 void
-qat_pmd_sw_finalize(void *ctx, struct ce_request *req, int status)
+qat_pmd_sw_finalize(void *ctx, struct ce_pmd_request *req, int status)
 {
 	ce_pmd_forward_complete(ctx, req, status);
 }
@@ -53,7 +53,7 @@ qat_pmd_sw_finalize(void *ctx, struct ce_request *req, int status)
 /* A request we took but cannot start in software now (software queue full):
  * kept and started from poll. Bounded: see defer_cap. */
 static void
-qat_pmd_defer(struct qat_pmd_qp *q, struct ce_request *req, unsigned int reason)
+qat_pmd_defer(struct qat_pmd_qp *q, struct ce_pmd_request *req, unsigned int reason)
 {
 	q->defer[q->nb_defer].req = req;
 	q->defer[q->nb_defer].reason = (uint8_t)reason;
@@ -62,7 +62,7 @@ qat_pmd_defer(struct qat_pmd_qp *q, struct ce_request *req, unsigned int reason)
 
 /* Start a taken request in software; a refusal is deferred, an error completes it. */
 void
-qat_pmd_sw_taken(struct qat_pmd_qp *q, struct ce_request *req, unsigned int reason)
+qat_pmd_sw_taken(struct qat_pmd_qp *q, struct ce_pmd_request *req, unsigned int reason)
 {
 	int ret = qat_pmd_sw_start(q, req, reason);
 
@@ -81,7 +81,7 @@ qat_pmd_defer_flush(struct qat_pmd_qp *q)
 	uint32_t i = 0;
 
 	while (i < q->nb_defer) {
-		struct ce_request *req = q->defer[i].req;
+		struct ce_pmd_request *req = q->defer[i].req;
 		int ret = qat_pmd_sw_start(q, req, q->defer[i].reason);
 
 		if (ret == -ENOSPC)

@@ -23,42 +23,42 @@ const struct ipsecmb_hash_desc ipsecmb_hashes[4] = {
 #define NONE ONE(0)
 
 #define CIPHER_CAPS(n, d, bs) { \
-	.name = n, .driver_name = d, .type = CE_ALG_CIPHER, \
+	.name = n, .driver_name = d, .type = CE_PMD_ALG_CIPHER, \
 	.priority = IPSECMB_PRIORITY, .key_size = RANGE(16, 32, 8), \
 	.iv_size = ONE(16), .digest_size = NONE, .aad_size = NONE, \
 	.block_size = bs, .max_data_len = IPSECMB_MAX_JOB_DATA }
 #define SHA_CAPS(n, d, dl) { \
-	.name = n, .driver_name = d, .type = CE_ALG_HASH, \
+	.name = n, .driver_name = d, .type = CE_PMD_ALG_HASH, \
 	.priority = IPSECMB_PRIORITY, .key_size = NONE, .iv_size = NONE, \
 	.digest_size = ONE(dl), .aad_size = NONE, .block_size = 1, \
 	.max_data_len = IPSECMB_MAX_JOB_DATA }
 #define HMAC_CAPS(n, d, dl) { \
-	.name = n, .driver_name = d, .type = CE_ALG_HASH, \
+	.name = n, .driver_name = d, .type = CE_PMD_ALG_HASH, \
 	.priority = IPSECMB_PRIORITY, .key_size = RANGE(0, CE_KEY_MAX, 1), \
 	.iv_size = NONE, .digest_size = RANGE(4, dl, 1), .aad_size = NONE, \
 	.block_size = 1, .max_data_len = IPSECMB_MAX_JOB_DATA }
 #define AUTHENC_CAPS(n, d, ak, dl) { \
-	.name = n, .driver_name = d, .type = CE_ALG_AEAD, \
+	.name = n, .driver_name = d, .type = CE_PMD_ALG_AEAD, \
 	.priority = IPSECMB_PRIORITY, .key_size = RANGE((ak) + 16, (ak) + 32, 8), \
 	.iv_size = ONE(16), .digest_size = RANGE(4, dl, 1), \
 	.aad_size = RANGE(0, IPSECMB_AUTHENC_AAD_MAX, 1), .block_size = 16, \
 	.max_data_len = IPSECMB_MAX_JOB_DATA }
 /* authencesn: as authenc, the AAD starting with SPI || seq_hi. */
 #define AUTHENC_ESN_CAPS(n, d, ak, dl) { \
-	.name = n, .driver_name = d, .type = CE_ALG_AEAD, \
+	.name = n, .driver_name = d, .type = CE_PMD_ALG_AEAD, \
 	.priority = IPSECMB_PRIORITY, .key_size = RANGE((ak) + 16, (ak) + 32, 8), \
 	.iv_size = ONE(16), .digest_size = RANGE(4, dl, 1), \
 	.aad_size = RANGE(IPSECMB_AUTHENC_ESN_AAD_MIN, IPSECMB_AUTHENC_AAD_MAX, 1), \
 	.block_size = 16, .max_data_len = IPSECMB_MAX_JOB_DATA }
 
-const struct ce_alg_caps ipsecmb_caps[IPSECMB_NB_CAPS] = {
-	{ .name = "gcm(aes)", .driver_name = "gcm-aes-ipsecmb", .type = CE_ALG_AEAD,
+const struct ce_pmd_alg_caps ipsecmb_caps[IPSECMB_NB_CAPS] = {
+	{ .name = "gcm(aes)", .driver_name = "gcm-aes-ipsecmb", .type = CE_PMD_ALG_AEAD,
 	  .priority = IPSECMB_PRIORITY, .key_size = RANGE(16, 32, 8),
 	  .iv_size = RANGE(1, 128, 1), .digest_size = RANGE(4, 16, 1),
 	  .aad_size = RANGE(0, UINT16_MAX, 1), .block_size = 1,
 	  .max_data_len = IPSECMB_MAX_DATA },
 	{ .name = "rfc4106(gcm(aes))", .driver_name = "rfc4106-gcm-aes-ipsecmb",
-	  .type = CE_ALG_AEAD, .priority = IPSECMB_PRIORITY,
+	  .type = CE_PMD_ALG_AEAD, .priority = IPSECMB_PRIORITY,
 	  .key_size = RANGE(20, 36, 8), .iv_size = ONE(8),
 	  .digest_size = RANGE(8, 16, 4), .aad_size = RANGE(8, 12, 4),
 	  .block_size = 1, .max_data_len = IPSECMB_MAX_DATA },
@@ -83,12 +83,12 @@ const struct ce_alg_caps ipsecmb_caps[IPSECMB_NB_CAPS] = {
 	AUTHENC_ESN_CAPS("authencesn(hmac(sha256),cbc(aes))",
 			 "authencesn-hmac-sha256-cbc-aes-ipsecmb", 32, 32),
 	{ .name = "rfc7539(chacha20,poly1305)",
-	  .driver_name = "rfc7539-chacha20-poly1305-ipsecmb", .type = CE_ALG_AEAD,
+	  .driver_name = "rfc7539-chacha20-poly1305-ipsecmb", .type = CE_PMD_ALG_AEAD,
 	  .priority = IPSECMB_PRIORITY, .key_size = ONE(32), .iv_size = ONE(12),
 	  .digest_size = ONE(16), .aad_size = RANGE(0, UINT16_MAX, 1),
 	  .block_size = 1, .max_data_len = IPSECMB_MAX_DATA },
 	{ .name = "rfc7539esp(chacha20,poly1305)",
-	  .driver_name = "rfc7539esp-chacha20-poly1305-ipsecmb", .type = CE_ALG_AEAD,
+	  .driver_name = "rfc7539esp-chacha20-poly1305-ipsecmb", .type = CE_PMD_ALG_AEAD,
 	  .priority = IPSECMB_PRIORITY, .key_size = ONE(36), .iv_size = ONE(8),
 	  .digest_size = ONE(16), .aad_size = RANGE(8, 12, 4),
 	  .block_size = 1, .max_data_len = IPSECMB_MAX_DATA },

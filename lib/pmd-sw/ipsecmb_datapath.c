@@ -21,11 +21,11 @@
 #include "ipsecmb_priv.h"
 
 /*
- * ce_request_check() from the session's private copy of the limits (the
+ * ce_pmd_request_check() from the session's private copy of the limits (the
  * block size as a mask), then the checks only this backend knows.
  */
 static inline int
-ipsecmb_req_check(const struct ce_request *req, const struct ipsecmb_sess *s)
+ipsecmb_req_check(const struct ce_pmd_request *req, const struct ipsecmb_sess *s)
 {
 	if (req->op != s->op || req->len > s->max_len || req->aad_len > s->aad_max ||
 	    (req->len & s->blk_mask) != 0)
@@ -74,7 +74,7 @@ ipsecmb_job_defaults(IMB_JOB *job)
 }
 
 static inline IMB_JOB *
-ipsecmb_job_new(IMB_MGR *m, struct ce_request *req)
+ipsecmb_job_new(IMB_MGR *m, struct ce_pmd_request *req)
 {
 	IMB_JOB *job = IMB_GET_NEXT_JOB(m);
 
@@ -112,7 +112,7 @@ ipsecmb_job_hmac(IMB_JOB *job, const struct ipsecmb_sess *s, uint8_t *tag, uint1
  * full digest to scratch, copied or compared in ipsecmb_finish().
  */
 static inline uint8_t *
-ipsecmb_mac_out(const struct ipsecmb_sess *s, struct ce_request *req, uint8_t *scratch,
+ipsecmb_mac_out(const struct ipsecmb_sess *s, struct ce_pmd_request *req, uint8_t *scratch,
 		uint16_t *len)
 {
 	const struct ipsecmb_hash_desc *hd = &ipsecmb_hashes[s->hash];
@@ -141,13 +141,13 @@ enum ipsecmb_authenc_layout {
 };
 
 static inline bool
-ipsecmb_aad_before(const struct ce_request *req, const uint8_t *buf)
+ipsecmb_aad_before(const struct ce_pmd_request *req, const uint8_t *buf)
 {
 	return req->aad_len == 0 || req->aad + req->aad_len == buf;
 }
 
 static inline enum ipsecmb_authenc_layout
-ipsecmb_authenc_layout(const struct ipsecmb_sess *s, const struct ce_request *req)
+ipsecmb_authenc_layout(const struct ipsecmb_sess *s, const struct ce_pmd_request *req)
 {
 	bool enc_oop = s->op == CE_OP_ENCRYPT && req->dst != req->src;
 
@@ -163,7 +163,7 @@ ipsecmb_authenc_layout(const struct ipsecmb_sess *s, const struct ce_request *re
  * needs no flush: ipsecmb_fill() builds its job. (Checked requests only.)
  */
 static inline bool
-ipsecmb_simple(const struct ipsecmb_sess *s, const struct ce_request *req)
+ipsecmb_simple(const struct ipsecmb_sess *s, const struct ce_pmd_request *req)
 {
 	switch (s->kind) {
 	case IPSECMB_CBC:
@@ -180,7 +180,7 @@ ipsecmb_simple(const struct ipsecmb_sess *s, const struct ce_request *req)
 
 /* The job of a request ipsecmb_simple() accepted; sc is its scratch. */
 static inline void
-ipsecmb_fill(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_request *req,
+ipsecmb_fill(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_pmd_request *req,
 	     IMB_JOB *job, struct ipsecmb_scratch *sc)
 {
 	struct ipsecmb_req_priv *rp = ipsecmb_rp(req);
@@ -227,7 +227,7 @@ ipsecmb_fill(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_reque
 }
 
 static void ipsecmb_job_done(struct ipsecmb_qp *q, IMB_JOB *job);
-static void ipsecmb_finish(struct ipsecmb_qp *q, struct ce_request *req);
+static void ipsecmb_finish(struct ipsecmb_qp *q, struct ce_pmd_request *req);
 
 /* Hand over what the manager returned, then whatever else it finished. */
 static inline void
@@ -279,7 +279,7 @@ ipsecmb_hold(struct ipsecmb_qp *q)
 /* A request that needs no job: finished now, from a fixed MAC. */
 static inline void
 ipsecmb_finish_empty(struct ipsecmb_qp *q, const struct ipsecmb_sess *s,
-		     struct ce_request *req)
+		     struct ce_pmd_request *req)
 {
 	ipsecmb_rp(req)->tag = s->keys->aes_hmac.empty_mac;
 	ipsecmb_finish(q, req);
@@ -288,7 +288,7 @@ ipsecmb_finish_empty(struct ipsecmb_qp *q, const struct ipsecmb_sess *s,
 /* ctr(aes): ipsec-mb carries only through the low 32 bits of the counter,
  * the kernel through all 128: a request that wraps is split in two jobs. */
 static void
-ipsecmb_start_ctr(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_request *req)
+ipsecmb_start_ctr(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_pmd_request *req)
 {
 	uint32_t low = rte_be_to_cpu_32(*(const unaligned_uint32_t *)(req->iv + 12));
 	uint64_t before = ((uint64_t)1 << 32) - low; /* blocks before the wrap */
@@ -335,7 +335,7 @@ ipsecmb_start_ctr(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_
  */
 static void
 ipsecmb_start_authenc(struct ipsecmb_qp *q, const struct ipsecmb_sess *s,
-		      struct ce_request *req)
+		      struct ce_pmd_request *req)
 {
 	struct ipsecmb_req_priv *rp = ipsecmb_rp(req);
 	const uint8_t *aad = req->aad_len ? req->aad : q->dummy;
@@ -387,7 +387,7 @@ ipsecmb_start_authenc(struct ipsecmb_qp *q, const struct ipsecmb_sess *s,
  */
 static void
 ipsecmb_start_authenc_esn(struct ipsecmb_qp *q, const struct ipsecmb_sess *s,
-			  struct ce_request *req)
+			  struct ce_pmd_request *req)
 {
 	struct ipsecmb_req_priv *rp = ipsecmb_rp(req);
 	uint32_t data_off = (uint32_t)req->aad_len - 4;
@@ -422,7 +422,7 @@ ipsecmb_start_authenc_esn(struct ipsecmb_qp *q, const struct ipsecmb_sess *s,
 
 /* Where a request's data lies in the bounce buffer. */
 static inline uint32_t
-ipsecmb_bounce_data_off(const struct ipsecmb_sess *s, const struct ce_request *req)
+ipsecmb_bounce_data_off(const struct ipsecmb_sess *s, const struct ce_pmd_request *req)
 {
 	return s->kind == IPSECMB_AUTHENC_ESN ? (uint32_t)req->aad_len - 4 : req->aad_len;
 }
@@ -430,7 +430,7 @@ ipsecmb_bounce_data_off(const struct ipsecmb_sess *s, const struct ce_request *r
 /* ChaCha20-Poly1305 through the job API (see sw_ipsecmb.c for when). */
 static void
 ipsecmb_start_chacha(struct ipsecmb_qp *q, const struct ipsecmb_sess *s,
-		     struct ce_request *req)
+		     struct ce_pmd_request *req)
 {
 	bool enc = req->op == CE_OP_ENCRYPT;
 	struct ipsecmb_scratch *sc = ipsecmb_hold(q);
@@ -474,7 +474,7 @@ ipsecmb_start_chacha(struct ipsecmb_qp *q, const struct ipsecmb_sess *s,
  */
 static void
 ipsecmb_start_job(struct ipsecmb_qp *q, const struct ipsecmb_sess *s,
-		  struct ce_request *req)
+		  struct ce_pmd_request *req)
 {
 	struct ipsecmb_req_priv *rp = ipsecmb_rp(req);
 
@@ -510,7 +510,7 @@ ipsecmb_start_job(struct ipsecmb_qp *q, const struct ipsecmb_sess *s,
 
 /* The last job of a request is back: digest, tag check, copy-out. */
 static void
-ipsecmb_finish(struct ipsecmb_qp *q, struct ce_request *req)
+ipsecmb_finish(struct ipsecmb_qp *q, struct ce_pmd_request *req)
 {
 	struct ipsecmb_req_priv *rp = ipsecmb_rp(req);
 	const struct ipsecmb_sess *s = req->active->priv;
@@ -570,7 +570,7 @@ ipsecmb_finish(struct ipsecmb_qp *q, struct ce_request *req)
 static void
 ipsecmb_job_done(struct ipsecmb_qp *q, IMB_JOB *job)
 {
-	struct ce_request *req = job->user_data;
+	struct ce_pmd_request *req = job->user_data;
 	struct ipsecmb_req_priv *rp = ipsecmb_rp(req);
 
 	if (job->status != IMB_STATUS_COMPLETED && rp->status == 0)
@@ -587,7 +587,7 @@ ipsecmb_job_done(struct ipsecmb_qp *q, IMB_JOB *job)
  * -EINVAL (not started).
  */
 static inline void
-ipsecmb_dispatch(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_request *req)
+ipsecmb_dispatch(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_pmd_request *req)
 {
 	switch (s->kind) {
 	case IPSECMB_GCM:
@@ -618,7 +618,7 @@ ipsecmb_dispatch(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_r
 }
 
 static inline int
-ipsecmb_run(struct ipsecmb_qp *q, struct ce_request *req)
+ipsecmb_run(struct ipsecmb_qp *q, struct ce_pmd_request *req)
 {
 	const struct ipsecmb_sess *s = req->active->priv;
 
@@ -647,7 +647,7 @@ ipsecmb_burst_submit(struct ipsecmb_qp *q, IMB_JOB **jobs, uint32_t n)
 }
 
 int
-ipsecmb_do_one_request(struct ce_pmd_qp *qp, struct ce_request *req)
+ipsecmb_do_one_request(struct ce_pmd_qp *qp, struct ce_pmd_request *req)
 {
 	struct ipsecmb_qp *q = qp->priv;
 	int ret;
@@ -666,7 +666,7 @@ ipsecmb_do_one_request(struct ce_pmd_qp *qp, struct ce_request *req)
 }
 
 uint16_t
-ipsecmb_do_batch_requests(struct ce_pmd_qp *qp, struct ce_request **reqs, uint16_t nb)
+ipsecmb_do_batch_requests(struct ce_pmd_qp *qp, struct ce_pmd_request **reqs, uint16_t nb)
 {
 	struct ipsecmb_qp *q = qp->priv;
 	uint32_t room = ipsecmb_cq_free(q);
@@ -682,7 +682,7 @@ ipsecmb_do_batch_requests(struct ce_pmd_qp *qp, struct ce_request **reqs, uint16
 	if (unlikely(q->held + n > IPSECMB_SCRATCH))
 		ipsecmb_flush(q);
 	for (uint16_t i = 0; i < n; i++) {
-		struct ce_request *req = reqs[i];
+		struct ce_pmd_request *req = reqs[i];
 		const struct ipsecmb_sess *s = req->active->priv;
 
 		if (unlikely(ipsecmb_req_check(req, s) < 0)) {

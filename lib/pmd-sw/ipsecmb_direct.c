@@ -20,7 +20,7 @@
 #include "ipsecmb_priv.h"
 
 int
-ipsecmb_gcm(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_request *req)
+ipsecmb_gcm(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_pmd_request *req)
 {
 	const struct ipsecmb_gcm_fns *f = &q->gcm[(s->aes_klen - 16) / 8];
 	const struct gcm_key_data *kd = &s->keys->gcm;
@@ -52,7 +52,7 @@ ipsecmb_gcm(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_reques
 }
 
 int
-ipsecmb_chacha(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_request *req)
+ipsecmb_chacha(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_pmd_request *req)
 {
 	IMB_MGR *m = q->mgr;
 	struct chacha20_poly1305_context_data *ctx = &q->ctx->cp;

@@ -74,7 +74,7 @@ struct ipsecmb_alg_desc {
 /* Entries of ipsecmb_caps[] and ipsecmb_descs[] (ipsecmb_caps.c checks it). */
 #define IPSECMB_NB_CAPS 19
 
-extern const struct ce_alg_caps ipsecmb_caps[IPSECMB_NB_CAPS];
+extern const struct ce_pmd_alg_caps ipsecmb_caps[IPSECMB_NB_CAPS];
 extern const struct ipsecmb_alg_desc ipsecmb_descs[IPSECMB_NB_CAPS];
 
 /*
@@ -122,7 +122,7 @@ struct ipsecmb_sess {
 	IMB_JOB tmpl;
 };
 
-/* Per-request scratch in ce_request.pmd_priv while the backend holds it. */
+/* Per-request scratch in ce_pmd_request.pmd_priv while the backend holds it. */
 struct ipsecmb_req_priv {
 	int32_t status;  /* first error of a request split into parts */
 	uint16_t parts;  /* jobs still out for it */
@@ -130,7 +130,7 @@ struct ipsecmb_req_priv {
 	const uint8_t *tag; /* MAC or tag: to copy, to compare, or req->digest */
 };
 
-_Static_assert(sizeof(struct ipsecmb_req_priv) <= sizeof(((struct ce_request *)0)->pmd_priv),
+_Static_assert(sizeof(struct ipsecmb_req_priv) <= sizeof(((struct ce_pmd_request *)0)->pmd_priv),
 	       "request scratch fits pmd_priv");
 
 /* Per-request contexts of the direct API: they hold keystream, so locked. */
@@ -161,7 +161,7 @@ _Static_assert(IPSECMB_CQ_SIZE >= IPSECMB_SCRATCH + IPSECMB_MAX_BATCH,
 	       "the completion ring takes every held request and a batch");
 
 struct ipsecmb_cq_ent {
-	struct ce_request *req;
+	struct ce_pmd_request *req;
 	int status;
 };
 
@@ -186,7 +186,7 @@ struct ipsecmb_dev {
 };
 
 static inline struct ipsecmb_req_priv *
-ipsecmb_rp(struct ce_request *req)
+ipsecmb_rp(struct ce_pmd_request *req)
 {
 	return (struct ipsecmb_req_priv *)req->pmd_priv;
 }
@@ -200,7 +200,7 @@ ipsecmb_cq_free(const struct ipsecmb_qp *q)
 
 /* Space was checked before the request was taken. */
 static inline void
-ipsecmb_cq_push(struct ipsecmb_qp *q, struct ce_request *req, int status)
+ipsecmb_cq_push(struct ipsecmb_qp *q, struct ce_pmd_request *req, int status)
 {
 	struct ipsecmb_cq_ent *e = &q->cq[q->cq_head & (IPSECMB_CQ_SIZE - 1)];
 
@@ -222,22 +222,22 @@ ipsecmb_tag_check(const uint8_t *computed, const uint8_t *expected, uint16_t n,
 }
 
 /* ipsecmb_session.c: control ops. */
-int ipsecmb_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
+int ipsecmb_session_create(struct ce_pmd_dev *dev, struct ce_pmd_session *sess,
 			   const struct ce_pmd_session_params *params);
-void ipsecmb_session_destroy(struct ce_pmd_dev *dev, struct ce_session *sess);
+void ipsecmb_session_destroy(struct ce_pmd_dev *dev, struct ce_pmd_session *sess);
 
 /* ipsecmb_direct.c: run one request now. @return 0, or -EBADMSG (tag mismatch,
  * output wiped). */
-int ipsecmb_gcm(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_request *req);
-int ipsecmb_chacha(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_request *req);
+int ipsecmb_gcm(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_pmd_request *req);
+int ipsecmb_chacha(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_pmd_request *req);
 
 /* ipsecmb_datapath.c: fast ops; ipsecmb_job_defaults for the templates. */
 void ipsecmb_job_defaults(IMB_JOB *job);
 void ipsecmb_job_aes(IMB_JOB *job, const struct ipsecmb_sess *s, IMB_CIPHER_MODE mode, bool enc);
 void ipsecmb_job_hmac(IMB_JOB *job, const struct ipsecmb_sess *s, uint8_t *tag,
 		      uint16_t tag_len);
-int ipsecmb_do_one_request(struct ce_pmd_qp *qp, struct ce_request *req);
-uint16_t ipsecmb_do_batch_requests(struct ce_pmd_qp *qp, struct ce_request **reqs, uint16_t nb);
+int ipsecmb_do_one_request(struct ce_pmd_qp *qp, struct ce_pmd_request *req);
+uint16_t ipsecmb_do_batch_requests(struct ce_pmd_qp *qp, struct ce_pmd_request **reqs, uint16_t nb);
 uint16_t ipsecmb_poll(struct ce_pmd_qp *qp, uint16_t max);
 uint16_t ipsecmb_cancel(struct ce_pmd_qp *qp, int status);
 

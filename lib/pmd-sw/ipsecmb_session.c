@@ -165,7 +165,7 @@ ipsecmb_tmpl_init(struct ipsecmb_sess *s)
 }
 
 int
-ipsecmb_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
+ipsecmb_session_create(struct ce_pmd_dev *dev, struct ce_pmd_session *sess,
 		       const struct ce_pmd_session_params *params)
 {
 	const struct ipsecmb_dev *d = dev->priv;
@@ -253,7 +253,7 @@ ipsecmb_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
 }
 
 void
-ipsecmb_session_destroy(struct ce_pmd_dev *dev, struct ce_session *sess)
+ipsecmb_session_destroy(struct ce_pmd_dev *dev, struct ce_pmd_session *sess)
 {
 	struct ipsecmb_sess *s = sess->priv;
 

@@ -39,7 +39,7 @@
  *
  * Sizes that are ours, not the kernel's:
  * - gcm(aes): IV 1..128 bytes (12 takes the one-shot path), AAD 0..65535.
- *   Tags 4, 8, 12..16: a ce_range cannot say that, so the caps entry says
+ *   Tags 4, 8, 12..16: a ce_pmd_range cannot say that, so the caps entry says
  *   4..16 and session_create refuses 5, 6, 7, 9, 10, 11 with -EINVAL.
  * - rfc4106(gcm(aes)) and rfc7539esp(chacha20,poly1305): the AAD is the ESP
  *   header only (8 bytes, 12 with ESN), the 8-byte IV is separate; other AAD

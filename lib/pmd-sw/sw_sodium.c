@@ -41,7 +41,7 @@ struct sodium_pmd_sess {
 };
 
 struct sodium_pmd_done {
-	struct ce_request *req;
+	struct ce_pmd_request *req;
 	int status;
 };
 
@@ -53,11 +53,11 @@ struct sodium_pmd_qp {
 };
 
 /* gcm(aes) must stay last: it is dropped when the CPU lacks AES-NI. */
-static const struct ce_alg_caps sodium_pmd_caps[] = {
+static const struct ce_pmd_alg_caps sodium_pmd_caps[] = {
 	{
 		.name = "xchacha20poly1305",
 		.driver_name = "xchacha20poly1305-sodium",
-		.type = CE_ALG_AEAD,
+		.type = CE_PMD_ALG_AEAD,
 		.priority = 200,
 		.key_size = { 32, 32, 0 },
 		.iv_size = { 24, 24, 0 },
@@ -69,7 +69,7 @@ static const struct ce_alg_caps sodium_pmd_caps[] = {
 	{
 		.name = "rfc7539(chacha20,poly1305)",
 		.driver_name = "rfc7539-chacha20-poly1305-sodium",
-		.type = CE_ALG_AEAD,
+		.type = CE_PMD_ALG_AEAD,
 		.priority = 200,
 		.key_size = { 32, 32, 0 },
 		.iv_size = { 12, 12, 0 },
@@ -81,7 +81,7 @@ static const struct ce_alg_caps sodium_pmd_caps[] = {
 	{
 		.name = "gcm(aes)",
 		.driver_name = "gcm-aes256-sodium",
-		.type = CE_ALG_AEAD,
+		.type = CE_PMD_ALG_AEAD,
 		.priority = 200,
 		.key_size = { 32, 32, 0 },
 		.iv_size = { 12, 12, 0 },
@@ -108,7 +108,7 @@ sodium_pmd_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config 
 }
 
 static int
-sodium_pmd_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
+sodium_pmd_session_create(struct ce_pmd_dev *dev, struct ce_pmd_session *sess,
 			  const struct ce_pmd_session_params *params)
 {
 	struct sodium_pmd_sess *s = sess->priv;
@@ -141,7 +141,7 @@ sodium_pmd_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
 }
 
 static void
-sodium_pmd_session_destroy(struct ce_pmd_dev *dev, struct ce_session *sess)
+sodium_pmd_session_destroy(struct ce_pmd_dev *dev, struct ce_pmd_session *sess)
 {
 	struct sodium_pmd_sess *s = sess->priv;
 
@@ -154,7 +154,7 @@ sodium_pmd_session_destroy(struct ce_pmd_dev *dev, struct ce_session *sess)
 static const uint8_t sodium_pmd_empty[1];
 
 static int
-sodium_pmd_encrypt(const struct sodium_pmd_sess *s, struct ce_request *req)
+sodium_pmd_encrypt(const struct sodium_pmd_sess *s, struct ce_pmd_request *req)
 {
 	const uint8_t *src = req->len ? req->src : sodium_pmd_empty;
 	uint8_t *dst = req->len ? req->dst : (uint8_t *)req->digest;
@@ -179,7 +179,7 @@ sodium_pmd_encrypt(const struct sodium_pmd_sess *s, struct ce_request *req)
 }
 
 static int
-sodium_pmd_decrypt(const struct sodium_pmd_sess *s, struct ce_request *req)
+sodium_pmd_decrypt(const struct sodium_pmd_sess *s, struct ce_pmd_request *req)
 {
 	const uint8_t *src = req->len ? req->src : sodium_pmd_empty;
 	uint8_t *dst = req->len ? req->dst : (uint8_t *)req->digest;
@@ -210,16 +210,16 @@ sodium_pmd_decrypt(const struct sodium_pmd_sess *s, struct ce_request *req)
 }
 
 static inline int
-sodium_pmd_check(const struct ce_request *req)
+sodium_pmd_check(const struct ce_pmd_request *req)
 {
-	if (ce_request_check(req, req->active) < 0 || req->active->digest_len != 16)
+	if (ce_pmd_request_check(req, req->active) < 0 || req->active->digest_len != 16)
 		return -EINVAL;
 	return 0;
 }
 
 /* Run a request: 0, -EBADMSG, or -EINVAL (does not fit its session). */
 static int
-sodium_pmd_process(struct ce_request *req)
+sodium_pmd_process(struct ce_pmd_request *req)
 {
 	const struct sodium_pmd_sess *s = req->active->priv;
 
@@ -237,7 +237,7 @@ sodium_pmd_qp_room(const struct sodium_pmd_qp *q)
 }
 
 static inline void
-sodium_pmd_qp_push(struct sodium_pmd_qp *q, struct ce_request *req, int status)
+sodium_pmd_qp_push(struct sodium_pmd_qp *q, struct ce_pmd_request *req, int status)
 {
 	struct sodium_pmd_done *d = &q->ring[q->tail & (SODIUM_PMD_QP_DEPTH - 1)];
 
@@ -247,7 +247,7 @@ sodium_pmd_qp_push(struct sodium_pmd_qp *q, struct ce_request *req, int status)
 }
 
 static int
-sodium_pmd_do_one_request(struct ce_pmd_qp *qp, struct ce_request *req)
+sodium_pmd_do_one_request(struct ce_pmd_qp *qp, struct ce_pmd_request *req)
 {
 	struct sodium_pmd_qp *q = qp->priv;
 
@@ -260,7 +260,7 @@ sodium_pmd_do_one_request(struct ce_pmd_qp *qp, struct ce_request *req)
 }
 
 static uint16_t
-sodium_pmd_do_batch_requests(struct ce_pmd_qp *qp, struct ce_request **reqs, uint16_t nb)
+sodium_pmd_do_batch_requests(struct ce_pmd_qp *qp, struct ce_pmd_request **reqs, uint16_t nb)
 {
 	struct sodium_pmd_qp *q = qp->priv;
 	uint32_t room = sodium_pmd_qp_room(q);
@@ -297,7 +297,7 @@ sodium_pmd_cancel(struct ce_pmd_qp *qp, int status)
 	uint16_t n = 0;
 
 	while (q->head != q->tail) {
-		struct ce_request *req = q->ring[q->head & (SODIUM_PMD_QP_DEPTH - 1)].req;
+		struct ce_pmd_request *req = q->ring[q->head & (SODIUM_PMD_QP_DEPTH - 1)].req;
 
 		q->head++;
 		ce_pmd_complete(qp, req, status);

@@ -30,7 +30,7 @@
  *   req->active. Nothing else in the request is the backend's to change.
  * - Fallback belongs to the backend, as in the kernel (a NEED_FALLBACK
  *   driver allocates its own fallback transform): an implementation that
- *   cannot run every request on its device says CE_ALG_F_NEED_FALLBACK and
+ *   cannot run every request on its device says CE_PMD_ALG_F_NEED_FALLBACK and
  *   forwards those requests to a software session it made itself, asking for
  *   an implementation that needs none (ce_pmd_session_params.refuse_flags).
  * - A failed tag or digest check completes with -EBADMSG, the output range
@@ -57,17 +57,17 @@ extern "C" {
 #define CE_REQ_F_MAY_BACKLOG 0x1 /**< queue on the backlog when the queue is full */
 
 /** Kind of algorithm, as the kernel's crypto API types them. */
-enum ce_alg_type {
-	CE_ALG_CIPHER = 1, /**< skcipher: cbc(aes), ctr(aes), ecb(cipher_null) */
-	CE_ALG_AEAD,       /**< gcm(aes), rfc4106(...), authenc(...), rfc7539(...) */
-	CE_ALG_HASH,       /**< sha256, hmac(sha256), digest_null */
+enum ce_pmd_alg_type {
+	CE_PMD_ALG_CIPHER = 1, /**< skcipher: cbc(aes), ctr(aes), ecb(cipher_null) */
+	CE_PMD_ALG_AEAD,       /**< gcm(aes), rfc4106(...), authenc(...), rfc7539(...) */
+	CE_PMD_ALG_HASH,       /**< sha256, hmac(sha256), digest_null */
 };
 
-#define CE_ALG_NAME_MAX 64
+#define CE_PMD_ALG_NAME_MAX 64
 #define CE_KEY_MAX 128 /**< longest key (authenc: auth key + cipher key) */
 
 /** An inclusive size range with a step; a step of 0 means min is the only size. */
-struct ce_range {
+struct ce_pmd_range {
 	uint16_t min;
 	uint16_t max;
 	uint16_t step;
@@ -75,7 +75,7 @@ struct ce_range {
 
 /** Check a size against a range. */
 static inline bool
-ce_range_ok(const struct ce_range *r, uint32_t v)
+ce_pmd_range_ok(const struct ce_pmd_range *r, uint32_t v)
 {
 	if (v < r->min || v > r->max)
 		return false;
@@ -85,8 +85,8 @@ ce_range_ok(const struct ce_range *r, uint32_t v)
 }
 
 /** Implementation flags, as the kernel's CRYPTO_ALG_* ones. */
-#define CE_ALG_F_ASYNC 0x1          /**< completes asynchronously (a device) */
-#define CE_ALG_F_NEED_FALLBACK 0x2  /**< forwards what its device cannot run to a
+#define CE_PMD_ALG_F_ASYNC 0x1          /**< completes asynchronously (a device) */
+#define CE_PMD_ALG_F_NEED_FALLBACK 0x2  /**< forwards what its device cannot run to a
 					 *   software implementation it made itself */
 
 /**
@@ -94,16 +94,16 @@ ce_range_ok(const struct ce_range *r, uint32_t v)
  * the sizes it accepts. Lookup by name takes the highest priority that
  * passed its self-test; an exact driver name takes that implementation.
  */
-struct ce_alg_caps {
+struct ce_pmd_alg_caps {
 	const char *name;        /**< kernel algorithm name, e.g. "gcm(aes)" */
 	const char *driver_name; /**< e.g. "gcm-aes-ipsecmb" */
-	enum ce_alg_type type;
+	enum ce_pmd_alg_type type;
 	int priority;
-	uint32_t flags;          /**< CE_ALG_F_* */
-	struct ce_range key_size;
-	struct ce_range iv_size;
-	struct ce_range digest_size; /**< tag / ICV / digest */
-	struct ce_range aad_size;
+	uint32_t flags;          /**< CE_PMD_ALG_F_* */
+	struct ce_pmd_range key_size;
+	struct ce_pmd_range iv_size;
+	struct ce_pmd_range digest_size; /**< tag / ICV / digest */
+	struct ce_pmd_range aad_size;
 	uint32_t block_size;     /**< data length must be a multiple (1 = any) */
 	uint32_t max_data_len;
 };
@@ -118,16 +118,16 @@ struct ce_pmd_session_params {
 	uint16_t digest_len;
 	uint16_t aad_len;        /**< maximum AAD length a request may carry */
 	uint8_t op;              /**< CE_OP_* this session performs */
-	uint32_t refuse_flags;   /**< CE_ALG_F_* an implementation must not have:
-				  *   a fallback asks for CE_ALG_F_NEED_FALLBACK
+	uint32_t refuse_flags;   /**< CE_PMD_ALG_F_* an implementation must not have:
+				  *   a fallback asks for CE_PMD_ALG_F_NEED_FALLBACK
 				  *   here, as the kernel's mask does */
 };
 
 struct ce_pmd_driver;
 struct ce_pmd_dev;
 struct ce_pmd_qp;
-struct ce_session;
-struct ce_request;
+struct ce_pmd_session;
+struct ce_pmd_request;
 
 /** A device instance of a driver (one QAT VF, one null device). */
 struct ce_pmd_dev {
@@ -141,7 +141,7 @@ struct ce_pmd_dev {
 };
 
 /** Called by a backend for each request it finishes (see ce_pmd_complete()). */
-typedef void (*ce_finalize_fn)(void *ctx, struct ce_request *req, int status);
+typedef void (*ce_finalize_fn)(void *ctx, struct ce_pmd_request *req, int status);
 
 /**
  * A queue pair of a device: polled by exactly one lcore. The engine that owns
@@ -161,10 +161,10 @@ struct ce_pmd_qp {
  * A session: an algorithm instance with a key, on one device. Made and
  * destroyed on the control path; read-only on the data path.
  */
-struct ce_session {
+struct ce_pmd_session {
 	struct ce_pmd_dev *dev;
-	const struct ce_alg_caps *alg;
-	struct ce_session *parent;   /**< the session that forwards to this one
+	const struct ce_pmd_alg_caps *alg;
+	struct ce_pmd_session *parent;   /**< the session that forwards to this one
 				      *   (ce_pmd_forward()), or NULL */
 	uint16_t iv_len;
 	uint16_t digest_len;
@@ -175,7 +175,7 @@ struct ce_session {
 
 /** Completion callback of a request; status 0 or -errno, or -EINPROGRESS
  * once for a backlogged request when it enters the queue. */
-typedef void (*ce_complete_fn)(struct ce_request *req, int status);
+typedef void (*ce_complete_fn)(struct ce_pmd_request *req, int status);
 
 /**
  * A request, from a per-engine mempool. The submitter fills the first part;
@@ -187,9 +187,9 @@ typedef void (*ce_complete_fn)(struct ce_request *req, int status);
  * the MAC covers the aad bytes then the ciphertext. Hash: digest receives
  * the digest (or holds it for CE_OP_VERIFY).
  */
-struct ce_request {
+struct ce_pmd_request {
 	/* Filled by the submitter. */
-	struct ce_session *sess;
+	struct ce_pmd_session *sess;
 	uint8_t *src;
 	uint8_t *dst;
 	uint8_t *iv;
@@ -204,7 +204,7 @@ struct ce_request {
 	uint64_t cookie;
 
 	/* Engine private, but for active's reroute (see the contract above). */
-	struct ce_session *active;   /**< session that runs it: sess, or while a
+	struct ce_pmd_session *active;   /**< session that runs it: sess, or while a
 				      *   backend forwards it, the other device's */
 	uint32_t engine_flags;
 
@@ -213,10 +213,10 @@ struct ce_request {
 } __attribute__((aligned(64)));
 
 /* Two cache lines: the engine and the backend touch every request it holds. */
-_Static_assert(sizeof(struct ce_request) == 128, "struct ce_request grew past two cache lines");
+_Static_assert(sizeof(struct ce_pmd_request) == 128, "struct ce_pmd_request grew past two cache lines");
 /* Where a client's descriptor becomes a request (the daemon's worker), its op
  * is copied as it is: same values (one definition), and it fits. */
-_Static_assert(sizeof(((struct ce_request *)0)->op) == sizeof(((struct ce_desc *)0)->op),
+_Static_assert(sizeof(((struct ce_pmd_request *)0)->op) == sizeof(((struct ce_desc *)0)->op),
 	       "a descriptor's op is a request's op");
 _Static_assert(CE_OP_VERIFY <= UINT8_MAX, "CE_OP_* fit a request's op");
 
@@ -252,10 +252,10 @@ struct ce_pmd_ops {
 	void (*qp_release)(struct ce_pmd_qp *qp);
 	/** Optional: build sess->priv from the parameters (already checked
 	 * against alg); a backend without per-session state leaves it NULL. */
-	int (*session_create)(struct ce_pmd_dev *dev, struct ce_session *sess,
+	int (*session_create)(struct ce_pmd_dev *dev, struct ce_pmd_session *sess,
 			      const struct ce_pmd_session_params *params);
 	/** Optional: wipe and release sess->priv; no request uses it any more. */
-	void (*session_destroy)(struct ce_pmd_dev *dev, struct ce_session *sess);
+	void (*session_destroy)(struct ce_pmd_dev *dev, struct ce_pmd_session *sess);
 	/** Optional: wake the hardware when a queue pair goes from idle to busy. */
 	int (*prepare)(struct ce_pmd_qp *qp);
 	/** Optional: let the hardware idle after the queue pair was idle a while. */
@@ -297,11 +297,11 @@ struct ce_pmd_fast_ops {
 	 * @return -EINPROGRESS: accepted, it will be finalized later (or was
 	 *   already, for a synchronous backend); -ENOSPC: device busy, not
 	 *   taken, retry later; -EINVAL: the request does not fit its session
-	 *   (ce_request_check()), not taken; another -errno: fatal for this
+	 *   (ce_pmd_request_check()), not taken; another -errno: fatal for this
 	 *   request, not taken. Not taken means not finalized: the caller
 	 *   completes it.
 	 */
-	int (*do_one_request)(struct ce_pmd_qp *qp, struct ce_request *req);
+	int (*do_one_request)(struct ce_pmd_qp *qp, struct ce_pmd_request *req);
 	/**
 	 * Optional: start up to nb requests with one doorbell.
 	 * @return how many were taken, a prefix of reqs; each taken request is
@@ -309,7 +309,7 @@ struct ce_pmd_fast_ops {
 	 *   that does not fit its session). The rest stay with the caller in
 	 *   order; returning fewer than nb means the device is full.
 	 */
-	uint16_t (*do_batch_requests)(struct ce_pmd_qp *qp, struct ce_request **reqs,
+	uint16_t (*do_batch_requests)(struct ce_pmd_qp *qp, struct ce_pmd_request **reqs,
 				      uint16_t nb);
 	/**
 	 * Required: reap up to max finished requests, calling ce_pmd_complete()
@@ -344,7 +344,7 @@ struct ce_pmd_driver {
 	const char *name;            /**< "null", "ipsecmb", "sodium", "cryptodev", "qat" */
 	const struct ce_pmd_ops *ops;
 	const struct ce_pmd_fast_ops *fast;
-	const struct ce_alg_caps *caps;
+	const struct ce_pmd_alg_caps *caps;
 	uint16_t nb_caps;
 	uint16_t max_batch;          /**< most requests per do_batch_requests call */
 	uint32_t flags;              /**< CE_PMD_DRV_F_* */
@@ -396,7 +396,7 @@ void ce_pmd_dev_destroy(struct ce_pmd_dev *dev);
  * Check session parameters against one algorithm's capabilities.
  * @return 0, or -EINVAL with *why set to the name of the bad parameter.
  */
-int ce_alg_check_params(const struct ce_alg_caps *alg,
+int ce_pmd_alg_check_params(const struct ce_pmd_alg_caps *alg,
 			const struct ce_pmd_session_params *params, const char **why);
 
 /**
@@ -406,12 +406,12 @@ int ce_alg_check_params(const struct ce_alg_caps *alg,
  *   algorithm), EINVAL (a size is not allowed; *why names it when why is
  *   not NULL), ENOMEM, or the backend's error.
  */
-struct ce_session *ce_pmd_session_create(struct ce_pmd_dev *dev,
+struct ce_pmd_session *ce_pmd_session_create(struct ce_pmd_dev *dev,
 				     const struct ce_pmd_session_params *params,
 				     const char **why);
 
 /** Destroy a session: the backend wipes its key material. */
-void ce_pmd_session_destroy(struct ce_session *sess);
+void ce_pmd_session_destroy(struct ce_pmd_session *sess);
 
 /**
  * Map a client region for DMA on dev (its dma_map op).
@@ -444,7 +444,7 @@ int ce_pmd_fault_inject(struct ce_pmd_dev *dev, const char *mode, uint32_t arg);
  * do_one_request/do_batch_requests for a request it finished at once).
  */
 static inline void
-ce_pmd_complete(struct ce_pmd_qp *qp, struct ce_request *req, int status)
+ce_pmd_complete(struct ce_pmd_qp *qp, struct ce_pmd_request *req, int status)
 {
 	qp->finalize(qp->finalize_ctx, req, status);
 }
@@ -458,10 +458,10 @@ ce_pmd_complete(struct ce_pmd_qp *qp, struct ce_request *req, int status)
  *   -EINPROGRESS the request is still the caller's, req->active unchanged.
  */
 static inline int
-ce_pmd_forward(struct ce_pmd_qp *qp, struct ce_pmd_qp *to_qp, struct ce_session *to,
-	       struct ce_request *req)
+ce_pmd_forward(struct ce_pmd_qp *qp, struct ce_pmd_qp *to_qp, struct ce_pmd_session *to,
+	       struct ce_pmd_request *req)
 {
-	struct ce_session *from = req->active;
+	struct ce_pmd_session *from = req->active;
 	int ret;
 
 	req->active = to;
@@ -480,7 +480,7 @@ ce_pmd_forward(struct ce_pmd_qp *qp, struct ce_pmd_qp *to_qp, struct ce_session 
  * session again, and qp's finalize runs.
  */
 static inline void
-ce_pmd_forward_complete(struct ce_pmd_qp *qp, struct ce_request *req, int status)
+ce_pmd_forward_complete(struct ce_pmd_qp *qp, struct ce_pmd_request *req, int status)
 {
 	req->active = req->active->parent;
 	ce_pmd_complete(qp, req, status);
@@ -492,9 +492,9 @@ ce_pmd_forward_complete(struct ce_pmd_qp *qp, struct ce_request *req, int status
  * @return 0, or -EINVAL.
  */
 static inline int
-ce_request_check(const struct ce_request *req, const struct ce_session *sess)
+ce_pmd_request_check(const struct ce_pmd_request *req, const struct ce_pmd_session *sess)
 {
-	const struct ce_alg_caps *alg = sess->alg;
+	const struct ce_pmd_alg_caps *alg = sess->alg;
 
 	if (req->op != sess->op || req->len > alg->max_data_len ||
 	    req->aad_len > sess->aad_len)
@@ -515,7 +515,7 @@ ce_request_check(const struct ce_request *req, const struct ce_session *sess)
  * a running engine.
  * @return the request's completion status (0 or -errno).
  */
-int ce_pmd_run_sync(struct ce_pmd_qp *qp, struct ce_request *req);
+int ce_pmd_run_sync(struct ce_pmd_qp *qp, struct ce_pmd_request *req);
 
 #ifdef __cplusplus
 }

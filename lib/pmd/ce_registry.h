@@ -28,7 +28,7 @@ enum ce_selftest_state {
 /** One implementation: an algorithm of a device. */
 struct ce_registry_entry {
 	struct ce_pmd_dev *dev;
-	const struct ce_alg_caps *alg;
+	const struct ce_pmd_alg_caps *alg;
 	enum ce_selftest_state selftest;
 	char selftest_why[96];   /**< which vector failed, and how; never key bytes */
 };
@@ -70,7 +70,7 @@ const struct ce_registry_entry *ce_registry_lookup(const char *name, const char 
 const struct ce_registry_entry *ce_registry_next(const struct ce_registry_entry *prev);
 
 /** "skcipher", "aead" or "hash", as /proc/crypto names the types. */
-const char *ce_alg_type_name(enum ce_alg_type t);
+const char *ce_pmd_alg_type_name(enum ce_pmd_alg_type t);
 
 /** "passed", "failed", "no vector" or "untested", as the listing shows it. */
 const char *ce_selftest_state_name(enum ce_selftest_state s);

@@ -202,27 +202,27 @@ ce_pmd_dev_destroy(struct ce_pmd_dev *dev)
 }
 
 int
-ce_alg_check_params(const struct ce_alg_caps *alg, const struct ce_pmd_session_params *params,
+ce_pmd_alg_check_params(const struct ce_pmd_alg_caps *alg, const struct ce_pmd_session_params *params,
 		    const char **why)
 {
 	const char *bad = NULL;
 
-	if (params->key_len > CE_KEY_MAX || !ce_range_ok(&alg->key_size, params->key_len))
+	if (params->key_len > CE_KEY_MAX || !ce_pmd_range_ok(&alg->key_size, params->key_len))
 		bad = "key length";
 	else if (params->key_len != 0 && params->key == NULL)
 		bad = "key";
-	else if (!ce_range_ok(&alg->iv_size, params->iv_len))
+	else if (!ce_pmd_range_ok(&alg->iv_size, params->iv_len))
 		bad = "iv length";
-	else if (!ce_range_ok(&alg->digest_size, params->digest_len))
+	else if (!ce_pmd_range_ok(&alg->digest_size, params->digest_len))
 		bad = "digest length";
 	else if (params->aad_len > alg->aad_size.max)
 		bad = "aad length";
 	else if (params->op < CE_OP_ENCRYPT || params->op > CE_OP_VERIFY)
 		bad = "op";
-	else if (alg->type == CE_ALG_HASH && params->op != CE_OP_DIGEST &&
+	else if (alg->type == CE_PMD_ALG_HASH && params->op != CE_OP_DIGEST &&
 		 params->op != CE_OP_VERIFY)
 		bad = "op (a hash digests or verifies)";
-	else if (alg->type != CE_ALG_HASH && params->op != CE_OP_ENCRYPT &&
+	else if (alg->type != CE_PMD_ALG_HASH && params->op != CE_OP_ENCRYPT &&
 		 params->op != CE_OP_DECRYPT)
 		bad = "op (a cipher encrypts or decrypts)";
 	if (bad == NULL)
@@ -234,14 +234,14 @@ ce_alg_check_params(const struct ce_alg_caps *alg, const struct ce_pmd_session_p
 
 /* The device's implementation of name (or exactly driver) with the highest
  * priority, among those without any of the refused flags. */
-static const struct ce_alg_caps *
+static const struct ce_pmd_alg_caps *
 pmd_alg_find(const struct ce_pmd_driver *drv, const char *name, const char *driver,
 	     uint32_t refuse_flags)
 {
-	const struct ce_alg_caps *best = NULL;
+	const struct ce_pmd_alg_caps *best = NULL;
 
 	for (uint16_t i = 0; i < drv->nb_caps; i++) {
-		const struct ce_alg_caps *c = &drv->caps[i];
+		const struct ce_pmd_alg_caps *c = &drv->caps[i];
 
 		if ((c->flags & refuse_flags) != 0)
 			continue;
@@ -256,13 +256,13 @@ pmd_alg_find(const struct ce_pmd_driver *drv, const char *name, const char *driv
 	return best;
 }
 
-struct ce_session *
+struct ce_pmd_session *
 ce_pmd_session_create(struct ce_pmd_dev *dev, const struct ce_pmd_session_params *params,
 		  const char **why)
 {
 	const struct ce_pmd_driver *drv = dev->drv;
-	const struct ce_alg_caps *alg;
-	struct ce_session *sess;
+	const struct ce_pmd_alg_caps *alg;
+	struct ce_pmd_session *sess;
 	int ret;
 
 	alg = pmd_alg_find(drv, params->alg, params->driver, params->refuse_flags);
@@ -273,12 +273,12 @@ ce_pmd_session_create(struct ce_pmd_dev *dev, const struct ce_pmd_session_params
 		errno = ENOENT;
 		return NULL;
 	}
-	ret = ce_alg_check_params(alg, params, why);
+	ret = ce_pmd_alg_check_params(alg, params, why);
 	if (ret < 0) {
 		errno = -ret;
 		return NULL;
 	}
-	sess = rte_zmalloc_socket("ce_session", sizeof(*sess), RTE_CACHE_LINE_SIZE,
+	sess = rte_zmalloc_socket("ce_pmd_session", sizeof(*sess), RTE_CACHE_LINE_SIZE,
 				  dev->socket_id);
 	if (sess == NULL)
 		goto nomem;
@@ -313,7 +313,7 @@ nomem:
 }
 
 void
-ce_pmd_session_destroy(struct ce_session *sess)
+ce_pmd_session_destroy(struct ce_pmd_session *sess)
 {
 	if (sess == NULL)
 		return;
@@ -356,13 +356,13 @@ ce_pmd_xstats_get(const struct ce_pmd_dev *dev, struct ce_pmd_xstat *xs, unsigne
 }
 
 struct pmd_sync_done {
-	struct ce_request *req;
+	struct ce_pmd_request *req;
 	int status;
 	bool done;
 };
 
 static void
-pmd_sync_finalize(void *ctx, struct ce_request *req, int status)
+pmd_sync_finalize(void *ctx, struct ce_pmd_request *req, int status)
 {
 	struct pmd_sync_done *d = ctx;
 
@@ -373,7 +373,7 @@ pmd_sync_finalize(void *ctx, struct ce_request *req, int status)
 }
 
 int
-ce_pmd_run_sync(struct ce_pmd_qp *qp, struct ce_request *req)
+ce_pmd_run_sync(struct ce_pmd_qp *qp, struct ce_pmd_request *req)
 {
 	const struct ce_pmd_fast_ops *fast = qp->dev->drv->fast;
 	struct pmd_sync_done done = { .req = req };

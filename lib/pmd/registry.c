@@ -53,11 +53,11 @@ struct registry_bufs {
  * slow device's latency about once, not once per operation.
  */
 struct registry_job {
-	struct ce_request req;		/* req.cb_arg: the job */
+	struct ce_pmd_request req;		/* req.cb_arg: the job */
 	struct registry_node *n;
 	const struct ce_testvec *tv;
 	struct ce_tv_data d;
-	struct ce_session *sess;
+	struct ce_pmd_session *sess;
 	int sess_err;			/* session refused: errno, and why */
 	const char *sess_why;
 	struct registry_bufs b;
@@ -99,7 +99,7 @@ registry_zero(const uint8_t *p, size_t n)
 
 /* Whether the implementation takes this vector's sizes. */
 static bool
-registry_fits(const struct ce_alg_caps *alg, const struct ce_tv_data *d)
+registry_fits(const struct ce_pmd_alg_caps *alg, const struct ce_tv_data *d)
 {
 	struct ce_pmd_session_params p = {
 		.alg = alg->name,
@@ -108,10 +108,10 @@ registry_fits(const struct ce_alg_caps *alg, const struct ce_tv_data *d)
 		.iv_len = d->iv_len,
 		.digest_len = d->digest_len,
 		.aad_len = d->aad_len,
-		.op = alg->type == CE_ALG_HASH ? CE_OP_DIGEST : CE_OP_ENCRYPT,
+		.op = alg->type == CE_PMD_ALG_HASH ? CE_OP_DIGEST : CE_OP_ENCRYPT,
 	};
 
-	if (d->key_len > CE_KEY_MAX || ce_alg_check_params(alg, &p, NULL) < 0)
+	if (d->key_len > CE_KEY_MAX || ce_pmd_alg_check_params(alg, &p, NULL) < 0)
 		return false;
 	if (d->len > alg->max_data_len)
 		return false;
@@ -139,7 +139,7 @@ registry_plan(struct ce_pmd_dev *dev, struct registry_list *list, struct registr
 	unsigned int nb = 0;
 
 	TAILQ_FOREACH(n, list, next) {
-		const struct ce_alg_caps *alg = n->e.alg;
+		const struct ce_pmd_alg_caps *alg = n->e.alg;
 
 		for (const struct ce_testvec *tv = ce_testvec_next(NULL); tv != NULL;
 		     tv = ce_testvec_next(tv)) {
@@ -156,7 +156,7 @@ registry_plan(struct ce_pmd_dev *dev, struct registry_list *list, struct registr
 			}
 			if (!registry_fits(alg, &d))
 				continue;
-			if (alg->type == CE_ALG_HASH) {
+			if (alg->type == CE_PMD_ALG_HASH) {
 				ops[nb_ops++] = CE_OP_DIGEST;
 				ops[nb_ops++] = CE_OP_VERIFY;
 				if (d.digest_len != 0) {
@@ -166,7 +166,7 @@ registry_plan(struct ce_pmd_dev *dev, struct registry_list *list, struct registr
 			} else {
 				ops[nb_ops++] = CE_OP_ENCRYPT;
 				ops[nb_ops++] = CE_OP_DECRYPT;
-				if (alg->type == CE_ALG_AEAD) {
+				if (alg->type == CE_PMD_ALG_AEAD) {
 					corrupt[nb_ops] = true;
 					ops[nb_ops++] = CE_OP_DECRYPT;
 				}
@@ -215,7 +215,7 @@ registry_job_prepare(struct ce_pmd_dev *dev, struct registry_job *j)
 		.aad_len = d->aad_len,
 		.op = j->op,
 	};
-	struct ce_request *req = &j->req;
+	struct ce_pmd_request *req = &j->req;
 
 	j->sess = ce_pmd_session_create(dev, &p, &j->sess_why);
 	if (j->sess == NULL) {
@@ -250,7 +250,7 @@ registry_job_prepare(struct ce_pmd_dev *dev, struct registry_job *j)
 }
 
 static void
-registry_job_finalize(void *ctx, struct ce_request *req, int status)
+registry_job_finalize(void *ctx, struct ce_pmd_request *req, int status)
 {
 	struct registry_job *j = req->cb_arg;
 	unsigned int *in_flight = ctx;
@@ -330,8 +330,8 @@ static int
 registry_job_check(struct registry_job *j)
 {
 	const struct ce_tv_data *d = &j->d;
-	const bool hash = j->n->e.alg->type == CE_ALG_HASH;
-	const bool aead = j->n->e.alg->type == CE_ALG_AEAD;
+	const bool hash = j->n->e.alg->type == CE_PMD_ALG_HASH;
+	const bool aead = j->n->e.alg->type == CE_PMD_ALG_AEAD;
 	const bool produce = j->op == CE_OP_ENCRYPT || j->op == CE_OP_DIGEST;
 	const uint8_t *want = j->op == CE_OP_DECRYPT ? d->ptext : d->ctext;
 	const char *opname = registry_op_name(j->op);
@@ -601,14 +601,14 @@ ce_registry_next(const struct ce_registry_entry *prev)
 }
 
 const char *
-ce_alg_type_name(enum ce_alg_type t)
+ce_pmd_alg_type_name(enum ce_pmd_alg_type t)
 {
 	switch (t) {
-	case CE_ALG_CIPHER:
+	case CE_PMD_ALG_CIPHER:
 		return "skcipher";
-	case CE_ALG_AEAD:
+	case CE_PMD_ALG_AEAD:
 		return "aead";
-	case CE_ALG_HASH:
+	case CE_PMD_ALG_HASH:
 		return "hash";
 	default:
 		return "unknown";
@@ -616,7 +616,7 @@ ce_alg_type_name(enum ce_alg_type t)
 }
 
 static void
-registry_print_range(FILE *f, const char *label, const struct ce_range *r)
+registry_print_range(FILE *f, const char *label, const struct ce_pmd_range *r)
 {
 	fprintf(f, "%-12s : ", label);
 	if (r->step == 0 || r->min == r->max)
@@ -635,17 +635,17 @@ ce_registry_dump(FILE *f)
 	pthread_mutex_lock(&registry_lock);
 	TAILQ_FOREACH(n, &registry_list, next) {
 		const struct ce_registry_entry *e = &n->e;
-		const struct ce_alg_caps *a = e->alg;
+		const struct ce_pmd_alg_caps *a = e->alg;
 
 		fprintf(f, "%-12s : %s\n", "name", a->name);
 		fprintf(f, "%-12s : %s\n", "driver", a->driver_name);
 		fprintf(f, "%-12s : %s\n", "pmd", e->dev->drv->name);
 		fprintf(f, "%-12s : %s\n", "device", e->dev->name);
 		fprintf(f, "%-12s : %d\n", "priority", a->priority);
-		fprintf(f, "%-12s : %s\n", "async", (a->flags & CE_ALG_F_ASYNC) ? "yes" : "no");
+		fprintf(f, "%-12s : %s\n", "async", (a->flags & CE_PMD_ALG_F_ASYNC) ? "yes" : "no");
 		fprintf(f, "%-12s : %s\n", "fallback",
-			(a->flags & CE_ALG_F_NEED_FALLBACK) ? "needed" : "no");
-		fprintf(f, "%-12s : %s\n", "type", ce_alg_type_name(a->type));
+			(a->flags & CE_PMD_ALG_F_NEED_FALLBACK) ? "needed" : "no");
+		fprintf(f, "%-12s : %s\n", "type", ce_pmd_alg_type_name(a->type));
 		registry_print_range(f, "keysize", &a->key_size);
 		registry_print_range(f, "ivsize", &a->iv_size);
 		registry_print_range(f, "digestsize", &a->digest_size);

@@ -37,7 +37,7 @@ struct record {
 static struct record rec;
 
 static void
-record_complete(struct ce_request *req, int status)
+record_complete(struct ce_pmd_request *req, int status)
 {
 	uint64_t c = req->cookie;
 
@@ -69,7 +69,7 @@ static uint8_t dst_buf[MAX_REQS][64];
 
 struct fixture {
 	struct ce_pmd_dev *dev;
-	struct ce_session *sess;
+	struct ce_pmd_session *sess;
 	struct ce_engine *e;
 };
 
@@ -84,7 +84,7 @@ struct fwd_dev {
 };
 
 struct fwd_sess {
-	struct ce_session *inner;
+	struct ce_pmd_session *inner;
 };
 
 static int
@@ -106,7 +106,7 @@ fwd_dev_close(struct ce_pmd_dev *dev)
 }
 
 static void
-fwd_finalize(void *ctx, struct ce_request *req, int status)
+fwd_finalize(void *ctx, struct ce_pmd_request *req, int status)
 {
 	ce_pmd_forward_complete(ctx, req, status);
 }
@@ -123,13 +123,13 @@ fwd_qp_setup(struct ce_pmd_qp *qp)
 }
 
 static int
-fwd_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
+fwd_session_create(struct ce_pmd_dev *dev, struct ce_pmd_session *sess,
 		   const struct ce_pmd_session_params *params)
 {
 	struct fwd_sess *s = sess->priv;
 	struct ce_pmd_session_params p = *params;
 
-	p.refuse_flags = CE_ALG_F_NEED_FALLBACK;
+	p.refuse_flags = CE_PMD_ALG_F_NEED_FALLBACK;
 	s->inner = ce_pmd_session_create(((struct fwd_dev *)dev->priv)->inner, &p, NULL);
 	if (s->inner == NULL)
 		return -errno;
@@ -138,7 +138,7 @@ fwd_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
 }
 
 static void
-fwd_session_destroy(struct ce_pmd_dev *dev, struct ce_session *sess)
+fwd_session_destroy(struct ce_pmd_dev *dev, struct ce_pmd_session *sess)
 {
 	RTE_SET_USED(dev);
 	ce_pmd_session_destroy(((struct fwd_sess *)sess->priv)->inner);
@@ -151,7 +151,7 @@ fwd_inner_qp(struct ce_pmd_qp *qp)
 }
 
 static int
-fwd_do_one(struct ce_pmd_qp *qp, struct ce_request *req)
+fwd_do_one(struct ce_pmd_qp *qp, struct ce_pmd_request *req)
 {
 	struct fwd_sess *s = req->active->priv;
 
@@ -179,9 +179,9 @@ static const struct ce_pmd_fast_ops fwd_fast_ops = {
 	.poll = fwd_poll,
 };
 
-static const struct ce_alg_caps fwd_caps[] = {
+static const struct ce_pmd_alg_caps fwd_caps[] = {
 	{ .name = "ecb(cipher_null)", .driver_name = "ecb-cipher_null-fwd-test",
-	  .type = CE_ALG_CIPHER, .priority = 1, .flags = CE_ALG_F_NEED_FALLBACK,
+	  .type = CE_PMD_ALG_CIPHER, .priority = 1, .flags = CE_PMD_ALG_F_NEED_FALLBACK,
 	  .key_size = { 0, 0, 0 }, .iv_size = { 0, 0, 0 }, .digest_size = { 0, 0, 0 },
 	  .aad_size = { 0, 0, 0 }, .block_size = 1, .max_data_len = 65536 },
 };
@@ -203,7 +203,7 @@ CE_PMD_REGISTER(fwd_driver);
 
 static int fixture_seq;
 
-static struct ce_session *
+static struct ce_pmd_session *
 null_session(struct ce_pmd_dev *dev)
 {
 	struct ce_pmd_session_params sp = {
@@ -211,7 +211,7 @@ null_session(struct ce_pmd_dev *dev)
 		.op = CE_OP_ENCRYPT,
 	};
 	const char *why = NULL;
-	struct ce_session *s = ce_pmd_session_create(dev, &sp, &why);
+	struct ce_pmd_session *s = ce_pmd_session_create(dev, &sp, &why);
 
 	if (s == NULL)
 		fprintf(stderr, "session: %s (%s)\n", strerror(errno), why ? why : "");
@@ -250,10 +250,10 @@ fixture_fini(struct fixture *f)
 	ce_pmd_dev_destroy(f->dev);
 }
 
-static struct ce_request *
+static struct ce_pmd_request *
 make_req(struct fixture *f, uint64_t cookie, uint8_t flags)
 {
-	struct ce_request *req = ce_engine_req_alloc(f->e);
+	struct ce_pmd_request *req = ce_engine_req_alloc(f->e);
 
 	CHECK(req != NULL);
 	req->sess = f->sess;
@@ -296,7 +296,7 @@ test_transfer_codes(void)
 				       .backlog_size = 2, .retry_support = true };
 	struct ce_engine_stats st;
 	struct fixture f;
-	struct ce_request *req;
+	struct ce_pmd_request *req;
 	unsigned int i;
 
 	record_reset(rte_lcore_id());
@@ -362,7 +362,7 @@ test_backlog_not_overtaken(void)
 {
 	struct ce_engine_params ep = { .lcore = rte_lcore_id(), .queue_size = 100,
 				       .backlog_size = 10, .retry_support = true };
-	struct ce_request *req;
+	struct ce_pmd_request *req;
 	struct fixture f;
 	unsigned int i;
 
@@ -660,7 +660,7 @@ test_stop_deadline(void)
 	for (unsigned int i = 0; i < 20; i++)
 		CHECK_EQ(rec.final_status[i], -ESHUTDOWN);
 	/* Stopped: refused. */
-	struct ce_request *req = make_req(&f, 30, 0);
+	struct ce_pmd_request *req = make_req(&f, 30, 0);
 	CHECK_EQ(ce_engine_transfer(f.e, req), -ESHUTDOWN);
 	ce_engine_req_free(req);
 	CHECK_EQ(ce_engine_stop(f.e, 0), -EALREADY);
@@ -703,7 +703,7 @@ static struct mt_engine mt[2];
 static unsigned int mt_producers_done;
 
 static void
-mt_complete(struct ce_request *req, int status)
+mt_complete(struct ce_pmd_request *req, int status)
 {
 	struct mt_engine *m = req->cb_arg;
 
@@ -721,7 +721,7 @@ mt_producer(void *arg)
 
 	for (uint64_t i = 0; i < MT_PER_PRODUCER; i++) {
 		struct mt_engine *m = &mt[i & 1];
-		struct ce_request *req;
+		struct ce_pmd_request *req;
 
 		while ((req = ce_engine_req_alloc(m->f.e)) == NULL)
 			sched_yield();
@@ -811,7 +811,7 @@ test_bad_params(void)
 	CHECK_EQ(ce_engine_attach_qp(f.e, f.dev->qps[0]), -EEXIST);
 	/* A request whose session's device is not fed by this engine: -ENODEV. */
 	CHECK_EQ(ce_engine_start(f.e), 0);
-	struct ce_request *req = make_req(&f, 0, 0);
+	struct ce_pmd_request *req = make_req(&f, 0, 0);
 	req->sess = NULL;
 	CHECK_EQ(ce_engine_transfer(f.e, req), -EINPROGRESS);
 	poll_until_done(&f, 1);
@@ -827,7 +827,7 @@ test_transfer_burst_order(void)
 	struct ce_engine_params ep = { .lcore = rte_lcore_id(), .queue_size = 256,
 				       .batch_size = 16, .retry_support = true,
 				       .retry_min_ns = 100, .retry_max_ns = 1000 };
-	struct ce_request *reqs[100];
+	struct ce_pmd_request *reqs[100];
 	struct ce_engine_stats st;
 	struct fixture f;
 	unsigned int i, c = 0;

@@ -26,7 +26,7 @@ struct log {
 static struct log g_log;
 
 static inline void
-log_finalize(void *ctx, struct ce_request *req, int status)
+log_finalize(void *ctx, struct ce_pmd_request *req, int status)
 {
 	struct log *l = ctx;
 
@@ -57,12 +57,12 @@ dev_make(const char *args)
 	return dev;
 }
 
-static inline struct ce_session *
+static inline struct ce_pmd_session *
 sess_make(struct ce_pmd_dev *dev, const char *alg, uint8_t op)
 {
 	struct ce_pmd_session_params p = { .alg = alg, .op = op };
 	const char *why = NULL;
-	struct ce_session *s = ce_pmd_session_create(dev, &p, &why);
+	struct ce_pmd_session *s = ce_pmd_session_create(dev, &p, &why);
 
 	if (s == NULL) {
 		fprintf(stderr, "session %s: %s (errno %d)\n", alg, why ? why : "?", errno);
@@ -72,7 +72,7 @@ sess_make(struct ce_pmd_dev *dev, const char *alg, uint8_t op)
 }
 
 static inline void
-req_init(struct ce_request *r, struct ce_session *s, uint8_t *src, uint8_t *dst,
+req_init(struct ce_pmd_request *r, struct ce_pmd_session *s, uint8_t *src, uint8_t *dst,
 	 uint32_t len, uint64_t cookie)
 {
 	memset(r, 0, sizeof(*r));
@@ -101,7 +101,7 @@ stats(const struct ce_pmd_dev *dev)
 }
 
 static inline void
-dev_free(struct ce_pmd_dev *dev, struct ce_session *s)
+dev_free(struct ce_pmd_dev *dev, struct ce_pmd_session *s)
 {
 	ce_pmd_session_destroy(s);
 	ce_pmd_dev_destroy(dev);

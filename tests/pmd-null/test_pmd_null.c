@@ -7,7 +7,7 @@
 
 #define NB 256
 
-static struct ce_request reqs[NB];
+static struct ce_pmd_request reqs[NB];
 static uint8_t src[NB][64];
 static uint8_t dst[NB][64];
 
@@ -28,7 +28,7 @@ test_depth(void)
 {
 	struct ce_pmd_dev *dev = dev_make("depth=4");
 	struct ce_pmd_qp *qp = dev->qps[0];
-	struct ce_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
+	struct ce_pmd_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
 
 	for (int i = 0; i < 6; i++)
 		req_init(&reqs[i], s, src[i], dst[i], 16, i);
@@ -56,7 +56,7 @@ test_depth(void)
 	req_init(&reqs[1], s, src[1], dst[1], 16, 1);
 	CHECK_EQ(fast(dev)->do_one_request(qp, &reqs[0]), -EINPROGRESS);
 	CHECK_EQ(fast(dev)->do_one_request(qp, &reqs[1]), -ENOSPC);
-	CHECK_EQ(fast(dev)->do_batch_requests(qp, (struct ce_request *[]){ &reqs[1] }, 1), 0);
+	CHECK_EQ(fast(dev)->do_batch_requests(qp, (struct ce_pmd_request *[]){ &reqs[1] }, 1), 0);
 	CHECK_EQ(fast(dev)->poll(qp, 8), 1);
 	CHECK_EQ(fast(dev)->do_one_request(qp, &reqs[1]), -EINPROGRESS);
 	CHECK_EQ(fast(dev)->poll(qp, 8), 1);
@@ -68,7 +68,7 @@ test_inorder(void)
 {
 	struct ce_pmd_dev *dev = dev_make("depth=128,order=inorder");
 	struct ce_pmd_qp *qp = dev->qps[0];
-	struct ce_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
+	struct ce_pmd_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
 	uint32_t got = 0;
 
 	for (int i = 0; i < 100; i++) {
@@ -98,7 +98,7 @@ ooo_run(uint64_t seed, uint32_t n, uint16_t poll_max, uint64_t *out)
 {
 	char args[96];
 	struct ce_pmd_dev *dev;
-	struct ce_session *s;
+	struct ce_pmd_session *s;
 	uint32_t got = 0;
 
 	snprintf(args, sizeof(args), "depth=%u,order=ooo,seed=%" PRIu64, n, seed);
@@ -152,7 +152,7 @@ test_delay(void)
 	const uint64_t delay_cycles = delay_ns * rte_get_tsc_hz() / 1000000000ULL;
 	struct ce_pmd_dev *dev = dev_make("delay_ns=20000000,depth=8");
 	struct ce_pmd_qp *qp = dev->qps[0];
-	struct ce_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
+	struct ce_pmd_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
 	uint64_t t0;
 	uint32_t got = 0;
 
@@ -177,7 +177,7 @@ test_delay(void)
 	dev = dev_make("delay_ns=20000000,order=ooo,seed=3");
 	qp = dev->qps[0];
 	s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
-	struct ce_request *burst[16];
+	struct ce_pmd_request *burst[16];
 	for (int i = 0; i < 16; i++) {
 		req_init(&reqs[i], s, src[i], dst[i], 16, i);
 		burst[i] = &reqs[i];
@@ -200,8 +200,8 @@ test_batch(void)
 {
 	struct ce_pmd_dev *dev = dev_make("depth=64");
 	struct ce_pmd_qp *qp = dev->qps[0];
-	struct ce_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
-	struct ce_request *burst[96];
+	struct ce_pmd_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
+	struct ce_pmd_request *burst[96];
 	struct ce_pmd_null_stats st;
 
 	for (int i = 0; i < 96; i++) {
@@ -258,7 +258,7 @@ static void
 test_doorbell_cost(void)
 {
 	struct ce_pmd_dev *dev = dev_make("doorbell_cycles=2000000");
-	struct ce_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
+	struct ce_pmd_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
 	uint64_t t0;
 
 	req_init(&reqs[0], s, src[0], dst[0], 16, 0);
@@ -274,9 +274,9 @@ test_copy(void)
 {
 	struct ce_pmd_dev *dev = dev_make(NULL);
 	struct ce_pmd_qp *qp = dev->qps[0];
-	struct ce_session *enc = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
-	struct ce_session *dec = sess_make(dev, "cipher_null", CE_OP_DECRYPT);
-	struct ce_session *dig = sess_make(dev, "digest_null", CE_OP_DIGEST);
+	struct ce_pmd_session *enc = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
+	struct ce_pmd_session *dec = sess_make(dev, "cipher_null", CE_OP_DECRYPT);
+	struct ce_pmd_session *dig = sess_make(dev, "digest_null", CE_OP_DIGEST);
 	uint8_t zero[64] = { 0 }, pattern[64];
 
 	for (int i = 0; i < 64; i++)
@@ -322,9 +322,9 @@ test_invalid(void)
 	struct ce_pmd_dev *dev = dev_make(NULL);
 	struct ce_pmd_dev *other = dev_make(NULL);
 	struct ce_pmd_qp *qp = dev->qps[0];
-	struct ce_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
-	struct ce_session *os = sess_make(other, "ecb(cipher_null)", CE_OP_ENCRYPT);
-	struct ce_request *burst[3];
+	struct ce_pmd_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
+	struct ce_pmd_session *os = sess_make(other, "ecb(cipher_null)", CE_OP_ENCRYPT);
+	struct ce_pmd_request *burst[3];
 
 	g_log.n = 0;
 	dev->qps[0]->finalize = log_finalize;
@@ -366,7 +366,7 @@ test_cancel(void)
 {
 	struct ce_pmd_dev *dev = dev_make("delay_ns=60000000000");
 	struct ce_pmd_qp *qp = dev->qps[0];
-	struct ce_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
+	struct ce_pmd_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
 
 	for (int i = 0; i < 10; i++) {
 		req_init(&reqs[i], s, src[i], dst[i], 16, i);
@@ -395,7 +395,7 @@ test_cancel(void)
 static struct ce_pmd_qp *g_reqp;
 
 static void
-resubmit_finalize(void *ctx, struct ce_request *req, int status)
+resubmit_finalize(void *ctx, struct ce_pmd_request *req, int status)
 {
 	log_finalize(ctx, req, status);
 	if (req->cookie < 1000) {
@@ -409,7 +409,7 @@ test_reentrant(void)
 {
 	struct ce_pmd_dev *dev = dev_make("depth=4");
 	struct ce_pmd_qp *qp = dev->qps[0];
-	struct ce_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
+	struct ce_pmd_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
 
 	qp->finalize = resubmit_finalize;
 	g_reqp = qp;
@@ -490,8 +490,8 @@ test_args(void)
 	}
 	/* The depth arg is what limits the queue pair. */
 	struct ce_pmd_dev *dev = dev_make("depth=3");
-	struct ce_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
-	struct ce_request *burst[8];
+	struct ce_pmd_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
+	struct ce_pmd_request *burst[8];
 	for (int i = 0; i < 8; i++) {
 		req_init(&reqs[i], s, src[i], dst[i], 16, i);
 		burst[i] = &reqs[i];

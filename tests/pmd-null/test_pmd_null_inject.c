@@ -13,7 +13,7 @@
 static int ret_a[N], ret_b[N];
 static int st_a[N], st_b[N];
 
-static struct ce_request req;
+static struct ce_pmd_request req;
 static uint8_t buf[64];
 
 /* Run N requests one at a time; fills ret[] and st[] and returns the stats. */
@@ -22,7 +22,7 @@ inject_run(const char *args, int *ret, int *st)
 {
 	struct ce_pmd_dev *dev = dev_make(args);
 	struct ce_pmd_qp *qp = dev->qps[0];
-	struct ce_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
+	struct ce_pmd_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
 	struct ce_pmd_null_stats out;
 
 	for (uint32_t i = 0; i < N; i++) {
@@ -147,9 +147,9 @@ static void
 test_batch_errors(void)
 {
 	struct ce_pmd_dev *dev = dev_make("error_rate=0.05,fatal_rate=0.05,seed=11");
-	struct ce_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
-	static struct ce_request reqs[32];
-	struct ce_request *burst[32];
+	struct ce_pmd_session *s = sess_make(dev, "ecb(cipher_null)", CE_OP_ENCRYPT);
+	static struct ce_pmd_request reqs[32];
+	struct ce_pmd_request *burst[32];
 	uint32_t eio = 0, total = 0;
 	struct ce_pmd_null_stats st;
 

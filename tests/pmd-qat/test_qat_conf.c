@@ -57,7 +57,7 @@ static const struct talg algs[] = {
 static struct ce_pmd_dev *qdev, *ref;
 static uint8_t *ba, *bb, *pt, *ct, *aadb, *iv, *tag, *tag2;
 
-static struct ce_session *
+static struct ce_pmd_session *
 sess(struct ce_pmd_dev *d, const struct talg *a, const uint8_t *key, uint16_t klen,
      uint16_t dlen, uint16_t aad, uint8_t op)
 {
@@ -66,7 +66,7 @@ sess(struct ce_pmd_dev *d, const struct talg *a, const uint8_t *key, uint16_t kl
 		.digest_len = dlen, .aad_len = aad, .op = op,
 	};
 	const char *why = NULL;
-	struct ce_session *s = ce_pmd_session_create(d, &p, &why);
+	struct ce_pmd_session *s = ce_pmd_session_create(d, &p, &why);
 
 	if (s == NULL) {
 		fprintf(stderr, "%s on %s: %s (%s)\n", a->name, d->name, strerror(errno),
@@ -77,10 +77,10 @@ sess(struct ce_pmd_dev *d, const struct talg *a, const uint8_t *key, uint16_t kl
 }
 
 static int
-run(struct ce_pmd_dev *d, struct ce_session *s, uint8_t op, uint8_t *src, uint8_t *dst,
+run(struct ce_pmd_dev *d, struct ce_pmd_session *s, uint8_t op, uint8_t *src, uint8_t *dst,
     uint32_t len, uint8_t *aad, uint16_t aad_len, uint8_t *digest)
 {
-	struct ce_request req;
+	struct ce_pmd_request req;
 
 	memset(&req, 0, sizeof(req));
 	req.sess = s;
@@ -123,8 +123,8 @@ enq_ops(void)
 
 /* One vector: reference on ipsecmb, then ours; returns whether the device ran it. */
 static bool
-vector(const struct talg *a, struct ce_session *re, struct ce_session *qe,
-       struct ce_session *qd, uint16_t dlen, uint16_t aad_len)
+vector(const struct talg *a, struct ce_pmd_session *re, struct ce_pmd_session *qe,
+       struct ce_pmd_session *qd, uint16_t dlen, uint16_t aad_len)
 {
 	uint32_t len = rand_len(a);
 	bool inplace = qat_rand() & 1, flip = qat_rand() % 8 == 0;
@@ -237,11 +237,11 @@ test_differential(bool all_on_device)
 				aad = (uint16_t)(a->aad_min + (qat_rand() % ((a->aad_max - a->aad_min) /
 						 a->aad_step + 1)) * a->aad_step);
 			qat_fill(key, klen);
-			struct ce_session *re = sess(ref, a, key, klen, dlen, aad,
+			struct ce_pmd_session *re = sess(ref, a, key, klen, dlen, aad,
 						     hash ? CE_OP_DIGEST : CE_OP_ENCRYPT);
-			struct ce_session *qe = sess(qdev, a, key, klen, dlen, aad,
+			struct ce_pmd_session *qe = sess(qdev, a, key, klen, dlen, aad,
 						     hash ? CE_OP_DIGEST : CE_OP_ENCRYPT);
-			struct ce_session *qd = sess(qdev, a, key, klen, dlen, aad,
+			struct ce_pmd_session *qd = sess(qdev, a, key, klen, dlen, aad,
 						     hash ? CE_OP_VERIFY : CE_OP_DECRYPT);
 			for (unsigned int v = 0; v < GROUP; v++, total++)
 				on_dev += vector(a, re, qe, qd, dlen, aad);

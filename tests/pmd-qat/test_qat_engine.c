@@ -36,7 +36,7 @@ static unsigned int nb_done, order_next;
 static uint8_t key[16];
 
 static void
-complete(struct ce_request *req, int status)
+complete(struct ce_pmd_request *req, int status)
 {
 	struct slot *s = req->cb_arg;
 
@@ -48,14 +48,14 @@ complete(struct ce_request *req, int status)
 	nb_done++;
 }
 
-static struct ce_session *
+static struct ce_pmd_session *
 gcm(struct ce_pmd_dev *d, uint16_t iv_len, uint16_t aad_len)
 {
 	struct ce_pmd_session_params p = {
 		.alg = "gcm(aes)", .key = key, .key_len = 16, .iv_len = iv_len,
 		.digest_len = 16, .aad_len = aad_len, .op = CE_OP_ENCRYPT,
 	};
-	struct ce_session *s = ce_pmd_session_create(d, &p, NULL);
+	struct ce_pmd_session *s = ce_pmd_session_create(d, &p, NULL);
 
 	CHECK(s != NULL);
 	return s;
@@ -63,10 +63,10 @@ gcm(struct ce_pmd_dev *d, uint16_t iv_len, uint16_t aad_len)
 
 /* Reference output for slot i (len bytes, aad_len bytes of AAD). */
 static void
-prepare(unsigned int i, struct ce_session *rs, uint32_t len, uint16_t aad_len)
+prepare(unsigned int i, struct ce_pmd_session *rs, uint32_t len, uint16_t aad_len)
 {
 	struct slot *s = &slots[i];
-	struct ce_request req;
+	struct ce_pmd_request req;
 
 	qat_fill(s->src, len);
 	qat_fill(s->iv, 12);
@@ -86,12 +86,12 @@ prepare(unsigned int i, struct ce_session *rs, uint32_t len, uint16_t aad_len)
 	s->status = 1;
 }
 
-static struct ce_request *
-mkreq(struct ce_engine *e, unsigned int i, struct ce_session *sess, uint32_t len,
+static struct ce_pmd_request *
+mkreq(struct ce_engine *e, unsigned int i, struct ce_pmd_session *sess, uint32_t len,
       uint16_t aad_len, bool inplace)
 {
 	struct slot *s = &slots[i];
-	struct ce_request *req = ce_engine_req_alloc(e);
+	struct ce_pmd_request *req = ce_engine_req_alloc(e);
 
 	CHECK(req != NULL);
 	req->sess = sess;
@@ -165,9 +165,9 @@ stats(struct ce_pmd_dev *d)
 
 /* Queue n requests at once, then pump: the engine hands them out in batches. */
 static void
-run_burst(struct ce_engine *e, struct ce_session *qs, unsigned int n, bool inplace)
+run_burst(struct ce_engine *e, struct ce_pmd_session *qs, unsigned int n, bool inplace)
 {
-	struct ce_request *reqs[256];
+	struct ce_pmd_request *reqs[256];
 
 	nb_done = 0;
 	order_next = 0;
@@ -183,7 +183,7 @@ static void
 test_batching(void)
 {
 	struct ce_pmd_dev *d = qat_test_dev("cryptodev", "qb", "dev=crypto_aesni_mb,qp_depth=256");
-	struct ce_session *qs = gcm(d, 12, 0), *rs = gcm(ref, 12, 0);
+	struct ce_pmd_session *qs = gcm(d, 12, 0), *rs = gcm(ref, 12, 0);
 	const uint16_t bursts[] = { 1, 8, 32 };
 
 	for (unsigned int b = 0; b < RTE_DIM(bursts); b++) {
@@ -215,7 +215,7 @@ test_partial_enqueue_order(void)
 {
 	struct ce_pmd_dev *d = qat_test_dev("cryptodev", "qp",
 					    "dev=crypto_aesni_mb,qp_depth=256,fault_inject=1");
-	struct ce_session *qs = gcm(d, 12, 0), *rs = gcm(ref, 12, 0);
+	struct ce_pmd_session *qs = gcm(d, 12, 0), *rs = gcm(ref, 12, 0);
 	struct ce_engine *e = engine("qpo", d, 32, 256);
 	struct ce_pmd_qat_stats s0, s1;
 	struct ce_engine_stats es;
@@ -248,12 +248,12 @@ test_fallback_reasons(void)
 {
 	struct ce_pmd_dev *d = qat_test_dev("cryptodev", "qf",
 					    "dev=crypto_aesni_mb,qp_depth=64,small_to_sw=128");
-	struct ce_session *q12 = gcm(d, 12, 16), *r12 = gcm(ref, 12, 16);
-	struct ce_session *q8 = gcm(d, 8, 16), *r8 = gcm(ref, 8, 16);
+	struct ce_pmd_session *q12 = gcm(d, 12, 16), *r12 = gcm(ref, 12, 16);
+	struct ce_pmd_session *q8 = gcm(d, 8, 16), *r8 = gcm(ref, 8, 16);
 	struct ce_engine *e = engine("qf", d, 8, 64);
 	struct ce_pmd_qat_stats s0, s1;
 	struct {
-		struct ce_session *q, *r;
+		struct ce_pmd_session *q, *r;
 		uint32_t len;
 		uint16_t aad;
 		enum ce_pmd_qat_fb_reason why; /* CE_QAT_FB_MAX: on the device */
@@ -268,7 +268,7 @@ test_fallback_reasons(void)
 	CHECK_EQ(ce_pmd_qat_session_on_device(q8), 0);
 	CHECK_EQ(ce_pmd_qat_session_on_device(q12), 1);
 	for (unsigned int c = 0; c < RTE_DIM(cases); c++) {
-		struct ce_request *reqs[32];
+		struct ce_pmd_request *reqs[32];
 
 		for (unsigned int i = 0; i < 32; i++)
 			prepare(i, cases[c].r, cases[c].len, cases[c].aad);
@@ -302,7 +302,7 @@ failover(enum ce_pmd_qat_fault fault)
 	struct ce_pmd_dev *d = qat_test_dev("cryptodev", "qx", "dev=crypto_aesni_mb,qp_depth=128,"
 					    "fault_inject=1,timeout_ms=20,probe_ms=5,"
 					    "fail_threshold=4");
-	struct ce_session *qs = gcm(d, 12, 0), *rs = gcm(ref, 12, 0);
+	struct ce_pmd_session *qs = gcm(d, 12, 0), *rs = gcm(ref, 12, 0);
 	struct ce_engine *e = engine("qx", d, 32, 512);
 	struct ce_pmd_qat_stats s0, s1;
 	unsigned int sent = 0, eio = 0, ok = 0;
@@ -314,7 +314,7 @@ failover(enum ce_pmd_qat_fault fault)
 	while (sent < NREQ || nb_done < NREQ) {
 		/* Load: keep the queue fed. */
 		while (sent < NREQ) {
-			struct ce_request *req = mkreq(e, sent, qs, LEN, 0, sent % 3 == 0);
+			struct ce_pmd_request *req = mkreq(e, sent, qs, LEN, 0, sent % 3 == 0);
 
 			if (ce_engine_transfer(e, req) != -EINPROGRESS) {
 				ce_engine_req_free(req);
@@ -369,7 +369,7 @@ failover(enum ce_pmd_qat_fault fault)
 	}
 	/* Back up: new requests run on the device again. */
 	{
-		struct ce_request *req;
+		struct ce_pmd_request *req;
 
 		prepare(0, rs, LEN, 0);
 		nb_done = 0;

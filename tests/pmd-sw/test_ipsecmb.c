@@ -33,7 +33,7 @@ hex(const char *s, uint8_t *out)
 	return n;
 }
 
-static struct ce_session *
+static struct ce_pmd_session *
 sess_new(const char *alg, const uint8_t *key, size_t klen, size_t ivlen, size_t dlen,
 	 size_t aadlen, uint8_t op)
 {
@@ -42,7 +42,7 @@ sess_new(const char *alg, const uint8_t *key, size_t klen, size_t ivlen, size_t 
 		.digest_len = (uint16_t)dlen, .aad_len = (uint16_t)aadlen, .op = op,
 	};
 	const char *why = NULL;
-	struct ce_session *s = ce_pmd_session_create(dev, &p, &why);
+	struct ce_pmd_session *s = ce_pmd_session_create(dev, &p, &why);
 
 	if (s == NULL)
 		fprintf(stderr, "session %s: %s (%s)\n", alg, strerror(errno), why ? why : "?");
@@ -52,10 +52,10 @@ sess_new(const char *alg, const uint8_t *key, size_t klen, size_t ivlen, size_t 
 }
 
 static int
-run(struct ce_session *s, uint8_t *src, uint8_t *dst, uint32_t len, uint8_t *iv, uint8_t *aad,
+run(struct ce_pmd_session *s, uint8_t *src, uint8_t *dst, uint32_t len, uint8_t *iv, uint8_t *aad,
     uint16_t aadlen, uint8_t *digest)
 {
-	struct ce_request req = {
+	struct ce_pmd_request req = {
 		.sess = s, .src = src, .dst = dst, .iv = iv, .aad = aad, .digest = digest,
 		.len = len, .aad_len = aadlen, .op = s->op,
 	};
@@ -75,7 +75,7 @@ aead_vec(const char *alg, const char *k, const char *iv, const char *a, const ch
 	uint8_t out[256], dig[16], buf[256];
 	size_t kl = hex(k, key), il = hex(iv, ivb), al = hex(a, aad), pl = hex(p, pt);
 	size_t tl = hex(t, tag);
-	struct ce_session *e, *d;
+	struct ce_pmd_session *e, *d;
 
 	CHECK_EQ(hex(c, ct), pl);
 	e = sess_new(alg, key, kl, il, tl, al, CE_OP_ENCRYPT);
@@ -178,7 +178,7 @@ test_rfc4106(void)
 	{
 		uint8_t key[20], iv[12], aad[12] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
 		uint8_t pt[60], c1[60], c2[60], t1[16], t2[16];
-		struct ce_session *g, *r;
+		struct ce_pmd_session *g, *r;
 
 		hex(GCM_K "cafebabe", key);
 		hex("cafebabefacedbaddecaf888", iv);
@@ -203,7 +203,7 @@ cipher_vec(const char *alg, const char *k, const char *iv, const char *p, const 
 {
 	uint8_t key[32], ivb[16], ivc[16], pt[256], ct[256], out[256];
 	size_t kl = hex(k, key), pl = hex(p, pt);
-	struct ce_session *e, *d;
+	struct ce_pmd_session *e, *d;
 
 	CHECK_EQ(hex(iv, ivb), 16);
 	CHECK_EQ(hex(c, ct), pl);
@@ -224,7 +224,7 @@ static void
 test_cbc(void)
 {
 	uint8_t key[16] = { 0 }, iv[16] = { 0 }, buf[32] = { 0 };
-	struct ce_session *e;
+	struct ce_pmd_session *e;
 
 	/* RFC 3602 cases 1 and 2. */
 	cipher_vec("cbc(aes)", "06a9214036b8a15b512e03d534120006",
@@ -259,8 +259,8 @@ test_max_len(void)
 	for (size_t i = 0; i < sizeof(src); i++)
 		src[i] = (uint8_t)(i * 7 + 1);
 	for (size_t m = 0; m < RTE_DIM(modes); m++) {
-		struct ce_session *e = sess_new(modes[m].alg, key, 16, 16, 0, 0, CE_OP_ENCRYPT);
-		struct ce_session *d = sess_new(modes[m].alg, key, 16, 16, 0, 0, CE_OP_DECRYPT);
+		struct ce_pmd_session *e = sess_new(modes[m].alg, key, 16, 16, 0, 0, CE_OP_ENCRYPT);
+		struct ce_pmd_session *d = sess_new(modes[m].alg, key, 16, 16, 0, 0, CE_OP_DECRYPT);
 		uint32_t max = modes[m].max, over = max + (uint32_t)e->alg->block_size;
 
 		memset(dst, 0xaa, sizeof(dst));
@@ -309,7 +309,7 @@ hash_vec(const char *alg, const char *k, const char *msg, const char *d, size_t 
 {
 	uint8_t key[192], dg[64], want[64], buf[256];
 	size_t kl = hex(k, key), ml = strlen(msg);
-	struct ce_session *s, *v;
+	struct ce_pmd_session *s, *v;
 
 	hex(d, want);
 	memcpy(buf, msg, ml);
@@ -388,7 +388,7 @@ authenc_vec(const char *alg, const char *ak, const char *mac, size_t dl)
 	uint8_t key[96], iv[16], pt[32], ct[32], tag[64], pkt[8 + 32], dig[64], out[32];
 	uint8_t aad[8] = { 0, 0, 0x43, 0x21, 0, 0, 0, 1 };
 	size_t kl = hex(ak, key);
-	struct ce_session *e, *d;
+	struct ce_pmd_session *e, *d;
 
 	kl += hex("c286696d887c9aa0611bbb3e2025a45a", key + kl);
 	hex("562e17996d093d28ddb3ba695a2e6f58", iv);
@@ -432,7 +432,7 @@ test_authencesn_aad(void)
 {
 	uint8_t key[48] = { 0 }, iv[16] = { 0 }, pt[32] = { 0 }, out[32], dig[16];
 	uint8_t aad[28], aad_copy[28];
-	struct ce_session *e;
+	struct ce_pmd_session *e;
 
 	for (size_t i = 0; i < sizeof(aad); i++)
 		aad[i] = (uint8_t)i;
@@ -552,12 +552,12 @@ test_bad_params(void)
 
 struct done_log {
 	uint32_t n;
-	struct ce_request *req[1100];
+	struct ce_pmd_request *req[1100];
 	int status[1100];
 };
 
 static void
-log_finalize(void *ctx, struct ce_request *req, int status)
+log_finalize(void *ctx, struct ce_pmd_request *req, int status)
 {
 	struct done_log *l = ctx;
 
@@ -572,12 +572,12 @@ log_finalize(void *ctx, struct ce_request *req, int status)
 static void
 test_batch(void)
 {
-	static struct ce_request reqs[1100];
+	static struct ce_pmd_request reqs[1100];
 	static struct done_log log;
 	static uint8_t buf[64][96], dig[64][64];
-	struct ce_request *ptrs[64];
+	struct ce_pmd_request *ptrs[64];
 	uint8_t key[32] = { 1 }, iv[16] = { 2 };
-	struct ce_session *s[4];
+	struct ce_pmd_session *s[4];
 	uint8_t want[4][96], wdig[4][64];
 	uint16_t n;
 
@@ -593,10 +593,10 @@ test_batch(void)
 	qp->finalize = log_finalize;
 	qp->finalize_ctx = &log;
 	for (int i = 0; i < 64; i++) {
-		struct ce_session *ss = s[i % 4];
+		struct ce_pmd_session *ss = s[i % 4];
 
 		memset(buf[i], 0x11 * (i % 4), 96);
-		reqs[i] = (struct ce_request){ .sess = ss, .active = ss, .src = buf[i],
+		reqs[i] = (struct ce_pmd_request){ .sess = ss, .active = ss, .src = buf[i],
 			.dst = buf[i], .iv = iv, .digest = dig[i], .len = 96, .op = ss->op };
 		ptrs[i] = &reqs[i];
 	}
@@ -629,11 +629,11 @@ test_batch(void)
 	/* Fill the completion ring without polling: it says when it is full. */
 	log.n = 0;
 	for (int i = 0; i < 1100; i++)
-		reqs[i] = (struct ce_request){ .sess = s[2], .active = s[2], .src = buf[0],
+		reqs[i] = (struct ce_pmd_request){ .sess = s[2], .active = s[2], .src = buf[0],
 			.dst = buf[0], .digest = dig[0], .len = 16, .op = CE_OP_DIGEST };
 	uint32_t taken = 0;
 	for (;;) {
-		struct ce_request *p[64];
+		struct ce_pmd_request *p[64];
 
 		for (int i = 0; i < 64; i++)
 			p[i] = &reqs[(taken + i) % 1100];
@@ -662,23 +662,23 @@ test_batch(void)
 static void
 test_held(void)
 {
-	static struct ce_request reqs[300];
+	static struct ce_pmd_request reqs[300];
 	static struct done_log log;
 	static uint8_t buf[300][80], dig[300][20], want[300][20];
-	struct ce_request *ptrs[8];
+	struct ce_pmd_request *ptrs[8];
 	uint8_t key[20] = { 7 };
-	struct ce_session *mac10, *mac20;
+	struct ce_pmd_session *mac10, *mac20;
 	uint16_t polls;
 
 	/* 10 bytes is not a length ipsec-mb writes: MAC to scratch, then copied. */
 	mac10 = sess_new("hmac(sha1)", key, 20, 0, 10, 0, CE_OP_DIGEST);
 	mac20 = sess_new("hmac(sha1)", key, 20, 0, 20, 0, CE_OP_DIGEST);
 	for (int i = 0; i < 300; i++) {
-		struct ce_session *ss = i % 3 ? mac10 : mac20;
+		struct ce_pmd_session *ss = i % 3 ? mac10 : mac20;
 
 		memset(buf[i], i, sizeof(buf[i]));
 		CHECK_EQ(run(ss, buf[i], buf[i], 80, NULL, NULL, 0, want[i]), 0);
-		reqs[i] = (struct ce_request){ .sess = ss, .active = ss, .src = buf[i],
+		reqs[i] = (struct ce_pmd_request){ .sess = ss, .active = ss, .src = buf[i],
 			.dst = buf[i], .digest = dig[i], .len = 80, .op = CE_OP_DIGEST };
 	}
 	qp->finalize = log_finalize;
@@ -740,7 +740,7 @@ test_authenc_oop(void)
 	uint8_t d1[20], d2[20];
 
 	for (size_t k = 0; k < RTE_DIM(dlens); k++) {
-		struct ce_session *s = sess_new("authenc(hmac(sha1),cbc(aes))", key, 36, 16,
+		struct ce_pmd_session *s = sess_new("authenc(hmac(sha1),cbc(aes))", key, 36, 16,
 						 dlens[k], 8, CE_OP_ENCRYPT);
 
 		for (uint32_t len = 16; len <= 256; len += 80) {
@@ -777,13 +777,13 @@ static void
 test_authenc_batch(void)
 {
 	enum { NB = 48, MAXL = 64 };
-	static struct ce_request reqs[NB];
+	static struct ce_pmd_request reqs[NB];
 	static struct done_log log;
 	static uint8_t in[NB][8 + MAXL], out[NB][8 + MAXL], ref[NB][8 + MAXL];
 	static uint8_t aad[NB][8], dig[NB][20], rdig[NB][20];
-	struct ce_request *ptrs[NB];
+	struct ce_pmd_request *ptrs[NB];
 	uint8_t key[36] = { 5, 6, 7 }, iv[16] = { 8 };
-	struct ce_session *enc[2], *dec[2];
+	struct ce_pmd_session *enc[2], *dec[2];
 
 	enc[0] = sess_new("authenc(hmac(sha1),cbc(aes))", key, 36, 16, 12, 8, CE_OP_ENCRYPT);
 	enc[1] = sess_new("authenc(hmac(sha1),cbc(aes))", key, 36, 16, 16, 8, CE_OP_ENCRYPT);
@@ -793,9 +793,9 @@ test_authenc_batch(void)
 	qp->finalize_ctx = &log;
 
 	for (int i = 0; i < NB; i++) {
-		struct ce_session *ss = enc[(i / 4) % 2];
+		struct ce_pmd_session *ss = enc[(i / 4) % 2];
 		uint32_t len = 16u * (uint32_t)(1 + i % 4);
-		struct ce_request *r = &reqs[i];
+		struct ce_pmd_request *r = &reqs[i];
 
 		for (int j = 0; j < 8 + MAXL; j++)
 			in[i][j] = (uint8_t)(i * 31 + j);
@@ -804,7 +804,7 @@ test_authenc_batch(void)
 		memcpy(ref[i], in[i], sizeof(ref[i]));
 		CHECK_EQ(run(ss, ref[i] + 8, ref[i] + 8, len, iv, ref[i], 8, rdig[i]), 0);
 		memset(out[i], 0, sizeof(out[i]));
-		*r = (struct ce_request){ .sess = ss, .active = ss, .iv = iv, .digest = dig[i],
+		*r = (struct ce_pmd_request){ .sess = ss, .active = ss, .iv = iv, .digest = dig[i],
 			.len = len, .aad_len = 8, .op = CE_OP_ENCRYPT };
 		switch (i % 3) {
 		case 0: /* ESP layout in place */
@@ -848,13 +848,13 @@ test_authenc_batch(void)
 
 	/* Decrypt the references in place (ESP layout) and out of place. */
 	for (int i = 0; i < NB; i++) {
-		struct ce_session *ss = dec[(i / 4) % 2];
-		struct ce_request *r = &reqs[i];
+		struct ce_pmd_session *ss = dec[(i / 4) % 2];
+		struct ce_pmd_request *r = &reqs[i];
 		uint32_t len = 16u * (uint32_t)(1 + i % 4);
 
 		memcpy(dig[i], rdig[i], 20);
 		memset(out[i], 0xee, sizeof(out[i]));
-		*r = (struct ce_request){ .sess = ss, .active = ss, .iv = iv, .digest = dig[i],
+		*r = (struct ce_pmd_request){ .sess = ss, .active = ss, .iv = iv, .digest = dig[i],
 			.len = len, .aad_len = 8, .op = CE_OP_DECRYPT, .aad = ref[i],
 			.src = ref[i] + 8, .dst = i % 2 ? out[i] + 8 : ref[i] + 8 };
 	}

@@ -62,7 +62,7 @@ static const struct dalg algs[] = {
 #define BUF_SIZE (MAX_AAD + MAX_LEN + 64)
 
 struct vec {
-	struct ce_session *enc, *dec;
+	struct ce_pmd_session *enc, *dec;
 	uint8_t key[CE_KEY_MAX], iv[64], aad[MAX_AAD];
 	uint8_t pt[BUF_SIZE], ct[BUF_SIZE]; /* input and expected output */
 	uint8_t a[BUF_SIZE], b[BUF_SIZE];   /* the backend's buffers */
@@ -70,7 +70,7 @@ struct vec {
 	uint32_t len;
 	uint16_t klen, ivlen, dlen, aadlen;
 	bool inplace, esp_layout, flip;
-	struct ce_request req;
+	struct ce_pmd_request req;
 	int status;
 };
 
@@ -349,7 +349,7 @@ vec_make(struct vec *v, unsigned int index)
 	}
 }
 
-static struct ce_session *
+static struct ce_pmd_session *
 vec_session(struct vec *v, uint8_t op)
 {
 	struct ce_pmd_session_params p = {
@@ -357,7 +357,7 @@ vec_session(struct vec *v, uint8_t op)
 		.digest_len = v->dlen, .aad_len = v->aadlen, .op = op,
 	};
 	const char *why = NULL;
-	struct ce_session *s = ce_pmd_session_create(dev, &p, &why);
+	struct ce_pmd_session *s = ce_pmd_session_create(dev, &p, &why);
 
 	if (s == NULL)
 		fprintf(stderr, "session: %s (%s)\n", strerror(errno), why ? why : "?");
@@ -368,9 +368,9 @@ vec_session(struct vec *v, uint8_t op)
 /* Lay the request out: input copied to a (or after the AAD in a for the ESP
  * layout), output in a (in place) or b. */
 static void
-vec_request(struct vec *v, struct ce_session *s, const uint8_t *in, const uint8_t *digest)
+vec_request(struct vec *v, struct ce_pmd_session *s, const uint8_t *in, const uint8_t *digest)
 {
-	struct ce_request *r = &v->req;
+	struct ce_pmd_request *r = &v->req;
 	uint8_t *src = v->a;
 
 	memset(r, 0, sizeof(*r));
@@ -397,7 +397,7 @@ vec_request(struct vec *v, struct ce_session *s, const uint8_t *in, const uint8_
 }
 
 static void
-diff_finalize(void *ctx, struct ce_request *req, int status)
+diff_finalize(void *ctx, struct ce_pmd_request *req, int status)
 {
 	unsigned int *n = ctx;
 	struct vec *v = container_of(req, struct vec, req);
@@ -411,7 +411,7 @@ diff_finalize(void *ctx, struct ce_request *req, int status)
 static void
 run_batch(unsigned int nvecs, const bool *want)
 {
-	struct ce_request *reqs[BATCH];
+	struct ce_pmd_request *reqs[BATCH];
 	unsigned int done = 0, taken = 0, nb = 0;
 
 	for (unsigned int i = 0; i < nvecs; i++)

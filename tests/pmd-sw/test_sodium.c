@@ -32,7 +32,7 @@ static const struct {
 	[ALG_XCHACHA] = { "xchacha20poly1305", "xchacha20poly1305-sodium", 24 },
 };
 
-static struct ce_session *
+static struct ce_pmd_session *
 sess_new(int alg, const uint8_t *key, uint8_t op)
 {
 	struct ce_pmd_session_params p = {
@@ -46,7 +46,7 @@ sess_new(int alg, const uint8_t *key, uint8_t op)
 		.op = op,
 	};
 	const char *why = NULL;
-	struct ce_session *s = ce_pmd_session_create(dev, &p, &why);
+	struct ce_pmd_session *s = ce_pmd_session_create(dev, &p, &why);
 
 	if (s == NULL)
 		REG_FAIL("session %s: %s (%s)", algs[alg].driver, strerror(errno),
@@ -55,10 +55,10 @@ sess_new(int alg, const uint8_t *key, uint8_t op)
 }
 
 static int
-run(struct ce_session *s, uint8_t op, uint8_t *src, uint8_t *dst, uint32_t len,
+run(struct ce_pmd_session *s, uint8_t op, uint8_t *src, uint8_t *dst, uint32_t len,
     uint8_t *iv, uint8_t *aad, uint16_t aad_len, uint8_t *tag)
 {
-	struct ce_request req = {
+	struct ce_pmd_request req = {
 		.sess = s, .src = src, .dst = dst, .iv = iv, .aad = aad,
 		.digest = tag, .len = len, .aad_len = aad_len, .op = op,
 	};
@@ -108,7 +108,7 @@ differential(int alg)
 			(uint32_t)(reg_rand() % (MAX_LEN + 1));
 		uint16_t aad_len = (uint16_t)(reg_rand() % 65);
 		bool enc_in_place = i & 1, dec_in_place = i & 2;
-		struct ce_session *se, *sd;
+		struct ce_pmd_session *se, *sd;
 		uint8_t *dst;
 		int ret;
 
@@ -213,7 +213,7 @@ test_xchacha_draft_vector(void)
 		"73206f66202739393a204966204920636f756c64206f6666657220796f75206f"
 		"6e6c79206f6e652074697020666f7220746865206675747572652c2073756e73"
 		"637265656e20776f756c642062652069742e");
-	struct ce_session *se, *sd;
+	struct ce_pmd_session *se, *sd;
 
 	hex(aad, "50515253c0c1c2c3c4c5c6c7");
 	hex(key, "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f");
@@ -265,7 +265,7 @@ static void
 test_bad_request(void)
 {
 	uint8_t key[32] = { 1 }, iv[12] = { 0 }, buf[64] = { 0 }, out[64], tag[16];
-	struct ce_session *s = sess_new(ALG_CHACHA, key, CE_OP_ENCRYPT);
+	struct ce_pmd_session *s = sess_new(ALG_CHACHA, key, CE_OP_ENCRYPT);
 
 	memset(out, 0x77, sizeof(out));
 	/* wrong op for the session */

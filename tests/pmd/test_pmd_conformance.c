@@ -36,12 +36,12 @@
 
 static struct ce_pmd_dev *dev;
 static struct ce_pmd_qp *qp;
-static const struct ce_alg_caps *alg;
+static const struct ce_pmd_alg_caps *alg;
 static const struct ce_testvec *tv;
 static struct ce_tv_data v;
-static struct ce_session *enc, *dec;
+static struct ce_pmd_session *enc, *dec;
 static uint8_t *arena;
-static struct ce_request reqs[NB_REQS];
+static struct ce_pmd_request reqs[NB_REQS];
 
 /* What the finalize hook saw. */
 static unsigned int finals[NB_REQS];
@@ -60,7 +60,7 @@ static uint8_t *slot_digest(unsigned int i) { return slot_src(i) + 384; }
 static int submit_one(unsigned int i);
 
 static void
-count_final(void *ctx, struct ce_request *req, int status)
+count_final(void *ctx, struct ce_pmd_request *req, int status)
 {
 	unsigned int i = (unsigned int)req->cookie;
 
@@ -90,14 +90,14 @@ reset_counts(void)
 }
 
 /* Request i: the vector's encrypt (or digest), in place when dst is NULL. */
-static struct ce_request *
-make_req(unsigned int i, struct ce_session *s, bool in_place)
+static struct ce_pmd_request *
+make_req(unsigned int i, struct ce_pmd_session *s, bool in_place)
 {
-	struct ce_request *req = &reqs[i];
+	struct ce_pmd_request *req = &reqs[i];
 	bool decrypt = s->op == CE_OP_DECRYPT || s->op == CE_OP_VERIFY;
 
 	memset(req, 0, sizeof(*req));
-	memcpy(slot_src(i), decrypt && alg->type != CE_ALG_HASH ? v.ctext : v.ptext, v.len);
+	memcpy(slot_src(i), decrypt && alg->type != CE_PMD_ALG_HASH ? v.ctext : v.ptext, v.len);
 	memset(slot_dst(i), 0xa5, v.len);
 	memcpy(slot_iv(i), v.iv, v.iv_len);
 	memcpy(slot_aad(i), v.aad, v.aad_len);
@@ -146,10 +146,10 @@ drain(unsigned int n)
 static void
 check_output(unsigned int i)
 {
-	const struct ce_request *req = &reqs[i];
+	const struct ce_pmd_request *req = &reqs[i];
 
 	CHECK_EQ(final_status[i], 0);
-	if (alg->type != CE_ALG_HASH)
+	if (alg->type != CE_PMD_ALG_HASH)
 		CHECK_MEM(req->dst, req->sess->op == CE_OP_DECRYPT ? v.ptext : v.ctext, v.len);
 	if (req->sess->op != CE_OP_DECRYPT && req->sess->op != CE_OP_VERIFY &&
 	    v.digest_len != 0)
@@ -197,7 +197,7 @@ test_known_answers(void)
 static void
 test_einval(void)
 {
-	struct ce_request *bad;
+	struct ce_pmd_request *bad;
 	int ret;
 
 	reset_counts();
@@ -212,7 +212,7 @@ test_einval(void)
 		return;
 	/* In a batch: taken, and finalized with -EINVAL; its neighbours run. */
 	{
-		struct ce_request *batch[3] = { make_req(2, enc, true), make_req(3, enc, true),
+		struct ce_pmd_request *batch[3] = { make_req(2, enc, true), make_req(3, enc, true),
 						make_req(4, enc, true) };
 
 		batch[1]->op = enc->op == CE_OP_ENCRYPT ? CE_OP_DECRYPT : CE_OP_VERIFY;
@@ -263,7 +263,7 @@ test_enospc(void)
 static void
 test_batch_prefix(void)
 {
-	struct ce_request *batch[64];
+	struct ce_pmd_request *batch[64];
 	unsigned int offered = 0, taken = 0;
 	uint16_t nb = 64, k;
 
@@ -342,9 +342,9 @@ test_finalize_submits(void)
 
 /* One request, synchronously through the hook. */
 static int
-run1(struct ce_session *s, bool in_place, bool flip_tag)
+run1(struct ce_pmd_session *s, bool in_place, bool flip_tag)
 {
-	struct ce_request *req;
+	struct ce_pmd_request *req;
 	int ret;
 
 	reset_counts();
@@ -384,7 +384,7 @@ test_bad_tag_wipes(void)
 		if (!(in_place ? dev->drv->in_place : dev->drv->out_of_place))
 			continue;
 		CHECK_EQ(run1(dec, in_place, true), -EBADMSG);
-		if (alg->type == CE_ALG_HASH)
+		if (alg->type == CE_PMD_ALG_HASH)
 			continue;
 		for (uint32_t b = 0; b < v.len; b++)
 			CHECK_EQ(reqs[0].dst[b], 0);
@@ -396,11 +396,11 @@ test_bad_tag_wipes(void)
 static void
 pick_algorithm(void)
 {
-	static const enum ce_alg_type pref[] = { CE_ALG_AEAD, CE_ALG_CIPHER, CE_ALG_HASH };
+	static const enum ce_pmd_alg_type pref[] = { CE_PMD_ALG_AEAD, CE_PMD_ALG_CIPHER, CE_PMD_ALG_HASH };
 
 	for (unsigned int p = 0; p < RTE_DIM(pref) && tv == NULL; p++) {
 		for (uint16_t c = 0; c < dev->drv->nb_caps && tv == NULL; c++) {
-			const struct ce_alg_caps *a = &dev->drv->caps[c];
+			const struct ce_pmd_alg_caps *a = &dev->drv->caps[c];
 
 			if (a->type != pref[p])
 				continue;
@@ -417,11 +417,11 @@ pick_algorithm(void)
 				sp.iv_len = v.iv_len;
 				sp.digest_len = v.digest_len;
 				sp.aad_len = v.aad_len;
-				sp.op = a->type == CE_ALG_HASH ? CE_OP_DIGEST : CE_OP_ENCRYPT;
+				sp.op = a->type == CE_PMD_ALG_HASH ? CE_OP_DIGEST : CE_OP_ENCRYPT;
 				enc = ce_pmd_session_create(dev, &sp, NULL);
 				if (enc == NULL)
 					continue;
-				sp.op = a->type == CE_ALG_HASH ? CE_OP_VERIFY : CE_OP_DECRYPT;
+				sp.op = a->type == CE_PMD_ALG_HASH ? CE_OP_VERIFY : CE_OP_DECRYPT;
 				dec = ce_pmd_session_create(dev, &sp, NULL);
 				CHECK(dec != NULL);
 				alg = a;

@@ -20,7 +20,7 @@ t_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cfg)
 }
 
 static int
-t_do_one(struct ce_pmd_qp *qp, struct ce_request *req)
+t_do_one(struct ce_pmd_qp *qp, struct ce_pmd_request *req)
 {
 	(void)qp;
 	(void)req;
@@ -45,8 +45,8 @@ t_dma_map(struct ce_pmd_dev *dev, void *addr, size_t len, size_t pg_sz)
 	return 0;
 }
 
-static const struct ce_alg_caps t_caps[] = {
-	{ .name = "ecb(cipher_null)", .driver_name = "ecb-cipher_null-t", .type = CE_ALG_CIPHER,
+static const struct ce_pmd_alg_caps t_caps[] = {
+	{ .name = "ecb(cipher_null)", .driver_name = "ecb-cipher_null-t", .type = CE_PMD_ALG_CIPHER,
 	  .priority = 1, .block_size = 1, .max_data_len = 64 },
 };
 

@@ -29,13 +29,13 @@ struct regtest_sess {
 };
 
 #define AEAD_CAPS(n, d, prio, ivl) { \
-	.name = n, .driver_name = d, .type = CE_ALG_AEAD, .priority = prio, \
+	.name = n, .driver_name = d, .type = CE_PMD_ALG_AEAD, .priority = prio, \
 	.key_size = { 32, 32, 0 }, .iv_size = { ivl, ivl, 0 }, \
 	.digest_size = { 16, 16, 0 }, .aad_size = { 0, 64, 1 }, \
 	.block_size = 1, .max_data_len = 4096 }
 
 /* Order matches enum regtest_mode, then the low-priority good one. */
-static const struct ce_alg_caps regtest_caps[] = {
+static const struct ce_pmd_alg_caps regtest_caps[] = {
 	AEAD_CAPS("xchacha20poly1305", "xchacha20poly1305-testgood", 500, 24),
 	AEAD_CAPS("rfc7539(chacha20,poly1305)", "rfc7539-chacha20-poly1305-testwrong", 1000, 12),
 	AEAD_CAPS("xchacha20poly1305", "xchacha20poly1305-testnowipe", 1000, 24),
@@ -66,7 +66,7 @@ regtest_qp_setup(struct ce_pmd_qp *qp)
 }
 
 static int
-regtest_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
+regtest_session_create(struct ce_pmd_dev *dev, struct ce_pmd_session *sess,
 		       const struct ce_pmd_session_params *params)
 {
 	struct regtest_sess *s = sess->priv;
@@ -79,14 +79,14 @@ regtest_session_create(struct ce_pmd_dev *dev, struct ce_session *sess,
 }
 
 static void
-regtest_session_destroy(struct ce_pmd_dev *dev, struct ce_session *sess)
+regtest_session_destroy(struct ce_pmd_dev *dev, struct ce_pmd_session *sess)
 {
 	(void)dev;
 	sodium_memzero(sess->priv, sizeof(struct regtest_sess));
 }
 
 static int
-regtest_compute(struct ce_request *req)
+regtest_compute(struct ce_pmd_request *req)
 {
 	const struct regtest_sess *s = req->sess->priv;
 	bool enc = req->op == CE_OP_ENCRYPT;
@@ -136,7 +136,7 @@ regtest_compute(struct ce_request *req)
 
 /* Synchronous: finalized before do_one_request returns. */
 static int
-regtest_do_one_request(struct ce_pmd_qp *qp, struct ce_request *req)
+regtest_do_one_request(struct ce_pmd_qp *qp, struct ce_pmd_request *req)
 {
 	ce_pmd_complete(qp, req, regtest_compute(req));
 	return -EINPROGRESS;
