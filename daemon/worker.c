@@ -207,7 +207,7 @@ worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
 	cs = s->cs[dd->op - 1];
 	if (cs == NULL)
 		return -EINVAL;
-	if (ce_shm_desc_validate(&c->ri, &s->si, dd, NULL) < 0)
+	if (!ce_shm_desc_ok(&c->ri, &s->si, dd))
 		return -EINVAL;
 
 	req->sess = cs;
