@@ -610,6 +610,12 @@ ce_pmd_alg_type_name(enum ce_pmd_alg_type t)
 		return "aead";
 	case CE_PMD_ALG_HASH:
 		return "hash";
+	case CE_PMD_ALG_AKCIPHER:
+		return "akcipher";
+	case CE_PMD_ALG_SIG:
+		return "sig";
+	case CE_PMD_ALG_KPP:
+		return "kpp";
 	default:
 		return "unknown";
 	}
