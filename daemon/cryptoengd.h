@@ -6,10 +6,10 @@
  *
  * Threads and who writes what:
  * - control thread (main lcore): the client list, sessions, queue pair
- *   creation and destruction; holds d_lock while it changes them;
+ *   creation and destruction; holds cryptoengd.lock while it changes them;
  * - worker lcores: their own queue pair list, ring state, per-QP and
  *   per-algorithm counters (single writer, relaxed atomic stores);
- * - DPDK's telemetry thread: reads under d_lock, counters atomically.
+ * - DPDK's telemetry thread: reads under cryptoengd.lock, counters atomically.
  *
  * Include order matters: ce_pmd.h's enum ce_op must come before
  * ce_shm_abi.h's CE_OP_* macros.
