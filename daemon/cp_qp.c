@@ -117,12 +117,7 @@ cp_qp_free(struct d_qp *qp)
 {
 	struct d_client *c = qp->c;
 
-	c->gone.requests += qp->st.requests;
-	c->gone.bytes += qp->st.bytes;
-	c->gone.completed += qp->st.completed;
-	c->gone.err_inval += qp->st.err_inval;
-	c->gone.err_badmsg += qp->st.err_badmsg;
-	c->gone.err_other += qp->st.err_other;
+	d_qp_stats_add(&c->gone, &qp->st);
 	if (qp->sq_efd >= 0)
 		close(qp->sq_efd);
 	if (qp->cq_efd >= 0)

@@ -20,8 +20,7 @@ cp_sess_busy(const struct d_client *c, uint32_t idx)
 
 	/* Acquire: pairs with the workers' release when a request finishes. */
 	for (unsigned int w = 0; w < cryptoengd.nb_workers; w++)
-		n += __atomic_load_n(&c->sess_busy[(size_t)w * cryptoengd.cfg.max_sessions + idx],
-				     __ATOMIC_ACQUIRE);
+		n += __atomic_load_n(d_sess_busy_of(c, w, idx), __ATOMIC_ACQUIRE);
 	return n;
 }
 
@@ -153,14 +152,15 @@ cp_session_create(struct d_client *c)
 	__atomic_store_n(&s->live, s->gen, __ATOMIC_RELEASE);
 	c->nb_sess++;
 	pthread_mutex_unlock(&cryptoengd.lock);
-	r.u.session.handle = ((uint32_t)s->gen << 16) | idx;
+	r.u.session.handle = ce_shm_sess_handle(s->gen, (uint16_t)idx);
 	cp_reply_u(c, &r.u, sizeof(r.u.session));
 }
 
 void
 cp_session_destroy(struct d_client *c)
 {
-	uint32_t h = cp_msg.u.session_destroy.handle, idx = h & 0xffffu, gen = h >> 16;
+	uint32_t h = cp_msg.u.session_destroy.handle;
+	uint32_t idx = ce_shm_sess_handle_idx(h), gen = ce_shm_sess_handle_gen(h);
 	struct d_sess *s;
 
 	if (gen == 0 || idx >= cryptoengd.cfg.max_sessions || c->sess[idx].live != gen) {

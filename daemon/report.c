@@ -135,23 +135,13 @@ report_client_sum(const struct d_client *c, struct d_qp_stats *t, uint64_t *infl
 	*t = c->gone;
 	*inflight = 0;
 	TAILQ_FOREACH(qp, &c->qps, next) {
-		t->requests += RD(qp->st.requests);
-		t->bytes += RD(qp->st.bytes);
-		t->completed += RD(qp->st.completed);
-		t->err_inval += RD(qp->st.err_inval);
-		t->err_badmsg += RD(qp->st.err_badmsg);
-		t->err_other += RD(qp->st.err_other);
+		d_qp_stats_add(t, &qp->st);
 		*inflight += RD(qp->inflight);
 	}
 	TAILQ_FOREACH(qp, &cryptoengd.dying, next) {
 		if (qp->c != c)
 			continue;
-		t->requests += RD(qp->st.requests);
-		t->bytes += RD(qp->st.bytes);
-		t->completed += RD(qp->st.completed);
-		t->err_inval += RD(qp->st.err_inval);
-		t->err_badmsg += RD(qp->st.err_badmsg);
-		t->err_other += RD(qp->st.err_other);
+		d_qp_stats_add(t, &qp->st);
 		*inflight += RD(qp->inflight);
 	}
 }
@@ -292,11 +282,11 @@ report_stats(uint32_t from, bool with_clients)
 		uint64_t req = 0, bytes = 0, err = 0;
 
 		for (unsigned int i = 0; i < cryptoengd.nb_workers; i++) {
-			uint64_t *st = cryptoengd.workers[i]->alg_stats;
+			const struct d_alg_stats *st = &cryptoengd.workers[i]->alg_stats[a];
 
-			req += RD(st[3 * a]);
-			bytes += RD(st[3 * a + 1]);
-			err += RD(st[3 * a + 2]);
+			req += RD(st->requests);
+			bytes += RD(st->bytes);
+			err += RD(st->errors);
 		}
 		if (req == 0)
 			continue;
