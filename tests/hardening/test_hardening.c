@@ -1166,23 +1166,9 @@ case_uid(void)
 static void
 msg_send_raw(int s, const void *buf, size_t len, const int *fds, unsigned int nb_fds)
 {
-	char cbuf[CMSG_SPACE(sizeof(int) * 2)];
 	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf, .iov_len = len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
-	if (nb_fds) {
-		struct cmsghdr *cm;
-
-		memset(cbuf, 0, sizeof(cbuf));
-		mh.msg_control = cbuf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nb_fds);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * nb_fds);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nb_fds);
-	}
-	CHECK(sendmsg(s, &mh, MSG_NOSIGNAL) == (ssize_t)len);
+	CHECK(ce_msg_sendv(s, &iov, 1, fds, nb_fds, 0) == (ssize_t)len);
 }
 
 static void
