@@ -6,10 +6,10 @@
  *
  * Threads and who writes what:
  * - control thread (main lcore): the client list, sessions, queue pair
- *   creation and destruction; holds d_lock while it changes them;
+ *   creation and destruction; holds cryptoengd.lock while it changes them;
  * - worker lcores: their own queue pair list, ring state, per-QP and
  *   per-algorithm counters (single writer, relaxed atomic stores);
- * - DPDK's telemetry thread: reads under d_lock, counters atomically.
+ * - DPDK's telemetry thread: reads under cryptoengd.lock, counters atomically.
  *
  * Include order matters: ce_pmd.h's enum ce_op must come before
  * ce_shm_abi.h's CE_OP_* macros.
@@ -169,6 +169,18 @@ struct d_qp_stats {
 	uint64_t err_other;
 };
 
+/* Add @p s (read relaxed: a worker may be writing it) to @p t. */
+static inline void
+d_qp_stats_add(struct d_qp_stats *t, const struct d_qp_stats *s)
+{
+	t->requests += __atomic_load_n(&s->requests, __ATOMIC_RELAXED);
+	t->bytes += __atomic_load_n(&s->bytes, __ATOMIC_RELAXED);
+	t->completed += __atomic_load_n(&s->completed, __ATOMIC_RELAXED);
+	t->err_inval += __atomic_load_n(&s->err_inval, __ATOMIC_RELAXED);
+	t->err_badmsg += __atomic_load_n(&s->err_badmsg, __ATOMIC_RELAXED);
+	t->err_other += __atomic_load_n(&s->err_other, __ATOMIC_RELAXED);
+}
+
 struct d_client;
 
 struct d_qp {
@@ -242,7 +254,7 @@ struct d_client {
 	 * worker: each worker writes only its own row with plain stores, so
 	 * the data path has no locked instruction (a lock prefix drains the
 	 * store buffer, and the CQ stores in it wait on the client's cache).
-	 * The control thread sums the rows (d_sess_busy()).
+	 * The control thread sums the rows (cp_sess_busy()).
 	 */
 	uint32_t *sess_busy;
 	uint32_t nb_sess;		/* live sessions */
@@ -254,6 +266,13 @@ TAILQ_HEAD(d_client_list, d_client);
 /* ---- workers (worker.c) ----------------------------------------------- */
 
 enum d_cmd_type { D_CMD_WAKE = 0, D_CMD_ADD_QP, D_CMD_DEL_QP };
+
+/* A worker's counters of one algorithm: one writer, read relaxed. */
+struct d_alg_stats {
+	uint64_t requests;
+	uint64_t bytes;
+	uint64_t errors;
+};
 
 struct d_worker {
 	unsigned int idx;
@@ -274,7 +293,7 @@ struct d_worker {
 	struct d_qp *dirty[D_WORKER_MAX_QPS];
 	unsigned int nb_dirty;
 	uint64_t inflight;
-	uint64_t *alg_stats;		/* nb_algs x 3: requests, bytes, errors */
+	struct d_alg_stats *alg_stats;	/* by index in cryptoengd.algs */
 	/*
 	 * Direct path: the queue pairs of synchronous backends
 	 * (CE_PMD_DRV_F_SYNC) belong to the worker, not to its engine; it
@@ -339,6 +358,14 @@ struct d_daemon {
 };
 
 extern struct d_daemon cryptoengd;
+
+/* Worker @p w's count of the requests of session @p idx of @p c in flight
+ * (its row of c->sess_busy). */
+static inline uint32_t *
+d_sess_busy_of(const struct d_client *c, unsigned int w, uint32_t idx)
+{
+	return &c->sess_busy[(size_t)w * cryptoengd.cfg.max_sessions + idx];
+}
 
 /* ---- control plane (cp_*.c) -------------------------------------------- */
 

@@ -294,7 +294,8 @@ main_setup_engines(void)
 					 RING_F_SC_DEQ);
 		if (w->cmd == NULL)
 			return -ENOMEM;
-		w->alg_stats = rte_zmalloc("d_alg_stats", sizeof(uint64_t) * 3 * (cryptoengd.nb_algs + 1),
+		w->alg_stats = rte_zmalloc("d_alg_stats",
+					   sizeof(*w->alg_stats) * (cryptoengd.nb_algs + 1),
 					   RTE_CACHE_LINE_SIZE);
 		if (w->alg_stats == NULL)
 			return -ENOMEM;

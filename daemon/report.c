@@ -11,7 +11,7 @@
  * (/cryptoeng/clients lists ids, /cryptoeng/client,<id> shows one).
  *
  * Telemetry callbacks run on DPDK's telemetry thread: every builder takes
- * d_lock (the control thread holds it while it changes clients, queue pairs
+ * cryptoengd.lock (the control thread holds it while it changes clients, queue pairs
  * and sessions) and reads worker-written counters with atomic loads only.
  */
 #include <ctype.h>
@@ -135,23 +135,13 @@ report_client_sum(const struct d_client *c, struct d_qp_stats *t, uint64_t *infl
 	*t = c->gone;
 	*inflight = 0;
 	TAILQ_FOREACH(qp, &c->qps, next) {
-		t->requests += RD(qp->st.requests);
-		t->bytes += RD(qp->st.bytes);
-		t->completed += RD(qp->st.completed);
-		t->err_inval += RD(qp->st.err_inval);
-		t->err_badmsg += RD(qp->st.err_badmsg);
-		t->err_other += RD(qp->st.err_other);
+		d_qp_stats_add(t, &qp->st);
 		*inflight += RD(qp->inflight);
 	}
 	TAILQ_FOREACH(qp, &cryptoengd.dying, next) {
 		if (qp->c != c)
 			continue;
-		t->requests += RD(qp->st.requests);
-		t->bytes += RD(qp->st.bytes);
-		t->completed += RD(qp->st.completed);
-		t->err_inval += RD(qp->st.err_inval);
-		t->err_badmsg += RD(qp->st.err_badmsg);
-		t->err_other += RD(qp->st.err_other);
+		d_qp_stats_add(t, &qp->st);
 		*inflight += RD(qp->inflight);
 	}
 }
@@ -192,7 +182,7 @@ report_device_stats(void)
 	return arr;
 }
 
-/* Under d_lock. */
+/* Under cryptoengd.lock. */
 static json_t *
 report_client_stats(const struct d_client *c)
 {
@@ -209,7 +199,7 @@ report_client_stats(const struct d_client *c)
 			 "in_flight", (json_int_t)inflight);
 }
 
-/* Under d_lock. */
+/* Under cryptoengd.lock. */
 static json_t *
 report_client_info(const struct d_client *c)
 {
@@ -292,11 +282,11 @@ report_stats(uint32_t from, bool with_clients)
 		uint64_t req = 0, bytes = 0, err = 0;
 
 		for (unsigned int i = 0; i < cryptoengd.nb_workers; i++) {
-			uint64_t *st = cryptoengd.workers[i]->alg_stats;
+			const struct d_alg_stats *st = &cryptoengd.workers[i]->alg_stats[a];
 
-			req += RD(st[3 * a]);
-			bytes += RD(st[3 * a + 1]);
-			err += RD(st[3 * a + 2]);
+			req += RD(st->requests);
+			bytes += RD(st->bytes);
+			err += RD(st->errors);
 		}
 		if (req == 0)
 			continue;

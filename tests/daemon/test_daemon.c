@@ -5,10 +5,17 @@
  *
  *   test_daemon CRYPTOENGD basic|kat|many|invalid|refuse|config|sigterm
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/evp.h>
@@ -24,25 +31,6 @@ static const char *dt_sw_pmds =
 	"[pmd.null0]\ndriver = null\nargs = depth=64,delay_ns=0\n";
 
 /* ---- JSON control requests ------------------------------------------------ */
-
-static json_t *
-dt_ctl(struct ce_client *c, const char *req)
-{
-	static char out[CE_MSG_CTL_MAX + 1];
-	json_error_t err;
-	json_t *j;
-	int n = ce_client_ctl(c, req, out, sizeof(out));
-
-	if (n <= 0)
-		fprintf(stderr, "ctl %s: %d %s\n", req, n, ce_client_last_error(c));
-	CHECK(n > 0);
-	CHECK((size_t)n < sizeof(out));
-	j = json_loads(out, 0, &err);
-	if (j == NULL)
-		fprintf(stderr, "not JSON: %s\n", out);
-	CHECK(j != NULL);
-	return j;
-}
 
 /* The registry entry of @p driver in an algs answer, or NULL. */
 static json_t *

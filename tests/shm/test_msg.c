@@ -47,27 +47,13 @@ send_raw(int sock, uint16_t type, uint32_t hdr_len, const void *payload, size_t 
 {
 	char buf[sizeof(struct ce_msg_hdr) + 20000];
 	struct ce_msg_hdr h = { CE_MSG_MAGIC, CE_SHM_VERSION, type, hdr_len, 77 };
-	union { char b[CMSG_SPACE(sizeof(int) * 8)]; struct cmsghdr a; } cb;
 	struct iovec iov = { buf, sizeof(h) + len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
 	CHECK(len <= 20000);
 	memcpy(buf, &h, sizeof(h));
 	if (len)
 		memcpy(buf + sizeof(h), payload, len);
-	if (nb_fds) {
-		struct cmsghdr *cm;
-
-		memset(&cb, 0, sizeof(cb));
-		mh.msg_control = cb.b;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nb_fds);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * nb_fds);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nb_fds);
-	}
-	CHECK_EQ(sendmsg(sock, &mh, 0), (ssize_t)(sizeof(h) + len));
+	CHECK_EQ(ce_msg_sendv(sock, &iov, 1, fds, nb_fds, 0), (ssize_t)(sizeof(h) + len));
 }
 
 static void

@@ -6,18 +6,22 @@
  * cryptoengctl runs as a subprocess and its output, stderr and exit code
  * are checked against known answers and OpenSSL.
  */
+#include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
-/* dtest.h is a header of static helpers; not every test uses every one. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
 #include "dtest.h"
-#pragma GCC diagnostic pop
 
 static const char *ct_ctl;	/* the cryptoengctl binary */
 
