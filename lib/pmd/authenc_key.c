@@ -22,7 +22,7 @@ ce_pmd_authenc_key_parse(const uint8_t *key, size_t len, struct ce_pmd_authenc_k
 	uint32_t enc_len = 0;
 
 	if (key == NULL || out == NULL || len < AUTHENC_RTA_HDR_LEN) {
-		bad = "authenc key: shorter than its rtattr header";
+		bad = "key: no authenc rtattr header";
 		goto refuse;
 	}
 	memcpy(&rta_len, key, sizeof(rta_len));
@@ -30,16 +30,16 @@ ce_pmd_authenc_key_parse(const uint8_t *key, size_t len, struct ce_pmd_authenc_k
 	/* RTA_OK(), then the kernel's rule since 2018: the payload is exactly
 	 * the __be32, so that the keys start right behind it. */
 	if (rta_len < AUTHENC_RTA_HDR_LEN || rta_len > len)
-		bad = "authenc key: rtattr length does not fit the key";
+		bad = "key: authenc rtattr length";
 	else if (rta_type != CE_AUTHENC_KEYA_PARAM)
-		bad = "authenc key: rtattr type is not CRYPTO_AUTHENC_KEYA_PARAM (1)";
+		bad = "key: authenc rtattr type (want 1)";
 	else if (rta_len != CE_AUTHENC_KEY_HDR_LEN)
-		bad = "authenc key: rtattr payload is not exactly the 4-byte enckeylen";
+		bad = "key: authenc rtattr payload (want 4)";
 	if (bad != NULL)
 		goto refuse;
 	enc_len = (uint32_t)key[4] << 24 | (uint32_t)key[5] << 16 | (uint32_t)key[6] << 8 | key[7];
 	if (enc_len > len - CE_AUTHENC_KEY_HDR_LEN) {
-		bad = "authenc key: enckeylen is longer than the keys that follow";
+		bad = "key: authenc enckeylen past the end";
 		goto refuse;
 	}
 	out->auth_key = key + CE_AUTHENC_KEY_HDR_LEN;

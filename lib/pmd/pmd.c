@@ -212,7 +212,7 @@ pmd_authenc_key_ok(const struct ce_pmd_alg_caps *alg, const struct ce_pmd_sessio
 	if (ce_pmd_authenc_key_parse(params->key, params->key_len, &k, bad) < 0)
 		return false;
 	if (!ce_pmd_range_ok(&alg->enc_key_size, k.enc_key_len)) {
-		*bad = "authenc key: cipher key length (enckeylen)";
+		*bad = "key: authenc cipher key length";
 		return false;
 	}
 	return true;

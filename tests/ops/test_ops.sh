@@ -97,7 +97,7 @@ help)
 	expect 2 "$d_bin" --bogus
 	# No daemon: exit 1, saying where it looked.
 	expect 1 "$ctl_bin" --socket "$dir/none.sock" stats
-	has "$dir/err" "no cryptoengd listening at $dir/none.sock"
+	has "$dir/err" "cannot connect to $dir/none.sock: No such file or directory"
 	;;
 keys)
 	write_cfg ""
