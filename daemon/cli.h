@@ -42,7 +42,7 @@
 #define CLI_BURST		64u
 #define CLI_SESS_BUCKETS	1024u
 /* ce_session_params.key_len limit (cryptoeng.h). */
-#define CLI_KEY_MAX		128u
+#define CLI_KEY_MAX		CE_SESSION_KEY_MAX
 /* With requests in flight and no completion for this long, ask whether the daemon lives. */
 #define CLI_WAIT_MS		1000
 

@@ -136,8 +136,8 @@ cli_connect(const struct ce_client_opts *o)
 
 		path = path && *path ? path : CE_DEFAULT_SOCKET;
 		if (err == ENOENT || err == ECONNREFUSED)
-			fprintf(stderr, "%s: no cryptoengd listening at %s (%s): is it running? "
-				"(--socket PATH or $%s name another)\n", cli_prog, path,
+			fprintf(stderr, "%s: cannot connect to %s: %s (is cryptoengd running? "
+				"--socket PATH or $%s names another)\n", cli_prog, path,
 				strerror(err), CE_SOCKET_ENV);
 		else if (why != NULL && *why != '\0' && strcmp(why, strerror(err)) != 0)
 			fprintf(stderr, "%s: cryptoengd at %s: %s: %s\n", cli_prog, path,

@@ -74,6 +74,12 @@ report_algs(void)
 		 * ones complete -EINVAL. */
 		if (o != NULL)
 			json_object_set_new(o, "max_len", json_integer(a->max_data_len));
+		/* authencesn needs SPI || seq_hi: a shorter AAD completes -EINVAL. */
+		if (o != NULL && a->aad_size.min != 0)
+			json_object_set_new(o, "aad_min", json_integer(a->aad_size.min));
+		/* authenc: key_sizes is the kernel's blob; this is its cipher key. */
+		if (o != NULL && a->enc_key_size.max != 0)
+			json_object_set_new(o, "enc_key_sizes", report_range(&a->enc_key_size));
 		if (o != NULL && e->selftest_why[0] != '\0')
 			json_object_set_new(o, "selftest_why", json_string(e->selftest_why));
 		json_array_append_new(arr, o);

@@ -23,6 +23,8 @@
 
 #include "ce_shm_abi.h"
 
+#include "ce_shm_abi.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -54,7 +56,7 @@ struct ce_msg_hdr {
 };
 
 #define CE_MSG_NAME_MAX		64	/**< alg/driver name buffer, NUL included */
-#define CE_MSG_KEY_MAX		128	/**< largest key */
+#define CE_MSG_KEY_MAX		CE_SESSION_KEY_MAX	/**< largest key (ce_shm_abi.h) */
 #define CE_MSG_REASON_MAX	128	/**< reason text buffer, NUL included */
 #define CE_MSG_CTL_MAX		16384	/**< largest CTL / CTL_REPLY payload */
 #define CE_MSG_MAX_FDS		2	/**< most fds a message carries */

@@ -132,7 +132,7 @@ test_round_trip(void)
 static void
 test_send_checks(void)
 {
-	struct ce_msg_hello hello = { .version = 1 };
+	struct ce_msg_hello hello = { .version = CE_SHM_VERSION };
 	int sv[2], fd;
 
 	pair(sv);
@@ -151,7 +151,7 @@ static void
 test_bad_messages(void)
 {
 	static char big[20000];
-	struct ce_msg_hello hello = { .version = 1 };
+	struct ce_msg_hello hello = { .version = CE_SHM_VERSION };
 	struct ce_msg_session_create sc;
 	const char *why;
 	int sv[2];
@@ -191,10 +191,10 @@ test_bad_messages(void)
 	sc.flags = 0;
 	send_raw(sv[0], CE_MSG_SESSION_CREATE, sizeof(sc), &sc, sizeof(sc), NULL, 0);
 	CHECK_EQ(ce_msg_recv(sv[1], &msg, &why), -EPROTO);
-	/* key_len over 128. */
+	/* key_len over CE_MSG_KEY_MAX. */
 	memset(&sc, 0, sizeof(sc));
 	strcpy(sc.alg, "gcm(aes)");
-	sc.key_len = 129;
+	sc.key_len = CE_MSG_KEY_MAX + 1;
 	send_raw(sv[0], CE_MSG_SESSION_CREATE, sizeof(sc), &sc, sizeof(sc), NULL, 0);
 	CHECK_EQ(ce_msg_recv(sv[1], &msg, &why), -EPROTO);
 	/* A good message still gets through afterwards. */
@@ -272,7 +272,7 @@ test_version_refused(void)
 static void
 test_unexpected_fds(void)
 {
-	struct ce_msg_hello hello = { .version = 1 };
+	struct ce_msg_hello hello = { .version = CE_SHM_VERSION };
 	struct ce_msg_region reg = { .size = 1 << 20 };
 	const char *why;
 	int sv[2], fds[8], before, i;
