@@ -340,6 +340,17 @@ struct d_daemon {
 
 extern struct d_daemon d;
 
+/*
+ * Each device has a queue pair per worker (qps[i] is worker i's) and one
+ * past them that no engine owns and no worker polls: on it the control
+ * thread re-runs known-answer self-tests while the workers serve clients.
+ */
+static inline uint16_t
+d_selftest_qp(void)
+{
+	return (uint16_t)d.nb_workers;
+}
+
 /* ---- control plane (ctl.c) -------------------------------------------- */
 
 int d_ctl_run(void);		/* the main lcore's loop; returns at shutdown */
@@ -350,7 +361,9 @@ void d_ctl_teardown(void);	/* free every client; workers must have stopped */
 /*
  * Answer a JSON control request into a malloc'ed string.
  * @return 0 with *out set, or -EINVAL (bad request, *why set), -ENOMEM;
- *   "fault" also -ENODEV (no such device), -EPERM (no fault_inject=1).
+ *   "fault" also -ENODEV (no such device), -EPERM (no fault_inject=1);
+ *   "selftest" also -ENOENT (no such driver). Control thread only: a
+ *   "selftest" drives the devices' self-test queue pairs (d_selftest_qp()).
  */
 int d_report_ctl(const char *req, char **out, const char **why);
 void d_report_telemetry_register(void);

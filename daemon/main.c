@@ -176,7 +176,9 @@ main_setup_backends(void)
 	for (unsigned int i = 0; i < d.cfg.nb_pmds; i++) {
 		const struct d_pmd_cfg *pc = &d.cfg.pmds[i];
 		struct ce_pmd_dev_config dc = {
-			.nb_qps = (uint16_t)d.nb_workers,
+			/* One per worker, and one past them that no engine owns:
+			 * the control thread's live self-tests (d_selftest_qp()). */
+			.nb_qps = (uint16_t)(d.nb_workers + 1),
 			.socket_id = (int)rte_socket_id(),
 			.args = pc->args,
 		};

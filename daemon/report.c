@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include <jansson.h>
 #include <rte_telemetry.h>
@@ -52,10 +53,15 @@ report_algs(void)
 {
 	json_t *arr = json_array();
 
-	/* The registry does not change after start-up. */
+	/* The entries stay; their self-test state changes with a live re-run
+	 * ("selftest"), so each is read whole under the registry's lock. */
 	for (unsigned int i = 0; i < d.nb_algs; i++) {
-		const struct ce_registry_entry *e = d.algs[i];
-		const struct ce_pmd_alg_caps *a = e->alg;
+		struct ce_registry_entry copy;
+		const struct ce_registry_entry *e = &copy;
+		const struct ce_pmd_alg_caps *a;
+
+		ce_registry_entry_get(d.algs[i], &copy);
+		a = e->alg;
 		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:b, s:s, s:o, s:o, s:o, s:i, "
 				      "s:i, s:s}",
 				      "name", a->name, "driver", a->driver_name,
@@ -76,6 +82,8 @@ report_algs(void)
 			json_object_set_new(o, "max_len", json_integer(a->max_data_len));
 		if (o != NULL && e->selftest_why[0] != '\0')
 			json_object_set_new(o, "selftest_why", json_string(e->selftest_why));
+		if (o != NULL)
+			json_object_set_new(o, "selftest_vectors", json_integer(e->selftest_vectors));
 		json_array_append_new(arr, o);
 	}
 	return json_pack("{s:o}", "algs", arr);
@@ -100,30 +108,43 @@ static json_t *
 report_engine_stats(const struct d_worker *w)
 {
 	struct ce_engine_stats s;
-	json_t *hist = json_array();
+	json_t *hist = json_array(), *o;
+	uint64_t req = 0, bytes = 0, err = 0;
 
+	/* What its clients asked of it: the worker's per-algorithm counters. */
+	for (unsigned int a = 0; a < d.nb_algs; a++) {
+		req += RD(w->alg_stats[3 * a]);
+		bytes += RD(w->alg_stats[3 * a + 1]);
+		err += RD(w->alg_stats[3 * a + 2]);
+	}
 	ce_engine_stats_get(w->e, &s);
 	d_worker_direct_stats(w, &s);
 	for (unsigned int i = 0; i < CE_ENGINE_BATCH_HIST; i++)
 		json_array_append_new(hist, json_integer((json_int_t)s.batch_hist[i]));
-	return json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, "
-			 "s:I, s:I}",
-			 "lcore", (int)w->lcore,
-			 "submitted", (json_int_t)s.submitted,
-			 "completed_ok", (json_int_t)s.completed_ok,
-			 "completed_err", (json_int_t)s.completed_err,
-			 "retried", (json_int_t)s.retried,
-			 "backlogged", (json_int_t)s.backlogged,
-			 "refused", (json_int_t)s.refused,
-			 "fallbacks", (json_int_t)s.fallbacks,
-			 "in_flight", (json_int_t)s.in_flight,
-			 "doorbells", (json_int_t)s.doorbells,
-			 "batch_hist", hist,
-			 "idle_transitions", (json_int_t)s.idle_transitions,
-			 "prepares", (json_int_t)s.prepares,
-			 "sleeps", (json_int_t)RD(((struct d_worker *)w)->sleeps),
-			 "sleep_aborts", (json_int_t)RD(((struct d_worker *)w)->sleep_aborts),
-			 "direct_submitted", (json_int_t)RD(((struct d_worker *)w)->direct_st.submitted));
+	o = json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, "
+		      "s:I, s:I}",
+		      "lcore", (int)w->lcore,
+		      "submitted", (json_int_t)s.submitted,
+		      "completed_ok", (json_int_t)s.completed_ok,
+		      "completed_err", (json_int_t)s.completed_err,
+		      "retried", (json_int_t)s.retried,
+		      "backlogged", (json_int_t)s.backlogged,
+		      "refused", (json_int_t)s.refused,
+		      "fallbacks", (json_int_t)s.fallbacks,
+		      "in_flight", (json_int_t)s.in_flight,
+		      "doorbells", (json_int_t)s.doorbells,
+		      "batch_hist", hist,
+		      "idle_transitions", (json_int_t)s.idle_transitions,
+		      "prepares", (json_int_t)s.prepares,
+		      "sleeps", (json_int_t)RD(((struct d_worker *)w)->sleeps),
+		      "sleep_aborts", (json_int_t)RD(((struct d_worker *)w)->sleep_aborts),
+		      "direct_submitted", (json_int_t)RD(((struct d_worker *)w)->direct_st.submitted));
+	if (o != NULL) {
+		json_object_set_new(o, "requests", json_integer((json_int_t)req));
+		json_object_set_new(o, "bytes", json_integer((json_int_t)bytes));
+		json_object_set_new(o, "errors", json_integer((json_int_t)err));
+	}
+	return o;
 }
 
 /* A client's counters: its live queue pairs plus those already gone. */
@@ -300,8 +321,9 @@ report_stats(uint32_t from, bool with_clients)
 		}
 		if (req == 0)
 			continue;
-		json_array_append_new(algs, json_pack("{s:s, s:s, s:I, s:I, s:I}",
+		json_array_append_new(algs, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}",
 			"name", d.algs[a]->alg->name, "driver", d.algs[a]->alg->driver_name,
+			"device", d.algs[a]->dev->name,
 			"requests", (json_int_t)req, "bytes", (json_int_t)bytes,
 			"errors", (json_int_t)err));
 	}
@@ -389,7 +411,8 @@ report_fault(json_t *in, json_t **res, const char **why)
 		else if (ret == -ENOTSUP)
 			*why = "fault: this device's backend has no fault injector";
 		else if (ret == -EINVAL)
-			*why = "fault: unknown mode for this device (cryptodev: none, error, hang, short)";
+			*why = "fault: unknown mode for this device (null: none, error, corrupt; "
+			       "cryptodev: none, error, hang, short)";
 		if (ret < 0)
 			return ret;
 		*res = json_pack("{s:{s:s, s:s}}", "fault", "device", dev, "mode", mode);
@@ -397,6 +420,86 @@ report_fault(json_t *in, json_t **res, const char **why)
 	}
 	*why = "fault: no such device";
 	return -ENODEV;
+}
+
+/*
+ * {"cmd": "selftest", "driver": NAME} re-runs the known-answer self-tests of
+ * every implementation (no "driver") or of one driver, now, while clients
+ * are served: on the control thread, on each device's queue pair that no
+ * engine owns (d_selftest_qp()), as ce_registry_selftest_run() requires
+ * (it serializes runs, so a caller on another thread is safe too).
+ * An implementation that fails is out of selection until a run passes.
+ * The control thread is busy for as long as the tests take (microseconds
+ * for the software backends; a hung device up to [engine]
+ * selftest_timeout_ms): other control requests wait, the data path does not.
+ * @return 0 with *res set, or -EINVAL, -ENOENT, -ENOMEM.
+ */
+static int
+report_selftest(json_t *in, json_t **res, const char **why)
+{
+	json_t *jdrv = json_object_get(in, "driver");
+	const char *driver = json_string_value(jdrv);
+	struct ce_registry_entry *results;
+	unsigned int max = d.nb_algs ? d.nb_algs : 1, nb_failed = 0;
+	json_t *arr;
+	int n;
+
+	if (jdrv != NULL && driver == NULL) {
+		*why = "selftest: \"driver\" must be a driver name (a string)";
+		return -EINVAL;
+	}
+	results = calloc(max, sizeof(*results));
+	if (results == NULL)
+		return -ENOMEM;
+	n = ce_registry_selftest_run(driver, d_selftest_qp(), results, max);
+	if (n == -ENOENT) {
+		*why = "selftest: no implementation has that driver name (see algs)";
+		free(results);
+		return n;
+	}
+	if (n < 0) {
+		*why = "selftest: out of memory";
+		free(results);
+		return n;
+	}
+	arr = json_array();
+	for (unsigned int i = 0; i < (unsigned int)n && i < max; i++)
+		if (results[i].selftest == CE_SELFTEST_FAILED)
+			nb_failed++;
+	*res = json_pack("{s:i, s:i}", "tested", n, "failed", (int)nb_failed);
+	for (unsigned int i = 0, used = 0; *res != NULL && i < (unsigned int)n && i < max; i++) {
+		const struct ce_registry_entry *e = &results[i];
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i}",
+				      "driver", e->alg->driver_name, "name", e->alg->name,
+				      "device", e->dev->name,
+				      "selftest", ce_selftest_state_name(e->selftest),
+				      "vectors", (int)e->selftest_vectors,
+				      "ops", (int)e->selftest_ops);
+		size_t sz;
+
+		if (o != NULL && e->selftest_why[0] != '\0')
+			json_object_set_new(o, "why", json_string(e->selftest_why));
+		/* One answer, within CE_MSG_CTL_MAX: the rest are counted, and
+		 * "algs" lists their new state. */
+		sz = report_size(o) + 1;
+		if (used + sz + report_size(*res) + 32 > REPORT_PAGE_MAX) {
+			json_decref(o);
+			json_object_set_new(*res, "omitted", json_integer(n - (int)i));
+			break;
+		}
+		used += (unsigned int)sz;
+		json_array_append_new(arr, o);
+	}
+	free(results);
+	d_log(nb_failed ? LOG_WARNING : LOG_INFO, "selftest%s%s: %d implementation(s) tested, "
+	      "%u failed%s", driver ? " of " : "", driver ? driver : "", n, nb_failed,
+	      nb_failed ? " and out of selection until they pass" : "");
+	if (*res == NULL) {
+		json_decref(arr);
+		return -ENOMEM;
+	}
+	json_object_set_new(*res, "selftest", arr);
+	return 0;
 }
 
 int
@@ -425,8 +528,8 @@ d_report_ctl(const char *req, char **out, const char **why)
 		*why = "\"from\": not a client id (an integer in 0..4294967295)";
 		return -EINVAL;
 	}
-	if (strcmp(cmd, "fault") == 0) {
-		ret = report_fault(in, &res, why);
+	if (strcmp(cmd, "fault") == 0 || strcmp(cmd, "selftest") == 0) {
+		ret = cmd[0] == 'f' ? report_fault(in, &res, why) : report_selftest(in, &res, why);
 		json_decref(in);
 		if (ret < 0)
 			return ret;
@@ -435,7 +538,7 @@ d_report_ctl(const char *req, char **out, const char **why)
 		json_decref(in);
 	}
 	if (res == NULL) {
-		*why = "unknown cmd (algs, stats, clients, engines, info)";
+		*why = "unknown cmd (algs, stats, clients, engines, info, selftest)";
 		return -EINVAL;
 	}
 	*out = json_dumps(res, JSON_COMPACT);

@@ -69,7 +69,8 @@ void ce_registry_set_selftest_timeout(uint64_t timeout_ns);
  * fails is out of selection (ce_registry_lookup() no longer chooses it, and
  * names the failure) until a later run passes; sessions already made on it
  * are not touched. Until then lookups and listings see the previous result.
- * Control thread only (the thread that adds and removes devices).
+ * Any thread; runs are serialized (one at a time). Not while devices are
+ * added or removed.
  *
  * @param results when not NULL, gets a copy of each tested entry after its
  *   run, in the order they ran (device by device), at most @p max.

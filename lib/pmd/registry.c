@@ -47,6 +47,9 @@ TAILQ_HEAD(registry_list, registry_node);
 static struct registry_list registry_list = TAILQ_HEAD_INITIALIZER(registry_list);
 /* Control thread adds and removes; the telemetry thread lists. */
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+/* One live self-test run at a time (ce_registry_selftest_run), whatever the
+ * thread: the runs drive the same queue pairs. */
+static pthread_mutex_t registry_run_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Lookup messages: one per thread, valid until that thread's next lookup. */
 static __thread char registry_why[192];
 
@@ -511,9 +514,11 @@ err:
 /*
  * Live re-run: the entries of one device at a time (all of a device's tests
  * start at once, as at start-up), each verdict committed under the lock as
- * soon as its device is done. Control thread only, as add and remove are:
- * the list cannot change under us, so walking it without the lock is safe;
- * what other threads read (state, reason) changes only under it.
+ * soon as its device is done. Runs are serialized by registry_run_lock (two
+ * would drive the same queue pairs); devices are added and removed only
+ * while no run can be asked for (start-up, shutdown), so the list is walked
+ * without registry_lock; what other threads read (state, reason) changes
+ * only under it.
  */
 int
 ce_registry_selftest_run(const char *driver, uint16_t qp_id,
@@ -524,14 +529,19 @@ ce_registry_selftest_run(const char *driver, uint16_t qp_id,
 	unsigned int nb_all = 0, nb_done = 0;
 	int ret = 0;
 
+	pthread_mutex_lock(&registry_run_lock);
 	TAILQ_FOREACH(n, &registry_list, next)
 		if (driver == NULL || strcmp(n->e.alg->driver_name, driver) == 0)
 			nb_all++;
-	if (nb_all == 0)
+	if (nb_all == 0) {
+		pthread_mutex_unlock(&registry_run_lock);
 		return driver == NULL ? 0 : -ENOENT;
+	}
 	vs = calloc(nb_all, sizeof(*vs));
-	if (vs == NULL)
+	if (vs == NULL) {
+		pthread_mutex_unlock(&registry_run_lock);
 		return -ENOMEM;
+	}
 	/* Devices in registration order; each device's matching entries together. */
 	TAILQ_FOREACH(n, &registry_list, next) {
 		struct ce_pmd_dev *dev = n->e.dev;
@@ -561,6 +571,7 @@ ce_registry_selftest_run(const char *driver, uint16_t qp_id,
 	/* Results in the order they ran: by device, then registration. */
 	for (unsigned int i = 0; i < nb_done && results != NULL && i < max; i++)
 		results[i] = vs[i].n->e;
+	pthread_mutex_unlock(&registry_run_lock);
 	memset(vs, 0, sizeof(*vs) * nb_all);
 	free(vs);
 	return ret < 0 ? ret : (int)nb_done;
