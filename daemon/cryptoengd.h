@@ -6,10 +6,10 @@
  *
  * Threads and who writes what:
  * - control thread (main lcore): the client list, sessions, queue pair
- *   creation and destruction; holds d_lock while it changes them;
+ *   creation and destruction; holds cryptoengd.lock while it changes them;
  * - worker lcores: their own queue pair list, ring state, per-QP and
  *   per-algorithm counters (single writer, relaxed atomic stores);
- * - DPDK's telemetry thread: reads under d_lock, counters atomically.
+ * - DPDK's telemetry thread: reads under cryptoengd.lock, counters atomically.
  *
  * Include order matters: ce_pmd.h's enum ce_op must come before
  * ce_shm_abi.h's CE_OP_* macros.
@@ -334,11 +334,11 @@ struct d_daemon {
 	unsigned int nb_algs;
 	struct rte_rcu_qsbr *qsbr;	/* workers report quiescent states */
 	uint64_t start_tsc;
-	int ctl_efd;			/* workers ring it: a queue pair broke */
+	int cp_efd;			/* workers ring it: a queue pair broke */
 	uint32_t stopping;		/* atomic */
 };
 
-extern struct d_daemon d;
+extern struct d_daemon cryptoengd;
 
 /*
  * Each device has a queue pair per worker (qps[i] is worker i's) and one
@@ -348,13 +348,13 @@ extern struct d_daemon d;
 static inline uint16_t
 d_selftest_qp(void)
 {
-	return (uint16_t)d.nb_workers;
+	return (uint16_t)cryptoengd.nb_workers;
 }
 
 /* ---- control plane (ctl.c) -------------------------------------------- */
 
-int d_ctl_run(void);		/* the main lcore's loop; returns at shutdown */
-void d_ctl_teardown(void);	/* free every client; workers must have stopped */
+int cp_run(void);		/* the main lcore's loop; returns at shutdown */
+void cp_teardown(void);	/* free every client; workers must have stopped */
 
 /* ---- reports (report.c) ----------------------------------------------- */
 
