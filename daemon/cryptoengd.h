@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cryptoengd private header: configuration, clients, queue pairs, sessions,
- * workers. Shared by the control plane (ctl.c), the data path (worker.c),
+ * workers. Shared by the control plane (cp_*.c), the data path (worker.c),
  * the JSON/telemetry reporting (report.c) and main.c.
  *
  * Threads and who writes what:
  * - control thread (main lcore): the client list, sessions, queue pair
- *   creation and destruction; holds cryptoengd.lock while it changes them;
+ *   creation and destruction; holds d_lock while it changes them;
  * - worker lcores: their own queue pair list, ring state, per-QP and
  *   per-algorithm counters (single writer, relaxed atomic stores);
- * - DPDK's telemetry thread: reads under cryptoengd.lock, counters atomically.
+ * - DPDK's telemetry thread: reads under d_lock, counters atomically.
  *
  * Include order matters: ce_pmd.h's enum ce_op must come before
  * ce_shm_abi.h's CE_OP_* macros.
@@ -351,7 +351,7 @@ d_selftest_qp(void)
 	return (uint16_t)cryptoengd.nb_workers;
 }
 
-/* ---- control plane (ctl.c) -------------------------------------------- */
+/* ---- control plane (cp_*.c) -------------------------------------------- */
 
 int cp_run(void);		/* the main lcore's loop; returns at shutdown */
 void cp_teardown(void);	/* free every client; workers must have stopped */

@@ -11,7 +11,7 @@
  * (/cryptoeng/clients lists ids, /cryptoeng/client,<id> shows one).
  *
  * Telemetry callbacks run on DPDK's telemetry thread: every builder takes
- * cryptoengd.lock (the control thread holds it while it changes clients, queue pairs
+ * d_lock (the control thread holds it while it changes clients, queue pairs
  * and sessions) and reads worker-written counters with atomic loads only.
  */
 #include <ctype.h>
@@ -213,7 +213,7 @@ report_device_stats(void)
 	return arr;
 }
 
-/* Under cryptoengd.lock. */
+/* Under d_lock. */
 static json_t *
 report_client_stats(const struct d_client *c)
 {
@@ -230,7 +230,7 @@ report_client_stats(const struct d_client *c)
 			 "in_flight", (json_int_t)inflight);
 }
 
-/* Under cryptoengd.lock. */
+/* Under d_lock. */
 static json_t *
 report_client_info(const struct d_client *c)
 {
