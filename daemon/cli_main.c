@@ -79,6 +79,10 @@ cli_usage_report(FILE *f, const char *cmd)
 			w = what[i].what;
 	fprintf(f, "usage: %s [--socket PATH] %s [--json]\n  %s\n"
 		"  --json   the daemon's answer as JSON\n", cli_prog, cmd, w);
+	if (strcmp(cmd, "stats") == 0)
+		fprintf(f, "       %s [--socket PATH] stats --watch [SECONDS] [--count N] [--json]\n"
+			"  live rates per client, engine and device (stats --watch --help)\n",
+			cli_prog);
 }
 
 void

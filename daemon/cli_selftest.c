@@ -65,6 +65,9 @@ cli_print_selftest(json_t *ans)
 			printf(": %s", cli_str(r, "why"));
 		printf("\n");
 	}
+	json_array_foreach(json_object_get(ans, "left_out"), i, r)
+		printf("selftest: %s left out: it has no queue pair to spare for live self-tests "
+		       "(its implementations keep their state)\n", json_string_value(r) ?: "?");
 	if (json_integer_value(json_object_get(ans, "omitted")) > 0)
 		printf("(%" JSON_INTEGER_FORMAT " more did not fit in one answer: see algs)\n",
 		       json_integer_value(json_object_get(ans, "omitted")));

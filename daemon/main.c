@@ -186,6 +186,15 @@ main_setup_backends(void)
 		int failed;
 
 		dev = ce_pmd_dev_create(pc->driver, pc->name, &dc);
+		if (dev == NULL && dc.nb_qps > 1) {
+			/* A device with no queue pair to spare (a QAT VF has few)
+			 * still serves; only its live self-tests are not possible. */
+			d_log(LOG_WARNING, "[pmd.%s]: no queue pair to spare for live self-tests "
+			      "(%s); cryptoengctl selftest will leave it out", pc->name,
+			      strerror(errno));
+			dc.nb_qps--;
+			dev = ce_pmd_dev_create(pc->driver, pc->name, &dc);
+		}
 		if (dev == NULL) {
 			d_log(LOG_ERR, "%s: [pmd.%s]: cannot create a %s device: %s", cryptoengd.cfg.file,
 			      pc->name, pc->driver, strerror(errno));

@@ -499,6 +499,15 @@ report_selftest(json_t *in, json_t **res, const char **why)
 		return -ENOMEM;
 	}
 	json_object_set_new(*res, "selftest", arr);
+	/* Devices made without a queue pair to spare are not tested live. */
+	arr = json_array();
+	for (unsigned int i = 0; i < cryptoengd.nb_devs; i++)
+		if (cryptoengd.devs[i].dev->nb_qps <= d_selftest_qp())
+			json_array_append_new(arr, json_string(cryptoengd.devs[i].dev->name));
+	if (json_array_size(arr) != 0)
+		json_object_set_new(*res, "left_out", arr);
+	else
+		json_decref(arr);
 	return 0;
 }
 

@@ -63,7 +63,8 @@ void ce_registry_set_selftest_timeout(uint64_t timeout_ns);
  * its queue pair @p qp_id, driven by the calling thread: that queue pair must
  * be owned by no engine and polled by no other thread (cryptoengd keeps one
  * per device for this), while the device's other queue pairs go on serving.
- * The same vectors, timeout and checks as ce_registry_add_dev().
+ * A device that has no queue pair @p qp_id is left out: its entries keep
+ * their state. The same vectors, timeout and checks as ce_registry_add_dev().
  *
  * Each result replaces the entry's state when its device is done: one that
  * fails is out of selection (ce_registry_lookup() no longer chooses it, and
@@ -74,8 +75,9 @@ void ce_registry_set_selftest_timeout(uint64_t timeout_ns);
  *
  * @param results when not NULL, gets a copy of each tested entry after its
  *   run, in the order they ran (device by device), at most @p max.
- * @return how many implementations were tested (may exceed max), or
- *   -ENOENT (driver names no implementation), -ENOMEM (then some devices
+ * @return how many implementations were tested (may exceed max; 0 when
+ *   every device that has them was left out), or -ENOENT (driver names no
+ *   implementation), -ENOMEM (then some devices
  *   may have been tested, and their results kept).
  */
 int ce_registry_selftest_run(const char *driver, uint16_t qp_id,

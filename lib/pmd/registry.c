@@ -553,7 +553,9 @@ ce_registry_selftest_run(const char *driver, uint16_t qp_id,
 		/* Already tested with an earlier entry of its device? */
 		for (unsigned int i = 0; i < nb_done && !seen; i++)
 			seen = vs[i].n->e.dev == dev;
-		if (seen)
+		/* A device without that queue pair cannot be tested live: left
+		 * out, its entries keep their state (seen again for each entry). */
+		if (seen || qp_id >= dev->nb_qps || dev->qps == NULL || dev->qps[qp_id] == NULL)
 			continue;
 		for (m = n; m != NULL; m = TAILQ_NEXT(m, next))
 			if (m->e.dev == dev &&
