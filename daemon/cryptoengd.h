@@ -362,8 +362,9 @@ void cp_teardown(void);	/* free every client; workers must have stopped */
  * Answer a JSON control request into a malloc'ed string.
  * @return 0 with *out set, or -EINVAL (bad request, *why set), -ENOMEM;
  *   "fault" also -ENODEV (no such device), -EPERM (no fault_inject=1);
- *   "selftest" also -ENOENT (no such driver). Control thread only: a
- *   "selftest" drives the devices' self-test queue pairs (d_selftest_qp()).
+ *   "selftest" also -ENOENT (no such driver). A "selftest" drives the
+ *   devices' self-test queue pairs (d_selftest_qp()) from the calling
+ *   thread, one run at a time (the registry serializes them).
  */
 int d_report_ctl(const char *req, char **out, const char **why);
 void d_report_telemetry_register(void);

@@ -12,6 +12,8 @@
 #   watch          stats --watch: a loaded client, its engine and its device
 #                  show a rate above 0, an idle client and an idle device 0;
 #                  --count ends it, SIGINT ends it with exit 0, bad args exit 2
+#   watch-many     stats --watch with 200 clients: every one listed, each
+#                  interval (the stats pages joined), their rates 0
 set -u
 d_bin=$1 ctl_bin=$2 perf_bin=$3 hold_bin=$4 soak_bin=$5 case=$6
 
@@ -51,6 +53,9 @@ file_prefix = $prefix
 hugepages = no
 [socket]
 path = $sock
+[clients]
+max_clients = 256
+max_conns_per_uid = 256
 [pmd.null0]
 driver = null
 args = fault_inject=1
@@ -260,6 +265,32 @@ EOP
 	kill "$lpid"
 	wait "$lpid" 2>/dev/null
 	lpid=""
+	;;
+watch-many)
+	# Max clients is 128 by default: room for 200 and the watcher.
+	hold_fifo="$dir/hold.in"
+	mkfifo "$hold_fifo"
+	"$hold_bin" "$sock" 200 <"$hold_fifo" >"$dir/hold.out" 2>"$dir/hold.err" &
+	exec 9>"$hold_fifo"
+	for _ in $(seq 1 600); do
+		grep -q ready "$dir/hold.out" 2>/dev/null && break
+		[ -s "$dir/hold.err" ] && fail "hold_clients: $(cat "$dir/hold.err")"
+		sleep 0.1
+	done
+	grep -q ready "$dir/hold.out" || fail "200 clients not connected in 60 s"
+	expect 0 ctl stats --watch 0.5 --count 2 --json
+	py - "$dir/out" <<'EOP' || fail "watch with 200 clients: $(head -c 2000 "$dir/out")"
+import json, sys
+iv = [json.loads(l) for l in open(sys.argv[1])]
+assert len(iv) == 2, len(iv)
+for i in iv:
+    hold = [r for r in i["clients"] if r["name"] == "hold"]
+    assert len(hold) == 200, len(hold)
+    assert len({r["id"] for r in hold}) == 200
+    assert all(r["ops_s"] == 0 and r["bytes_s"] == 0 for r in hold), hold
+EOP
+	expect 0 ctl stats --watch 0.5 --count 1
+	[ "$(grep -c ' hold$' "$dir/out")" -eq 200 ] || fail "watch table: $(grep -c ' hold$' "$dir/out") hold rows"
 	;;
 *)
 	fail "unknown case $case"
