@@ -367,6 +367,17 @@ void cp_teardown(void);	/* free every client; workers must have stopped */
  *   thread, one run at a time (the registry serializes them).
  */
 int d_report_ctl(const char *req, char **out, const char **why);
+
+/* ---- live self-tests (cp_selftest.c) ----------------------------------- */
+
+/*
+ * {"cmd": "selftest", "driver": NAME}: the known-answer tests of every
+ * implementation (no "driver") or of one driver, again, now (d_report_ctl()
+ * dispatches it). @return 0 with *res set, or -EINVAL (driver not a string),
+ * -ENOENT (no such driver), -ENOMEM; *why says which.
+ */
+struct json_t;
+int cp_selftest(struct json_t *in, struct json_t **res, const char **why);
 void d_report_telemetry_register(void);
 
 #endif /* CRYPTOENGD_H */
