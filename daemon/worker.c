@@ -83,28 +83,20 @@ worker_publish_qp(struct d_qp *qp)
 	struct ce_ring *r = &qp->cq;
 	uint64_t one = 1;
 
-	uint32_t n = qp->cq_pending, at, first;
+	uint32_t n = qp->cq_pending;
 
 	if (n == 0)
 		return;
-	/* The staged CQEs in one or two block copies (the CQ may wrap). */
-	at = r->local & r->mask;
-	first = RTE_MIN(n, r->size - at);
-	memcpy(r->entries + (size_t)at * sizeof(struct ce_cqe), qp->cqe_stage,
-	       (size_t)first * sizeof(struct ce_cqe));
-	if (first < n)
-		memcpy(r->entries, qp->cqe_stage + first, (size_t)(n - first) * sizeof(struct ce_cqe));
-	r->local += n;
+	/* Room was reserved when each descriptor was taken (worker_post_cqe). */
+	ce_ring_enqueue_reserved(r, qp->cqe_stage, n);
 	qp->cq_pending = 0;
-	/* Release: the CQE writes are visible before the client sees prod move. */
-	__atomic_store_n(&r->sh->prod, r->local, __ATOMIC_RELEASE);
 	/*
 	 * The next CQ lines were last read by the client: ask for them now, all
 	 * at once, rather than stalling on one ownership miss per line while
 	 * completions are written one by one.
 	 */
 	for (uint32_t i = 0; i < D_CQ_PREFETCH; i += RTE_CACHE_LINE_SIZE / sizeof(struct ce_cqe))
-		worker_prefetchw(r->entries + (size_t)((r->local + i) & r->mask) * r->esize);
+		worker_prefetchw(ce_ring_entry(r, i));
 	if (ce_ring_prod_needs_wakeup(r) && write(qp->cq_efd, &one, sizeof(one)) < 0) {
 		/* EAGAIN: counter saturated, the client has a wake-up pending. */
 	}
@@ -166,7 +158,7 @@ static void
 worker_finish_error(struct d_worker *w, struct d_qp *qp, const struct d_slot *slot, int status)
 {
 	worker_count_error(qp, status);
-	W_ADD(w->alg_stats[3 * slot->sess->alg_idx + 2], 1);
+	W_ADD(w->alg_stats[slot->sess->alg_idx].errors, 1);
 }
 
 /* A request's end, on this lcore: CQE, counters, release slot and session. */
@@ -218,17 +210,17 @@ struct worker_tally {
 static inline void
 worker_tally_flush(struct d_worker *w, struct worker_tally *t)
 {
-	uint64_t *alg;
+	struct d_alg_stats *alg;
 
 	if (t->n == 0)
 		return;
-	alg = &w->alg_stats[3 * t->s->alg_idx];
+	alg = &w->alg_stats[t->s->alg_idx];
 	/* Relaxed, one writer: the control thread reads it only after a grace
 	 * period, which orders this store before its read (the flush comes
 	 * before the turn's quiescent state and before the run is handed on). */
 	__atomic_store_n(t->busy, *t->busy + t->n, __ATOMIC_RELAXED);
-	W_ADD(alg[0], t->n);
-	W_ADD(alg[1], t->bytes);
+	W_ADD(alg->requests, t->n);
+	W_ADD(alg->bytes, t->bytes);
 	t->burst_bytes += t->bytes;
 	t->n = 0;
 	t->bytes = 0;
@@ -240,7 +232,8 @@ worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
 	       struct ce_pmd_request *req, struct worker_tally *t)
 {
 	struct d_client *c = qp->c;
-	uint32_t idx = dd->session & 0xffffu, gen = dd->session >> 16;
+	uint32_t idx = ce_shm_sess_handle_idx(dd->session);
+	uint32_t gen = ce_shm_sess_handle_gen(dd->session);
 	struct ce_pmd_session *cs;
 	struct d_slot *slot;
 	struct d_sess *s;
@@ -279,7 +272,7 @@ worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
 	if (s != t->s) {
 		worker_tally_flush(w, t);
 		t->s = s;
-		t->busy = &c->sess_busy[(size_t)w->idx * cryptoengd.cfg.max_sessions + idx];
+		t->busy = d_sess_busy_of(c, w->idx, idx);
 	}
 	t->n++;
 	t->bytes += dd->len;
