@@ -156,6 +156,16 @@ ce_shm__overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 	return alen != 0 && blen != 0 && a < b + blen && b < a + alen;
 }
 
+/* Asymmetric sessions: rare and slow anyway, the rules one by one, out of line. */
+static __attribute__((noinline, cold, unused)) int
+ce_shm__desc_ok_asym(const struct ce_shm_region_info *ri, const struct ce_shm_sess_info *si,
+		     const struct ce_desc *d)
+{
+	const char *why;
+
+	return ce_shm_desc_validate(ri, si, d, &why) == 0;
+}
+
 /**
  * The data path's descriptor check: ce_shm_desc_validate()'s rules, without
  * reasons, as one inline run of predictable branches (one subtraction and
@@ -173,11 +183,9 @@ ce_shm_desc_ok(const struct ce_shm_region_info *ri, const struct ce_shm_sess_inf
 	unsigned int op = d->op;
 	int cipher = op == CE_OP_ENCRYPT || op == CE_OP_DECRYPT;
 	int writes_digest = op == CE_OP_ENCRYPT || op == CE_OP_DIGEST;
-	const char *why;
 
-	/* Asymmetric sessions: rare and slow anyway, the rules one by one. */
 	if (si->out_max != 0)
-		return ce_shm_desc_validate(ri, si, d, &why) == 0;
+		return ce_shm__desc_ok_asym(ri, si, d);
 	/* Symmetric sessions take the symmetric ops only (ce_op_is_asym_only). */
 	if (op - CE_OP_ENCRYPT > (unsigned int)(CE_OP_VERIFY - CE_OP_ENCRYPT) ||
 	    (d->flags & ~CE_DESC_F_VALID_MASK) != 0 || d->rsvd != 0 ||
