@@ -13,17 +13,22 @@
  * - cryptoeng.worker.complete: a completion written for the client (every
  *   CQE: served, refused at intake, shut down, and the in-band notices
  *   whose cookies are CE_CQE_COOKIE_*), with its status.
+ * The worker calls them with CE_TRACE_FP (ce_trace.h): the check inline,
+ * the record out of line.
  * Control path (RTE_TRACE_POINT), on the control thread: clients,
  * sessions and queue pairs made and gone.
  */
 #ifndef D_TRACE_H
 #define D_TRACE_H
 
-#if defined(CE_TRACE_FP) && !defined(RTE_ENABLE_TRACE_FP)
+#if defined(CE_TRACE_FP_ON) && !defined(RTE_ENABLE_TRACE_FP)
 #error "lib/ce_trace_fp.h was forced in before rte_config.h: fast-path points would vanish"
 #endif
 
 #include <rte_trace_point.h>
+
+#include "ce_trace.h"
+#include "cryptoengd.h"
 
 RTE_TRACE_POINT_FP(
 	d_trace_take,
@@ -54,6 +59,26 @@ RTE_TRACE_POINT_FP(
 	rte_trace_point_emit_i32(status);
 	rte_trace_point_emit_u32(out_len);
 )
+
+/* The recorders take the worker's own structures: the fields are loaded
+ * only when the event is recorded. */
+static __rte_unused __rte_noinline __rte_cold void
+d_trace_take_record(const struct d_qp *qp, const struct ce_desc *dd)
+{
+	d_trace_take(qp->c->id, qp->id, dd->cookie, dd->op, dd->len);
+}
+
+static __rte_unused __rte_noinline __rte_cold void
+d_trace_dispatch_record(const struct ce_pmd_qp *pq, unsigned int offered, unsigned int taken)
+{
+	d_trace_dispatch(pq->dev->id, (uint16_t)offered, (uint16_t)taken);
+}
+
+static __rte_unused __rte_noinline __rte_cold void
+d_trace_complete_record(const struct d_qp *qp, uint64_t cookie, int status, uint32_t out_len)
+{
+	d_trace_complete(qp->c->id, qp->id, cookie, status, out_len);
+}
 
 RTE_TRACE_POINT(
 	d_trace_client_connect,

@@ -137,7 +137,7 @@ worker_post_cqe(struct d_worker *w, struct d_qp *qp, uint64_t cookie, int status
 		return;
 	}
 	qp->cqe_stage[qp->cq_pending++] = cqe;
-	d_trace_complete(qp->c->id, qp->id, cookie, status, out_len);
+	CE_TRACE_FP(d_trace_complete, qp, cookie, status, out_len);
 	if (__atomic_load_n(&qp->detached, __ATOMIC_RELAXED)) {
 		/* Off our list: nobody else will publish it. */
 		worker_publish_qp(qp);
@@ -353,7 +353,7 @@ worker_direct_submit(struct d_worker *w, struct ce_pmd_qp *pq, struct ce_pmd_req
 					worker_direct_finalize(w, reqs[k - 1], ret == 0 ? -EIO : ret);
 			}
 		}
-		d_trace_dispatch(pq->dev->id, (uint16_t)want, (uint16_t)k);
+		CE_TRACE_FP(d_trace_dispatch, pq, want, k);
 		W_STAT_ADD(w, doorbells, 1);
 		if (k != 0)
 			W_STAT_ADD(w, batch_hist[worker_hist_bucket(k)], 1);
@@ -491,7 +491,7 @@ worker_take(struct d_worker *w, struct d_qp *qp, unsigned int budget)
 		struct ce_pmd_request *req = reqs[used];
 		struct ce_pmd_qp *pq;
 
-		d_trace_take(qp->c->id, qp->id, descs[i].cookie, descs[i].op, descs[i].len);
+		CE_TRACE_FP(d_trace_take, qp, &descs[i]);
 		if (worker_prepare(w, qp, &descs[i], req) != 0) {
 			W_ADD(qp->st.requests, 1);
 			W_ADD(qp->st.completed, 1);

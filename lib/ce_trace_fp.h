@@ -25,6 +25,6 @@
 #define ALLOW_EXPERIMENTAL_API 1
 #endif
 /* The trace headers check this: forced in after rte_config.h, as it must be. */
-#define CE_TRACE_FP 1
+#define CE_TRACE_FP_ON 1
 
 #endif /* CE_TRACE_FP_H */

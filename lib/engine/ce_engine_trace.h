@@ -14,15 +14,18 @@
  * - cryptoeng.engine.backlogged: a MAY_BACKLOG request went to the backlog.
  * Control path (RTE_TRACE_POINT): cryptoeng.engine.start, .stop.
  * Registered in engine_trace.c. Fields are named after the arguments.
+ * The data path calls the fast-path ones with CE_TRACE_FP (ce_trace.h).
  */
 #ifndef CE_ENGINE_TRACE_H
 #define CE_ENGINE_TRACE_H
 
-#if defined(CE_TRACE_FP) && !defined(RTE_ENABLE_TRACE_FP)
+#if defined(CE_TRACE_FP_ON) && !defined(RTE_ENABLE_TRACE_FP)
 #error "lib/ce_trace_fp.h was forced in before rte_config.h: fast-path points would vanish"
 #endif
 
 #include <rte_trace_point.h>
+
+#include "ce_trace.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -77,6 +80,15 @@ RTE_TRACE_POINT_FP(
 	rte_trace_point_emit_u32(lcore);
 	rte_trace_point_emit_u64(cookie);
 )
+
+CE_TRACE_FP_RECORD(ce_engine_trace_dispatch,
+		   (uint32_t lcore, uint16_t dev, uint16_t offered, uint16_t taken),
+		   lcore, dev, offered, taken)
+CE_TRACE_FP_RECORD(ce_engine_trace_retry, (uint32_t lcore, uint16_t dev, uint64_t backoff_ns),
+		   lcore, dev, backoff_ns)
+CE_TRACE_FP_RECORD(ce_engine_trace_refused, (uint32_t lcore, uint32_t nb, int32_t status),
+		   lcore, nb, status)
+CE_TRACE_FP_RECORD(ce_engine_trace_backlogged, (uint32_t lcore, uint64_t cookie), lcore, cookie)
 
 #ifdef __cplusplus
 }

@@ -215,7 +215,7 @@ int
 ce_engine_transfer(struct ce_engine *e, struct ce_pmd_request *req)
 {
 	if (unlikely(engine_state(e) != ENGINE_RUNNING)) {
-		ce_engine_trace_refused(e->lcore, 1, -ESHUTDOWN);
+		CE_TRACE_FP(ce_engine_trace_refused, e->lcore, 1, -ESHUTDOWN);
 		return -ESHUTDOWN;
 	}
 	/* Set here, where the producer has the request's cache line anyway. */
@@ -227,18 +227,18 @@ ce_engine_transfer(struct ce_engine *e, struct ce_pmd_request *req)
 		return -EINPROGRESS;
 	if (!(req->flags & CE_REQ_F_MAY_BACKLOG)) {
 		__atomic_fetch_add(&e->prod.refused, 1, __ATOMIC_RELAXED);
-		ce_engine_trace_refused(e->lcore, 1, -EBUSY);
+		CE_TRACE_FP(ce_engine_trace_refused, e->lcore, 1, -EBUSY);
 		return -EBUSY;
 	}
 	req->engine_flags = ENGINE_REQ_BACKLOGGED;
 	if (rte_ring_mp_enqueue(e->backlog, req) == 0) {
 		__atomic_fetch_add(&e->prod.backlogged, 1, __ATOMIC_RELAXED);
-		ce_engine_trace_backlogged(e->lcore, req->cookie);
+		CE_TRACE_FP(ce_engine_trace_backlogged, e->lcore, req->cookie);
 		return -EBUSY;
 	}
 	req->engine_flags = 0;
 	__atomic_fetch_add(&e->prod.refused, 1, __ATOMIC_RELAXED);
-	ce_engine_trace_refused(e->lcore, 1, -ENOBUFS);
+	CE_TRACE_FP(ce_engine_trace_refused, e->lcore, 1, -ENOBUFS);
 	return -ENOBUFS;
 }
 
@@ -250,11 +250,11 @@ ce_engine_transfer_burst(struct ce_engine *e, struct ce_pmd_request **reqs, unsi
 	unsigned int direct = 0;
 
 	if (unlikely(engine_state(e) != ENGINE_RUNNING)) {
-		ce_engine_trace_refused(e->lcore, n, -ESHUTDOWN);
+		CE_TRACE_FP(ce_engine_trace_refused, e->lcore, n, -ESHUTDOWN);
 		return 0;
 	}
 	if (unlikely(!rte_ring_empty(e->backlog))) {
-		ce_engine_trace_refused(e->lcore, n, -EBUSY);
+		CE_TRACE_FP(ce_engine_trace_refused, e->lcore, n, -EBUSY);
 		return 0;
 	}
 	for (unsigned int i = 0; i < n; i++) {
@@ -281,7 +281,7 @@ ce_engine_transfer_burst(struct ce_engine *e, struct ce_pmd_request **reqs, unsi
 						   n - direct, NULL);
 	if (taken < n) {
 		__atomic_fetch_add(&e->prod.refused, n - taken, __ATOMIC_RELAXED);
-		ce_engine_trace_refused(e->lcore, n - taken, -EBUSY);
+		CE_TRACE_FP(ce_engine_trace_refused, e->lcore, n - taken, -EBUSY);
 	}
 	return taken;
 }
@@ -324,7 +324,7 @@ static void
 engine_backoff(struct ce_engine *e, uint64_t now, uint16_t dev)
 {
 	e->retry_at = now + e->retry_delay;
-	ce_engine_trace_retry(e->lcore, dev, e->retry_delay * 1000000000ull / e->tsc_hz);
+	CE_TRACE_FP(ce_engine_trace_retry, e->lcore, dev, e->retry_delay * 1000000000ull / e->tsc_hz);
 	if (e->retry_delay < e->retry_max)
 		e->retry_delay = RTE_MIN(e->retry_delay * 2, e->retry_max);
 }
@@ -435,7 +435,7 @@ engine_dispatch_batch(struct ce_engine *e, struct ce_pmd_qp *qp, uint64_t now,
 	e->dev_in_flight += n;
 	k = drv->fast->do_batch_requests(qp, &e->stage[e->st_head], n);
 	e->dev_in_flight -= n - k;
-	ce_engine_trace_dispatch(e->lcore, qp->dev->id, n, k);
+	CE_TRACE_FP(ce_engine_trace_dispatch, e->lcore, qp->dev->id, n, k);
 	ENGINE_STAT_ADD(e, doorbells, 1);
 	if (k != 0)
 		ENGINE_STAT_ADD(e, batch_hist[engine_hist_bucket(k)], 1);
@@ -458,7 +458,7 @@ engine_dispatch_one(struct ce_engine *e, struct ce_pmd_qp *qp, struct ce_pmd_req
 
 	e->dev_in_flight++;
 	ret = qp->dev->drv->fast->do_one_request(qp, req);
-	ce_engine_trace_dispatch(e->lcore, qp->dev->id, 1, ret == -EINPROGRESS);
+	CE_TRACE_FP(ce_engine_trace_dispatch, e->lcore, qp->dev->id, 1, ret == -EINPROGRESS);
 	ENGINE_STAT_ADD(e, doorbells, 1);
 	if (likely(ret == -EINPROGRESS)) {
 		ENGINE_STAT_ADD(e, batch_hist[0], 1);

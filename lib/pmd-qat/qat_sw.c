@@ -33,7 +33,7 @@ qat_pmd_sw_start(struct qat_pmd_qp *q, struct ce_pmd_request *req, unsigned int 
 			if (req->dst != req->src && req->len != 0)
 				memmove(req->dst, req->src, req->len);
 			QAT_STAT_ADD(q, fb[reason], 1);
-			qat_pmd_trace_fallback(q->qp->dev->id, req->cookie, (uint8_t)reason);
+			CE_TRACE_FP(qat_pmd_trace_fallback, q->qp->dev->id, req->cookie, (uint8_t)reason);
 			qat_pmd_complete(q, req, 0);
 			return -EINPROGRESS;
 		}
@@ -43,7 +43,7 @@ qat_pmd_sw_start(struct qat_pmd_qp *q, struct ce_pmd_request *req, unsigned int 
 	if (unlikely(ret != -EINPROGRESS))
 		return ret;
 	QAT_STAT_ADD(q, fb[reason], 1);
-	qat_pmd_trace_fallback(q->qp->dev->id, req->cookie, (uint8_t)reason);
+	CE_TRACE_FP(qat_pmd_trace_fallback, q->qp->dev->id, req->cookie, (uint8_t)reason);
 	return ret;
 }
 

@@ -10,13 +10,14 @@
 #ifndef QAT_TRACE_H
 #define QAT_TRACE_H
 
-#if defined(CE_TRACE_FP) && !defined(RTE_ENABLE_TRACE_FP)
+#if defined(CE_TRACE_FP_ON) && !defined(RTE_ENABLE_TRACE_FP)
 #error "lib/ce_trace_fp.h was forced in before rte_config.h: fast-path points would vanish"
 #endif
 
 #include <rte_trace_point.h>
 
 #include "ce_pmd_qat.h"
+#include "ce_trace.h"
 
 /* The name is looked up only when the event is recorded (and, harmlessly,
  * at registration, where reason is garbage: the lookup is bounded). */
@@ -30,5 +31,8 @@ RTE_TRACE_POINT_FP(
 	rte_trace_point_emit_u8(reason);
 	rte_trace_point_emit_string(why);
 )
+
+CE_TRACE_FP_RECORD(qat_pmd_trace_fallback, (uint16_t dev, uint64_t cookie, uint8_t reason),
+		   dev, cookie, reason)
 
 #endif /* QAT_TRACE_H */
