@@ -44,6 +44,7 @@
 #include <rte_malloc.h>
 
 #include "cryptoengd.h"
+#include "trace.h"
 
 #define CP_REAP_MS		10
 #define CP_ACCEPT_PAUSE_MS	100	/* accept failed for want of fds: retry after */
@@ -158,6 +159,7 @@ cp_qp_retire(struct d_qp *qp)
 	TAILQ_INSERT_TAIL(&cryptoengd.dying, qp, next);
 	c->nb_qps--;
 	pthread_mutex_unlock(&cryptoengd.lock);
+	d_trace_qp_destroy(c->id, qp->id, __atomic_load_n(&qp->st.requests, __ATOMIC_RELAXED));
 	cryptoengd.workers[qp->worker]->nb_assigned--;
 	while (d_worker_cmd(cryptoengd.workers[qp->worker], D_CMD_DEL_QP, qp) == -ENOBUFS)
 		usleep(100);	/* command ring full: the worker drains it each turn */
@@ -289,6 +291,7 @@ cp_qp_create(struct d_client *c)
 	r.u.qp.qp_id = qp->id;
 	r.u.qp.lcore = w->lcore;
 	r.u.qp.credits = qp->credits;
+	d_trace_qp_create(c->id, qp->id, w->lcore, qp->credits);
 	cp_reply_u(c, &r.u, sizeof(r.u.qp));
 	return;
 
@@ -356,6 +359,7 @@ cp_sess_kill(struct d_client *c, struct d_sess *s)
 	__atomic_store_n(&s->live, 0, __ATOMIC_RELEASE);
 	c->nb_sess--;
 	pthread_mutex_unlock(&cryptoengd.lock);
+	d_trace_session_destroy(c->id, ((uint32_t)s->gen << 16) | (uint32_t)(s - c->sess));
 	s->pending = true;
 	/* Workers that saw the handle live report quiescent after this token. */
 	s->token = rte_rcu_qsbr_start(cryptoengd.qsbr);
@@ -466,6 +470,7 @@ cp_session_create(struct d_client *c)
 	c->nb_sess++;
 	pthread_mutex_unlock(&cryptoengd.lock);
 	r.u.session.handle = ((uint32_t)s->gen << 16) | idx;
+	d_trace_session_create(c->id, r.u.session.handle, e->alg->name, e->alg->driver_name);
 	cp_reply_u(c, &r.u, sizeof(r.u.session));
 }
 
@@ -506,6 +511,7 @@ cp_client_drop(struct d_client *c)
 	for (uint32_t i = 0; i < cryptoengd.cfg.max_sessions; i++)
 		if (c->sess[i].live != 0)
 			cp_sess_kill(c, &c->sess[i]);
+	d_trace_client_close(c->id, c->pid);
 	d_log(LOG_DEBUG, "client %u (pid %d) gone", c->id, (int)c->pid);
 }
 
@@ -1039,6 +1045,7 @@ cp_pending_hello(struct cp_pending *p)
 	TAILQ_INSERT_TAIL(&cryptoengd.clients, c, next);
 	cryptoengd.nb_clients++;
 	pthread_mutex_unlock(&cryptoengd.lock);
+	d_trace_client_connect(c->id, c->pid, c->uid, c->name);
 	r.u.hello.version = CE_SHM_VERSION;
 	r.u.hello.max_qps = cryptoengd.cfg.max_qps;
 	r.u.hello.max_region = (uint64_t)cryptoengd.cfg.max_region_mb << 20;

@@ -91,10 +91,9 @@ RTE_TRACE_POINT(
 
 RTE_TRACE_POINT(
 	d_trace_client_close,
-	RTE_TRACE_POINT_ARGS(uint32_t client, uint64_t requests, uint64_t completed),
+	RTE_TRACE_POINT_ARGS(uint32_t client, int32_t pid),
 	rte_trace_point_emit_u32(client);
-	rte_trace_point_emit_u64(requests);
-	rte_trace_point_emit_u64(completed);
+	rte_trace_point_emit_i32(pid);
 )
 
 RTE_TRACE_POINT(

@@ -99,6 +99,33 @@ def lifecycle(events, fp, batch):
             check(c['status'] == 0 and c['out_len'] == inlen,
                   f'{rid}: status {c["status"]} out_len {c["out_len"]}, want 0, {inlen}')
 
+    # Control path: the client, its sessions and its queue pair, made and gone.
+    conns = [e for e in named(events, 'cryptoeng.cp.client_connect') if e['client'] == client]
+    closes = [e for e in named(events, 'cryptoeng.cp.client_close') if e['client'] == client]
+    check(len(conns) == 1 and conns[0]['uid'] == 0 and conns[0]['pid'] > 0,
+          f'client_connect of client {client}: {conns}')
+    check(len(closes) == 1 and conns and closes[0]['pid'] == conns[0]['pid'],
+          f'client_close of client {client}: {closes}')
+    made = [e for e in named(events, 'cryptoeng.cp.session_create') if e['client'] == client]
+    gone = [e for e in named(events, 'cryptoeng.cp.session_destroy') if e['client'] == client]
+    want = {(r['alg'], r['driver']) for r in batch}
+    check({(e['alg'], e['driver']) for e in made} == want,
+          f'session_create (alg, driver) {sorted({(e["alg"], e["driver"]) for e in made})}, '
+          f'want {sorted(want)}')
+    check(sorted(e['session'] for e in made) == sorted(e['session'] for e in gone),
+          f'sessions made {[e["session"] for e in made]}, destroyed {[e["session"] for e in gone]}')
+    qpc = [e for e in named(events, 'cryptoeng.cp.qp_create') if e['client'] == client]
+    qpd = [e for e in named(events, 'cryptoeng.cp.qp_destroy') if e['client'] == client]
+    check(len(qpc) == 1 and qpc[0]['qp'] == qp and qpc[0]['lcore'] == 1 and qpc[0]['credits'] > 0,
+          f'qp_create: {qpc}')
+    check(len(qpd) == 1 and qpd[0]['qp'] == qp and qpd[0]['requests'] == len(batch),
+          f'qp_destroy (requests == {len(batch)}): {qpd}')
+    if conns and made and closes:
+        check(conns[0]['i'] < min(e['i'] for e in made) and
+              max(e['i'] for e in made) < min(e['i'] for e in takes) and
+              closes[0]['i'] > max(e['i'] for e in done),
+              'order: connect, sessions, takes, completions, close')
+
     # The direct path: the five ipsecmb requests handed over by the worker.
     direct = named(events, 'cryptoeng.worker.dispatch')
     n_mb = sum(1 for r in batch if r['driver'].endswith('-ipsecmb'))
