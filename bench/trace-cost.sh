@@ -9,6 +9,7 @@
 # Workloads: null 64 B and AES-128-GCM 64 B (ipsecmb, the direct path), burst 32.
 #
 #   bench/trace-cost.sh --base BUILD [--build BUILD] [--ops N] [--runs R] [--out DIR]
+#                       [--sides "base off on"]
 #
 # Prints one line per side and workload (trace_cost_sum.py): instructions
 # per request in the tracepoints' own code (exact: the worker's idle turns
@@ -17,7 +18,7 @@
 # load). Keeps the callgrind files and callgrind_annotate's listings in DIR.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-build="$here/../build" base="" ops=20000 runs=2 out=/tmp/trace-cost
+build="$here/../build" base="" ops=20000 runs=2 out=/tmp/trace-cost sides="base off on"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--base) base=$2; shift 2 ;;
@@ -25,7 +26,8 @@ while [ $# -gt 0 ]; do
 	--ops) ops=$2; shift 2 ;;
 	--runs) runs=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
-	*) echo "usage: $0 --base BUILD [--build BUILD] [--ops N] [--runs R] [--out DIR]" >&2; exit 2 ;;
+	--sides) sides=$2; shift 2 ;;
+	*) echo "usage: $0 --base BUILD [--build BUILD] [--ops N] [--runs R] [--out DIR] [--sides 'base off on']" >&2; exit 2 ;;
 	esac
 done
 [ -n "$base" ] || { echo "trace-cost: --base BUILD (a build without tracepoints) is required" >&2; exit 2; }
@@ -95,8 +97,13 @@ one() {
 for run in $(seq 1 "$runs"); do
 	for wl in null gcm; do
 		[ "$wl" = null ] && opts=$null_opts || opts=$gcm_opts
-		one base "$base" "$wl" "$opts" "$run"
-		one off "$build" "$wl" "$opts" "$run"
-		one on "$build" "$wl" "$opts" "$run" -- "--trace=cryptoeng.*" "--trace-dir=$tmp/trace"
+		for side in $sides; do
+			case $side in
+			base) one base "$base" "$wl" "$opts" "$run" ;;
+			off) one off "$build" "$wl" "$opts" "$run" ;;
+			on) one on "$build" "$wl" "$opts" "$run" -- "--trace=cryptoeng.*" \
+				"--trace-dir=$tmp/trace" ;;
+			esac
+		done
 	done
 done

@@ -86,6 +86,7 @@ worker_publish_qp(struct d_qp *qp)
 
 	if (qp->cq_pending == 0)
 		return;
+	CE_TRACE_FP(d_trace_complete, qp);
 	for (uint32_t i = 0; i < qp->cq_pending; i++)
 		ce_ring_copy_entry(r->entries + (size_t)((r->local + i) & r->mask) * r->esize,
 				   &qp->cqe_stage[i], r->esize);
@@ -137,7 +138,6 @@ worker_post_cqe(struct d_worker *w, struct d_qp *qp, uint64_t cookie, int status
 		return;
 	}
 	qp->cqe_stage[qp->cq_pending++] = cqe;
-	CE_TRACE_FP(d_trace_complete, qp, cookie, status, out_len);
 	if (__atomic_load_n(&qp->detached, __ATOMIC_RELAXED)) {
 		/* Off our list: nobody else will publish it. */
 		worker_publish_qp(qp);
@@ -486,12 +486,12 @@ worker_take(struct d_worker *w, struct d_qp *qp, unsigned int budget)
 		worker_broken(w, qp, D_QP_BROKEN_SQ);
 		got = 0;
 	}
+	CE_TRACE_FP(d_trace_take, qp, descs, got);
 	worker_prefetch_next(&qp->sq);
 	for (int i = 0; i < got; i++) {
 		struct ce_pmd_request *req = reqs[used];
 		struct ce_pmd_qp *pq;
 
-		CE_TRACE_FP(d_trace_take, qp, &descs[i]);
 		if (worker_prepare(w, qp, &descs[i], req) != 0) {
 			W_ADD(qp->st.requests, 1);
 			W_ADD(qp->st.completed, 1);
