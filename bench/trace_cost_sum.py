@@ -8,7 +8,8 @@ Three figures per request:
   (ours and DPDK's rte_trace_point.h, rte_mempool_trace*.h, which the
   experimental API compiles in), and the out-of-line recorders (*_record);
 - path: Ir of the functions that hold the per-request points (worker_take,
-  worker_post_cqe, worker_complete: every file's lines inlined into them);
+  worker_post_cqe, worker_complete, worker_publish_qp: every file's lines
+  inlined into them);
 - worker: everything collected in d_worker_main, idle turns included.
 """
 import re
@@ -17,7 +18,7 @@ import sys
 LINE = re.compile(r'^\s*([\d,]+)\s+\([^)]*\)\s+(\S+?):(\S+)')
 TRACE_FILES = re.compile(r'(_trace\.h|/trace\.h|ce_trace\.h|rte_trace_point\.h|'
                          r'rte_mempool_trace(_fp)?\.h|eal_common_trace[^/]*\.c)$')
-PATH_FUNCS = {'worker_take', 'worker_post_cqe', 'worker_complete'}
+PATH_FUNCS = {'worker_take', 'worker_post_cqe', 'worker_complete', 'worker_publish_qp'}
 
 
 def main():
