@@ -926,7 +926,10 @@ case_cryptodev(void)
 int
 main(int argc, char **argv)
 {
-	const char *c;
+	static const struct dt_case cases[] = {
+		{ "crypt", case_crypt }, { "batch", case_batch }, { "sessions", case_sessions },
+		{ "reports", case_reports }, { "cryptodev", case_cryptodev }
+	};
 
 	if (argc < 4) {
 		fprintf(stderr, "usage: %s CRYPTOENGD CRYPTOENGCTL CASE\n", argv[0]);
@@ -934,20 +937,5 @@ main(int argc, char **argv)
 	}
 	dt_init(argc, argv);
 	ct_ctl = argv[2];
-	c = argv[3];
-	if (strcmp(c, "crypt") == 0)
-		case_crypt();
-	else if (strcmp(c, "batch") == 0)
-		case_batch();
-	else if (strcmp(c, "sessions") == 0)
-		case_sessions();
-	else if (strcmp(c, "reports") == 0)
-		case_reports();
-	else if (strcmp(c, "cryptodev") == 0)
-		case_cryptodev();
-	else {
-		fprintf(stderr, "unknown case %s\n", c);
-		return 1;
-	}
-	return 0;
+	return dt_run_case(cases, DT_NB_CASES(cases), argv[3]);
 }
