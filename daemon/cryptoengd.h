@@ -367,6 +367,17 @@ d_sess_busy_of(const struct d_client *c, unsigned int w, uint32_t idx)
 	return &c->sess_busy[(size_t)w * cryptoengd.cfg.max_sessions + idx];
 }
 
+/*
+ * Each device has a queue pair per worker (qps[i] is worker i's) and one
+ * past them that no engine owns and no worker polls: on it the control
+ * thread re-runs known-answer self-tests while the workers serve clients.
+ */
+static inline uint16_t
+d_selftest_qp(void)
+{
+	return (uint16_t)cryptoengd.nb_workers;
+}
+
 /* ---- control plane (cp_*.c) -------------------------------------------- */
 
 int cp_run(void);		/* the main lcore's loop; returns at shutdown */
@@ -377,9 +388,23 @@ void cp_teardown(void);	/* free every client; workers must have stopped */
 /*
  * Answer a JSON control request into a malloc'ed string.
  * @return 0 with *out set, or -EINVAL (bad request, *why set), -ENOMEM;
- *   "fault" also -ENODEV (no such device), -EPERM (no fault_inject=1).
+ *   "fault" also -ENODEV (no such device), -EPERM (no fault_inject=1);
+ *   "selftest" also -ENOENT (no such driver). A "selftest" drives the
+ *   devices' self-test queue pairs (d_selftest_qp()) from the calling
+ *   thread, one run at a time (the registry serializes them).
  */
 int d_report_ctl(const char *req, char **out, const char **why);
+
+/* ---- live self-tests (cp_selftest.c) ----------------------------------- */
+
+/*
+ * {"cmd": "selftest", "driver": NAME}: the known-answer tests of every
+ * implementation (no "driver") or of one driver, again, now (d_report_ctl()
+ * dispatches it). @return 0 with *res set, or -EINVAL (driver not a string),
+ * -ENOENT (no such driver), -ENOMEM; *why says which.
+ */
+struct json_t;
+int cp_selftest(struct json_t *in, struct json_t **res, const char **why);
 void d_report_telemetry_register(void);
 
 #endif /* CRYPTOENGD_H */

@@ -32,6 +32,7 @@ static const struct shm_msg_type shm_msg_types[CE_MSG_TYPE_MAX] = {
 	[CE_MSG_BYE] = { 0, 0, 0 },
 	[CE_MSG_REPLY] = SHM_FIXED(struct ce_msg_reply, 0),
 	[CE_MSG_CTL_REPLY] = { 1, CE_MSG_CTL_MAX, 0 },
+	[CE_MSG_ASYM_SESSION_CREATE] = SHM_FIXED(struct ce_msg_asym_session_create, 0),
 };
 
 int
@@ -190,6 +191,21 @@ shm_msg_check_payload(struct ce_msg *m, const char **why)
 			return -EPROTO;
 		}
 		break;
+	case CE_MSG_ASYM_SESSION_CREATE:
+		if (!shm_msg_str_ok(m->u.asym_session_create.alg, CE_MSG_NAME_MAX) ||
+		    !shm_msg_str_ok(m->u.asym_session_create.driver, CE_MSG_NAME_MAX)) {
+			SHM_WHY(why, "ASYM_SESSION_CREATE name not terminated");
+			return -EPROTO;
+		}
+		if (m->u.asym_session_create.key_len > CE_ASYM_KEY_MAX) {
+			SHM_WHY(why, "ASYM_SESSION_CREATE key_len over 4096");
+			return -EPROTO;
+		}
+		if (m->u.asym_session_create.flags || m->u.asym_session_create.rsvd) {
+			SHM_WHY(why, "ASYM_SESSION_CREATE reserved fields set");
+			return -EPROTO;
+		}
+		break;
 	case CE_MSG_REPLY:
 		if (!shm_msg_str_ok(m->u.reply.reason, sizeof(m->u.reply.reason))) {
 			SHM_WHY(why, "REPLY reason not terminated");
@@ -280,8 +296,14 @@ ce_msg_recv(int sock, struct ce_msg *m, const char **why)
 		ret = -EPROTO;
 		goto err;
 	}
-	if (m->hdr.magic != CE_MSG_MAGIC || m->hdr.version != CE_SHM_VERSION) {
-		SHM_WHY(why, "bad magic or protocol version");
+	if (m->hdr.magic != CE_MSG_MAGIC) {
+		SHM_WHY(why, "bad magic");
+		ret = -EPROTO;
+		goto err;
+	}
+	if (m->hdr.version != CE_SHM_VERSION) {
+		/* Said apart from garbage: an older or newer peer, not an attack. */
+		SHM_WHY(why, "protocol version differs");
 		ret = -EPROTO;
 		goto err;
 	}

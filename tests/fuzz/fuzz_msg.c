@@ -102,6 +102,12 @@ check_accepted(const struct ce_msg *m, const uint8_t *sent, size_t sent_len)
 		FUZZ_CHECK(m->u.session_create.key_len <= CE_MSG_KEY_MAX);
 		FUZZ_CHECK(m->u.session_create.flags == 0);
 		break;
+	case CE_MSG_ASYM_SESSION_CREATE:
+		FUZZ_CHECK(memchr(m->u.asym_session_create.alg, 0, CE_MSG_NAME_MAX) != NULL);
+		FUZZ_CHECK(memchr(m->u.asym_session_create.driver, 0, CE_MSG_NAME_MAX) != NULL);
+		FUZZ_CHECK(m->u.asym_session_create.key_len <= CE_ASYM_KEY_MAX);
+		FUZZ_CHECK(m->u.asym_session_create.flags == 0 && m->u.asym_session_create.rsvd == 0);
+		break;
 	case CE_MSG_REPLY:
 		FUZZ_CHECK(memchr(m->u.reply.reason, 0, sizeof(m->u.reply.reason)) != NULL);
 		break;
