@@ -16,6 +16,7 @@
 #include "ce_pmd.h"
 #include "ce_pmd_qat.h"
 #include "qat_priv.h"
+#include "qat_trace.h"
 
 /* Software path: the software session runs it on our software queue pair,
  * whose completions qat_pmd_sw_finalize forwards to ours. */
@@ -32,6 +33,7 @@ qat_pmd_sw_start(struct qat_pmd_qp *q, struct ce_pmd_request *req, unsigned int 
 			if (req->dst != req->src && req->len != 0)
 				memmove(req->dst, req->src, req->len);
 			QAT_STAT_ADD(q, fb[reason], 1);
+			CE_TRACE_FP(qat_pmd_trace_fallback, q->qp->dev->id, req->cookie, (uint8_t)reason);
 			qat_pmd_complete(q, req, 0);
 			return -EINPROGRESS;
 		}
@@ -41,6 +43,7 @@ qat_pmd_sw_start(struct qat_pmd_qp *q, struct ce_pmd_request *req, unsigned int 
 	if (unlikely(ret != -EINPROGRESS))
 		return ret;
 	QAT_STAT_ADD(q, fb[reason], 1);
+	CE_TRACE_FP(qat_pmd_trace_fallback, q->qp->dev->id, req->cookie, (uint8_t)reason);
 	return ret;
 }
 
