@@ -118,9 +118,11 @@ report_engine_stats(const struct d_worker *w)
 
 	/* What its clients asked of it: the worker's per-algorithm counters. */
 	for (unsigned int a = 0; a < cryptoengd.nb_algs; a++) {
-		req += RD(w->alg_stats[3 * a]);
-		bytes += RD(w->alg_stats[3 * a + 1]);
-		err += RD(w->alg_stats[3 * a + 2]);
+		const struct d_alg_stats *st = &w->alg_stats[a];
+
+		req += RD(st->requests);
+		bytes += RD(st->bytes);
+		err += RD(st->errors);
 	}
 	ce_engine_stats_get(w->e, &s);
 	d_worker_direct_stats(w, &s);
