@@ -118,11 +118,9 @@ report_engine_stats(const struct d_worker *w)
 
 	/* What its clients asked of it: the worker's per-algorithm counters. */
 	for (unsigned int a = 0; a < cryptoengd.nb_algs; a++) {
-		const struct d_alg_stats *st = &w->alg_stats[a];
-
-		req += RD(st->requests);
-		bytes += RD(st->bytes);
-		err += RD(st->errors);
+		req += RD(w->alg_stats[a].requests);
+		bytes += RD(w->alg_stats[a].bytes);
+		err += RD(w->alg_stats[a].errors);
 	}
 	ce_engine_stats_get(w->e, &s);
 	d_worker_direct_stats(w, &s);
