@@ -59,6 +59,7 @@ qat_pmd_parse_args(struct qat_pmd_dev *d, const char *args, char *dev, size_t de
 	d->probe_ms = 50;
 	d->max_sessions = 2048;
 	snprintf(d->sw_drv, sizeof(d->sw_drv), "ipsecmb");
+	snprintf(d->asw_drv, sizeof(d->asw_drv), "openssl");
 	snprintf(drv, drv_sz, "crypto_qat");
 	dev[0] = '\0';
 	if (args == NULL)
@@ -82,6 +83,9 @@ qat_pmd_parse_args(struct qat_pmd_dev *d, const char *args, char *dev, size_t de
 			snprintf(drv, drv_sz, "%s", val);
 		} else if (strcmp(tok, "sw") == 0) {
 			snprintf(d->sw_drv, sizeof(d->sw_drv), "%s", val);
+		} else if (strcmp(tok, "asym_sw") == 0) {
+			snprintf(d->asw_drv, sizeof(d->asw_drv), "%s", val);
+			d->asw_explicit = true;
 		} else if (strcmp(tok, "qp_depth") == 0) {
 			ret = qat_pmd_parse_u32(tok, val, &v);
 			if (ret == 0 && (v < 2 || v > 32768 || !rte_is_power_of_2(v))) {
@@ -164,7 +168,7 @@ qat_pmd_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cf
 	struct rte_cryptodev_config conf = {
 		.socket_id = cfg->socket_id,
 		.nb_queue_pairs = cfg->nb_qps,
-		.ff_disable = RTE_CRYPTODEV_FF_ASYMMETRIC_CRYPTO | RTE_CRYPTODEV_FF_SECURITY,
+		.ff_disable = RTE_CRYPTODEV_FF_SECURITY,
 	};
 	struct rte_cryptodev_qp_conf qp_conf;
 	struct rte_cryptodev_info info;
@@ -197,6 +201,9 @@ qat_pmd_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cf
 		ret = -EINVAL;
 		goto fail;
 	}
+	d->asym_ok = (info.feature_flags & RTE_CRYPTODEV_FF_ASYMMETRIC_CRYPTO) != 0;
+	if (!d->asym_ok)
+		conf.ff_disable |= RTE_CRYPTODEV_FF_ASYMMETRIC_CRYPTO;
 	d->oop_ok = (info.feature_flags & RTE_CRYPTODEV_FF_OOP_LB_IN_LB_OUT) != 0;
 	d->oop_aead_ok = d->oop_ok;
 	/* crypto_aesni_mb (22.11) linearises chained mbufs itself for everything
@@ -224,7 +231,9 @@ qat_pmd_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cf
 	if (ret < 0)
 		goto fail;
 	memset(&qp_conf, 0, sizeof(qp_conf));
-	qp_conf.nb_descriptors = d->qp_depth;
+	/* Room for the asymmetric slots beside the symmetric ones (a power of
+	 * two, as crypto_openssl's ring wants). */
+	qp_conf.nb_descriptors = d->asym_ok ? RTE_MIN(2 * d->qp_depth, 32768u) : d->qp_depth;
 	qp_conf.mp_session = d->sess_pool;
 	for (uint16_t i = 0; i < cfg->nb_qps; i++) {
 		ret = rte_cryptodev_queue_pair_setup(d->cdev_id, i, &qp_conf, cfg->socket_id);
@@ -243,6 +252,9 @@ qat_pmd_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cf
 		goto fail;
 	d->dma_added = true;
 	(void)qat_pmd_probe_session(d);
+	ret = qat_asym_dev_configure(dev, cfg);
+	if (ret < 0)
+		goto fail;
 	if (strcmp(d->sw_drv, "none") != 0) {
 		struct ce_pmd_dev_config swcfg = {
 			.nb_qps = cfg->nb_qps, .socket_id = cfg->socket_id, .args = NULL,
@@ -271,6 +283,7 @@ qat_pmd_dev_close(struct ce_pmd_dev *dev)
 {
 	struct qat_pmd_dev *d = dev->priv;
 
+	qat_asym_dev_close(d);
 	if (d->swdev != NULL) {
 		ce_pmd_dev_destroy(d->swdev);
 		d->swdev = NULL;
@@ -313,6 +326,7 @@ qat_pmd_qp_release(struct ce_pmd_qp *qp)
 {
 	struct qat_pmd_qp *q = qp->priv;
 
+	qat_asym_qp_release(q);
 	rte_free(q->slots);
 	rte_free(q->free);
 	rte_free(q->defer);
@@ -351,6 +365,8 @@ qat_pmd_qp_setup(struct ce_pmd_qp *qp)
 	q->cdev_id = d->cdev_id;
 	q->cdev_qp = qp->id;
 	q->nslots = d->qp_depth;
+	q->nb_aslots = d->asym_ok ? RTE_MIN(d->qp_depth, (uint32_t)QAT_ASYM_MAX_SLOTS) : 0;
+	q->nslots_all = q->nslots + q->nb_aslots;
 	q->va_mode = rte_eal_iova_mode() == RTE_IOVA_VA;
 	q->timeout_cyc = rte_get_tsc_hz() / 1000 * d->timeout_ms;
 	q->probe_cyc = rte_get_tsc_hz() / 1000 * d->probe_ms;
@@ -366,7 +382,7 @@ qat_pmd_qp_setup(struct ce_pmd_qp *qp)
 					       sizeof(struct qat_pmd_op_priv), socket);
 	snprintf(name, sizeof(name), "ceqm_%u_%u", d->cdev_id, qp->id);
 	q->mb_pool = rte_pktmbuf_pool_create(name, n * 2 * QAT_PMD_SEGS, 0, 0, 0, socket);
-	q->slots = rte_zmalloc_socket("qat_slots", sizeof(*q->slots) * q->nslots,
+	q->slots = rte_zmalloc_socket("qat_slots", sizeof(*q->slots) * q->nslots_all,
 				      RTE_CACHE_LINE_SIZE, socket);
 	q->free = rte_malloc_socket("qat_free", sizeof(*q->free) * q->nslots, 0, socket);
 	q->defer = rte_malloc_socket("qat_defer", sizeof(*q->defer) * q->defer_cap, 0, socket);
@@ -399,6 +415,9 @@ qat_pmd_qp_setup(struct ce_pmd_qp *qp)
 		q->swqp->finalize = qat_pmd_sw_finalize;
 		q->swqp->finalize_ctx = qp;
 	}
+	ret = qat_asym_qp_setup(qp);
+	if (ret < 0)
+		goto fail;
 	return 0;
 fail:
 	qat_pmd_qp_release(qp);
@@ -443,6 +462,7 @@ static const struct {
 	{ "down_events", offsetof(struct ce_pmd_qat_stats, down_events) },
 	{ "up_events", offsetof(struct ce_pmd_qat_stats, up_events) },
 	{ "probes", offsetof(struct ce_pmd_qat_stats, probes) },
+	{ "asym_enqueued", offsetof(struct ce_pmd_qat_stats, asym_enq) },
 };
 
 int

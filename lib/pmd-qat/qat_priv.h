@@ -12,6 +12,7 @@
  *   qat_health.c    down / failover / probe / timeouts
  *   qat_fault.c     the test-only fault injector
  *   qat_iova.c      client regions registered for DMA, IOVA lookup
+ *   qat_asym_*.c    akcipher, sig, kpp (see qat_asym_priv.h)
  */
 #ifndef CE_QAT_PRIV_H
 #define CE_QAT_PRIV_H
@@ -30,6 +31,7 @@
 
 #include "ce_pmd.h"
 #include "ce_pmd_qat.h"
+#include "qat_asym_priv.h"
 
 #define QAT_PMD_PRIORITY 400
 #define QAT_PMD_MAX_BATCH 64
@@ -49,6 +51,7 @@ enum qat_pmd_kind {
 	QAT_PMD_CIPHER,
 	QAT_PMD_AUTH,
 	QAT_PMD_CHAIN,    /* authenc: cipher + auth */
+	QAT_PMD_ASYM,     /* akcipher, sig, kpp: qat_asym_descs[asym] */
 };
 
 /* What each caps entry maps to, in the order of qat_pmd_caps[]. */
@@ -58,13 +61,14 @@ struct qat_pmd_alg_desc {
 	uint8_t auth_key; /* authenc: auth key length, the front of the key */
 	bool ctr;
 	bool keyed;       /* the auth takes a key (HMAC) */
+	uint8_t asym;     /* QAT_PMD_ASYM: index in qat_asym_descs[] */
 	int aead;         /* enum rte_crypto_aead_algorithm */
 	int cipher;       /* enum rte_crypto_cipher_algorithm */
 	int auth;         /* enum rte_crypto_auth_algorithm */
 };
 
 /* Entries of qat_pmd_caps[] and qat_pmd_descs[] (qat_caps.c checks it). */
-#define QAT_PMD_NB_CAPS 19
+#define QAT_PMD_NB_CAPS 27
 
 /* The names this backend registers under: one code, two names, so that
  * implementations on QAT are named after it (qat_caps.c). */
@@ -141,6 +145,13 @@ struct qat_pmd_dev {
 	struct rte_mempool *sess_pool;
 	struct ce_pmd_dev *swdev;
 	void *probe_sess;
+	/* Asymmetric (qat_asym_device.c). */
+	bool asym_ok;              /* the cryptodev does asymmetric crypto */
+	uint16_t nb_qps;
+	char asw_drv[32];          /* asymmetric software backend, or "none" */
+	bool asw_explicit;         /* asw_drv was given: its absence is an error */
+	struct rte_mempool *asess_pool;
+	struct ce_pmd_dev *aswdev;
 	uint32_t fault_mode;       /* enum ce_pmd_qat_fault, atomic */
 	uint32_t fault_arg;        /* atomic */
 };
@@ -168,6 +179,17 @@ struct qat_pmd_qp {
 	uint64_t check_cyc;
 	uint64_t next_check;
 	uint64_t next_probe;
+
+	/* Asymmetric slots: q->slots[nslots .. nslots_all), their buffers and
+	 * their own free stack (qat_asym_device.c). */
+	uint32_t nslots_all;
+	uint32_t nb_aslots;
+	uint32_t nb_afree;
+	uint32_t *afree;
+	struct qat_asym_buf *abufs;
+	rte_iova_t *aiova;         /* IOVA of each abufs[] entry */
+	struct rte_mempool *aop_pool;
+	struct ce_pmd_qp *aswqp;   /* the asymmetric software device's queue pair */
 
 	/* Taken software requests the software queue pair had no room for. */
 	struct qat_pmd_defer *defer;
@@ -201,12 +223,14 @@ struct qat_pmd_sess {
 	uint8_t salt[QAT_PMD_SALT];
 	bool wipe;                 /* AEAD / authenc decrypt: wipe output on -EBADMSG */
 	bool hash;                 /* no output buffer: input always intact */
+	struct qat_asym_sess *asym; /* akcipher, sig, kpp; else NULL */
 };
 
 #define QAT_STAT_ADD(q, field, n) \
 	__atomic_store_n(&(q)->st.field, (q)->st.field + (n), __ATOMIC_RELAXED)
 
 #define QAT_PMD_DEVICE CE_QAT_FB_MAX /* "not a fallback": runs on the device */
+#define QAT_ASYM_DEVICE (CE_QAT_FB_MAX + 1) /* do_batch: an asymmetric one, on the device */
 
 /* Every finalize of ours goes through here, so that poll can say how many
  * it finalized (a dequeued operation is not always a finalized request). */
@@ -227,7 +251,10 @@ static inline void
 qat_pmd_slot_put(struct qat_pmd_qp *q, uint32_t i)
 {
 	q->slots[i].state = QAT_SLOT_FREE;
-	q->free[q->nb_free++] = i;
+	if (likely(i < q->nslots))
+		q->free[q->nb_free++] = i;
+	else
+		q->afree[q->nb_afree++] = i; /* an asymmetric slot */
 }
 
 /* Point an mbuf (already external, ours) at a client buffer. What
@@ -310,6 +337,18 @@ qat_pmd_enqueue(struct qat_pmd_qp *q, struct rte_crypto_op **ops, uint16_t n)
 	if (k < offered)
 		QAT_STAT_ADD(q, enq_short, 1);
 	return k;
+}
+
+/*
+ * An enqueue burst that took fewer than offered while the device's ring had
+ * room: a software cryptodev (crypto_openssl) refuses an op it fails to
+ * process instead of completing it with an error. Retrying would spin.
+ */
+static inline bool
+qat_pmd_refused(const struct qat_pmd_qp *q, uint16_t k)
+{
+	/* k == enq_asked: the fault injector's short burst, a full device. */
+	return k < q->enq_asked && q->nb_busy + q->nb_abandoned + k < q->nslots / 2;
 }
 
 static inline uint16_t

@@ -61,7 +61,12 @@ enum ce_pmd_alg_type {
 	CE_PMD_ALG_CIPHER = 1, /**< skcipher: cbc(aes), ctr(aes), ecb(cipher_null) */
 	CE_PMD_ALG_AEAD,       /**< gcm(aes), rfc4106(...), authenc(...), rfc7539(...) */
 	CE_PMD_ALG_HASH,       /**< sha256, hmac(sha256), digest_null */
+	CE_PMD_ALG_AKCIPHER,   /**< proposal (a1-asym): rsa, pkcs1pad(rsa,sha256), oaep */
+	CE_PMD_ALG_SIG,        /**< pkcs1pad(rsa,sha256), psspad(rsa), ecdsa-nist-p256 */
+	CE_PMD_ALG_KPP,        /**< ecdh-nist-p256, curve25519, ffdhe2048(dh) */
 };
+
+#define CE_ASYM_KEY_MAX 4096 /**< proposal (a1-asym): longest DER key */
 
 #define CE_PMD_ALG_NAME_MAX 64
 #define CE_KEY_MAX 128 /**< longest key (authenc: auth key + cipher key) */
@@ -170,6 +175,7 @@ struct ce_pmd_session {
 	uint16_t digest_len;
 	uint16_t aad_len;
 	uint8_t op;
+	uint32_t out_max;        /**< proposal (a1-asym): asym output room */
 	void *priv;              /**< drv->sess_priv_size bytes */
 };
 
@@ -207,6 +213,7 @@ struct ce_pmd_request {
 	struct ce_pmd_session *active;   /**< session that runs it: sess, or while a
 				      *   backend forwards it, the other device's */
 	uint32_t engine_flags;
+	uint32_t out_len;        /**< proposal (a1-asym): asym output written */
 
 	/* Backend private: scratch a backend may use while it holds the request. */
 	uint64_t pmd_priv[4];

@@ -207,6 +207,11 @@ ce_pmd_alg_check_params(const struct ce_pmd_alg_caps *alg, const struct ce_pmd_s
 {
 	const char *bad = NULL;
 
+	/* Until a1-asym's interface lands: asymmetric keys are DER, sized in
+	 * bits by the backend that parses them. */
+	if (alg->type >= CE_PMD_ALG_AKCIPHER)
+		return params->key_len != 0 && params->key != NULL &&
+		       params->key_len <= CE_ASYM_KEY_MAX ? 0 : -EINVAL;
 	if (params->key_len > CE_KEY_MAX || !ce_pmd_range_ok(&alg->key_size, params->key_len))
 		bad = "key length";
 	else if (params->key_len != 0 && params->key == NULL)

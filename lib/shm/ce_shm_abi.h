@@ -39,6 +39,10 @@ extern "C" {
 #define CE_OP_DECRYPT		2
 #define CE_OP_DIGEST		3
 #define CE_OP_VERIFY		4
+#define CE_OP_SIGN		5	/* proposal (a1-asym): replaced by its interface */
+#define CE_OP_SIG_VERIFY	6
+#define CE_OP_KPP_PUBKEY	7
+#define CE_OP_KPP_SECRET	8
 
 /** Session direction (SESSION_CREATE). */
 #define CE_SESS_DIR_ENCRYPT	1	/**< encrypt / digest */
