@@ -19,6 +19,8 @@
  *   timeout_ms=<ms>          no completion for this long marks it down (100)
  *   probe_ms=<ms>            known-answer probe period while down (50)
  *   sw=<driver>|none         software fallback backend (ipsecmb)
+ *   asym_dev=<cryptodev>     where asymmetric ops go when not the device
+ *                            driven (QAT: <bdf>_qat_asym beside dev=<bdf>_qat_sym)
  *   asym_sw=<driver>|none    asymmetric software fallback backend (openssl;
  *                            when not linked in and not named: none)
  *   max_sessions=<n>         cryptodev sessions of the device (2048)

@@ -279,7 +279,7 @@ qat_asym_run(struct qat_pmd_qp *q, struct ce_pmd_request *req)
 	}
 	a->flags = 0;
 	slot->req = req;
-	if (likely(qat_pmd_enqueue(q, &op, 1) == 1)) {
+	if (likely(qat_pmd_enqueue_to(q, q->acdev_id, &op, 1) == 1)) {
 		slot->state = QAT_SLOT_BUSY;
 		slot->t_submit = rte_rdtsc();
 		q->nb_busy++;

@@ -63,7 +63,7 @@ qat_asym_cs_make(const struct qat_pmd_dev *d, struct rte_crypto_asym_xform *x)
 {
 	void *cs = NULL;
 
-	if (rte_cryptodev_asym_session_create(d->cdev_id, x, d->asess_pool, &cs) < 0)
+	if (rte_cryptodev_asym_session_create(d->acdev_id, x, d->asess_pool, &cs) < 0)
 		return NULL;
 	return cs;
 }
@@ -75,7 +75,7 @@ qat_asym_cs_free(const struct qat_pmd_dev *d, void **cs, uint16_t n)
 		return;
 	for (uint16_t i = 0; i < n; i++)
 		if (cs[i] != NULL)
-			rte_cryptodev_asym_session_free(d->cdev_id, cs[i]);
+			rte_cryptodev_asym_session_free(d->acdev_id, cs[i]);
 	free(cs);
 }
 
@@ -147,13 +147,13 @@ qat_asym_dev_sessions(const struct qat_pmd_dev *d, struct qat_asym_sess *as,
 	if (!d->asym_ok)
 		return;
 	if (as->desc->scheme == QAT_ASYM_FFDHE) {
-		if (qat_asym_cap_ok(d->cdev_id, RTE_CRYPTO_ASYM_XFORM_MODEX, -1, k->mod_len))
+		if (qat_asym_cap_ok(d->acdev_id, RTE_CRYPTO_ASYM_XFORM_MODEX, -1, k->mod_len))
 			as->cs_priv = qat_asym_modex(d, k->n, k->mod_len, k->x, k->d_len);
 	} else if (needs_priv) {
-		if (qat_asym_cap_ok(d->cdev_id, RTE_CRYPTO_ASYM_XFORM_RSA,
+		if (qat_asym_cap_ok(d->acdev_id, RTE_CRYPTO_ASYM_XFORM_RSA,
 				    RTE_CRYPTO_ASYM_OP_SIGN, k->mod_len))
 			as->cs_priv = qat_asym_rsa_priv(d, k);
-	} else if (qat_asym_cap_ok(d->cdev_id, RTE_CRYPTO_ASYM_XFORM_MODEX, -1, k->mod_len)) {
+	} else if (qat_asym_cap_ok(d->acdev_id, RTE_CRYPTO_ASYM_XFORM_MODEX, -1, k->mod_len)) {
 		as->cs_pub = qat_asym_modex(d, k->n, k->mod_len, k->e, k->e_len);
 	}
 	as->dev_priv_ok = as->cs_priv != NULL;

@@ -417,6 +417,14 @@ qat_pmd_poll(struct ce_pmd_qp *qp, uint16_t max)
 		QAT_STAT_ADD(q, deq_ops, nd);
 		for (uint16_t i = 0; i < nd; i++)
 			qat_pmd_finish(q, ops[i], &now);
+		/* Asymmetric slots out (busy or abandoned) on a cryptodev of their own. */
+		if (unlikely(q->acdev_id != q->cdev_id && q->nb_afree != q->nb_aslots)) {
+			nd = qat_pmd_dequeue_from(q, q->acdev_id, ops,
+						  RTE_MIN(max, (uint16_t)QAT_PMD_MAX_BATCH));
+			QAT_STAT_ADD(q, deq_ops, nd);
+			for (uint16_t i = 0; i < nd; i++)
+				qat_pmd_finish(q, ops[i], &now);
+		}
 	}
 	if (q->nb_busy != 0 || q->down) {
 		if (now == 0)

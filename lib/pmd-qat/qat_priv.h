@@ -146,7 +146,13 @@ struct qat_pmd_dev {
 	struct ce_pmd_dev *swdev;
 	void *probe_sess;
 	/* Asymmetric (qat_asym_device.c). */
-	bool asym_ok;              /* the cryptodev does asymmetric crypto */
+	bool asym_ok;              /* acdev_id does asymmetric crypto */
+	bool asym_sep;             /* acdev_id is a cryptodev of its own (asym_dev=:
+				      QAT's <bdf>_qat_asym beside <bdf>_qat_sym) */
+	bool astarted;
+	bool acreated_vdev;
+	uint8_t acdev_id;          /* where asymmetric ops go: cdev_id, or asym_dev= */
+	char acdev_name[RTE_CRYPTODEV_NAME_MAX_LEN];
 	uint16_t nb_qps;
 	char asw_drv[32];          /* asymmetric software backend, or "none" */
 	bool asw_explicit;         /* asw_drv was given: its absence is an error */
@@ -184,6 +190,7 @@ struct qat_pmd_qp {
 	 * their own free stack (qat_asym_device.c). */
 	uint32_t nslots_all;
 	uint32_t nb_aslots;
+	uint8_t acdev_id;          /* the asymmetric ops' cryptodev (same qp index) */
 	uint32_t nb_afree;
 	uint32_t *afree;
 	struct qat_asym_buf *abufs;
@@ -324,19 +331,25 @@ uint16_t qat_pmd_fault_dequeue(struct qat_pmd_qp *q, struct rte_crypto_op **ops,
 /* Every enqueue burst goes through here: the stats, and the fault injector's
  * short bursts when fault_inject=1. */
 static inline uint16_t
-qat_pmd_enqueue(struct qat_pmd_qp *q, struct rte_crypto_op **ops, uint16_t n)
+qat_pmd_enqueue_to(struct qat_pmd_qp *q, uint8_t cdev, struct rte_crypto_op **ops, uint16_t n)
 {
 	uint16_t k, offered = n;
 
 	if (unlikely(q->d->fault_enabled))
 		n = qat_pmd_fault_enq_limit(q, n);
 	q->enq_asked = n;
-	k = rte_cryptodev_enqueue_burst(q->cdev_id, q->cdev_qp, ops, n);
+	k = rte_cryptodev_enqueue_burst(cdev, q->cdev_qp, ops, n);
 	QAT_STAT_ADD(q, enq_calls, 1);
 	QAT_STAT_ADD(q, enq_ops, k);
 	if (k < offered)
 		QAT_STAT_ADD(q, enq_short, 1);
 	return k;
+}
+
+static inline uint16_t
+qat_pmd_enqueue(struct qat_pmd_qp *q, struct rte_crypto_op **ops, uint16_t n)
+{
+	return qat_pmd_enqueue_to(q, q->cdev_id, ops, n);
 }
 
 /*
@@ -352,13 +365,20 @@ qat_pmd_refused(const struct qat_pmd_qp *q, uint16_t k)
 }
 
 static inline uint16_t
-qat_pmd_dequeue(struct qat_pmd_qp *q, struct rte_crypto_op **ops, uint16_t max)
+qat_pmd_dequeue_from(struct qat_pmd_qp *q, uint8_t cdev, struct rte_crypto_op **ops,
+		     uint16_t max)
 {
-	uint16_t n = rte_cryptodev_dequeue_burst(q->cdev_id, q->cdev_qp, ops, max);
+	uint16_t n = rte_cryptodev_dequeue_burst(cdev, q->cdev_qp, ops, max);
 
 	if (likely(!q->d->fault_enabled))
 		return n;
 	return qat_pmd_fault_dequeue(q, ops, n, max);
+}
+
+static inline uint16_t
+qat_pmd_dequeue(struct qat_pmd_qp *q, struct rte_crypto_op **ops, uint16_t max)
+{
+	return qat_pmd_dequeue_from(q, q->cdev_id, ops, max);
 }
 
 /* ---------------------------------------------------------------- IOVA */

@@ -566,6 +566,49 @@ test_no_asym_device(void)
 	ce_pmd_dev_destroy(mb);
 }
 
+/*
+ * QAT's shape: symmetric and asymmetric services are two cryptodevs
+ * (<bdf>_qat_sym, <bdf>_qat_asym). Here crypto_aesni_mb (no asymmetric
+ * crypto) with asym_dev= a crypto_openssl vdev of its own.
+ */
+static void
+test_split_asym_device(void)
+{
+	struct ce_pmd_dev *main_dev = dev;
+	struct ce_pmd_qp *main_qp = qp;
+	EVP_PKEY *k = EVP_RSA_gen(2048);
+	uint8_t der[CE_ASYM_KEY_MAX], dgst[32], mine[256], sig[256];
+	struct ce_pmd_qat_stats st;
+	uint32_t out_len;
+	int n;
+
+	dev = qat_test_dev(CE_PMD_CRYPTODEV_DRIVER, "split",
+			   "dev=crypto_aesni_mb,asym_dev=crypto_openssl_asym,sw=none,asym_sw=none");
+	qp = dev->qps[0];
+	CHECK(k != NULL);
+	n = der_priv(k, der);
+	struct ce_pmd_session *sign = sess_make("pkcs1pad(rsa,sha256)", CE_OP_SIGN, der, n);
+
+	CHECK(sign != NULL && ce_pmd_qat_session_on_device(sign) == 1);
+	for (int i = 0; i < 4; i++) {
+		qat_fill(dgst, 32);
+		CHECK_EQ(run(sign, dgst, 32, mine, NULL, 0, &out_len), 0);
+		CHECK_EQ(ossl(k, CE_OP_SIGN, RSA_PKCS1_PADDING, dgst, 32, sig), 256);
+		CHECK_MEM(mine, sig, 256);
+	}
+	stats(&st);
+	CHECK_EQ(st.asym_enq, 4);
+	/* The same device name twice is refused. */
+	CHECK(ce_pmd_dev_create(CE_PMD_CRYPTODEV_DRIVER, "twice",
+				&(struct ce_pmd_dev_config){ .nb_qps = 1, .args =
+				"dev=crypto_null,asym_dev=crypto_openssl_asym" }) == NULL);
+	ce_pmd_session_destroy(sign);
+	ce_pmd_dev_destroy(dev);
+	EVP_PKEY_free(k);
+	dev = main_dev;
+	qp = main_qp;
+}
+
 int
 main(void)
 {
@@ -580,6 +623,7 @@ main(void)
 	RUN(test_ffdhe2048);
 	RUN(test_batch_and_device_errors);
 	RUN(test_no_asym_device);
+	RUN(test_split_asym_device);
 	RUN(test_rsa_4096);
 	ce_pmd_dev_destroy(dev);
 	fprintf(stderr, "test_qat_asym: ok\n");
