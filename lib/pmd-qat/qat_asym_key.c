@@ -98,38 +98,38 @@ qat_asym_key_rsa(const uint8_t *der, uint16_t len, struct qat_asym_key *k, const
 	memset(k, 0, sizeof(*k));
 	pkey = qat_asym_der_decode(der, len, &k->priv);
 	if (pkey == NULL) {
-		*why = "key: not a DER PKCS#8 private key or SubjectPublicKeyInfo";
+		*why = "malformed key: not DER PKCS#8 or SubjectPublicKeyInfo";
 		return -EINVAL;
 	}
 	if (!EVP_PKEY_is_a(pkey, "RSA")) {
-		*why = "key: not an RSA key";
+		*why = "key type: not an RSA key";
 		goto out;
 	}
 	if (!qat_asym_consistent(pkey, k->priv)) {
-		*why = "key: RSA key inconsistent (n != p*q, e*d, or the CRT values)";
+		*why = "malformed key: RSA parts disagree (n, p q, e d or the CRT values)";
 		goto out;
 	}
 	bits = EVP_PKEY_get_bits(pkey);
 	if (bits < QAT_ASYM_RSA_MIN_BITS || bits > QAT_ASYM_RSA_MAX_BITS) {
-		*why = "key: RSA modulus outside 2048..4096 bits";
+		*why = "key size: RSA modulus outside 2048..4096 bits";
 		goto out;
 	}
 	k->mod_bits = (uint16_t)bits;
 	k->mod_len = (uint16_t)((bits + 7) / 8);
 	if (EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_FACTOR3, &third) == 1) {
-		*why = "key: multi-prime RSA is not supported";
+		*why = "key type: multi-prime RSA is not supported";
 		goto out;
 	}
 	if (qat_asym_bn_get(pkey, OSSL_PKEY_PARAM_RSA_N, k->n, k->mod_len) < 0 ||
 	    qat_asym_bn_get(pkey, OSSL_PKEY_PARAM_RSA_E, k->e, k->mod_len) < 0) {
-		*why = "key: RSA n or e unreadable";
+		*why = "malformed key: RSA n or e unreadable";
 		goto out;
 	}
 	k->e_len = qat_asym_strip(k->e, k->mod_len);
 	if (k->priv) {
 		k->half = (uint16_t)((k->mod_len + 1) / 2);
 		if (qat_asym_bn_get(pkey, OSSL_PKEY_PARAM_RSA_D, k->d, k->mod_len) < 0) {
-			*why = "key: RSA private exponent unreadable";
+			*why = "malformed key: RSA private exponent unreadable";
 			goto out;
 		}
 		k->d_len = k->mod_len;
@@ -147,7 +147,7 @@ qat_asym_key_rsa(const uint8_t *der, uint16_t len, struct qat_asym_key *k, const
 	e = BN_bin2bn(k->e, k->e_len, NULL);
 	rsa = RSA_new();
 	if (n == NULL || e == NULL || rsa == NULL || RSA_set0_key(rsa, n, e, NULL) != 1) {
-		*why = "key: out of memory";
+		*why = "out of memory";
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -177,17 +177,17 @@ qat_asym_key_dh(const uint8_t *der, uint16_t len, const struct qat_asym_desc *de
 	memset(k, 0, sizeof(*k));
 	pkey = qat_asym_der_decode(der, len, &k->priv);
 	if (pkey == NULL) {
-		*why = "key: not a DER PKCS#8 private key";
+		*why = "malformed key: not DER PKCS#8";
 		return -EINVAL;
 	}
 	if (!EVP_PKEY_is_a(pkey, "DH") || !k->priv) {
-		*why = "key: not a DH private key";
+		*why = "key type: not a DH private key";
 		goto out;
 	}
 	if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group,
 					   sizeof(group), NULL) != 1 ||
 	    strcmp(group, desc->group) != 0) {
-		*why = "key: DH key of another group than the algorithm's";
+		*why = "group: a DH key of another group than the algorithm's";
 		goto out;
 	}
 	k->mod_bits = desc->group_bits;
@@ -195,7 +195,7 @@ qat_asym_key_dh(const uint8_t *der, uint16_t len, const struct qat_asym_desc *de
 	if (qat_asym_bn_get(pkey, OSSL_PKEY_PARAM_FFC_P, k->n, k->mod_len) < 0 ||
 	    qat_asym_bn_get(pkey, OSSL_PKEY_PARAM_FFC_G, k->g, k->mod_len) < 0 ||
 	    qat_asym_bn_get(pkey, OSSL_PKEY_PARAM_PRIV_KEY, k->x, k->mod_len) < 0) {
-		*why = "key: DH p, g or private key unreadable";
+		*why = "malformed key: DH p, g or private key unreadable";
 		goto out;
 	}
 	k->d_len = qat_asym_strip(k->x, k->mod_len);

@@ -174,12 +174,13 @@ qat_asym_session_create(struct ce_pmd_dev *dev, struct ce_pmd_session *sess,
 	int ret;
 
 	if (!qat_asym_op_allowed(desc, params->op, &needs_priv)) {
-		fprintf(stderr, "cryptodev: %s does not do op %u\n", sess->alg->name, params->op);
+		if (params->why != NULL)
+			*params->why = "op: not one of the algorithm's";
 		return -EINVAL;
 	}
 	if (params->key == NULL || params->key_len == 0 || params->key_len > CE_ASYM_KEY_MAX) {
-		fprintf(stderr, "cryptodev: %s: key missing or over %u bytes\n", sess->alg->name,
-			CE_ASYM_KEY_MAX);
+		if (params->why != NULL)
+			*params->why = "key length (1..4096 bytes of DER)";
 		return -EINVAL;
 	}
 	k = malloc(sizeof(*k));
@@ -197,7 +198,7 @@ qat_asym_session_create(struct ce_pmd_dev *dev, struct ce_pmd_session *sess,
 	if (ret < 0)
 		goto fail;
 	if (!ce_pmd_range_ok(&sess->alg->key_size, k->mod_bits)) {
-		why = "key: size outside the algorithm's key sizes";
+		why = "key size: outside the algorithm's key sizes";
 		ret = -EINVAL;
 		goto fail;
 	}
@@ -239,6 +240,9 @@ qat_asym_session_create(struct ce_pmd_dev *dev, struct ce_pmd_session *sess,
 	return 0;
 
 fail:
+	/* The reason goes back to the client (never key bytes); stderr too. */
+	if (why != NULL && params->why != NULL)
+		*params->why = why;
 	if (why != NULL)
 		fprintf(stderr, "cryptodev: %s: %s\n", sess->alg->name, why);
 	if (k != NULL) {

@@ -58,7 +58,7 @@ der_priv(EVP_PKEY *k, uint8_t *out)
 	CHECK(p8 != NULL);
 	n = i2d_PKCS8_PRIV_KEY_INFO(p8, &p);
 	PKCS8_PRIV_KEY_INFO_free(p8);
-	CHECK(n > 0 && n <= CE_ASYM_KEY_MAX);
+	CHECK(n > 0 && n <= (int)CE_ASYM_KEY_MAX);
 	return n;
 }
 
@@ -68,7 +68,7 @@ der_pub(EVP_PKEY *k, uint8_t *out)
 	uint8_t *p = out;
 	int n = i2d_PUBKEY(k, &p);
 
-	CHECK(n > 0 && n <= CE_ASYM_KEY_MAX);
+	CHECK(n > 0 && n <= (int)CE_ASYM_KEY_MAX);
 	return n;
 }
 
