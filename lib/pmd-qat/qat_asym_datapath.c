@@ -231,10 +231,9 @@ qat_asym_encode(const struct qat_asym_sess *as, const struct ce_pmd_request *req
 }
 
 void
-qat_asym_run(struct qat_pmd_qp *q, struct ce_pmd_request *req)
+qat_asym_run(struct qat_pmd_qp *q, struct ce_pmd_request *req, uint32_t si)
 {
 	const struct qat_asym_sess *as = qat_asym_of(req);
-	uint32_t si = q->afree[--q->nb_afree];
 	uint32_t j = si - q->nslots;
 	struct qat_pmd_slot *slot = &q->slots[si];
 	struct rte_crypto_op *op = slot->op;

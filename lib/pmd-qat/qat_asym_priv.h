@@ -137,9 +137,10 @@ void qat_asym_qp_release(struct qat_pmd_qp *q);
 int qat_asym_check(const struct ce_pmd_request *req);
 /* Where a valid request runs: QAT_PMD_DEVICE or a fallback reason. */
 unsigned int qat_asym_classify(const struct qat_pmd_qp *q, const struct ce_pmd_request *req);
-/* Run a taken request on the device (an asymmetric slot is free): it is
- * finalized later, or now (bad input), or re-run in software. */
-void qat_asym_run(struct qat_pmd_qp *q, struct ce_pmd_request *req);
+/* Run a taken request on the device in asymmetric slot si (taken off the
+ * free stack by the caller): it is finalized later, or now (bad input), or
+ * re-run in software; the slot goes back when it is not used. */
+void qat_asym_run(struct qat_pmd_qp *q, struct ce_pmd_request *req, uint32_t si);
 /* A dequeued asymmetric op of a busy slot (already given back). */
 void qat_asym_complete(struct qat_pmd_qp *q, struct ce_pmd_request *req,
 		       const struct rte_crypto_op *op, uint64_t *now);

@@ -211,7 +211,7 @@ qat_pmd_do_batch(struct ce_pmd_qp *qp, struct ce_pmd_request **reqs, uint16_t nb
 	uint8_t where[QAT_PMD_MAX_BATCH];
 	uint32_t slot_of[QAT_PMD_MAX_BATCH];
 	uint16_t i, nops = 0, lim, k, taken;
-	uint32_t asym_held = 0;
+	uint32_t aslot[QAT_PMD_MAX_BATCH];
 	uint64_t now;
 
 	if (unlikely(q->nb_defer != 0 && !qat_pmd_defer_flush(q)))
@@ -231,12 +231,13 @@ qat_pmd_do_batch(struct ce_pmd_qp *qp, struct ce_pmd_request **reqs, uint16_t nb
 		s = req->active->priv;
 		if (s->asym != NULL) {
 			/* One enqueue each in pass 2: the exponentiation costs far
-			 * more than a doorbell. Its slot is held here. */
+			 * more than a doorbell. Its slot is taken here (a finalize
+			 * in pass 2 may submit again). */
 			w = qat_asym_classify(q, req);
 			if (w == QAT_PMD_DEVICE) {
-				if (asym_held == q->nb_afree)
+				if (q->nb_afree == 0)
 					break;
-				asym_held++;
+				aslot[i] = q->afree[--q->nb_afree];
 				w = QAT_ASYM_DEVICE;
 			}
 			where[i] = (uint8_t)w;
@@ -279,6 +280,10 @@ qat_pmd_do_batch(struct ce_pmd_qp *qp, struct ce_pmd_request **reqs, uint16_t nb
 	q->nb_busy += k;
 	for (uint16_t j = nops; j-- > k;)
 		qat_pmd_slot_put(q, slot_of[j]);
+	/* Asymmetric slots taken for requests past the taken prefix go back. */
+	for (i = taken; i < lim; i++)
+		if (where[i] == QAT_ASYM_DEVICE)
+			qat_pmd_slot_put(q, aslot[i]);
 	/* Pass 2: the rest of the taken prefix. */
 	for (i = 0; i < taken; i++) {
 		if (where[i] == QAT_PMD_DEVICE)
@@ -286,7 +291,7 @@ qat_pmd_do_batch(struct ce_pmd_qp *qp, struct ce_pmd_request **reqs, uint16_t nb
 		if (where[i] == UINT8_MAX)
 			qat_pmd_complete(q, reqs[i], -EINVAL);
 		else if (where[i] == QAT_ASYM_DEVICE)
-			qat_asym_run(q, reqs[i]);
+			qat_asym_run(q, reqs[i], aslot[i]);
 		else
 			qat_pmd_sw_taken(q, reqs[i], where[i]);
 	}
@@ -315,7 +320,7 @@ qat_pmd_do_one(struct ce_pmd_qp *qp, struct ce_pmd_request *req)
 			return qat_pmd_sw_start(q, req, w);
 		if (q->nb_afree == 0)
 			return -ENOSPC;
-		qat_asym_run(q, req);
+		qat_asym_run(q, req, q->afree[--q->nb_afree]);
 		return -EINPROGRESS;
 	}
 	w = qat_pmd_classify(q, s, req);

@@ -547,6 +547,69 @@ test_batch_and_device_errors(void)
 	EVP_PKEY_free(k);
 }
 
+/* AES-128-GCM by OpenSSL: the symmetric requests' oracle. */
+static void
+gcm_ref(const uint8_t *key, const uint8_t *iv, const uint8_t *pt, int len, uint8_t *ct,
+	uint8_t *tag)
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	int n;
+
+	CHECK(c && EVP_EncryptInit_ex(c, EVP_aes_128_gcm(), NULL, key, iv) == 1 &&
+	      EVP_EncryptUpdate(c, ct, &n, pt, len) == 1 && EVP_EncryptFinal_ex(c, ct + n, &n) == 1 &&
+	      EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, tag) == 1);
+	EVP_CIPHER_CTX_free(c);
+}
+
+/* Symmetric and asymmetric requests in one batch, on one cryptodev queue
+ * pair: each completes once, with its own right answer. */
+static void
+test_mixed_batch(void)
+{
+	EVP_PKEY *k = EVP_RSA_gen(2048);
+	uint8_t der[CE_ASYM_KEY_MAX], gkey[16], iv[24][12], pt[24][64], out[24][256], tag[24][16];
+	uint8_t want[256], wtag[16];
+	struct ce_pmd_request reqs[24];
+	struct ce_pmd_session_params gp = {
+		.alg = "gcm(aes)", .key = gkey, .key_len = 16, .iv_len = 12, .digest_len = 16,
+		.op = CE_OP_ENCRYPT,
+	};
+	struct ce_pmd_session *gcm, *sign;
+	int n = der_priv(k, der);
+
+	qat_fill(gkey, 16);
+	gcm = ce_pmd_session_create(dev, &gp, NULL);
+	sign = sess_make("pkcs1pad(rsa,sha256)", CE_OP_SIGN, der, n);
+	CHECK(gcm != NULL && sign != NULL && ce_pmd_qat_session_on_device(gcm) == 1);
+	memset(reqs, 0, sizeof(reqs));
+	for (unsigned int i = 0; i < 24; i++) {
+		qat_fill(pt[i], 64);
+		qat_fill(iv[i], 12);
+		reqs[i].sess = i % 3 == 1 ? sign : gcm;
+		reqs[i].op = reqs[i].sess->op;
+		reqs[i].src = pt[i];
+		reqs[i].len = i % 3 == 1 ? 32 : 64;
+		reqs[i].dst = out[i];
+		reqs[i].iv = iv[i];
+		reqs[i].digest = tag[i];
+	}
+	batch_run(reqs, 24);
+	for (unsigned int i = 0; i < 24; i++) {
+		CHECK_EQ(batch_status[i], 0);
+		if (i % 3 == 1) {
+			CHECK_EQ(ossl(k, CE_OP_SIGN, RSA_PKCS1_PADDING, pt[i], 32, want), 256);
+			CHECK_MEM(out[i], want, 256);
+		} else {
+			gcm_ref(gkey, iv[i], pt[i], 64, want, wtag);
+			CHECK_MEM(out[i], want, 64);
+			CHECK_MEM(tag[i], wtag, 16);
+		}
+	}
+	ce_pmd_session_destroy(gcm);
+	ce_pmd_session_destroy(sign);
+	EVP_PKEY_free(k);
+}
+
 /* A device without asymmetric crypto and no software side: refused. */
 static void
 test_no_asym_device(void)
@@ -622,6 +685,7 @@ main(void)
 	RUN(test_rsa_2048);
 	RUN(test_ffdhe2048);
 	RUN(test_batch_and_device_errors);
+	RUN(test_mixed_batch);
 	RUN(test_no_asym_device);
 	RUN(test_split_asym_device);
 	RUN(test_rsa_4096);
