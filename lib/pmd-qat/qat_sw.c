@@ -24,9 +24,10 @@ int
 qat_pmd_sw_start(struct qat_pmd_qp *q, struct ce_pmd_request *req, unsigned int reason)
 {
 	const struct qat_pmd_sess *s = req->active->priv;
+	struct ce_pmd_qp *swqp = likely(s->asym == NULL) ? q->swqp : q->aswqp;
 	int ret;
 
-	if (unlikely(s->sw == NULL || q->swqp == NULL)) {
+	if (unlikely(s->sw == NULL || swqp == NULL)) {
 		/* ecb(cipher_null) has no software backend: it is a copy
 		 * (crypto_null cannot work out of place). */
 		if (s->desc->kind == QAT_PMD_CIPHER && s->desc->cipher == RTE_CRYPTO_CIPHER_NULL) {
@@ -39,7 +40,7 @@ qat_pmd_sw_start(struct qat_pmd_qp *q, struct ce_pmd_request *req, unsigned int 
 		}
 		return -ENOTSUP;
 	}
-	ret = ce_pmd_forward(q->qp, q->swqp, s->sw, req);
+	ret = ce_pmd_forward(q->qp, swqp, s->sw, req);
 	if (unlikely(ret != -EINPROGRESS))
 		return ret;
 	QAT_STAT_ADD(q, fb[reason], 1);
