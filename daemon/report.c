@@ -41,6 +41,15 @@ report_size(const json_t *j)
 	return json_dumpb(j, NULL, 0, JSON_COMPACT);
 }
 
+/* A string member of @p o ("" if absent: the reports never omit one). */
+static const char *
+report_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
 static json_t *
 report_range(const struct ce_pmd_range *r)
 {
@@ -569,34 +578,48 @@ report_tel_flat(struct report_tel *rt, const char *prefix, json_t *j)
 	}
 }
 
-/* algs, compact for telemetry: one string array per implementation. */
+/* A range of an algs entry (report_range()) as NAME=min-max/step. */
+static void
+report_tel_range(char *buf, size_t size, const char *name, const json_t *r)
+{
+	snprintf(buf, size, "%s=%d-%d/%d", name,
+		 (int)json_integer_value(json_object_get(r, "min")),
+		 (int)json_integer_value(json_object_get(r, "max")),
+		 (int)json_integer_value(json_object_get(r, "step")));
+}
+
+/*
+ * algs, compact for telemetry: one string array per implementation (the
+ * whole entries would not fit DPDK's dictionary), made from report_algs():
+ * the registry is serialised there only.
+ */
 static json_t *
 report_tel_algs(void)
 {
-	json_t *o = json_object();
+	json_t *algs = report_algs(), *o = json_object(), *a;
+	size_t i;
 
-	for (unsigned int i = 0; i < cryptoengd.nb_algs; i++) {
-		const struct ce_registry_entry *e = cryptoengd.algs[i];
-		const struct ce_pmd_alg_caps *a = e->alg;
+	json_array_foreach(json_object_get(algs, "algs"), i, a) {
 		char buf[8][96];
 
-		snprintf(buf[0], sizeof(buf[0]), "name=%s", a->name);
-		snprintf(buf[1], sizeof(buf[1]), "pmd=%s device=%s", e->dev->drv->name,
-			 e->dev->name);
-		snprintf(buf[2], sizeof(buf[2]), "type=%s priority=%d async=%d",
-			 ce_pmd_alg_type_name(a->type), a->priority, (a->flags & CE_PMD_ALG_F_ASYNC) != 0);
-		snprintf(buf[3], sizeof(buf[3]), "key=%u-%u/%u", a->key_size.min,
-			 a->key_size.max, a->key_size.step);
-		snprintf(buf[4], sizeof(buf[4]), "iv=%u-%u/%u", a->iv_size.min, a->iv_size.max,
-			 a->iv_size.step);
-		snprintf(buf[5], sizeof(buf[5]), "digest=%u-%u/%u", a->digest_size.min,
-			 a->digest_size.max, a->digest_size.step);
-		snprintf(buf[6], sizeof(buf[6]), "aad_max=%u", a->aad_size.max);
-		snprintf(buf[7], sizeof(buf[7]), "selftest=%s", ce_selftest_state_name(e->selftest));
-		json_object_set_new(o, a->driver_name,
+		snprintf(buf[0], sizeof(buf[0]), "name=%s", report_str(a, "name"));
+		snprintf(buf[1], sizeof(buf[1]), "pmd=%s device=%s", report_str(a, "pmd"),
+			 report_str(a, "device"));
+		snprintf(buf[2], sizeof(buf[2]), "type=%s priority=%d async=%d", report_str(a, "type"),
+			 (int)json_integer_value(json_object_get(a, "priority")),
+			 json_is_true(json_object_get(a, "async")));
+		report_tel_range(buf[3], sizeof(buf[3]), "key", json_object_get(a, "key_sizes"));
+		report_tel_range(buf[4], sizeof(buf[4]), "iv", json_object_get(a, "iv_sizes"));
+		report_tel_range(buf[5], sizeof(buf[5]), "digest",
+				 json_object_get(a, "digest_sizes"));
+		snprintf(buf[6], sizeof(buf[6]), "aad_max=%d",
+			 (int)json_integer_value(json_object_get(a, "aad_max")));
+		snprintf(buf[7], sizeof(buf[7]), "selftest=%s", report_str(a, "selftest"));
+		json_object_set_new(o, report_str(a, "driver"),
 				    json_pack("[s,s,s,s,s,s,s,s]", buf[0], buf[1], buf[2], buf[3],
 					      buf[4], buf[5], buf[6], buf[7]));
 	}
+	json_decref(algs);
 	return o;
 }
 
