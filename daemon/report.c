@@ -56,48 +56,66 @@ report_range(const struct ce_pmd_range *r)
 	return json_pack("{s:i, s:i, s:i}", "min", r->min, "max", r->max, "step", r->step);
 }
 
+/* The implementations from index @p from on, as many as fit a page; "algs_next"
+ * says where the next page starts (a daemon with a cryptodev, the software
+ * backends and the asymmetric ones lists more than one answer holds). */
+/* One registry entry, whole: the registry is serialised here only (algs, telemetry). */
 static json_t *
-report_algs(void)
+report_alg(const struct ce_registry_entry *entry)
 {
-	json_t *arr = json_array();
+	struct ce_registry_entry copy;
+	const struct ce_registry_entry *e = &copy;
+	const struct ce_pmd_alg_caps *a;
+	json_t *o;
 
 	/* The entries stay; their self-test state changes with a live re-run
 	 * ("selftest"), so each is read whole under the registry's lock. */
-	for (unsigned int i = 0; i < cryptoengd.nb_algs; i++) {
-		struct ce_registry_entry copy;
-		const struct ce_registry_entry *e = &copy;
-		const struct ce_pmd_alg_caps *a;
+	ce_registry_entry_get(entry, &copy);
+	a = e->alg;
+	o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:b, s:s, s:o, s:o, s:o, s:i, s:i, s:s}",
+		      "name", a->name, "driver", a->driver_name,
+		      "pmd", e->dev->drv->name, "device", e->dev->name,
+		      "priority", a->priority,
+		      "async", (a->flags & CE_PMD_ALG_F_ASYNC) != 0,
+		      "type", ce_pmd_alg_type_name(a->type),
+		      "key_sizes", report_range(&a->key_size),
+		      "iv_sizes", report_range(&a->iv_size),
+		      "digest_sizes", report_range(&a->digest_size),
+		      "aad_max", a->aad_size.max,
+		      "block_size", (int)a->block_size,
+		      "selftest", ce_selftest_state_name(e->selftest));
+	if (o == NULL)
+		return NULL;
+	/* The largest request length the implementation takes: longer ones
+	 * complete -EINVAL. */
+	json_object_set_new(o, "max_len", json_integer(a->max_data_len));
+	/* authencesn needs SPI || seq_hi: a shorter AAD completes -EINVAL. */
+	if (a->aad_size.min != 0)
+		json_object_set_new(o, "aad_min", json_integer(a->aad_size.min));
+	/* authenc: key_sizes is the kernel's blob; this is its cipher key. */
+	if (a->enc_key_size.max != 0)
+		json_object_set_new(o, "enc_key_sizes", report_range(&a->enc_key_size));
+	if (e->selftest_why[0] != '\0')
+		json_object_set_new(o, "selftest_why", json_string(e->selftest_why));
+	json_object_set_new(o, "selftest_vectors", json_integer(e->selftest_vectors));
+	return o;
+}
 
-		ce_registry_entry_get(cryptoengd.algs[i], &copy);
-		a = e->alg;
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:b, s:s, s:o, s:o, s:o, s:i, "
-				      "s:i, s:s}",
-				      "name", a->name, "driver", a->driver_name,
-				      "pmd", e->dev->drv->name, "device", e->dev->name,
-				      "priority", a->priority,
-				      "async", (a->flags & CE_PMD_ALG_F_ASYNC) != 0,
-				      "type", ce_pmd_alg_type_name(a->type),
-				      "key_sizes", report_range(&a->key_size),
-				      "iv_sizes", report_range(&a->iv_size),
-				      "digest_sizes", report_range(&a->digest_size),
-				      "aad_max", a->aad_size.max,
-				      "block_size", (int)a->block_size,
-				      "selftest", ce_selftest_state_name(e->selftest));
+static json_t *
+report_algs(uint32_t from)
+{
+	json_t *arr = json_array(), *page;
+	size_t used = 64;
 
-		/* The largest request length the implementation takes: longer
-		 * ones complete -EINVAL. */
-		if (o != NULL)
-			json_object_set_new(o, "max_len", json_integer(a->max_data_len));
-		/* authencesn needs SPI || seq_hi: a shorter AAD completes -EINVAL. */
-		if (o != NULL && a->aad_size.min != 0)
-			json_object_set_new(o, "aad_min", json_integer(a->aad_size.min));
-		/* authenc: key_sizes is the kernel's blob; this is its cipher key. */
-		if (o != NULL && a->enc_key_size.max != 0)
-			json_object_set_new(o, "enc_key_sizes", report_range(&a->enc_key_size));
-		if (o != NULL && e->selftest_why[0] != '\0')
-			json_object_set_new(o, "selftest_why", json_string(e->selftest_why));
-		if (o != NULL)
-			json_object_set_new(o, "selftest_vectors", json_integer(e->selftest_vectors));
+	for (unsigned int i = from; i < cryptoengd.nb_algs; i++) {
+		json_t *o = report_alg(cryptoengd.algs[i]);
+
+		if (o != NULL && used + report_size(o) + 1 > REPORT_PAGE_MAX) {
+			json_decref(o);
+			page = json_pack("{s:o, s:i}", "algs", arr, "algs_next", (int)i);
+			return page;
+		}
+		used += o != NULL ? report_size(o) + 1 : 0;
 		json_array_append_new(arr, o);
 	}
 	return json_pack("{s:o}", "algs", arr);
@@ -372,7 +390,7 @@ static json_t *
 report_build(const char *cmd, uint32_t from)
 {
 	if (strcmp(cmd, "algs") == 0)
-		return report_algs();
+		return report_algs(from);
 	if (strcmp(cmd, "stats") == 0)
 		return report_stats(from, true);
 	if (strcmp(cmd, "clients") == 0)
@@ -590,17 +608,19 @@ report_tel_range(char *buf, size_t size, const char *name, const json_t *r)
 
 /*
  * algs, compact for telemetry: one string array per implementation (the
- * whole entries would not fit DPDK's dictionary), made from report_algs():
- * the registry is serialised there only.
+ * whole entries would not fit DPDK's dictionary), made from report_alg().
  */
 static json_t *
 report_tel_algs(void)
 {
-	json_t *algs = report_algs(), *o = json_object(), *a;
-	size_t i;
+	json_t *o = json_object();
 
-	json_array_foreach(json_object_get(algs, "algs"), i, a) {
+	for (unsigned int i = 0; i < cryptoengd.nb_algs; i++) {
+		json_t *a = report_alg(cryptoengd.algs[i]);
 		char buf[8][96];
+
+		if (a == NULL)
+			continue;
 
 		snprintf(buf[0], sizeof(buf[0]), "name=%s", report_str(a, "name"));
 		snprintf(buf[1], sizeof(buf[1]), "pmd=%s device=%s", report_str(a, "pmd"),
@@ -618,8 +638,8 @@ report_tel_algs(void)
 		json_object_set_new(o, report_str(a, "driver"),
 				    json_pack("[s,s,s,s,s,s,s,s]", buf[0], buf[1], buf[2], buf[3],
 					      buf[4], buf[5], buf[6], buf[7]));
+		json_decref(a);
 	}
-	json_decref(algs);
 	return o;
 }
 

@@ -1079,6 +1079,11 @@ case_authenc(void)
 		}
 	}
 	fprintf(stderr, "  %u authenc runs matched OpenSSL\n", runs);
+	/* algs says what the blob holds: its whole size, and the AES key's. */
+	ct_text_has("algs", (const char *const[]){
+		"driver       : authenc-hmac-sha1-cbc-aes-ipsecmb",
+		"min keysize  : 24\nmax keysize  : 512\nenckeysizes  : 16..32 step 8 (cryptoeng: authenc key blob)",
+		"minaadsize   : 8 (cryptoeng)", NULL });
 	/* The old layout (20-byte key || AES-128 key, no rtattr) is not a blob. */
 	{
 		char *key = ct_tohex(raw, 36);
