@@ -204,6 +204,9 @@ cli_sess_reason(int64_t ret, const char *why)
 		}
 	if (ret == -ENOENT)
 		param = "alg";
+	/* Not the input: the implementation failed its self-test (exit 1). */
+	if (ret == -ELIBBAD)
+		return cli_fmt("ELIBBAD: %s", why);
 	return cli_fmt("EINVAL: %s: %s", param, why);
 }
 

@@ -419,8 +419,7 @@ cli_cmd_report(const char *cmd, int argc, char **argv)
 	}
 	c = cli_connect(&(struct ce_client_opts){ .name = "cryptoengctl",
 						  .region_size = 1u << 20, .nb_qps = 1 });
-	ans = strcmp(cmd, "stats") == 0 || strcmp(cmd, "clients") == 0 ?
-	      cli_request_all(c, cmd) : cli_request(c, cmd);
+	ans = strcmp(cmd, "engines") != 0 ? cli_request_all(c, cmd) : cli_request(c, cmd);
 	ce_client_close(c);
 	if (ans == NULL)
 		return CLI_EXIT_FAIL;

@@ -150,21 +150,18 @@ cli_connect(const struct ce_client_opts *o)
 	return c;
 }
 
-/*
- * One JSON control request (@p from >= 0: the page of clients from that id
- * on); @return the parsed answer, or NULL (message printed).
- */
-static json_t *
-cli_request_from(struct ce_client *c, const char *cmd, json_int_t from)
+json_t *
+cli_request_json(struct ce_client *c, const char *cmd, json_t *req, int *err)
 {
-	json_t *req = from >= 0 ? json_pack("{s:s, s:I}", "cmd", cmd, "from", from) :
-				  json_pack("{s:s}", "cmd", cmd), *ans;
 	char *text = json_dumps(req, JSON_COMPACT);
 	char *out = cli_xmalloc(CLI_REPLY_MAX);
 	json_error_t jerr;
+	json_t *ans;
 	int n;
 
 	json_decref(req);
+	if (err != NULL)
+		*err = -EIO;
 	if (text == NULL) {
 		free(out);
 		return NULL;
@@ -174,6 +171,8 @@ cli_request_from(struct ce_client *c, const char *cmd, json_int_t from)
 	if (n < 0) {
 		fprintf(stderr, "%s: %s: %s (%s)\n", cli_prog, cmd, strerror(-n),
 			ce_client_last_error(c));
+		if (err != NULL)
+			*err = n;
 		free(out);
 		return NULL;
 	}
@@ -186,8 +185,22 @@ cli_request_from(struct ce_client *c, const char *cmd, json_int_t from)
 	if (ans == NULL)
 		fprintf(stderr, "%s: %s: daemon's answer is not JSON: %s\n", cli_prog, cmd,
 			jerr.text);
+	else if (err != NULL)
+		*err = 0;
 	free(out);
 	return ans;
+}
+
+/*
+ * One JSON control request (@p from >= 0: the page of clients from that id
+ * on); @return the parsed answer, or NULL (message printed).
+ */
+static json_t *
+cli_request_from(struct ce_client *c, const char *cmd, json_int_t from)
+{
+	return cli_request_json(c, cmd, from >= 0 ?
+				json_pack("{s:s, s:I}", "cmd", cmd, "from", from) :
+				json_pack("{s:s}", "cmd", cmd), NULL);
 }
 
 json_t *
@@ -197,26 +210,30 @@ cli_request(struct ce_client *c, const char *cmd)
 }
 
 /*
- * stats and clients come in pages of clients (each answer fits the control
- * socket's 16 KiB): ask for the next page while the daemon says more follow,
- * and join the pages' "clients" into the first answer.
+ * stats and clients come in pages of clients, algs in pages of implementations
+ * (each answer fits the control socket's 16 KiB): ask for the next page
+ * while the daemon says more follow, and join the pages' arrays into the
+ * first answer.
  */
 json_t *
 cli_request_all(struct ce_client *c, const char *cmd)
 {
+	const char *list = strcmp(cmd, "algs") == 0 ? "algs" : "clients";
+	char next_key[16];
 	json_t *ans = cli_request(c, cmd), *next;
 
-	while (ans != NULL && (next = json_object_get(ans, "clients_next")) != NULL) {
+	snprintf(next_key, sizeof(next_key), "%s_next", list);
+	while (ans != NULL && (next = json_object_get(ans, next_key)) != NULL) {
 		json_t *page = cli_request_from(c, cmd, json_integer_value(next));
 
 		if (page == NULL) {
 			json_decref(ans);
 			return NULL;
 		}
-		json_array_extend(json_object_get(ans, "clients"), json_object_get(page, "clients"));
-		json_object_del(ans, "clients_next");
-		if (json_object_get(page, "clients_next") != NULL)
-			json_object_set(ans, "clients_next", json_object_get(page, "clients_next"));
+		json_array_extend(json_object_get(ans, list), json_object_get(page, list));
+		json_object_del(ans, next_key);
+		if (json_object_get(page, next_key) != NULL)
+			json_object_set(ans, next_key, json_object_get(page, next_key));
 		json_decref(page);
 	}
 	return ans;

@@ -858,6 +858,49 @@ ce_session_create(struct ce_client *c, const struct ce_session_params *p)
 	return reply.u.session.handle;
 }
 
+int64_t
+ce_asym_session_create(struct ce_client *c, const struct ce_asym_session_params *p,
+		       struct ce_asym_session_info *info)
+{
+	const uint32_t asym_ops = CE_OP_BIT(CE_OP_ENCRYPT) | CE_OP_BIT(CE_OP_DECRYPT) |
+				  CE_OP_BIT(CE_OP_SIGN) | CE_OP_BIT(CE_OP_SIG_VERIFY) |
+				  CE_OP_BIT(CE_OP_KPP_PUBKEY) | CE_OP_BIT(CE_OP_KPP_SECRET);
+	struct ce_msg_asym_session_create *sc;
+	struct ce_msg_reply reply;
+	int ret;
+
+	if (!p || !p->alg || strlen(p->alg) >= CE_MSG_NAME_MAX ||
+	    (p->driver && strlen(p->driver) >= CE_MSG_NAME_MAX) || !p->key ||
+	    p->key_len == 0 || p->key_len > CE_ASYM_KEY_MAX || (p->ops & ~asym_ops)) {
+		client_set_error(c, "invalid asymmetric session parameters");
+		return -EINVAL;
+	}
+	/* 4 KiB of key: off the stack, and wiped before it is freed. */
+	sc = calloc(1, sizeof(*sc));
+	if (sc == NULL) {
+		client_set_error(c, "out of memory");
+		return -ENOMEM;
+	}
+	strcpy(sc->alg, p->alg);
+	if (p->driver)
+		strcpy(sc->driver, p->driver);
+	memcpy(sc->key, p->key, p->key_len);
+	sc->key_len = p->key_len;
+	sc->ops = p->ops;
+	pthread_mutex_lock(&c->lock);
+	ret = client_call(c, CE_MSG_ASYM_SESSION_CREATE, sc, sizeof(*sc), NULL, 0, &reply);
+	pthread_mutex_unlock(&c->lock);
+	explicit_bzero(sc, sizeof(*sc));
+	free(sc);
+	if (ret < 0)
+		return ret;
+	if (info != NULL) {
+		info->out_max = reply.u.session.out_max;
+		info->ops = reply.u.session.ops;
+	}
+	return reply.u.session.handle;
+}
+
 int
 ce_session_destroy(struct ce_client *c, uint32_t handle)
 {

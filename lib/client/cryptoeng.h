@@ -49,7 +49,8 @@ struct ce_session_params {
 	const char *alg;	/**< kernel algorithm name, e.g. "gcm(aes)" */
 	const char *driver;	/**< driver name, or NULL for the best one */
 	const uint8_t *key;
-	uint32_t key_len;	/**< at most CE_SESSION_KEY_MAX (authenc: ce_authenc_key_build()) */
+	uint32_t key_len;	/**< at most CE_SESSION_KEY_MAX (authenc: ce_authenc_key_build();
+				 *   asymmetric keys: ce_asym_session_create()) */
 	uint32_t iv_len;
 	uint32_t digest_len;	/**< tag/digest length, 0 = none */
 	uint32_t aad_max;	/**< largest AAD used with this session */
@@ -164,6 +165,61 @@ uint32_t ce_qp_credits(const struct ce_qp *qp);
  *   reason in ce_client_last_error(), -EPROTO, -EPIPE.
  */
 int64_t ce_session_create(struct ce_client *c, const struct ce_session_params *p);
+
+/**
+ * Parameters of an asymmetric session (see ce_asym_session_create()).
+ *
+ * Algorithms (the kernel's names; `cryptoengctl algs` lists what the daemon
+ * offers): akcipher "rsa" (raw), "pkcs1pad(rsa,sha256)" (PKCS#1 v1.5
+ * encrypt, decrypt, sign and verify of a SHA-256 digest), "oaep(rsa,sha256)"
+ * (MGF1-SHA-256, empty label); sig "pkcs1(rsa,sha256)", "psspad(rsa,sha256)"
+ * (MGF1-SHA-256, salt of 32 bytes), "ecdsa-nist-p256", "ecdsa-nist-p384"
+ * (raw r || s); kpp "ecdh-nist-p256", "ecdh-nist-p384" (public keys x || y,
+ * the secret x), "curve25519", "ffdhe2048(dh)", "ffdhe3072(dh)",
+ * "ffdhe4096(dh)". Formats and lengths: docs/PROTOCOL.md.
+ */
+struct ce_asym_session_params {
+	const char *alg;	/**< kernel algorithm name, e.g. "ecdsa-nist-p256" */
+	const char *driver;	/**< driver name, or NULL for the best one */
+	const uint8_t *key;	/**< DER: a PKCS#8 PrivateKeyInfo, or a
+				 *   SubjectPublicKeyInfo (X.509) for a session
+				 *   that only verifies or encrypts */
+	uint32_t key_len;	/**< 1..CE_ASYM_KEY_MAX */
+	uint32_t ops;		/**< CE_OP_BIT() of each op wanted; 0 = every op
+				 *   the algorithm and the key allow */
+};
+
+/** What the daemon made of an asymmetric session. */
+struct ce_asym_session_info {
+	uint32_t out_max;	/**< room a request's dst needs: the most bytes an
+				 *   op of this session writes (RSA: modulus bytes;
+				 *   ECDSA: 2 x field bytes; ECDH: 2 x field bytes
+				 *   (a public key); X25519: 32; FFDHE: prime bytes) */
+	uint32_t ops;		/**< CE_OP_BIT() of each op it performs */
+};
+
+/**
+ * Create an asymmetric session (akcipher, sig or kpp) from a DER key. The
+ * key bytes are wiped from the library's memory once sent.
+ *
+ * Ops by type: akcipher CE_OP_ENCRYPT and CE_OP_DECRYPT (and CE_OP_SIGN /
+ * CE_OP_SIG_VERIFY for pkcs1pad), sig CE_OP_SIGN and CE_OP_SIG_VERIFY, kpp
+ * CE_OP_KPP_PUBKEY and CE_OP_KPP_SECRET. A public key gives only the ops
+ * that need no private key (verify, encrypt).
+ *
+ * @param info  receives out_max and the ops granted (may be NULL)
+ * @return a handle (>= 0; fits in u32 ce_desc.session; destroy it with
+ *   ce_session_destroy()), or -EINVAL (NULL or too long name, key_len 0 or
+ *   over CE_ASYM_KEY_MAX, an op bit that is not an asymmetric op), or the
+ *   daemon's -errno with its reason in ce_client_last_error():
+ *   -ENOENT (unknown algorithm, or one that is not asymmetric), -EINVAL
+ *   (malformed key, a key of another type, curve or size than the
+ *   algorithm's: the reason says which), -ENOKEY (an op asked for needs the
+ *   private key and the key is public), -ENOSPC / -EAGAIN (no session slot),
+ *   -EPROTO, -EPIPE.
+ */
+int64_t ce_asym_session_create(struct ce_client *c, const struct ce_asym_session_params *p,
+			       struct ce_asym_session_info *info);
 
 /**
  * Destroy a session; the daemon frees it once its last request completed.
@@ -359,6 +415,86 @@ ce_prep_hash(struct ce_desc *d, const struct ce_client *c, uint32_t session, uin
 	d->dst_off = src_off;
 	d->len = len;
 	d->digest_off = ce_prep_off(c, digest);
+}
+
+/* ---- asymmetric requests ----------------------------------------------------
+ *
+ * The output buffer needs room for the session's out_max bytes
+ * (ce_asym_session_info) and must not overlap the input; the completion's
+ * out_len says how many were written. Lengths are checked against the key:
+ * a wrong one completes -EINVAL.
+ */
+
+/**
+ * Sign a digest (CE_OP_SIGN): @p sig receives the signature (RSA: modulus
+ * bytes; ECDSA: r || s, 2 x field bytes). The digest is the hash the
+ * algorithm names (pkcs1pad(rsa,sha256), psspad(rsa,sha256): exactly 32
+ * bytes; ECDSA: any length, used as FIPS 186-5 says).
+ */
+static inline void
+ce_prep_sign(struct ce_desc *d, const struct ce_client *c, uint32_t session,
+	     const void *digest, uint32_t digest_len, void *sig)
+{
+	memset(d, 0, sizeof(*d));
+	d->session = session;
+	d->op = CE_OP_SIGN;
+	d->src_off = ce_prep_off(c, digest);
+	d->len = digest_len;
+	d->dst_off = ce_prep_off(c, sig);
+}
+
+/**
+ * Verify a signature over a digest (CE_OP_SIG_VERIFY): the completion's
+ * status is 0 for a valid signature, -EBADMSG for an invalid one (any other
+ * -errno: the check could not be made, e.g. -EINVAL for a wrong length).
+ */
+static inline void
+ce_prep_verify(struct ce_desc *d, const struct ce_client *c, uint32_t session,
+	       const void *digest, uint32_t digest_len, const void *sig, uint32_t sig_len)
+{
+	memset(d, 0, sizeof(*d));
+	d->session = session;
+	d->op = CE_OP_SIG_VERIFY;
+	d->src_off = ce_prep_off(c, digest);
+	d->len = digest_len;
+	d->aad_off = ce_prep_off(c, sig);
+	d->aad_len = sig_len;
+}
+
+/**
+ * An akcipher request: @p op CE_OP_ENCRYPT (RSA: writes modulus bytes) or
+ * CE_OP_DECRYPT (@p len modulus bytes in; writes the message, out_len says
+ * its length; a padding error completes -EBADMSG).
+ */
+static inline void
+ce_prep_akcipher(struct ce_desc *d, const struct ce_client *c, uint32_t session, uint8_t op,
+		 const void *src, uint32_t len, void *dst)
+{
+	memset(d, 0, sizeof(*d));
+	d->session = session;
+	d->op = op;
+	d->src_off = ce_prep_off(c, src);
+	d->len = len;
+	d->dst_off = ce_prep_off(c, dst);
+}
+
+/**
+ * A key agreement request: @p op CE_OP_KPP_PUBKEY (@p peer_pub NULL, @p len
+ * 0; @p out receives the session key's public key) or CE_OP_KPP_SECRET
+ * (@p peer_pub the peer's public key, @p len bytes; @p out receives the
+ * shared secret). A public key that is not on the curve, or an X25519 point
+ * that gives the all-zero secret, completes -EINVAL.
+ */
+static inline void
+ce_prep_kpp(struct ce_desc *d, const struct ce_client *c, uint32_t session, uint8_t op,
+	    const void *peer_pub, uint32_t len, void *out)
+{
+	memset(d, 0, sizeof(*d));
+	d->session = session;
+	d->op = op;
+	d->src_off = ce_prep_off(c, peer_pub);
+	d->len = len;
+	d->dst_off = ce_prep_off(c, out);
 }
 
 /** The value the request's completion returns in ce_cqe.cookie. */

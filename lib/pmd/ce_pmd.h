@@ -49,8 +49,9 @@
 extern "C" {
 #endif
 
-/* Operations (CE_OP_ENCRYPT, _DECRYPT, _DIGEST, _VERIFY): one definition,
- * the client protocol's (descriptors carry them as they are). */
+/* Operations (CE_OP_ENCRYPT.._VERIFY, CE_OP_SIGN..CE_OP_KPP_SECRET) and
+ * CE_ASYM_KEY_MAX: one definition, the client protocol's (descriptors carry
+ * them as they are). */
 #include "ce_shm_abi.h"
 
 /** Request flags. */
@@ -61,7 +62,22 @@ enum ce_pmd_alg_type {
 	CE_PMD_ALG_CIPHER = 1, /**< skcipher: cbc(aes), ctr(aes), ecb(cipher_null) */
 	CE_PMD_ALG_AEAD,       /**< gcm(aes), rfc4106(...), authenc(...), rfc7539(...) */
 	CE_PMD_ALG_HASH,       /**< sha256, hmac(sha256), digest_null */
+	CE_PMD_ALG_AKCIPHER,   /**< rsa, pkcs1pad(rsa,sha256), oaep(rsa,sha256):
+				*   ENCRYPT, DECRYPT, and SIGN / SIG_VERIFY for
+				*   a padding that signs (the kernel's akcipher
+				*   before 6.13 had both) */
+	CE_PMD_ALG_SIG,        /**< ecdsa-nist-p256, pkcs1(rsa,sha256),
+				*   psspad(rsa,sha256): SIGN, SIG_VERIFY */
+	CE_PMD_ALG_KPP,        /**< ecdh-nist-p256, curve25519, ffdhe2048(dh):
+				*   KPP_PUBKEY, KPP_SECRET */
 };
+
+/** @return true for the asymmetric types (akcipher, sig, kpp). */
+static inline bool
+ce_pmd_alg_type_is_asym(enum ce_pmd_alg_type t)
+{
+	return t == CE_PMD_ALG_AKCIPHER || t == CE_PMD_ALG_SIG || t == CE_PMD_ALG_KPP;
+}
 
 #define CE_PMD_ALG_NAME_MAX 64
 #define CE_KEY_MAX CE_SESSION_KEY_MAX /**< longest key (authenc: the whole blob) */
@@ -93,6 +109,12 @@ ce_pmd_range_ok(const struct ce_pmd_range *r, uint32_t v)
  * One algorithm a backend implements: the kernel's two names, a priority and
  * the sizes it accepts. Lookup by name takes the highest priority that
  * passed its self-test; an exact driver name takes that implementation.
+ *
+ * Asymmetric types: key_size is the key's size in bits (rsa: 2048..4096
+ * step 1024; ecdsa/ecdh-nist-p256: 256; curve25519: 255... as the key's
+ * group says, checked by the backend's session_create on the parsed key);
+ * max_data_len the longest input (src) an op takes; iv, digest and aad
+ * sizes unused (0).
  */
 struct ce_pmd_alg_caps {
 	const char *name;        /**< kernel algorithm name, e.g. "gcm(aes)" */
@@ -136,8 +158,11 @@ int ce_pmd_authenc_key_parse(const uint8_t *key, size_t len, struct ce_pmd_authe
 struct ce_pmd_session_params {
 	const char *alg;         /**< kernel algorithm name */
 	const char *driver;      /**< exact driver name, or NULL */
-	const uint8_t *key;
-	uint16_t key_len;
+	const uint8_t *key;      /**< asymmetric: DER, a PKCS#8 PrivateKeyInfo or a
+				  *   SubjectPublicKeyInfo (d2i_AutoPrivateKey /
+				  *   d2i_PUBKEY), X25519 and DH keys too */
+	uint16_t key_len;        /**< bytes; at most CE_KEY_MAX, asymmetric
+				  *   CE_ASYM_KEY_MAX */
 	uint16_t iv_len;
 	uint16_t digest_len;
 	uint16_t aad_len;        /**< maximum AAD length a request may carry */
@@ -145,6 +170,10 @@ struct ce_pmd_session_params {
 	uint32_t refuse_flags;   /**< CE_PMD_ALG_F_* an implementation must not have:
 				  *   a fallback asks for CE_PMD_ALG_F_NEED_FALLBACK
 				  *   here, as the kernel's mask does */
+	const char **why;        /**< set by ce_pmd_session_create() for the backend:
+				  *   its session_create may point it at a static
+				  *   reason for a refusal ("malformed key: ...");
+				  *   callers leave it NULL */
 };
 
 struct ce_pmd_driver;
@@ -194,6 +223,13 @@ struct ce_pmd_session {
 	uint16_t digest_len;
 	uint16_t aad_len;
 	uint8_t op;
+	uint32_t out_max;        /**< asymmetric: the most bytes any op of this
+				  *   algorithm and key writes at dst, set by the
+				  *   backend's session_create (RSA: modulus bytes;
+				  *   ECDSA: 2 x field bytes, raw r || s as IEEE
+				  *   P1363; ECDH: 2 x field bytes, the public key
+				  *   x || y; X25519: 32; FFDHE: prime bytes);
+				  *   symmetric: 0 */
 	void *priv;              /**< drv->sess_priv_size bytes */
 };
 
@@ -210,6 +246,13 @@ typedef void (*ce_complete_fn)(struct ce_pmd_request *req, int status);
  * the tag is at digest (written on encrypt, checked on decrypt). authenc:
  * the MAC covers the aad bytes then the ciphertext. Hash: digest receives
  * the digest (or holds it for CE_OP_VERIFY).
+ *
+ * Asymmetric ops: src/len the input (the digest to sign or verify, the
+ * plaintext or ciphertext, the peer's public key; none for KPP_PUBKEY), dst
+ * the output with room for sess->out_max bytes (never overlapping src),
+ * aad/aad_len the signature of SIG_VERIFY; iv and digest unused. The backend
+ * writes out_len (bytes at dst) before ce_pmd_complete(). SIG_VERIFY
+ * completes 0 (valid) or -EBADMSG (invalid); any other -errno is a failure.
  */
 struct ce_pmd_request {
 	/* Filled by the submitter. */
@@ -231,6 +274,9 @@ struct ce_pmd_request {
 	struct ce_pmd_session *active;   /**< session that runs it: sess, or while a
 				      *   backend forwards it, the other device's */
 	uint32_t engine_flags;
+	/* Written by the backend before it completes an asymmetric op: bytes
+	 * written at dst (symmetric ops leave it alone). */
+	uint32_t out_len;
 
 	/* Backend private: scratch a backend may use while it holds the request. */
 	uint64_t pmd_priv[4];
@@ -242,7 +288,7 @@ _Static_assert(sizeof(struct ce_pmd_request) == 128, "struct ce_pmd_request grew
  * is copied as it is: same values (one definition), and it fits. */
 _Static_assert(sizeof(((struct ce_pmd_request *)0)->op) == sizeof(((struct ce_desc *)0)->op),
 	       "a descriptor's op is a request's op");
-_Static_assert(CE_OP_VERIFY <= UINT8_MAX, "CE_OP_* fit a request's op");
+_Static_assert(CE_OP_MAX <= UINT8_MAX, "CE_OP_* fit a request's op");
 
 /** Device configuration given at creation. */
 struct ce_pmd_dev_config {
@@ -275,7 +321,13 @@ struct ce_pmd_ops {
 	/** Optional: release a queue pair; nothing is in flight on it. */
 	void (*qp_release)(struct ce_pmd_qp *qp);
 	/** Optional: build sess->priv from the parameters (already checked
-	 * against alg); a backend without per-session state leaves it NULL. */
+	 * against alg); a backend without per-session state leaves it NULL.
+	 * Asymmetric: parse the DER key, check it against alg (type, group,
+	 * key_size in bits) and set sess->out_max; -EINVAL for a malformed or
+	 * unfit key, -ENOKEY for a public key given to an op that needs the
+	 * private one (SIGN, DECRYPT, KPP_*), *params->why naming which. The
+	 * private key lives in guarded memory (sodium_malloc), wiped by
+	 * session_destroy, never logged. */
 	int (*session_create)(struct ce_pmd_dev *dev, struct ce_pmd_session *sess,
 			      const struct ce_pmd_session_params *params);
 	/** Optional: wipe and release sess->priv; no request uses it any more. */
@@ -428,8 +480,12 @@ int ce_pmd_alg_check_params(const struct ce_pmd_alg_caps *alg,
  * Create a session on dev for params->alg (and params->driver when set):
  * the device's highest-priority implementation of that name.
  * @return the session, or NULL with errno ENOENT (the device has no such
- *   algorithm), EINVAL (a size is not allowed; *why names it when why is
- *   not NULL), ENOMEM, or the backend's error.
+ *   algorithm), EINVAL (a size is not allowed, or an asymmetric key is
+ *   malformed or does not fit the algorithm; *why names it when why is
+ *   not NULL), ENOKEY (asymmetric: the op needs a private key and the key
+ *   is public), EPROTO (a backend left out_max unset for an asymmetric
+ *   session, or set it for a symmetric one), ENOMEM, or the backend's error
+ *   (with its reason in *why where it gave one).
  */
 struct ce_pmd_session *ce_pmd_session_create(struct ce_pmd_dev *dev,
 				     const struct ce_pmd_session_params *params,
@@ -521,6 +577,19 @@ ce_pmd_request_check(const struct ce_pmd_request *req, const struct ce_pmd_sessi
 {
 	const struct ce_pmd_alg_caps *alg = sess->alg;
 
+	if (ce_pmd_alg_type_is_asym(alg->type)) {
+		/* Asymmetric: exact lengths are the backend's (they depend on
+		 * the key); here what every backend would check alike. */
+		if (req->op != sess->op || req->len > alg->max_data_len ||
+		    (req->len != 0 && req->src == NULL))
+			return -EINVAL;
+		if (req->op == CE_OP_KPP_PUBKEY && req->len != 0)
+			return -EINVAL;
+		if (req->op == CE_OP_SIG_VERIFY)
+			return req->aad != NULL && req->aad_len != 0 &&
+			       req->aad_len <= sess->out_max ? 0 : -EINVAL;
+		return req->dst != NULL && req->aad_len == 0 ? 0 : -EINVAL;
+	}
 	if (req->op != sess->op || req->len > alg->max_data_len ||
 	    req->aad_len > sess->aad_len)
 		return -EINVAL;

@@ -201,6 +201,35 @@ ce_pmd_dev_destroy(struct ce_pmd_dev *dev)
 	rte_free(dev);
 }
 
+/* The asymmetric part of ce_pmd_alg_check_params(): the key's size in bits
+ * is the backend's to check once it has parsed the key. */
+static int
+pmd_asym_check_params(const struct ce_pmd_alg_caps *alg,
+		      const struct ce_pmd_session_params *params, const char **why)
+{
+	const char *bad = NULL;
+	uint8_t op = params->op;
+
+	if (params->key_len == 0 || params->key_len > CE_ASYM_KEY_MAX)
+		bad = "key length (1..4096 bytes of DER)";
+	else if (params->key == NULL)
+		bad = "key";
+	else if (params->iv_len != 0 || params->digest_len != 0 || params->aad_len != 0)
+		bad = "iv, digest or aad length (an asymmetric session has none)";
+	else if (alg->type == CE_PMD_ALG_KPP && op != CE_OP_KPP_PUBKEY && op != CE_OP_KPP_SECRET)
+		bad = "op (kpp: pubkey or secret)";
+	else if (alg->type == CE_PMD_ALG_SIG && op != CE_OP_SIGN && op != CE_OP_SIG_VERIFY)
+		bad = "op (sig: sign or verify)";
+	else if (alg->type == CE_PMD_ALG_AKCIPHER && op != CE_OP_ENCRYPT && op != CE_OP_DECRYPT &&
+		 op != CE_OP_SIGN && op != CE_OP_SIG_VERIFY)
+		bad = "op (akcipher: encrypt, decrypt, sign or verify)";
+	if (bad == NULL)
+		return 0;
+	if (why != NULL)
+		*why = bad;
+	return -EINVAL;
+}
+
 /* An authenc key: a blob the kernel would take, with a cipher key of a size
  * the implementation has (the HMAC key may have any length). @return NULL,
  * or what is wrong with it. */
@@ -223,6 +252,8 @@ ce_pmd_alg_check_params(const struct ce_pmd_alg_caps *alg, const struct ce_pmd_s
 {
 	const char *bad = NULL;
 
+	if (ce_pmd_alg_type_is_asym(alg->type))
+		return pmd_asym_check_params(alg, params, why);
 	if (params->key_len > CE_KEY_MAX || !ce_pmd_range_ok(&alg->key_size, params->key_len))
 		bad = "key length";
 	else if (params->key_len != 0 && params->key == NULL)
@@ -279,8 +310,10 @@ ce_pmd_session_create(struct ce_pmd_dev *dev, const struct ce_pmd_session_params
 		  const char **why)
 {
 	const struct ce_pmd_driver *drv = dev->drv;
+	struct ce_pmd_session_params bparams;
 	const struct ce_pmd_alg_caps *alg;
 	struct ce_pmd_session *sess;
+	const char *bwhy = NULL;
 	int ret;
 
 	alg = pmd_alg_find(drv, params->alg, params->driver, params->refuse_flags);
@@ -312,12 +345,21 @@ ce_pmd_session_create(struct ce_pmd_dev *dev, const struct ce_pmd_session_params
 	sess->digest_len = params->digest_len;
 	sess->aad_len = params->aad_len;
 	sess->op = params->op;
-	ret = drv->ops->session_create != NULL ? drv->ops->session_create(dev, sess, params) : 0;
+	bparams = *params;
+	bparams.why = &bwhy;
+	ret = drv->ops->session_create != NULL ? drv->ops->session_create(dev, sess, &bparams) : 0;
+	if (ret == 0 && ce_pmd_alg_type_is_asym(alg->type) != (sess->out_max != 0)) {
+		/* The data path tells the two kinds apart by out_max. */
+		if (drv->ops->session_destroy != NULL)
+			drv->ops->session_destroy(dev, sess);
+		bwhy = "backend bug: out_max must be set for, and only for, an asymmetric session";
+		ret = -EPROTO;
+	}
 	if (ret < 0) {
 		rte_free(sess->priv);
 		rte_free(sess);
 		if (why != NULL)
-			*why = "backend refused the session";
+			*why = bwhy != NULL ? bwhy : "backend refused the session";
 		errno = -ret;
 		return NULL;
 	}

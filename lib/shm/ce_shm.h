@@ -38,8 +38,39 @@ struct ce_shm_region_info {
 struct ce_shm_sess_info {
 	uint32_t iv_len;	/**< IV bytes read at iv_off */
 	uint32_t digest_len;	/**< tag/digest bytes at digest_off, 0 = none */
-	uint32_t aad_max;	/**< largest aad_len accepted */
+	uint32_t aad_max;	/**< largest aad_len accepted (asymmetric: the
+				 *   longest signature, out_max) */
+	uint32_t out_max;	/**< asymmetric: bytes at dst_off an op may write;
+				 *   0 = a symmetric session */
 };
+
+/**
+ * A session handle (SESSION_CREATE's answer, ce_desc.session): the slot's
+ * generation, never 0, above its index in the client's session table. A
+ * stale handle, or one of another client, names a generation its slot does
+ * not hold. Opaque to clients; built and split only here.
+ *
+ * @return the handle of slot @p idx in generation @p gen.
+ */
+static inline uint32_t
+ce_shm_sess_handle(uint16_t gen, uint16_t idx)
+{
+	return (uint32_t)gen << 16 | idx;
+}
+
+/** @return the generation of session handle @p h (0: no session). */
+static inline uint16_t
+ce_shm_sess_handle_gen(uint32_t h)
+{
+	return (uint16_t)(h >> 16);
+}
+
+/** @return the slot index of session handle @p h. */
+static inline uint16_t
+ce_shm_sess_handle_idx(uint32_t h)
+{
+	return (uint16_t)(h & 0xffffu);
+}
 
 /**
  * Check the arena geometry of a REGION message: the arena must start at or
@@ -90,6 +121,14 @@ int ce_shm_ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen);
  * a digest that overlaps the destination, or, for ops that write it
  * (encrypt, digest), the source.
  * For digest/verify, dst_off is ignored.
+ *
+ * Asymmetric sessions (si->out_max != 0) take ENCRYPT, DECRYPT and
+ * SIGN..KPP_SECRET, symmetric ones ENCRYPT..VERIFY. For asymmetric ops:
+ * src/len inside the arena; dst with out_max bytes inside the arena (not for
+ * SIG_VERIFY, which writes nothing), not overlapping the source (no in
+ * place: not every library reads all its input before it writes); aad (the
+ * signature, at most aad_max bytes) only for SIG_VERIFY; iv and digest
+ * unused.
  *
  * @param why  set to a short static reason on failure (may be NULL)
  * @return 0, or -EINVAL.

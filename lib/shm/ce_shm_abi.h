@@ -28,7 +28,14 @@ extern "C" {
 #define CE_ABI_ASSERT(cond, msg) _Static_assert(cond, msg)
 #endif
 
-/** Protocol version carried in HELLO, the message header and the region header. */
+/**
+ * Protocol version carried in HELLO, the message header and the region header.
+ * 2: asymmetric operations (CE_OP_SIGN.., CE_MSG_ASYM_SESSION_CREATE, the
+ * session's out_max in the SESSION_CREATE reply).
+ * Also 2: the authenc key is the kernel's blob (ce_authenc_key_build()) and
+ * SESSION_CREATE's key holds CE_SESSION_KEY_MAX bytes. A peer of another version
+ * is refused with -EPROTO ("protocol version differs").
+ */
 #define CE_SHM_VERSION		2u
 
 /** Region header magic ("CEshm" in spirit). */
@@ -37,11 +44,37 @@ extern "C" {
 /** Cache line size the layout is built around. */
 #define CE_CACHE_LINE		64u
 
-/** Operations (ce_desc.op). */
+/**
+ * Operations (ce_desc.op). Symmetric sessions use 1..4; asymmetric ones
+ * (made with CE_MSG_ASYM_SESSION_CREATE) use ENCRYPT/DECRYPT (akcipher) and
+ * 5..8. See docs/PROTOCOL.md, "Asymmetric requests", for each op's fields.
+ */
 #define CE_OP_ENCRYPT		1
 #define CE_OP_DECRYPT		2
 #define CE_OP_DIGEST		3
 #define CE_OP_VERIFY		4
+#define CE_OP_SIGN		5	/**< src: digest; dst: signature (out_len bytes) */
+#define CE_OP_SIG_VERIFY	6	/**< src: digest; aad: signature; 0 or -EBADMSG */
+#define CE_OP_KPP_PUBKEY	7	/**< len 0; dst: the session key's public key */
+#define CE_OP_KPP_SECRET	8	/**< src: the peer's public key; dst: shared secret */
+#define CE_OP_MAX		CE_OP_KPP_SECRET
+
+/** Bit of @p op in an op mask (CE_MSG_ASYM_SESSION_CREATE's ops). */
+#define CE_OP_BIT(op)		(1u << (op))
+
+/** @return 1 for an op of asymmetric sessions only (SIGN..KPP_SECRET). */
+static inline int
+ce_op_is_asym_only(uint8_t op)
+{
+	return op >= CE_OP_SIGN && op <= CE_OP_KPP_SECRET;
+}
+
+/**
+ * Longest key of an asymmetric session: DER, a PKCS#8 PrivateKeyInfo or a
+ * SubjectPublicKeyInfo (an RSA-4096 private key with CRT parameters is
+ * about 2.4 KiB).
+ */
+#define CE_ASYM_KEY_MAX		4096u
 
 /** Session direction (SESSION_CREATE). */
 #define CE_SESS_DIR_ENCRYPT	1	/**< encrypt / digest */
@@ -58,6 +91,13 @@ extern "C" {
  * All offsets are from the start of the region and must fall inside the
  * arena. A length of zero makes the matching offset unused. IV length and
  * digest length are properties of the session.
+ *
+ * Asymmetric ops reuse the fields: src_off/len the input (digest to sign or
+ * verify, plaintext or ciphertext, the peer's public key; len 0 for
+ * KPP_PUBKEY), dst_off the output, with room for the session's out_max bytes
+ * (unused by SIG_VERIFY), aad_off/aad_len the signature (SIG_VERIFY only);
+ * iv_off and digest_off unused. The completion's out_len says how many bytes
+ * were written at dst.
  */
 struct ce_desc {
 	uint64_t cookie;	/**< returned as is in the completion */
@@ -77,8 +117,9 @@ struct ce_desc {
 /** Completion queue entry: 16 bytes. */
 struct ce_cqe {
 	uint64_t cookie;	/**< ce_desc.cookie of the request */
-	int32_t status;		/**< 0 or -errno (-EBADMSG: tag mismatch) */
-	uint32_t out_len;	/**< bytes written to dst (digest ops: digest length) */
+	int32_t status;		/**< 0 or -errno (-EBADMSG: tag mismatch, invalid signature) */
+	uint32_t out_len;	/**< bytes written to dst (digest ops: digest length;
+				 *   asymmetric ops: at most the session's out_max) */
 };
 
 /**

@@ -10,13 +10,18 @@
  * fds are closed). Every request gets one CE_MSG_REPLY with the same seq.
  *
  * Sequence: HELLO -> REGION (memfd) -> QP_CREATE (2 eventfds)... ->
- * SESSION_CREATE... -> SESSION_DESTROY... -> BYE. See docs/PROTOCOL.md.
+ * SESSION_CREATE / ASYM_SESSION_CREATE... -> SESSION_DESTROY... -> BYE.
+ * See docs/PROTOCOL.md.
  */
 #ifndef CE_SHM_MSG_H
 #define CE_SHM_MSG_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include "ce_shm_abi.h"
 
 #include "ce_shm_abi.h"
 
@@ -37,6 +42,7 @@ enum ce_msg_type {
 	CE_MSG_BYE = 8,		/**< empty */
 	CE_MSG_REPLY = 9,	/**< ce_msg_reply (status + reason), answers any request */
 	CE_MSG_CTL_REPLY = 10,	/**< JSON reply text, 1..CE_MSG_CTL_MAX bytes */
+	CE_MSG_ASYM_SESSION_CREATE = 11,	/**< ce_msg_asym_session_create (version 2) */
 	CE_MSG_TYPE_MAX
 };
 
@@ -93,6 +99,26 @@ struct ce_msg_session_create {
 	uint32_t flags;		/**< reserved, 0 */
 };
 
+/**
+ * An asymmetric session (akcipher, sig, kpp): the key is DER, a PKCS#8
+ * PrivateKeyInfo or a SubjectPublicKeyInfo (X.509), as OpenSSL's
+ * d2i_AutoPrivateKey() / d2i_PUBKEY() read them. Fixed size: a key of up to
+ * CE_ASYM_KEY_MAX bytes fits one datagram; bytes past key_len are ignored.
+ * key_len over CE_ASYM_KEY_MAX is a protocol error (-EPROTO); a key the
+ * backend cannot parse is refused by the reply (-EINVAL, "malformed key:
+ * ..."), the connection stays.
+ */
+struct ce_msg_asym_session_create {
+	char alg[CE_MSG_NAME_MAX];	/**< kernel name, e.g. "ecdsa-nist-p256" */
+	char driver[CE_MSG_NAME_MAX];	/**< optional driver name, "" = any */
+	uint32_t key_len;		/**< 1..CE_ASYM_KEY_MAX */
+	uint32_t ops;			/**< CE_OP_BIT() of each op wanted; 0 = every op
+					 *   the algorithm and the key allow */
+	uint32_t flags;			/**< reserved, 0 */
+	uint32_t rsvd;			/**< reserved, 0 */
+	uint8_t key[CE_ASYM_KEY_MAX];
+};
+
 struct ce_msg_session_destroy {
 	uint32_t handle;
 	uint32_t rsvd;
@@ -116,6 +142,10 @@ struct ce_msg_reply {
 		} qp;
 		struct {
 			uint32_t handle;
+			uint32_t out_max;	/**< asymmetric: the most bytes an op
+						 *   writes at dst; symmetric: 0 */
+			uint32_t ops;		/**< CE_OP_BIT() of each op the
+						 *   session performs */
 		} session;
 		uint8_t raw[24];
 	} u;
@@ -131,6 +161,7 @@ struct ce_msg {
 		struct ce_msg_qp_create qp_create;
 		struct ce_msg_qp_destroy qp_destroy;
 		struct ce_msg_session_create session_create;
+		struct ce_msg_asym_session_create asym_session_create;
 		struct ce_msg_session_destroy session_destroy;
 		struct ce_msg_reply reply;
 		char ctl[CE_MSG_CTL_MAX + 1];	/**< NUL added by ce_msg_recv() */
@@ -156,6 +187,22 @@ int ce_msg_type_info(uint16_t type, size_t *min_len, size_t *max_len, unsigned i
 int ce_msg_send(int sock, uint16_t type, uint32_t seq, const void *payload, size_t len,
 		const int *fds, unsigned int nb_fds);
 
+/** Most descriptors ce_msg_sendv() passes in one record (the kernel's SCM_MAX_FD). */
+#define CE_MSG_SENDV_MAX_FDS	253
+
+/**
+ * Send one record made of @p nb_iov pieces, with @p nb_fds descriptors as
+ * SCM_RIGHTS, without looking at what it holds: ce_msg_send() checks the
+ * message first; tests and fuzzers send malformed records through this.
+ * MSG_NOSIGNAL is always added to @p flags (a vanished peer is -EPIPE, not a
+ * SIGPIPE); EINTR is retried.
+ *
+ * @return bytes sent, or -EINVAL (more than CE_MSG_SENDV_MAX_FDS fds), or
+ *   -errno from sendmsg.
+ */
+ssize_t ce_msg_sendv(int sock, const struct iovec *iov, unsigned int nb_iov, const int *fds,
+		     unsigned int nb_fds, int flags);
+
 /**
  * Send a CE_MSG_REPLY.
  *
@@ -175,7 +222,8 @@ int ce_msg_send_reply(int sock, uint32_t seq, uint16_t req_type, int32_t status,
  *
  * @param why  set to a short static reason on failure (may be NULL)
  * @return 0, -ECONNRESET (peer closed: a 0-byte read), -EMSGSIZE (datagram
- *   longer than the largest message), -EPROTO (bad magic/version, unknown
+ *   longer than the largest message), -EPROTO (bad magic, a peer of another
+ *   protocol version (@p why says "protocol version differs"), unknown
  *   type, wrong length for the type, wrong fd count, unterminated string,
  *   truncated control data), or -errno from recvmsg (-EAGAIN, -EINTR...).
  */

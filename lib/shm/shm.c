@@ -155,6 +155,40 @@ shm_arena_ok(const struct ce_shm_region_info *ri, uint64_t off, uint64_t len)
 	return shm_range_within(off, len, ri->arena_off, ri->arena_off + ri->arena_len);
 }
 
+/* The asymmetric part of ce_shm_desc_validate(): src is checked already. */
+static int
+shm_asym_desc_validate(const struct ce_shm_region_info *ri, const struct ce_shm_sess_info *si,
+		       const struct ce_desc *d, const char **why)
+{
+	bool writes = d->op != CE_OP_SIG_VERIFY;
+
+	if (d->op == CE_OP_DIGEST || d->op == CE_OP_VERIFY) {
+		SHM_WHY(why, "symmetric op on an asymmetric session");
+		return -EINVAL;
+	}
+	if (writes && !shm_arena_ok(ri, d->dst_off, si->out_max)) {
+		SHM_WHY(why, "destination (the session's out_max bytes) outside the arena");
+		return -EINVAL;
+	}
+	if (d->op != CE_OP_SIG_VERIFY && d->aad_len != 0) {
+		SHM_WHY(why, "a signature (aad) given to an op other than verify");
+		return -EINVAL;
+	}
+	if (d->aad_len > si->aad_max) {
+		SHM_WHY(why, "signature longer than the session's out_max");
+		return -EINVAL;
+	}
+	if (!shm_arena_ok(ri, d->aad_off, d->aad_len)) {
+		SHM_WHY(why, "signature outside the arena");
+		return -EINVAL;
+	}
+	if (writes && ce_shm_ranges_overlap(d->dst_off, si->out_max, d->src_off, d->len)) {
+		SHM_WHY(why, "destination overlaps the source (no in-place asymmetric op)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int
 ce_shm_desc_validate(const struct ce_shm_region_info *ri, const struct ce_shm_sess_info *si,
 		     const struct ce_desc *d, const char **why)
@@ -162,7 +196,7 @@ ce_shm_desc_validate(const struct ce_shm_region_info *ri, const struct ce_shm_se
 	bool cipher = d->op == CE_OP_ENCRYPT || d->op == CE_OP_DECRYPT;
 	bool writes_digest = d->op == CE_OP_ENCRYPT || d->op == CE_OP_DIGEST;
 
-	if (d->op < CE_OP_ENCRYPT || d->op > CE_OP_VERIFY) {
+	if (d->op < CE_OP_ENCRYPT || d->op > CE_OP_MAX) {
 		SHM_WHY(why, "unknown op");
 		return -EINVAL;
 	}
@@ -181,6 +215,12 @@ ce_shm_desc_validate(const struct ce_shm_region_info *ri, const struct ce_shm_se
 	}
 	if (!shm_arena_ok(ri, d->src_off, d->len)) {
 		SHM_WHY(why, "source outside the arena");
+		return -EINVAL;
+	}
+	if (si->out_max != 0)
+		return shm_asym_desc_validate(ri, si, d, why);
+	if (ce_op_is_asym_only(d->op)) {
+		SHM_WHY(why, "asymmetric op on a symmetric session");
 		return -EINVAL;
 	}
 	if (cipher && !shm_arena_ok(ri, d->dst_off, d->len)) {

@@ -5,10 +5,17 @@
  *
  *   test_daemon CRYPTOENGD basic|kat|many|invalid|refuse|config|sigterm
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/evp.h>
@@ -24,25 +31,6 @@ static const char *dt_sw_pmds =
 	"[pmd.null0]\ndriver = null\nargs = depth=64,delay_ns=0\n";
 
 /* ---- JSON control requests ------------------------------------------------ */
-
-static json_t *
-dt_ctl(struct ce_client *c, const char *req)
-{
-	static char out[CE_MSG_CTL_MAX + 1];
-	json_error_t err;
-	json_t *j;
-	int n = ce_client_ctl(c, req, out, sizeof(out));
-
-	if (n <= 0)
-		fprintf(stderr, "ctl %s: %d %s\n", req, n, ce_client_last_error(c));
-	CHECK(n > 0);
-	CHECK((size_t)n < sizeof(out));
-	j = json_loads(out, 0, &err);
-	if (j == NULL)
-		fprintf(stderr, "not JSON: %s\n", out);
-	CHECK(j != NULL);
-	return j;
-}
 
 /* The registry entry of @p driver in an algs answer, or NULL. */
 static json_t *
@@ -1017,8 +1005,7 @@ case_fair(void)
 	pid_t kid;
 	int st;
 
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	CHECK(sh != MAP_FAILED);
+	sh = dt_shared(sizeof(*sh));
 	dt_start("[engine]\nburst = 8\nwindow = 16\n\n"
 		 "[pmd.null0]\ndriver = null\nargs = depth=1,delay_ns=2000000\n");
 	kid = fork();
@@ -1057,10 +1044,7 @@ case_fair(void)
 	}
 
 	c = dt_connect();
-	qp = ce_qp_create(c);
-	CHECK(qp != NULL);
-	h = ce_session_create(c, &sp);
-	CHECK(h >= 0);
+	h = dt_qp_session(c, &sp, &qp);
 	buf = ce_buf_alloc(c, 64, 0);
 	CHECK(buf != NULL);
 	memset(&dd, 0, sizeof(dd));
@@ -1110,10 +1094,7 @@ case_sigterm(void)
 	dt_start("[engine]\nstop_timeout_ms = 20000\n\n"
 		 "[pmd.null0]\ndriver = null\nargs = depth=64,delay_ns=300000000\n");
 	c = dt_connect();
-	qp = ce_qp_create(c);
-	CHECK(qp != NULL);
-	h = ce_session_create(c, &sp);
-	CHECK(h >= 0);
+	h = dt_qp_session(c, &sp, &qp);
 	buf = ce_buf_alloc(c, 64 * N, 0);
 	CHECK(buf != NULL);
 	for (int i = 0; i < N; i++) {
@@ -1205,28 +1186,13 @@ case_sigterm(void)
 int
 main(int argc, char **argv)
 {
-	const char *which = argc > 2 ? argv[2] : "basic";
+	static const struct dt_case cases[] = {
+		{ "basic", case_basic }, { "kat", case_kat }, { "many", case_many },
+		{ "invalid", case_invalid }, { "refuse", case_refuse },
+		{ "config", case_config }, { "hugepages", case_hugepages },
+		{ "fair", case_fair }, { "sigterm", case_sigterm }
+	};
 
 	dt_init(argc, argv);
-	if (strcmp(which, "basic") == 0)
-		RUN(case_basic);
-	else if (strcmp(which, "kat") == 0)
-		RUN(case_kat);
-	else if (strcmp(which, "many") == 0)
-		RUN(case_many);
-	else if (strcmp(which, "invalid") == 0)
-		RUN(case_invalid);
-	else if (strcmp(which, "refuse") == 0)
-		RUN(case_refuse);
-	else if (strcmp(which, "config") == 0)
-		RUN(case_config);
-	else if (strcmp(which, "hugepages") == 0)
-		RUN(case_hugepages);
-	else if (strcmp(which, "fair") == 0)
-		case_fair();
-	else if (strcmp(which, "sigterm") == 0)
-		RUN(case_sigterm);
-	else
-		return 1;
-	return 0;
+	return dt_run_case(cases, DT_NB_CASES(cases), argc > 2 ? argv[2] : "basic");
 }

@@ -24,14 +24,22 @@
  *              answers after [engine] selftest_timeout_ms fails them, and
  *              start-up goes on.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
-#include <dirent.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -43,41 +51,6 @@ static const struct ce_session_params dt_null_sess = {
 };
 
 /* ---- the daemon seen from outside: /proc ------------------------------------ */
-
-static unsigned int
-dt_proc_fds(pid_t pid)
-{
-	char path[64];
-	struct dirent *de;
-	unsigned int n = 0;
-	DIR *dir;
-
-	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
-	dir = opendir(path);
-	CHECK(dir != NULL);
-	while ((de = readdir(dir)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(dir);
-	return n;
-}
-
-static long
-dt_proc_rss_kb(pid_t pid)
-{
-	char path[64], line[256];
-	long kb = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	CHECK(f != NULL);
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
 
 /* CPU time (clock ticks) of the daemon's main thread: the control plane. */
 static unsigned long long
@@ -120,15 +93,6 @@ dt_ctl_thread_runnable_ns(pid_t pid)
 	CHECK(fscanf(f, "%llu %llu", &run, &wait) == 2);
 	fclose(f);
 	return run + wait;
-}
-
-static double
-dt_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* A bare control connection (no HELLO); -errno when connect fails. */
@@ -188,16 +152,10 @@ dt_fill(struct ce_client *c, struct ce_desc *dd, unsigned int n, uint64_t cookie
 static long long
 dt_inflight(struct ce_client *c)
 {
-	static char out[CE_MSG_CTL_MAX + 1];
-	json_error_t err;
-	json_t *j, *cl, *q;
+	json_t *j = dt_ctl(c, "{\"cmd\":\"clients\"}"), *cl, *q;
 	long long n = 0;
 	size_t i, k;
-	int r = ce_client_ctl(c, "{\"cmd\":\"clients\"}", out, sizeof(out));
 
-	CHECK(r > 0);
-	j = json_loads(out, 0, &err);
-	CHECK(j != NULL);
 	json_array_foreach(json_object_get(j, "clients"), i, cl)
 		if (json_integer_value(json_object_get(cl, "pid")) == getpid())
 			json_array_foreach(json_object_get(cl, "qps"), k, q)
@@ -225,8 +183,9 @@ struct dr_shared {
 };
 
 static void
-dr_client(struct dr_shared *sh, unsigned int k)
+dr_client(void *arg, unsigned int k)
 {
+	struct dr_shared *sh = arg;
 	struct ce_client *c = dt_connect();
 	struct ce_qp *qp = ce_qp_create(c);
 	int64_t h = ce_session_create(c, &dt_null_sess);
@@ -301,24 +260,14 @@ case_drain(void)
 	struct dr_result sum = { 0 };
 	pid_t kids[DR_CLIENTS];
 	double t0, t1;
-	int rc, st;
+	int rc;
 
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	CHECK(sh != MAP_FAILED);
-	memset(sh, 0, sizeof(*sh));
+	sh = dt_shared(sizeof(*sh));
 	/* 200 ms a request, 64 at a time: 1024 requests need 3.2 s, the stop gives 1 s. */
 	dt_start("[engine]\nstop_timeout_ms = 1000\n\n"
 		 "[pmd.null0]\ndriver = null\nargs = depth=64,delay_ns=200000000\n");
-	for (unsigned int k = 0; k < DR_CLIENTS; k++) {
-		kids[k] = fork();
-		CHECK(kids[k] >= 0);
-		if (kids[k] == 0)
-			dr_client(sh, k);
-	}
-	for (int tries = 0; __atomic_load_n(&sh->ready, __ATOMIC_ACQUIRE) < DR_CLIENTS; tries++) {
-		CHECK(tries < 6000);
-		dt_sleep_ms(10);
-	}
+	dt_fork(kids, DR_CLIENTS, dr_client, sh);
+	dt_wait_count(&sh->ready, DR_CLIENTS, 60);
 	t0 = dt_now();
 	CHECK(kill(dt_pid, SIGTERM) == 0);
 	__atomic_store_n(&sh->term_sent, 1, __ATOMIC_RELEASE);
@@ -326,11 +275,10 @@ case_drain(void)
 	t1 = dt_now();
 	dt_pid = 0;
 	__atomic_store_n(&sh->daemon_gone, 1, __ATOMIC_RELEASE);
+	dt_wait_children(kids, DR_CLIENTS);
 	for (unsigned int k = 0; k < DR_CLIENTS; k++) {
 		struct dr_result *r = &sh->r[k];
 
-		CHECK(waitpid(kids[k], &st, 0) == kids[k]);
-		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 		sum.served += r->served;
 		sum.shut += r->shut;
 		sum.other += r->other;
@@ -396,8 +344,9 @@ dd_sleep_us(unsigned int us)
  * often finds the SQ empty and the answers, then the notice, unread.
  */
 static void
-dd_client(struct dd_shared *sh, unsigned int k)
+dd_client(void *arg, unsigned int k)
 {
+	struct dd_shared *sh = arg;
 	const struct ce_session_params sp = {
 		.alg = "gcm(aes)", .key = dd_key, .key_len = 16, .iv_len = 12,
 		.digest_len = 16, .direction = CE_SESS_DIR_ENCRYPT,
@@ -501,32 +450,21 @@ case_drain_direct(void)
 	struct dd_shared *sh;
 	struct dd_result sum = { 0 };
 	pid_t kids[DD_CLIENTS];
-	int rc, st;
+	int rc;
 
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	CHECK(sh != MAP_FAILED);
-	memset(sh, 0, sizeof(*sh));
+	sh = dt_shared(sizeof(*sh));
 	/* direct = yes is the default; said here because it is what is tested. */
 	dt_start("[engine]\ndirect = yes\nstop_timeout_ms = 10000\n\n"
 		 "[pmd.ipsecmb0]\ndriver = ipsecmb\n");
-	for (unsigned int k = 0; k < DD_CLIENTS; k++) {
-		kids[k] = fork();
-		CHECK(kids[k] >= 0);
-		if (kids[k] == 0)
-			dd_client(sh, k);
-	}
-	for (int tries = 0; __atomic_load_n(&sh->ready, __ATOMIC_ACQUIRE) < DD_CLIENTS; tries++) {
-		CHECK(tries < 12000);
-		dt_sleep_ms(10);
-	}
+	dt_fork(kids, DD_CLIENTS, dd_client, sh);
+	dt_wait_count(&sh->ready, DD_CLIENTS, 120);
 	CHECK(kill(dt_pid, SIGTERM) == 0);
 	rc = dt_wait_exit(dt_pid);
 	dt_pid = 0;
+	dt_wait_children(kids, DD_CLIENTS);
 	for (unsigned int k = 0; k < DD_CLIENTS; k++) {
 		struct dd_result *r = &sh->r[k];
 
-		CHECK(waitpid(kids[k], &st, 0) == kids[k]);
-		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 		sum.served += r->served;
 		sum.shut += r->shut;
 		sum.reset += r->reset;
@@ -733,11 +671,8 @@ un_need_root(void)
 static struct un_shared *
 un_flood_start(bool allowed, pid_t *kid)
 {
-	struct un_shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
-				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct un_shared *sh = dt_shared(sizeof(*sh));
 
-	CHECK(sh != MAP_FAILED);
-	memset(sh, 0, sizeof(*sh));
 	*kid = fork();
 	CHECK(*kid >= 0);
 	if (*kid == 0) {
@@ -985,20 +920,6 @@ case_max_clients(void)
 
 /* ---- selftest: a slow device's self-tests, and one that never answers -------- */
 
-static json_t *
-dt_algs(struct ce_client *c)
-{
-	static char out[CE_MSG_CTL_MAX + 1];
-	json_error_t err;
-	json_t *j;
-	int r = ce_client_ctl(c, "{\"cmd\":\"algs\"}", out, sizeof(out));
-
-	CHECK(r > 0);
-	j = json_loads(out, 0, &err);
-	CHECK(j != NULL);
-	return j;
-}
-
 /* Every implementation of [pmd.null0] in @p algs has self-test state @p want. */
 static unsigned int
 dt_null_selftests(json_t *algs, const char *want, const char *why_part)
@@ -1039,7 +960,7 @@ case_selftest(void)
 	dt_start("[pmd.null0]\ndriver = null\nargs = depth=64,delay_ns=500000000\n");
 	fprintf(stderr, "null device at 500 ms a request: up after %.2f s\n", dt_now() - t0);
 	c = dt_connect();
-	algs = dt_algs(c);
+	algs = dt_ctl(c, "{\"cmd\":\"algs\"}");
 	CHECK(dt_null_selftests(algs, "passed", NULL) > 0);
 	json_decref(algs);
 	ce_client_close(c);
@@ -1054,7 +975,7 @@ case_selftest(void)
 	fprintf(stderr, "null device at 30 s a request, selftest_timeout_ms 200: up after "
 		"%.2f s\n", dt_now() - t0);
 	c = dt_connect();
-	algs = dt_algs(c);
+	algs = dt_ctl(c, "{\"cmd\":\"algs\"}");
 	CHECK(dt_null_selftests(algs, "failed", "no answer within 200 ms") > 0);
 	{
 		json_t *a;
@@ -1075,26 +996,13 @@ case_selftest(void)
 int
 main(int argc, char **argv)
 {
-	const char *which = argc > 2 ? argv[2] : "drain";
+	static const struct dt_case cases[] = {
+		{ "drain", case_drain }, { "drain_direct", case_drain_direct },
+		{ "qp_destroy", case_qp_destroy }, { "unauth", case_unauth },
+		{ "pending", case_pending }, { "emfile", case_emfile },
+		{ "max_clients", case_max_clients }, { "selftest", case_selftest }
+	};
 
 	dt_init(argc, argv);
-	if (strcmp(which, "drain") == 0)
-		RUN(case_drain);
-	else if (strcmp(which, "drain_direct") == 0)
-		RUN(case_drain_direct);
-	else if (strcmp(which, "qp_destroy") == 0)
-		RUN(case_qp_destroy);
-	else if (strcmp(which, "unauth") == 0)
-		RUN(case_unauth);
-	else if (strcmp(which, "pending") == 0)
-		RUN(case_pending);
-	else if (strcmp(which, "emfile") == 0)
-		RUN(case_emfile);
-	else if (strcmp(which, "max_clients") == 0)
-		RUN(case_max_clients);
-	else if (strcmp(which, "selftest") == 0)
-		RUN(case_selftest);
-	else
-		return 1;
-	return 0;
+	return dt_run_case(cases, DT_NB_CASES(cases), argc > 2 ? argv[2] : "drain");
 }

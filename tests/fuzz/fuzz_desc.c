@@ -46,10 +46,26 @@ oracle_desc_ok(const struct ce_shm_region_info *ri, const struct ce_shm_sess_inf
 	uint64_t lo = ri->arena_off;
 	u128 n = ri->arena_len;
 
-	if (d->op < CE_OP_ENCRYPT || d->op > CE_OP_VERIFY || (d->flags & ~CE_DESC_F_VALID_MASK) ||
+	if (d->op < CE_OP_ENCRYPT || d->op > CE_OP_KPP_SECRET || (d->flags & ~CE_DESC_F_VALID_MASK) ||
 	    d->rsvd)
 		return 0;
 	if ((u128)lo + n > UINT64_MAX)
+		return 0;
+	if (si->out_max != 0) {
+		/* Asymmetric: src, then dst for out_max bytes unless verify, the
+		 * signature (aad) on verify only, no dst/src overlap at all. */
+		int writes = d->op != CE_OP_SIG_VERIFY;
+
+		if (d->op == CE_OP_DIGEST || d->op == CE_OP_VERIFY)
+			return 0;
+		if (!oracle_inside(d->src_off, d->len, lo, n) ||
+		    (writes && !oracle_inside(d->dst_off, si->out_max, lo, n)) ||
+		    (writes && d->aad_len != 0) || d->aad_len > si->aad_max ||
+		    !oracle_inside(d->aad_off, d->aad_len, lo, n))
+			return 0;
+		return !(writes && oracle_overlap(d->dst_off, si->out_max, d->src_off, d->len));
+	}
+	if (d->op > CE_OP_VERIFY)
 		return 0;
 	if (!oracle_inside(d->src_off, d->len, lo, n) ||
 	    (cipher && !oracle_inside(d->dst_off, d->len, lo, n)) ||
@@ -109,6 +125,9 @@ fuzz_descs(struct fuzz_in *in)
 	si.iv_len = fuzz_u32(in) & 0x1ffff;
 	si.digest_len = fuzz_u32(in) & 0x1ffff;
 	si.aad_max = fuzz_u32(in) & 0x1ffff;
+	/* Half the sessions asymmetric (out_max set: the validator's other half). */
+	si.out_max = fuzz_u32(in);
+	si.out_max = (si.out_max & 1) ? (si.out_max >> 1) & 0x1ffff : 0;
 	fuzz_take(in, &d, sizeof(d));
 	d.src_off = d.src_off ^ take_off(in);
 	d.dst_off = d.dst_off ^ take_off(in);
@@ -134,7 +153,9 @@ fuzz_descs(struct fuzz_in *in)
 
 		FUZZ_CHECK(arena != NULL);
 		touch(arena, ri.arena_off, d.src_off, d.len, 1);
-		if (cipher)
+		if (si.out_max != 0 && d.op != CE_OP_SIG_VERIFY)
+			touch(arena, ri.arena_off, d.dst_off, si.out_max, 2);
+		else if (cipher)
 			touch(arena, ri.arena_off, d.dst_off, d.len, 2);
 		touch(arena, ri.arena_off, d.iv_off, si.iv_len, 3);
 		touch(arena, ri.arena_off, d.aad_off, d.aad_len, 4);

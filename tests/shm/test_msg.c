@@ -47,27 +47,13 @@ send_raw(int sock, uint16_t type, uint32_t hdr_len, const void *payload, size_t 
 {
 	char buf[sizeof(struct ce_msg_hdr) + 20000];
 	struct ce_msg_hdr h = { CE_MSG_MAGIC, CE_SHM_VERSION, type, hdr_len, 77 };
-	union { char b[CMSG_SPACE(sizeof(int) * 8)]; struct cmsghdr a; } cb;
 	struct iovec iov = { buf, sizeof(h) + len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
 	CHECK(len <= 20000);
 	memcpy(buf, &h, sizeof(h));
 	if (len)
 		memcpy(buf + sizeof(h), payload, len);
-	if (nb_fds) {
-		struct cmsghdr *cm;
-
-		memset(&cb, 0, sizeof(cb));
-		mh.msg_control = cb.b;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nb_fds);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * nb_fds);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nb_fds);
-	}
-	CHECK_EQ(sendmsg(sock, &mh, 0), (ssize_t)(sizeof(h) + len));
+	CHECK_EQ(ce_msg_sendv(sock, &iov, 1, fds, nb_fds, 0), (ssize_t)(sizeof(h) + len));
 }
 
 static void
@@ -215,6 +201,70 @@ test_bad_messages(void)
 	CHECK_EQ(ce_msg_send(sv[0], CE_MSG_HELLO, 9, &hello, sizeof(hello), NULL, 0), 0);
 	CHECK_EQ(ce_msg_recv(sv[1], &msg, &why), 0);
 	CHECK_EQ(msg.hdr.seq, 9);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* The asymmetric session message: a 4 KiB key in one datagram, its checks. */
+static void
+test_asym_session_msg(void)
+{
+	static struct ce_msg_asym_session_create sc;
+	const char *why;
+	int sv[2];
+
+	pair(sv);
+	memset(&sc, 0, sizeof(sc));
+	strcpy(sc.alg, "pkcs1pad(rsa,sha256)");
+	sc.key_len = CE_ASYM_KEY_MAX;
+	memset(sc.key, 0x5a, sizeof(sc.key));
+	sc.ops = CE_OP_BIT(CE_OP_SIGN);
+	CHECK_EQ(ce_msg_send(sv[0], CE_MSG_ASYM_SESSION_CREATE, 3, &sc, sizeof(sc), NULL, 0), 0);
+	CHECK_EQ(ce_msg_recv(sv[1], &msg, &why), 0);
+	CHECK_EQ(msg.hdr.type, CE_MSG_ASYM_SESSION_CREATE);
+	CHECK_EQ(msg.u.asym_session_create.key_len, CE_ASYM_KEY_MAX);
+	CHECK_EQ(msg.u.asym_session_create.key[CE_ASYM_KEY_MAX - 1], 0x5a);
+	CHECK_EQ(msg.u.asym_session_create.ops, CE_OP_BIT(CE_OP_SIGN));
+	/* key_len over the limit, reserved fields, unterminated name: -EPROTO. */
+	sc.key_len = CE_ASYM_KEY_MAX + 1;
+	send_raw(sv[0], CE_MSG_ASYM_SESSION_CREATE, sizeof(sc), &sc, sizeof(sc), NULL, 0);
+	CHECK_EQ(ce_msg_recv(sv[1], &msg, &why), -EPROTO);
+	CHECK(strstr(why, "key_len"));
+	sc.key_len = 16;
+	sc.rsvd = 1;
+	send_raw(sv[0], CE_MSG_ASYM_SESSION_CREATE, sizeof(sc), &sc, sizeof(sc), NULL, 0);
+	CHECK_EQ(ce_msg_recv(sv[1], &msg, &why), -EPROTO);
+	sc.rsvd = 0;
+	memset(sc.driver, 'D', sizeof(sc.driver));
+	send_raw(sv[0], CE_MSG_ASYM_SESSION_CREATE, sizeof(sc), &sc, sizeof(sc), NULL, 0);
+	CHECK_EQ(ce_msg_recv(sv[1], &msg, &why), -EPROTO);
+	/* The symmetric message's length is not this one's. */
+	memset(sc.driver, 0, sizeof(sc.driver));
+	send_raw(sv[0], CE_MSG_ASYM_SESSION_CREATE, sizeof(struct ce_msg_session_create), &sc,
+		 sizeof(struct ce_msg_session_create), NULL, 0);
+	CHECK_EQ(ce_msg_recv(sv[1], &msg, &why), -EPROTO);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* A peer of protocol version 1 (before asymmetric ops) is told apart from garbage. */
+static void
+test_version_refused(void)
+{
+	struct ce_msg_hdr h = { CE_MSG_MAGIC, 1, CE_MSG_BYE, 0, 1 };
+	const char *why;
+	int sv[2];
+
+	CHECK_EQ(CE_SHM_VERSION, 2);
+	pair(sv);
+	CHECK_EQ(send(sv[0], &h, sizeof(h), 0), (ssize_t)sizeof(h));
+	CHECK_EQ(ce_msg_recv(sv[1], &msg, &why), -EPROTO);
+	CHECK(strstr(why, "protocol version differs"));
+	h.magic = 0x12345678;
+	h.version = CE_SHM_VERSION;
+	CHECK_EQ(send(sv[0], &h, sizeof(h), 0), (ssize_t)sizeof(h));
+	CHECK_EQ(ce_msg_recv(sv[1], &msg, &why), -EPROTO);
+	CHECK(strstr(why, "magic"));
 	close(sv[0]);
 	close(sv[1]);
 }
@@ -384,6 +434,8 @@ main(void)
 	RUN(test_round_trip);
 	RUN(test_send_checks);
 	RUN(test_bad_messages);
+	RUN(test_asym_session_msg);
+	RUN(test_version_refused);
 	RUN(test_unexpected_fds);
 	RUN(test_region_map);
 	RUN(test_peercred);

@@ -49,7 +49,9 @@ static const struct vcase cases[] = {
 	{ "src ends at arena end", F_SRC, AEND - 1024, 1 },
 	{ "dst adjacent to src", F_DST, A0 + 1024, 1 },
 	{ "op 0", F_OP, 0, 0 },
-	{ "op 5", F_OP, 5, 0 },
+	{ "op 5 (sign) on a symmetric session", F_OP, CE_OP_SIGN, 0 },
+	{ "op 8 (kpp secret) on a symmetric session", F_OP, CE_OP_KPP_SECRET, 0 },
+	{ "op 9", F_OP, 9, 0 },
 	{ "op 255", F_OP, 255, 0 },
 	{ "reserved flag 0x02", F_FLAGS, 0x02, 0 },
 	{ "reserved flag 0x80", F_FLAGS, 0x80, 0 },
@@ -161,6 +163,63 @@ test_digest_ops(void)
 	CHECK_EQ(ce_shm_desc_validate(&ri, &hmac, &d, &why), -EINVAL);
 }
 
+/* Asymmetric sessions: out_max bytes at dst, the signature in aad, no in place. */
+static void
+test_asym_ops(void)
+{
+	/* An RSA-2048 session: 256-byte outputs and signatures. */
+	const struct ce_shm_sess_info rsa = { .aad_max = 256, .out_max = 256 };
+	struct ce_desc d = { .session = 3, .op = CE_OP_SIGN, .src_off = A0, .len = 32,
+			     .dst_off = A0 + 4096 };
+	const char *why = NULL;
+
+	CHECK_EQ(ce_shm_desc_validate(&ri, &rsa, &d, &why), 0);
+	d.dst_off = AEND - 256;		/* out_max ends at the arena's end */
+	CHECK_EQ(ce_shm_desc_validate(&ri, &rsa, &d, &why), 0);
+	d.dst_off = AEND - 255;		/* out_max, not len, bounds the output */
+	CHECK_EQ(ce_shm_desc_validate(&ri, &rsa, &d, &why), -EINVAL);
+	CHECK(strstr(why, "out_max"));
+	d.dst_off = A0 + 16;		/* overlaps the digest */
+	CHECK_EQ(ce_shm_desc_validate(&ri, &rsa, &d, &why), -EINVAL);
+	CHECK(strstr(why, "overlap"));
+	d.dst_off = A0;			/* in place: refused too */
+	CHECK_EQ(ce_shm_desc_validate(&ri, &rsa, &d, &why), -EINVAL);
+	d.dst_off = A0 + 32;		/* adjacent: fine */
+	CHECK_EQ(ce_shm_desc_validate(&ri, &rsa, &d, &why), 0);
+	d.aad_off = A0 + 8192;		/* a signature on sign */
+	d.aad_len = 256;
+	CHECK_EQ(ce_shm_desc_validate(&ri, &rsa, &d, &why), -EINVAL);
+	CHECK(strstr(why, "verify"));
+
+	/* Verify: reads the signature, writes nothing (dst ignored). */
+	d.op = CE_OP_SIG_VERIFY;
+	d.dst_off = UINT64_MAX;
+	CHECK_EQ(ce_shm_desc_validate(&ri, &rsa, &d, &why), 0);
+	d.aad_len = 257;
+	CHECK_EQ(ce_shm_desc_validate(&ri, &rsa, &d, &why), -EINVAL);
+	d.aad_len = 256;
+	d.aad_off = AEND - 255;
+	CHECK_EQ(ce_shm_desc_validate(&ri, &rsa, &d, &why), -EINVAL);
+	CHECK(strstr(why, "signature"));
+
+	/* KPP_PUBKEY: no input; ENCRYPT/DECRYPT take the asymmetric rules. */
+	d = (struct ce_desc){ .op = CE_OP_KPP_PUBKEY, .dst_off = A0 };
+	CHECK_EQ(ce_shm_desc_validate(&ri, &rsa, &d, &why), 0);
+	d = (struct ce_desc){ .op = CE_OP_DECRYPT, .src_off = A0, .len = 256, .dst_off = A0 };
+	CHECK_EQ(ce_shm_desc_validate(&ri, &rsa, &d, &why), -EINVAL);
+	d.dst_off = A0 + 256;
+	CHECK_EQ(ce_shm_desc_validate(&ri, &rsa, &d, &why), 0);
+	d.src_off = AEND - 255;
+	CHECK_EQ(ce_shm_desc_validate(&ri, &rsa, &d, &why), -EINVAL);
+
+	/* Symmetric ops on an asymmetric session. */
+	d = (struct ce_desc){ .op = CE_OP_DIGEST, .src_off = A0, .len = 32, .dst_off = A0 + 4096 };
+	CHECK_EQ(ce_shm_desc_validate(&ri, &rsa, &d, &why), -EINVAL);
+	CHECK(strstr(why, "symmetric"));
+	d.op = CE_OP_VERIFY;
+	CHECK_EQ(ce_shm_desc_validate(&ri, &rsa, &d, &why), -EINVAL);
+}
+
 static void
 test_arena_overflow(void)
 {
@@ -230,6 +289,7 @@ main(void)
 	RUN(test_table);
 	RUN(test_dst_before_src_overlap);
 	RUN(test_digest_ops);
+	RUN(test_asym_ops);
 	RUN(test_arena_overflow);
 	RUN(test_region_geom);
 	RUN(test_qp_geom);

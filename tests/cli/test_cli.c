@@ -6,18 +6,22 @@
  * cryptoengctl runs as a subprocess and its output, stderr and exit code
  * are checked against known answers and OpenSSL.
  */
+#include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
-/* dtest.h is a header of static helpers; not every test uses every one. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
 #include "dtest.h"
-#pragma GCC diagnostic pop
 
 static const char *ct_ctl;	/* the cryptoengctl binary */
 
@@ -1095,7 +1099,11 @@ case_authenc(void)
 int
 main(int argc, char **argv)
 {
-	const char *c;
+	static const struct dt_case cases[] = {
+		{ "crypt", case_crypt }, { "batch", case_batch }, { "sessions", case_sessions },
+		{ "reports", case_reports }, { "cryptodev", case_cryptodev },
+		{ "authenc", case_authenc }
+	};
 
 	if (argc < 4) {
 		fprintf(stderr, "usage: %s CRYPTOENGD CRYPTOENGCTL CASE\n", argv[0]);
@@ -1103,22 +1111,5 @@ main(int argc, char **argv)
 	}
 	dt_init(argc, argv);
 	ct_ctl = argv[2];
-	c = argv[3];
-	if (strcmp(c, "crypt") == 0)
-		case_crypt();
-	else if (strcmp(c, "batch") == 0)
-		case_batch();
-	else if (strcmp(c, "sessions") == 0)
-		case_sessions();
-	else if (strcmp(c, "reports") == 0)
-		case_reports();
-	else if (strcmp(c, "cryptodev") == 0)
-		case_cryptodev();
-	else if (strcmp(c, "authenc") == 0)
-		case_authenc();
-	else {
-		fprintf(stderr, "unknown case %s\n", c);
-		return 1;
-	}
-	return 0;
+	return dt_run_case(cases, DT_NB_CASES(cases), argv[3]);
 }
