@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cp.h"
+#include "trace.h"
 
 /* Requests of session idx in flight on any worker (after a grace period). */
 static uint64_t
@@ -43,6 +44,7 @@ cp_sess_kill(struct d_client *c, struct d_sess *s)
 	__atomic_store_n(&s->live, 0, __ATOMIC_RELEASE);
 	c->nb_sess--;
 	pthread_mutex_unlock(&cryptoengd.lock);
+	d_trace_session_destroy(c->id, ce_shm_sess_handle(s->gen, (uint16_t)(s - c->sess)));
 	s->pending = true;
 	/* Workers that saw the handle live report quiescent after this token. */
 	s->token = rte_rcu_qsbr_start(cryptoengd.qsbr);
@@ -153,6 +155,7 @@ cp_session_create(struct d_client *c)
 	c->nb_sess++;
 	pthread_mutex_unlock(&cryptoengd.lock);
 	r.u.session.handle = ce_shm_sess_handle(s->gen, (uint16_t)idx);
+	d_trace_session_create(c->id, r.u.session.handle, e->alg->name, e->alg->driver_name);
 	cp_reply_u(c, &r.u, sizeof(r.u.session));
 }
 
