@@ -21,16 +21,9 @@
 #include <rte_pause.h>
 
 #include "ce_registry.h"
+#include "registry_priv.h"
 #include "testvec_priv.h"
 
-struct registry_node {
-	struct ce_registry_entry e;  /* first: entries are handed out by address */
-	TAILQ_ENTRY(registry_node) next;
-	unsigned int nb_jobs;        /* self-test operations planned */
-	bool failed;                 /* a self-test operation failed (why is set) */
-};
-
-TAILQ_HEAD(registry_list, registry_node);
 
 static struct registry_list registry_list = TAILQ_HEAD_INITIALIZER(registry_list);
 /* Control thread adds and removes; the telemetry thread lists. */
@@ -53,7 +46,7 @@ struct registry_bufs {
  * slow device's latency about once, not once per operation.
  */
 struct registry_job {
-	struct ce_pmd_request req;		/* req.cb_arg: the job */
+	struct registry_op o;			/* first: o.req.cb_arg is the job */
 	struct registry_node *n;
 	const struct ce_testvec *tv;
 	struct ce_tv_data d;
@@ -64,19 +57,17 @@ struct registry_job {
 	uint8_t op;
 	bool in_place;
 	bool corrupt;
-	bool done;
-	int status;
 };
 
 /* Self-tests whose answers have not come by then fail (ce_registry_set_selftest_timeout). */
-static uint64_t registry_selftest_timeout_ns = 10ull * 1000000000ull;
+uint64_t registry_selftest_timeout_ns = 10ull * 1000000000ull;
 
-static int __attribute__((format(printf, 3, 4)))
-registry_fail(struct registry_node *n, const struct ce_testvec *tv, const char *fmt, ...)
+int
+registry_fail(struct registry_node *n, const char *desc, const char *fmt, ...)
 {
 	char *why = n->e.selftest_why;
 	size_t size = sizeof(n->e.selftest_why);
-	int len = snprintf(why, size, "%s: ", tv->desc);
+	int len = snprintf(why, size, "%s: ", desc);
 	va_list ap;
 
 	if (len > 0 && (size_t)len < size) {
@@ -151,7 +142,7 @@ registry_plan(struct ce_pmd_dev *dev, struct registry_list *list, struct registr
 				continue;
 			if (ce_testvec_decode(tv, &d) < 0) {
 				if (jobs != NULL && !n->failed)
-					registry_fail(n, tv, "malformed vector");
+					registry_fail(n, tv->desc, "malformed vector");
 				continue;
 			}
 			if (!registry_fits(alg, &d))
@@ -215,12 +206,12 @@ registry_job_prepare(struct ce_pmd_dev *dev, struct registry_job *j)
 		.aad_len = d->aad_len,
 		.op = j->op,
 	};
-	struct ce_pmd_request *req = &j->req;
+	struct ce_pmd_request *req = &j->o.req;
 
 	j->sess = ce_pmd_session_create(dev, &p, &j->sess_why);
 	if (j->sess == NULL) {
 		j->sess_err = errno;
-		j->done = true;
+		j->o.done = true;
 		return;
 	}
 	memcpy(b->src, in, d->len);
@@ -246,19 +237,18 @@ registry_job_prepare(struct ce_pmd_dev *dev, struct registry_job *j)
 	req->digest = d->digest_len != 0 ? b->digest : NULL;
 	req->len = d->len;
 	req->op = j->op;
-	req->cb_arg = j;
 }
 
 static void
-registry_job_finalize(void *ctx, struct ce_pmd_request *req, int status)
+registry_op_finalize(void *ctx, struct ce_pmd_request *req, int status)
 {
-	struct registry_job *j = req->cb_arg;
+	struct registry_op *o = req->cb_arg;
 	unsigned int *in_flight = ctx;
 
-	if (j->done)
+	if (o->done)
 		return;
-	j->status = status;
-	j->done = true;
+	o->status = status;
+	o->done = true;
 	(*in_flight)--;
 }
 
@@ -268,8 +258,8 @@ registry_job_finalize(void *ctx, struct ce_pmd_request *req, int status)
  * what it holds (a backend without cancel is waited for: it holds the jobs'
  * buffers). Jobs not answered in time end with -ETIMEDOUT.
  */
-static void
-registry_run_jobs(struct ce_pmd_qp *qp, struct registry_job *jobs, unsigned int nb)
+void
+registry_run_ops(struct ce_pmd_qp *qp, void *first, size_t stride, unsigned int nb)
 {
 	const struct ce_pmd_fast_ops *fast = qp->dev->drv->fast;
 	uint64_t hz = rte_get_timer_hz();
@@ -279,17 +269,18 @@ registry_run_jobs(struct ce_pmd_qp *qp, struct registry_job *jobs, unsigned int 
 	void *saved_ctx = qp->finalize_ctx;
 	unsigned int next = 0, in_flight = 0;
 
-	qp->finalize = registry_job_finalize;
+	qp->finalize = registry_op_finalize;
 	qp->finalize_ctx = &in_flight;
 	while (next < nb || in_flight != 0) {
 		while (next < nb) {
-			struct registry_job *j = &jobs[next];
+			struct registry_op *j = REGISTRY_OP(first, stride, next);
 			int ret;
 
 			if (j->done) {
 				next++;
 				continue;
 			}
+			j->req.cb_arg = j;
 			j->req.active = j->req.sess;
 			in_flight++;
 			ret = fast->do_one_request(qp, &j->req);
@@ -316,11 +307,14 @@ registry_run_jobs(struct ce_pmd_qp *qp, struct registry_job *jobs, unsigned int 
 	while (in_flight != 0)
 		if (fast->poll(qp, 64) == 0)
 			rte_pause();
-	for (; next < nb; next++)
-		if (!jobs[next].done) {
-			jobs[next].status = -ETIMEDOUT;
-			jobs[next].done = true;
+	for (; next < nb; next++) {
+		struct registry_op *j = REGISTRY_OP(first, stride, next);
+
+		if (!j->done) {
+			j->status = -ETIMEDOUT;
+			j->done = true;
 		}
+	}
 	qp->finalize = saved_fn;
 	qp->finalize_ctx = saved_ctx;
 }
@@ -336,29 +330,29 @@ registry_job_check(struct registry_job *j)
 	const uint8_t *want = j->op == CE_OP_DECRYPT ? d->ptext : d->ctext;
 	const char *opname = registry_op_name(j->op);
 	const char *place = j->in_place ? "in place" : "out of place";
-	int ret = j->status;
+	int ret = j->o.status;
 
 	if (j->sess == NULL)
-		return registry_fail(j->n, j->tv, "%s session: %s (%s)", opname,
+		return registry_fail(j->n, j->tv->desc, "%s session: %s (%s)", opname,
 				     strerror(j->sess_err), j->sess_why != NULL ? j->sess_why : "?");
 	if (ret == -ETIMEDOUT)
-		return registry_fail(j->n, j->tv, "%s %s: no answer within %" PRIu64 " ms", opname,
+		return registry_fail(j->n, j->tv->desc, "%s %s: no answer within %" PRIu64 " ms", opname,
 				     place, registry_selftest_timeout_ns / 1000000);
 	if (j->corrupt) {
 		if (ret != -EBADMSG)
-			return registry_fail(j->n, j->tv, "%s with a flipped tag bit returned %d, "
+			return registry_fail(j->n, j->tv->desc, "%s with a flipped tag bit returned %d, "
 					     "not -EBADMSG", opname, ret);
-		if (aead && !registry_zero(j->req.dst, d->len))
-			return registry_fail(j->n, j->tv, "%s %s: plaintext left after a bad tag",
+		if (aead && !registry_zero(j->o.req.dst, d->len))
+			return registry_fail(j->n, j->tv->desc, "%s %s: plaintext left after a bad tag",
 					     opname, place);
 		return 0;
 	}
 	if (ret != 0)
-		return registry_fail(j->n, j->tv, "%s %s returned %d", opname, place, ret);
-	if (!hash && memcmp(j->req.dst, want, d->len) != 0)
-		return registry_fail(j->n, j->tv, "%s %s: wrong output", opname, place);
+		return registry_fail(j->n, j->tv->desc, "%s %s returned %d", opname, place, ret);
+	if (!hash && memcmp(j->o.req.dst, want, d->len) != 0)
+		return registry_fail(j->n, j->tv->desc, "%s %s: wrong output", opname, place);
 	if (produce && (aead || hash) && memcmp(j->b.digest, d->digest, d->digest_len) != 0)
-		return registry_fail(j->n, j->tv, "%s %s: wrong %s", opname, place,
+		return registry_fail(j->n, j->tv->desc, "%s %s: wrong %s", opname, place,
 				     hash ? "digest" : "tag");
 	return 0;
 }
@@ -389,7 +383,7 @@ registry_selftest_dev(struct ce_pmd_dev *dev, struct registry_list *list)
 		registry_plan(dev, list, jobs);
 		for (unsigned int i = 0; i < nb; i++)
 			registry_job_prepare(dev, &jobs[i]);
-		registry_run_jobs(dev->qps[0], jobs, nb);
+		registry_run_ops(dev->qps[0], jobs, sizeof(*jobs), nb);
 		/* In order: the first failure of an implementation is its why. */
 		for (unsigned int i = 0; i < nb; i++)
 			if (!jobs[i].n->failed)
@@ -399,6 +393,8 @@ registry_selftest_dev(struct ce_pmd_dev *dev, struct registry_list *list)
 		memset(jobs, 0, sizeof(*jobs) * nb);
 		rte_free(jobs);
 	}
+	if (registry_asym_selftest(dev, list) < 0)
+		return -ENOMEM;
 	TAILQ_FOREACH(n, list, next) {
 		if (n->failed) {
 			n->e.selftest = CE_SELFTEST_FAILED;
