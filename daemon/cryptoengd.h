@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cryptoengd private header: configuration, clients, queue pairs, sessions,
- * workers. Shared by the control plane (ctl.c), the data path (worker.c),
+ * workers. Shared by the control plane (cp_*.c), the data path (worker.c),
  * the JSON/telemetry reporting (report.c) and main.c.
  *
  * Threads and who writes what:
@@ -334,16 +334,16 @@ struct d_daemon {
 	unsigned int nb_algs;
 	struct rte_rcu_qsbr *qsbr;	/* workers report quiescent states */
 	uint64_t start_tsc;
-	int ctl_efd;			/* workers ring it: a queue pair broke */
+	int cp_efd;			/* workers ring it: a queue pair broke */
 	uint32_t stopping;		/* atomic */
 };
 
-extern struct d_daemon d;
+extern struct d_daemon cryptoengd;
 
-/* ---- control plane (ctl.c) -------------------------------------------- */
+/* ---- control plane (cp_*.c) -------------------------------------------- */
 
-int d_ctl_run(void);		/* the main lcore's loop; returns at shutdown */
-void d_ctl_teardown(void);	/* free every client; workers must have stopped */
+int cp_run(void);		/* the main lcore's loop; returns at shutdown */
+void cp_teardown(void);	/* free every client; workers must have stopped */
 
 /* ---- reports (report.c) ----------------------------------------------- */
 

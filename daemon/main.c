@@ -33,7 +33,7 @@
 #define D_DEFAULT_CONFIG	"/etc/cryptoeng/cryptoengd.ini"
 #endif
 
-struct d_daemon d;
+struct d_daemon cryptoengd;
 
 static void
 main_usage(FILE *f)
@@ -172,11 +172,11 @@ main_eal_init(const struct d_config *cfg, int extra_argc, char **extra_argv)
 static int
 main_setup_backends(void)
 {
-	ce_registry_set_selftest_timeout((uint64_t)d.cfg.selftest_timeout_ms * 1000000);
-	for (unsigned int i = 0; i < d.cfg.nb_pmds; i++) {
-		const struct d_pmd_cfg *pc = &d.cfg.pmds[i];
+	ce_registry_set_selftest_timeout((uint64_t)cryptoengd.cfg.selftest_timeout_ms * 1000000);
+	for (unsigned int i = 0; i < cryptoengd.cfg.nb_pmds; i++) {
+		const struct d_pmd_cfg *pc = &cryptoengd.cfg.pmds[i];
 		struct ce_pmd_dev_config dc = {
-			.nb_qps = (uint16_t)d.nb_workers,
+			.nb_qps = (uint16_t)cryptoengd.nb_workers,
 			.socket_id = (int)rte_socket_id(),
 			.args = pc->args,
 		};
@@ -185,12 +185,12 @@ main_setup_backends(void)
 
 		dev = ce_pmd_dev_create(pc->driver, pc->name, &dc);
 		if (dev == NULL) {
-			d_log(LOG_ERR, "%s: [pmd.%s]: cannot create a %s device: %s", d.cfg.file,
+			d_log(LOG_ERR, "%s: [pmd.%s]: cannot create a %s device: %s", cryptoengd.cfg.file,
 			      pc->name, pc->driver, strerror(errno));
 			return -errno;
 		}
-		d.devs[d.nb_devs].dev = dev;
-		d.devs[d.nb_devs++].cfg = pc;
+		cryptoengd.devs[cryptoengd.nb_devs].dev = dev;
+		cryptoengd.devs[cryptoengd.nb_devs++].cfg = pc;
 		/* Self-tests drive queue pair 0 synchronously: before any engine runs. */
 		failed = ce_registry_add_dev(dev);
 		if (failed < 0)
@@ -201,14 +201,14 @@ main_setup_backends(void)
 	}
 	for (const struct ce_registry_entry *e = ce_registry_next(NULL); e != NULL;
 	     e = ce_registry_next(e))
-		d.nb_algs++;
-	d.algs = calloc(d.nb_algs ? d.nb_algs : 1, sizeof(*d.algs));
-	if (d.algs == NULL)
+		cryptoengd.nb_algs++;
+	cryptoengd.algs = calloc(cryptoengd.nb_algs ? cryptoengd.nb_algs : 1, sizeof(*cryptoengd.algs));
+	if (cryptoengd.algs == NULL)
 		return -ENOMEM;
-	d.nb_algs = 0;
+	cryptoengd.nb_algs = 0;
 	for (const struct ce_registry_entry *e = ce_registry_next(NULL); e != NULL;
 	     e = ce_registry_next(e))
-		d.algs[d.nb_algs++] = e;
+		cryptoengd.algs[cryptoengd.nb_algs++] = e;
 	return 0;
 }
 
@@ -221,17 +221,17 @@ main_setup_workers(void)
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		struct d_worker *w;
 
-		if (d.nb_workers == D_MAX_WORKERS)
+		if (cryptoengd.nb_workers == D_MAX_WORKERS)
 			break;
 		w = rte_zmalloc_socket("d_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
 				       (int)rte_lcore_to_socket_id(lcore));
 		if (w == NULL)
 			return -ENOMEM;
-		w->idx = d.nb_workers;
+		w->idx = cryptoengd.nb_workers;
 		w->lcore = lcore;
 		w->wake_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 		w->epfd = epoll_create1(EPOLL_CLOEXEC);
-		d.workers[d.nb_workers++] = w;
+		cryptoengd.workers[cryptoengd.nb_workers++] = w;
 		if (w->wake_efd < 0 || w->epfd < 0)
 			return -errno;
 		{
@@ -242,17 +242,17 @@ main_setup_workers(void)
 		}
 	}
 	/* Before any worker runs: they ring it when a client breaks a ring. */
-	d.ctl_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (d.ctl_efd < 0)
+	cryptoengd.cp_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (cryptoengd.cp_efd < 0)
 		return -errno;
-	if (d.nb_workers == 0) {
+	if (cryptoengd.nb_workers == 0) {
 		d_log(LOG_ERR, "%s: [eal] lcores = \"%s\" gives no worker lcore (need the main "
-		      "lcore and at least one more)", d.cfg.file, d.cfg.lcores);
+		      "lcore and at least one more)", cryptoengd.cfg.file, cryptoengd.cfg.lcores);
 		return -EINVAL;
 	}
-	sz = rte_rcu_qsbr_get_memsize(d.nb_workers);
-	d.qsbr = rte_zmalloc("d_qsbr", sz, RTE_CACHE_LINE_SIZE);
-	if (d.qsbr == NULL || rte_rcu_qsbr_init(d.qsbr, d.nb_workers) != 0)
+	sz = rte_rcu_qsbr_get_memsize(cryptoengd.nb_workers);
+	cryptoengd.qsbr = rte_zmalloc("d_qsbr", sz, RTE_CACHE_LINE_SIZE);
+	if (cryptoengd.qsbr == NULL || rte_rcu_qsbr_init(cryptoengd.qsbr, cryptoengd.nb_workers) != 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -260,18 +260,18 @@ main_setup_workers(void)
 static int
 main_setup_engines(void)
 {
-	for (unsigned int i = 0; i < d.nb_workers; i++) {
-		struct d_worker *w = d.workers[i];
+	for (unsigned int i = 0; i < cryptoengd.nb_workers; i++) {
+		struct d_worker *w = cryptoengd.workers[i];
 		char name[32], rname[32];
 		struct ce_engine_params ep = {
 			.name = name,
 			.lcore = w->lcore,
 			.socket_id = (int)rte_lcore_to_socket_id(w->lcore),
-			.retry_support = d.cfg.retry,
-			.queue_size = d.cfg.queue_size,
-			.backlog_size = d.cfg.backlog_size,
-			.batch_size = (uint16_t)d.cfg.batch_size,
-			.idle_ns = (uint64_t)d.cfg.idle_us * 1000,
+			.retry_support = cryptoengd.cfg.retry,
+			.queue_size = cryptoengd.cfg.queue_size,
+			.backlog_size = cryptoengd.cfg.backlog_size,
+			.batch_size = (uint16_t)cryptoengd.cfg.batch_size,
+			.idle_ns = (uint64_t)cryptoengd.cfg.idle_us * 1000,
 		};
 		int ret;
 
@@ -281,11 +281,11 @@ main_setup_engines(void)
 			d_log(LOG_ERR, "engine on lcore %u: %s", w->lcore, strerror(errno));
 			return -errno;
 		}
-		for (unsigned int j = 0; j < d.nb_devs; j++) {
-			ret = d_worker_attach_qp(w, d.devs[j].dev->qps[i]);
+		for (unsigned int j = 0; j < cryptoengd.nb_devs; j++) {
+			ret = d_worker_attach_qp(w, cryptoengd.devs[j].dev->qps[i]);
 			if (ret < 0) {
 				d_log(LOG_ERR, "engine on lcore %u: attach %s: %s", w->lcore,
-				      d.devs[j].dev->name, strerror(-ret));
+				      cryptoengd.devs[j].dev->name, strerror(-ret));
 				return ret;
 			}
 		}
@@ -294,7 +294,7 @@ main_setup_engines(void)
 					 RING_F_SC_DEQ);
 		if (w->cmd == NULL)
 			return -ENOMEM;
-		w->alg_stats = rte_zmalloc("d_alg_stats", sizeof(uint64_t) * 3 * (d.nb_algs + 1),
+		w->alg_stats = rte_zmalloc("d_alg_stats", sizeof(uint64_t) * 3 * (cryptoengd.nb_algs + 1),
 					   RTE_CACHE_LINE_SIZE);
 		if (w->alg_stats == NULL)
 			return -ENOMEM;
@@ -309,8 +309,8 @@ main_setup_engines(void)
 static void
 main_teardown(void)
 {
-	for (unsigned int i = 0; i < d.nb_workers; i++) {
-		struct d_worker *w = d.workers[i];
+	for (unsigned int i = 0; i < cryptoengd.nb_workers; i++) {
+		struct d_worker *w = cryptoengd.workers[i];
 
 		ce_engine_destroy(w->e);
 		rte_ring_free(w->cmd);
@@ -321,25 +321,25 @@ main_teardown(void)
 			close(w->epfd);
 		rte_free(w);
 	}
-	d.nb_workers = 0;
-	for (unsigned int i = 0; i < d.nb_devs; i++) {
-		ce_registry_remove_dev(d.devs[i].dev);
-		ce_pmd_dev_destroy(d.devs[i].dev);
+	cryptoengd.nb_workers = 0;
+	for (unsigned int i = 0; i < cryptoengd.nb_devs; i++) {
+		ce_registry_remove_dev(cryptoengd.devs[i].dev);
+		ce_pmd_dev_destroy(cryptoengd.devs[i].dev);
 	}
-	d.nb_devs = 0;
-	free(d.algs);
-	d.algs = NULL;
-	rte_free(d.qsbr);
-	d.qsbr = NULL;
-	if (d.ctl_efd >= 0)
-		close(d.ctl_efd);
-	d.ctl_efd = -1;
+	cryptoengd.nb_devs = 0;
+	free(cryptoengd.algs);
+	cryptoengd.algs = NULL;
+	rte_free(cryptoengd.qsbr);
+	cryptoengd.qsbr = NULL;
+	if (cryptoengd.cp_efd >= 0)
+		close(cryptoengd.cp_efd);
+	cryptoengd.cp_efd = -1;
 }
 
 static int
 main_socket_dir(const char *path)
 {
-	char copy[sizeof(d.cfg.socket_path)], *dir, *p;
+	char copy[sizeof(cryptoengd.cfg.socket_path)], *dir, *p;
 
 	snprintf(copy, sizeof(copy), "%s", path);
 	dir = dirname(copy);
@@ -412,22 +412,22 @@ main(int argc, char **argv)
 		return 2;
 	}
 
-	ret = d_config_load(config, &d.cfg);
+	ret = d_config_load(config, &cryptoengd.cfg);
 	if (ret < 0)
 		return 2;
 	env = getenv("CRYPTOENG_SOCKET");
 	if (sock == NULL && env != NULL && *env != '\0')
 		sock = env;
 	if (sock != NULL) {
-		if (strlen(sock) >= sizeof(d.cfg.socket_path)) {
+		if (strlen(sock) >= sizeof(cryptoengd.cfg.socket_path)) {
 			fprintf(stderr, "cryptoengd: socket path too long: %s\n", sock);
 			return 2;
 		}
-		snprintf(d.cfg.socket_path, sizeof(d.cfg.socket_path), "%s", sock);
+		snprintf(cryptoengd.cfg.socket_path, sizeof(cryptoengd.cfg.socket_path), "%s", sock);
 	}
 
 	d_log_init(use_syslog);
-	d_log_set_level(d.cfg.log_level);
+	d_log_set_level(cryptoengd.cfg.log_level);
 	/* The parent stays until the socket listens (or the child fails). */
 	if (!foreground && (ret = d_daemonize(use_syslog)) < 0) {
 		d_log(LOG_ERR, "daemonize: %s", strerror(-ret));
@@ -445,58 +445,58 @@ main(int argc, char **argv)
 		pthread_sigmask(SIG_BLOCK, &set, NULL);
 		signal(SIGPIPE, SIG_IGN);
 	}
-	pthread_mutex_init(&d.lock, NULL);
-	d.ctl_efd = -1;
-	TAILQ_INIT(&d.clients);
-	TAILQ_INIT(&d.dying);
+	pthread_mutex_init(&cryptoengd.lock, NULL);
+	cryptoengd.cp_efd = -1;
+	TAILQ_INIT(&cryptoengd.clients);
+	TAILQ_INIT(&cryptoengd.dying);
 
-	ret = main_eal_init(&d.cfg, argc - optind, argv + optind);
+	ret = main_eal_init(&cryptoengd.cfg, argc - optind, argv + optind);
 	if (ret == -EINVAL)
 		d_log(LOG_ERR, "rte_eal_init failed: %s", rte_strerror(rte_errno));
 	if (ret < 0)
 		return 1;
 	d_log_eal_ready();
-	d.start_tsc = rte_get_tsc_cycles();
+	cryptoengd.start_tsc = rte_get_tsc_cycles();
 	d_log(LOG_INFO, "cryptoengd %s (%s), config %s", CRYPTOENG_VERSION, rte_version(),
-	      d.cfg.file);
+	      cryptoengd.cfg.file);
 	ret = main_setup_workers();
 	if (ret == 0)
 		ret = main_setup_backends();
 	if (ret == 0)
 		ret = main_setup_engines();
 	if (ret == 0)
-		ret = main_socket_dir(d.cfg.socket_path);
+		ret = main_socket_dir(cryptoengd.cfg.socket_path);
 	if (ret < 0) {
 		d_log(LOG_ERR, "setup failed: %s", strerror(-ret));
 		goto out;
 	}
 	d_report_telemetry_register();
 
-	for (unsigned int i = 0; i < d.nb_workers; i++) {
-		ret = rte_eal_remote_launch(d_worker_main, d.workers[i], d.workers[i]->lcore);
+	for (unsigned int i = 0; i < cryptoengd.nb_workers; i++) {
+		ret = rte_eal_remote_launch(d_worker_main, cryptoengd.workers[i], cryptoengd.workers[i]->lcore);
 		if (ret < 0) {
-			d_log(LOG_ERR, "cannot launch worker on lcore %u", d.workers[i]->lcore);
+			d_log(LOG_ERR, "cannot launch worker on lcore %u", cryptoengd.workers[i]->lcore);
 			goto out;
 		}
 	}
 	d_log(LOG_INFO, "%u worker lcore(s), %u backend(s), %u algorithm implementation(s)",
-	      d.nb_workers, d.nb_devs, d.nb_algs);
+	      cryptoengd.nb_workers, cryptoengd.nb_devs, cryptoengd.nb_algs);
 
-	ret = d_ctl_run();
+	ret = cp_run();
 	rc = ret < 0 ? 1 : 0;
 	d_notify_stopping();
 
 	/* Drain: each worker stops its engine itself (it is the engine's poller). */
-	for (unsigned int i = 0; i < d.nb_workers; i++) {
-		__atomic_store_n(&d.workers[i]->stop, 1, __ATOMIC_RELEASE);
-		d_worker_cmd(d.workers[i], D_CMD_WAKE, NULL);
+	for (unsigned int i = 0; i < cryptoengd.nb_workers; i++) {
+		__atomic_store_n(&cryptoengd.workers[i]->stop, 1, __ATOMIC_RELEASE);
+		d_worker_cmd(cryptoengd.workers[i], D_CMD_WAKE, NULL);
 	}
 	rte_eal_mp_wait_lcore();
-	for (unsigned int i = 0; i < d.nb_workers; i++)
-		if (d.workers[i]->stop_result == -ETIMEDOUT)
+	for (unsigned int i = 0; i < cryptoengd.nb_workers; i++)
+		if (cryptoengd.workers[i]->stop_result == -ETIMEDOUT)
 			d_log(LOG_WARNING, "engine on lcore %u: stop deadline passed, requests "
-			      "completed with -ESHUTDOWN", d.workers[i]->lcore);
-	d_ctl_teardown();
+			      "completed with -ESHUTDOWN", cryptoengd.workers[i]->lcore);
+	cp_teardown();
 	d_log(LOG_INFO, "stopped");
 out:
 	main_teardown();

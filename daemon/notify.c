@@ -93,7 +93,7 @@ d_notify_ready(void)
 	char state[256];
 
 	snprintf(state, sizeof(state), "READY=1\nSTATUS=serving on %s: %u engine(s), %u backend(s)",
-		 d.cfg.socket_path, d.nb_workers, d.nb_devs);
+		 cryptoengd.cfg.socket_path, cryptoengd.nb_workers, cryptoengd.nb_devs);
 	notify_systemd(state);
 	if (notify_fd >= 0) {
 		ssize_t n;

@@ -34,31 +34,31 @@ d_reload(void)
 		d_log(LOG_ERR, "SIGHUP: out of memory; nothing reloaded");
 		return;
 	}
-	if (d_config_load(d.cfg.file, cfg) < 0) {
-		d_log(LOG_ERR, "SIGHUP: %s has errors (printed above); nothing reloaded", d.cfg.file);
+	if (d_config_load(cryptoengd.cfg.file, cfg) < 0) {
+		d_log(LOG_ERR, "SIGHUP: %s has errors (printed above); nothing reloaded", cryptoengd.cfg.file);
 		free(cfg);
 		return;
 	}
 	/* The telemetry thread reads the config under the lock. */
-	pthread_mutex_lock(&d.lock);
-	memcpy(d.cfg.uids, cfg->uids, sizeof(cfg->uids));
-	d.cfg.nb_uids = cfg->nb_uids;
-	memcpy(d.cfg.gids, cfg->gids, sizeof(cfg->gids));
-	d.cfg.nb_gids = cfg->nb_gids;
-	d.cfg.log_level = cfg->log_level;
-	pthread_mutex_unlock(&d.lock);
+	pthread_mutex_lock(&cryptoengd.lock);
+	memcpy(cryptoengd.cfg.uids, cfg->uids, sizeof(cfg->uids));
+	cryptoengd.cfg.nb_uids = cfg->nb_uids;
+	memcpy(cryptoengd.cfg.gids, cfg->gids, sizeof(cfg->gids));
+	cryptoengd.cfg.nb_gids = cfg->nb_gids;
+	cryptoengd.cfg.log_level = cfg->log_level;
+	pthread_mutex_unlock(&cryptoengd.lock);
 	d_log_set_level(cfg->log_level);
 
 	/* What would take a restart: compare with the ACL and level put aside. */
-	memcpy(cfg->uids, d.cfg.uids, sizeof(cfg->uids));
-	memcpy(cfg->gids, d.cfg.gids, sizeof(cfg->gids));
-	snprintf(cfg->socket_path, sizeof(cfg->socket_path), "%s", d.cfg.socket_path);
-	restart = memcmp(cfg, &d.cfg, sizeof(*cfg)) != 0;
+	memcpy(cfg->uids, cryptoengd.cfg.uids, sizeof(cfg->uids));
+	memcpy(cfg->gids, cryptoengd.cfg.gids, sizeof(cfg->gids));
+	snprintf(cfg->socket_path, sizeof(cfg->socket_path), "%s", cryptoengd.cfg.socket_path);
+	restart = memcmp(cfg, &cryptoengd.cfg, sizeof(*cfg)) != 0;
 	d_log(LOG_NOTICE, "SIGHUP: reloaded %s: allow_uids %s, allow_gids %s, log_level %u "
-	      "(for new connections)%s", d.cfg.file,
-	      reload_ids(uids, sizeof(uids), (const uint32_t *)d.cfg.uids, d.cfg.nb_uids),
-	      reload_ids(gids, sizeof(gids), (const uint32_t *)d.cfg.gids, d.cfg.nb_gids),
-	      d.cfg.log_level, restart ? "; other keys changed and need a restart" : "");
-	d_notify_status("reloaded %s", d.cfg.file);
+	      "(for new connections)%s", cryptoengd.cfg.file,
+	      reload_ids(uids, sizeof(uids), (const uint32_t *)cryptoengd.cfg.uids, cryptoengd.cfg.nb_uids),
+	      reload_ids(gids, sizeof(gids), (const uint32_t *)cryptoengd.cfg.gids, cryptoengd.cfg.nb_gids),
+	      cryptoengd.cfg.log_level, restart ? "; other keys changed and need a restart" : "");
+	d_notify_status("reloaded %s", cryptoengd.cfg.file);
 	free(cfg);
 }

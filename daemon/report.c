@@ -53,8 +53,8 @@ report_algs(void)
 	json_t *arr = json_array();
 
 	/* The registry does not change after start-up. */
-	for (unsigned int i = 0; i < d.nb_algs; i++) {
-		const struct ce_registry_entry *e = d.algs[i];
+	for (unsigned int i = 0; i < cryptoengd.nb_algs; i++) {
+		const struct ce_registry_entry *e = cryptoengd.algs[i];
 		const struct ce_pmd_alg_caps *a = e->alg;
 		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:b, s:s, s:o, s:o, s:o, s:i, "
 				      "s:i, s:s}",
@@ -143,7 +143,7 @@ report_client_sum(const struct d_client *c, struct d_qp_stats *t, uint64_t *infl
 		t->err_other += RD(qp->st.err_other);
 		*inflight += RD(qp->inflight);
 	}
-	TAILQ_FOREACH(qp, &d.dying, next) {
+	TAILQ_FOREACH(qp, &cryptoengd.dying, next) {
 		if (qp->c != c)
 			continue;
 		t->requests += RD(qp->st.requests);
@@ -163,8 +163,8 @@ report_device_stats(void)
 {
 	json_t *arr = json_array();
 
-	for (unsigned int i = 0; i < d.nb_devs; i++) {
-		const struct ce_pmd_dev *dev = d.devs[i].dev;
+	for (unsigned int i = 0; i < cryptoengd.nb_devs; i++) {
+		const struct ce_pmd_dev *dev = cryptoengd.devs[i].dev;
 		struct ce_pmd_xstat xs[64];
 		int n = ce_pmd_xstats_get(dev, xs, RTE_DIM(xs));
 		json_t *o;
@@ -218,7 +218,7 @@ report_client_info(const struct d_client *c)
 
 	TAILQ_FOREACH(qp, &c->qps, next)
 		json_array_append_new(qps, json_pack("{s:i, s:i, s:i, s:i, s:b}",
-			"id", (int)qp->id, "lcore", (int)d.workers[qp->worker]->lcore,
+			"id", (int)qp->id, "lcore", (int)cryptoengd.workers[qp->worker]->lcore,
 			"credits", (int)qp->credits,
 			"in_flight", (int)RD(((struct d_qp *)qp)->inflight),
 			"broken", RD(((struct d_qp *)qp)->broken) != 0));
@@ -241,8 +241,8 @@ report_clients_page(json_t *page, uint32_t from, bool stats)
 	const struct d_client *c;
 	size_t used = report_size(page) + 16;
 
-	pthread_mutex_lock(&d.lock);
-	TAILQ_FOREACH(c, &d.clients, next) {
+	pthread_mutex_lock(&cryptoengd.lock);
+	TAILQ_FOREACH(c, &cryptoengd.clients, next) {
 		json_t *o;
 		size_t n;
 
@@ -258,8 +258,8 @@ report_clients_page(json_t *page, uint32_t from, bool stats)
 		used += n;
 		json_array_append_new(arr, o);
 	}
-	json_object_set_new(page, "clients_total", json_integer(d.nb_clients));
-	pthread_mutex_unlock(&d.lock);
+	json_object_set_new(page, "clients_total", json_integer(cryptoengd.nb_clients));
+	pthread_mutex_unlock(&cryptoengd.lock);
 	json_object_set_new(page, "clients", arr);
 }
 
@@ -268,14 +268,14 @@ report_info(void)
 {
 	char lcores[D_VALUE_MAX];
 
-	snprintf(lcores, sizeof(lcores), "%s", d.cfg.lcores);
+	snprintf(lcores, sizeof(lcores), "%s", cryptoengd.cfg.lcores);
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:I}",
 			 "version", CRYPTOENG_VERSION, "dpdk", rte_version(),
-			 "config", d.cfg.file, "socket", d.cfg.socket_path, "lcores", lcores,
-			 "engines", (int)d.nb_workers, "devices", (int)d.nb_devs,
-			 "algs", (int)d.nb_algs,
-			 "clients", (int)__atomic_load_n(&d.nb_clients, __ATOMIC_RELAXED),
-			 "uptime_s", (json_int_t)((rte_get_tsc_cycles() - d.start_tsc) /
+			 "config", cryptoengd.cfg.file, "socket", cryptoengd.cfg.socket_path, "lcores", lcores,
+			 "engines", (int)cryptoengd.nb_workers, "devices", (int)cryptoengd.nb_devs,
+			 "algs", (int)cryptoengd.nb_algs,
+			 "clients", (int)__atomic_load_n(&cryptoengd.nb_clients, __ATOMIC_RELAXED),
+			 "uptime_s", (json_int_t)((rte_get_tsc_cycles() - cryptoengd.start_tsc) /
 						  rte_get_tsc_hz()));
 }
 
@@ -284,15 +284,15 @@ report_stats(uint32_t from, bool with_clients)
 {
 	json_t *engines = json_array(), *algs = json_array(), *page;
 
-	for (unsigned int i = 0; i < d.nb_workers; i++)
-		json_array_append_new(engines, report_engine_stats(d.workers[i]));
+	for (unsigned int i = 0; i < cryptoengd.nb_workers; i++)
+		json_array_append_new(engines, report_engine_stats(cryptoengd.workers[i]));
 
 	/* Only algorithms that saw requests: the answer must fit in 16 KiB. */
-	for (unsigned int a = 0; a < d.nb_algs; a++) {
+	for (unsigned int a = 0; a < cryptoengd.nb_algs; a++) {
 		uint64_t req = 0, bytes = 0, err = 0;
 
-		for (unsigned int i = 0; i < d.nb_workers; i++) {
-			uint64_t *st = d.workers[i]->alg_stats;
+		for (unsigned int i = 0; i < cryptoengd.nb_workers; i++) {
+			uint64_t *st = cryptoengd.workers[i]->alg_stats;
 
 			req += RD(st[3 * a]);
 			bytes += RD(st[3 * a + 1]);
@@ -301,7 +301,7 @@ report_stats(uint32_t from, bool with_clients)
 		if (req == 0)
 			continue;
 		json_array_append_new(algs, json_pack("{s:s, s:s, s:I, s:I, s:I}",
-			"name", d.algs[a]->alg->name, "driver", d.algs[a]->alg->driver_name,
+			"name", cryptoengd.algs[a]->alg->name, "driver", cryptoengd.algs[a]->alg->driver_name,
 			"requests", (json_int_t)req, "bytes", (json_int_t)bytes,
 			"errors", (json_int_t)err));
 	}
@@ -326,13 +326,13 @@ report_engines(void)
 {
 	json_t *arr = json_array();
 
-	for (unsigned int i = 0; i < d.nb_workers; i++) {
-		const struct d_worker *w = d.workers[i];
+	for (unsigned int i = 0; i < cryptoengd.nb_workers; i++) {
+		const struct d_worker *w = cryptoengd.workers[i];
 		json_t *backends = json_array();
 
-		for (unsigned int j = 0; j < d.nb_devs; j++)
+		for (unsigned int j = 0; j < cryptoengd.nb_devs; j++)
 			json_array_append_new(backends, json_pack("{s:s, s:s, s:i}",
-				"device", d.devs[j].dev->name, "pmd", d.devs[j].dev->drv->name,
+				"device", cryptoengd.devs[j].dev->name, "pmd", cryptoengd.devs[j].dev->drv->name,
 				"qp", (int)i));
 		json_array_append_new(arr, json_pack("{s:i, s:s, s:o, s:i}",
 			"lcore", (int)w->lcore, "state", report_worker_state(w),
@@ -379,10 +379,10 @@ report_fault(json_t *in, json_t **res, const char **why)
 		*why = "fault: needs \"device\", \"mode\" and an optional \"arg\" >= 0";
 		return -EINVAL;
 	}
-	for (unsigned int i = 0; i < d.nb_devs; i++) {
-		if (strcmp(d.devs[i].dev->name, dev) != 0)
+	for (unsigned int i = 0; i < cryptoengd.nb_devs; i++) {
+		if (strcmp(cryptoengd.devs[i].dev->name, dev) != 0)
 			continue;
-		ret = ce_pmd_fault_inject(d.devs[i].dev, mode,
+		ret = ce_pmd_fault_inject(cryptoengd.devs[i].dev, mode,
 					  arg ? (uint32_t)json_integer_value(arg) : 0);
 		if (ret == -EPERM)
 			*why = "fault: the device was not started with fault injection allowed";
@@ -557,8 +557,8 @@ report_tel_algs(void)
 {
 	json_t *o = json_object();
 
-	for (unsigned int i = 0; i < d.nb_algs; i++) {
-		const struct ce_registry_entry *e = d.algs[i];
+	for (unsigned int i = 0; i < cryptoengd.nb_algs; i++) {
+		const struct ce_registry_entry *e = cryptoengd.algs[i];
 		const struct ce_pmd_alg_caps *a = e->alg;
 		char buf[8][96];
 
@@ -641,10 +641,10 @@ report_tel_clients(const char *cmd, const char *params, struct rte_tel_data *t)
 	(void)cmd;
 	(void)params;
 	rte_tel_data_start_array(t, RTE_TEL_INT_VAL);
-	pthread_mutex_lock(&d.lock);
-	TAILQ_FOREACH(c, &d.clients, next)
+	pthread_mutex_lock(&cryptoengd.lock);
+	TAILQ_FOREACH(c, &cryptoengd.clients, next)
 		rte_tel_data_add_array_int(t, (int)c->id);
-	pthread_mutex_unlock(&d.lock);
+	pthread_mutex_unlock(&cryptoengd.lock);
 	return 0;
 }
 
@@ -659,8 +659,8 @@ report_tel_client(const char *cmd, const char *params, struct rte_tel_data *t)
 	(void)cmd;
 	if (report_tel_param_u32(params, &id) < 0)
 		return -EINVAL;
-	pthread_mutex_lock(&d.lock);
-	TAILQ_FOREACH(c, &d.clients, next)
+	pthread_mutex_lock(&cryptoengd.lock);
+	TAILQ_FOREACH(c, &cryptoengd.clients, next)
 		if (c->id == id) {
 			json_t *st = report_client_stats(c);
 
@@ -669,7 +669,7 @@ report_tel_client(const char *cmd, const char *params, struct rte_tel_data *t)
 			json_decref(st);
 			break;
 		}
-	pthread_mutex_unlock(&d.lock);
+	pthread_mutex_unlock(&cryptoengd.lock);
 	return report_tel_dict(t, j);
 }
 
@@ -680,8 +680,8 @@ report_tel_engines(const char *cmd, const char *params, struct rte_tel_data *t)
 	(void)cmd;
 	(void)params;
 	rte_tel_data_start_array(t, RTE_TEL_INT_VAL);
-	for (unsigned int i = 0; i < d.nb_workers; i++)
-		rte_tel_data_add_array_int(t, (int)d.workers[i]->lcore);
+	for (unsigned int i = 0; i < cryptoengd.nb_workers; i++)
+		rte_tel_data_add_array_int(t, (int)cryptoengd.workers[i]->lcore);
 	return 0;
 }
 
@@ -696,13 +696,13 @@ report_tel_engine(const char *cmd, const char *params, struct rte_tel_data *t)
 	(void)cmd;
 	if (report_tel_param_u32(params, &lcore) < 0)
 		return -EINVAL;
-	for (unsigned int w = 0; w < d.nb_workers; w++) {
-		if (d.workers[w]->lcore != lcore)
+	for (unsigned int w = 0; w < cryptoengd.nb_workers; w++) {
+		if (cryptoengd.workers[w]->lcore != lcore)
 			continue;
 		all = report_engines();
 		json_array_foreach(json_object_get(all, "engines"), i, e)
 			if (json_integer_value(json_object_get(e, "lcore")) == (json_int_t)lcore) {
-				json_t *st = report_engine_stats(d.workers[w]);
+				json_t *st = report_engine_stats(cryptoengd.workers[w]);
 
 				json_object_update_missing(st, e);
 				json_decref(all);
@@ -720,8 +720,8 @@ report_tel_devices(const char *cmd, const char *params, struct rte_tel_data *t)
 	(void)cmd;
 	(void)params;
 	rte_tel_data_start_array(t, RTE_TEL_STRING_VAL);
-	for (unsigned int i = 0; i < d.nb_devs; i++)
-		rte_tel_data_add_array_string(t, d.devs[i].dev->name);
+	for (unsigned int i = 0; i < cryptoengd.nb_devs; i++)
+		rte_tel_data_add_array_string(t, cryptoengd.devs[i].dev->name);
 	return 0;
 }
 
@@ -735,14 +735,14 @@ report_tel_device(const char *cmd, const char *params, struct rte_tel_data *t)
 	(void)cmd;
 	if (params == NULL)
 		return -EINVAL;
-	for (unsigned int k = 0; k < d.nb_devs; k++) {
-		const struct ce_pmd_dev *dev = d.devs[k].dev;
+	for (unsigned int k = 0; k < cryptoengd.nb_devs; k++) {
+		const struct ce_pmd_dev *dev = cryptoengd.devs[k].dev;
 		unsigned int nb_algs = 0;
 
 		if (strcmp(dev->name, params) != 0)
 			continue;
-		for (unsigned int a = 0; a < d.nb_algs; a++)
-			nb_algs += d.algs[a]->dev == dev;
+		for (unsigned int a = 0; a < cryptoengd.nb_algs; a++)
+			nb_algs += cryptoengd.algs[a]->dev == dev;
 		j = json_pack("{s:s, s:s, s:i}", "device", dev->name, "pmd", dev->drv->name,
 			      "algs", (int)nb_algs);
 		devs = report_device_stats();

@@ -163,7 +163,7 @@ worker_complete(struct ce_pmd_request *req, int status)
 	struct d_slot *slot = req->cb_arg;
 	struct d_qp *qp = slot->qp;
 	struct d_sess *s = slot->sess;
-	struct d_worker *w = d.workers[qp->worker];
+	struct d_worker *w = cryptoengd.workers[qp->worker];
 
 	/* A backlogged request entering the queue: not its final completion. */
 	if (status == -EINPROGRESS)
@@ -196,7 +196,7 @@ worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
 	struct d_sess *s;
 	uint8_t *base = c->base;
 
-	if (gen == 0 || idx >= d.cfg.max_sessions)
+	if (gen == 0 || idx >= cryptoengd.cfg.max_sessions)
 		return -EINVAL;
 	s = &c->sess[idx];
 	/* Acquire: the session's fields were written before it went live. */
@@ -229,7 +229,7 @@ worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
 	slot = &qp->slots[qp->free_slots[--qp->nb_free]];
 	slot->qp = qp;
 	slot->sess = s;
-	slot->busy = &c->sess_busy[(size_t)w->idx * d.cfg.max_sessions + idx];
+	slot->busy = &c->sess_busy[(size_t)w->idx * cryptoengd.cfg.max_sessions + idx];
 	slot->out_len = dd->op == CE_OP_DIGEST ? s->si.digest_len :
 			dd->op == CE_OP_VERIFY ? 0 : dd->len;
 	req->cb_arg = slot;
@@ -281,7 +281,7 @@ d_worker_attach_qp(struct d_worker *w, struct ce_pmd_qp *qp)
 {
 	uint16_t id = qp->dev->id;
 
-	if (!d.cfg.direct || !(qp->dev->drv->flags & CE_PMD_DRV_F_SYNC))
+	if (!cryptoengd.cfg.direct || !(qp->dev->drv->flags & CE_PMD_DRV_F_SYNC))
 		return ce_engine_attach_qp(w->e, qp);
 	if (id >= CE_ENGINE_MAX_DEVS)
 		return -ENOSPC;
@@ -438,7 +438,7 @@ worker_broken(struct d_worker *w, struct d_qp *qp, enum d_qp_broken why)
 	/* Best effort: a broken CQ refuses it (qp->broken is set: no recursion). */
 	worker_post_cqe(w, qp, CE_CQE_COOKIE_BROKEN, -EIO, 0);
 	/* EAGAIN: the counter is saturated, the control thread will look anyway. */
-	if (write(d.ctl_efd, &one, sizeof(one)) < 0) {
+	if (write(cryptoengd.cp_efd, &one, sizeof(one)) < 0) {
 	}
 }
 
@@ -526,7 +526,7 @@ worker_take(struct d_worker *w, struct d_qp *qp, unsigned int budget)
 static unsigned int
 worker_serve_qp(struct d_worker *w, struct d_qp *qp)
 {
-	unsigned int budget = d.cfg.burst;
+	unsigned int budget = cryptoengd.cfg.burst;
 	int cq_free, ready;
 	int64_t room;
 
@@ -541,10 +541,10 @@ worker_serve_qp(struct d_worker *w, struct d_qp *qp)
 	 * ahead of a light client's next request, which round-robin intake
 	 * then lets in within about one burst.
 	 */
-	if (w->inflight >= d.cfg.window)
+	if (w->inflight >= cryptoengd.cfg.window)
 		return 0;
-	if (budget > d.cfg.window - w->inflight)
-		budget = d.cfg.window - w->inflight;
+	if (budget > cryptoengd.cfg.window - w->inflight)
+		budget = cryptoengd.cfg.window - w->inflight;
 	if (budget == 0)
 		return 0;
 	/* Every descriptor taken needs a CQ slot, even a refused one. */
@@ -653,9 +653,9 @@ worker_sleep(struct d_worker *w)
 		ts.tv_nsec = (long)(w->sleep_ns % 1000000000ull);
 		__atomic_store_n(&w->state, D_W_SLEEPING, __ATOMIC_RELAXED);
 		/* Offline: a sleeping worker must not hold up grace periods. */
-		rte_rcu_qsbr_thread_offline(d.qsbr, w->idx);
+		rte_rcu_qsbr_thread_offline(cryptoengd.qsbr, w->idx);
 		n = epoll_pwait2(w->epfd, evs, 16, &ts, NULL);
-		rte_rcu_qsbr_thread_online(d.qsbr, w->idx);
+		rte_rcu_qsbr_thread_online(cryptoengd.qsbr, w->idx);
 		__atomic_store_n(&w->state, D_W_RUNNING, __ATOMIC_RELAXED);
 		W_ADD(w->sleeps, 1);
 		for (int k = 0; k < n; k++)
@@ -665,7 +665,7 @@ worker_sleep(struct d_worker *w)
 		/* Timed out with nothing new: sleep longer next time. */
 		if (n == 0)
 			w->sleep_ns = RTE_MIN(2 * w->sleep_ns,
-					      (uint64_t)d.cfg.sleep_max_us * 1000);
+					      (uint64_t)cryptoengd.cfg.sleep_max_us * 1000);
 	}
 	for (unsigned int k = 0; k < i && k < w->nb_qps; k++)
 		ce_ring_cons_woken(&w->qps[k]->sq);
@@ -732,7 +732,7 @@ worker_drain_refuse(struct d_worker *w, struct d_qp *qp, unsigned int n)
 static unsigned int
 worker_drain_qp(struct d_worker *w, struct d_qp *qp, bool serve)
 {
-	uint32_t before, budget = d.cfg.burst;
+	uint32_t before, budget = cryptoengd.cfg.burst;
 	int64_t room;
 	int ready;
 
@@ -816,7 +816,7 @@ static void
 worker_drain(struct d_worker *w)
 {
 	uint64_t hz = rte_get_tsc_hz();
-	uint64_t deadline = rte_rdtsc() + (uint64_t)d.cfg.stop_timeout_ms * (hz / 1000);
+	uint64_t deadline = rte_rdtsc() + (uint64_t)cryptoengd.cfg.stop_timeout_ms * (hz / 1000);
 	uint64_t now, left_ns;
 
 	for (;;) {
@@ -828,7 +828,7 @@ worker_drain(struct d_worker *w)
 		if (w->nb_direct != 0)
 			worker_direct_poll(w);
 		worker_publish(w);
-		rte_rcu_qsbr_quiescent(d.qsbr, w->idx);
+		rte_rcu_qsbr_quiescent(cryptoengd.qsbr, w->idx);
 		if (worker_drain_quiet(w) || rte_rdtsc() >= deadline)
 			break;
 		rte_pause();
@@ -861,13 +861,13 @@ d_worker_main(void *arg)
 {
 	struct d_worker *w = arg;
 	uint64_t hz = rte_get_tsc_hz();
-	uint64_t idle_cycles = (uint64_t)d.cfg.idle_us * hz / 1000000;
+	uint64_t idle_cycles = (uint64_t)cryptoengd.cfg.idle_us * hz / 1000000;
 	uint64_t last_work;
 
-	rte_rcu_qsbr_thread_register(d.qsbr, w->idx);
-	rte_rcu_qsbr_thread_online(d.qsbr, w->idx);
+	rte_rcu_qsbr_thread_register(cryptoengd.qsbr, w->idx);
+	rte_rcu_qsbr_thread_online(cryptoengd.qsbr, w->idx);
 	__atomic_store_n(&w->state, D_W_RUNNING, __ATOMIC_RELAXED);
-	w->sleep_ns = (uint64_t)d.cfg.sleep_min_us * 1000;
+	w->sleep_ns = (uint64_t)cryptoengd.cfg.sleep_min_us * 1000;
 	last_work = rte_rdtsc();
 
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
@@ -882,17 +882,17 @@ d_worker_main(void *arg)
 		if (w->nb_direct != 0)
 			work += worker_direct_poll(w);
 		worker_publish(w);
-		rte_rcu_qsbr_quiescent(d.qsbr, w->idx);
+		rte_rcu_qsbr_quiescent(cryptoengd.qsbr, w->idx);
 		now = rte_rdtsc();
 		if (work != 0 || w->inflight != 0) {
 			if (work != 0) {
 				last_work = now;
-				w->sleep_ns = (uint64_t)d.cfg.sleep_min_us * 1000;
+				w->sleep_ns = (uint64_t)cryptoengd.cfg.sleep_min_us * 1000;
 			}
 			continue;
 		}
 		/* Sleep only once the engine has unprepared (its own idle_ns). */
-		if (d.cfg.idle_sleep && now - last_work >= idle_cycles &&
+		if (cryptoengd.cfg.idle_sleep && now - last_work >= idle_cycles &&
 		    ce_engine_is_idle(w->e))
 			worker_sleep(w);
 		else
@@ -901,7 +901,7 @@ d_worker_main(void *arg)
 
 	worker_drain(w);
 	__atomic_store_n(&w->state, D_W_STOPPED, __ATOMIC_RELAXED);
-	rte_rcu_qsbr_thread_offline(d.qsbr, w->idx);
-	rte_rcu_qsbr_thread_unregister(d.qsbr, w->idx);
+	rte_rcu_qsbr_thread_offline(cryptoengd.qsbr, w->idx);
+	rte_rcu_qsbr_thread_unregister(cryptoengd.qsbr, w->idx);
 	return 0;
 }
