@@ -29,6 +29,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -328,6 +329,28 @@ perf_dequeued(struct perf_thread *t, const struct ce_cqe *cqes, unsigned int n)
 		r->deq_min = n;
 }
 
+/*
+ * Poll once. The daemon going (-ENOTCONN) is handled here: the thread
+ * reconnects (perf_reconnect()) and *again says so; the caller goes round
+ * again, its descriptors carrying the new session.
+ * @return completions (0..burst), or -errno (the thread has left the run).
+ */
+static int
+perf_poll(struct perf_thread *t, struct ce_cqe *cqes, struct ce_desc *descs, uint32_t burst,
+	  bool *again)
+{
+	int d = ce_poll_burst(t->qp, cqes, burst);
+
+	*again = d == -ENOTCONN;
+	if (d == -ENOTCONN)
+		return perf_reconnect(t, descs, burst);
+	if (d < 0) {
+		fprintf(stderr, "cryptoeng-perf: poll: %s\n", strerror(-d));
+		perf_rc_leave();
+	}
+	return d;
+}
+
 static int
 perf_run_one(struct perf_thread *t)
 {
@@ -337,6 +360,7 @@ perf_run_one(struct perf_thread *t)
 	struct ce_cqe cqes[PERF_MAX_BURST];
 	struct perf_result *r = &t->res;
 	uint64_t start, now, seq = 0;
+	bool again;
 	int k, d;
 
 	memset(r, 0, sizeof(*r));
@@ -410,47 +434,28 @@ perf_run_one(struct perf_thread *t)
 		if ((uint64_t)k < r->enq_min)
 			r->enq_min = (uint64_t)k;
 
-		d = ce_poll_burst(t->qp, cqes, burst);
-		if (d == -ENOTCONN) {
-			d = perf_reconnect(t, descs, burst);
-			if (d < 0)
-				return d;
-			continue;
-		}
-		if (d < 0) {
-			fprintf(stderr, "cryptoeng-perf: poll: %s\n", strerror(-d));
-			perf_rc_leave();
+		d = perf_poll(t, cqes, descs, burst, &again);
+		if (d < 0)
 			return d;
-		}
+		if (again)
+			continue;
 		/*
 		 * Latency: one burst in flight, polled until it is back. crypto-perf
 		 * keeps enqueuing instead, which on its synchronous software PMDs is
 		 * the same thing; on an asynchronous path (this daemon, QAT) it would
 		 * measure the wait behind a full queue pair (credits x service time).
 		 */
-		while (perf_o.test == PERF_TEST_LATENCY && d >= 0 &&
-		       r->deq + (uint32_t)d < r->enq) {
-			int more;
-
-			if (d > 0) {
+		while (perf_o.test == PERF_TEST_LATENCY && r->deq + (uint32_t)d < r->enq) {
+			if (d > 0)
 				perf_dequeued(t, cqes, (unsigned int)d);
-			}
-			more = ce_poll_burst(t->qp, cqes, burst);
-			if (more == -ENOTCONN)
-				break;	/* below: lost, then reconnect */
-			if (more < 0) {
-				fprintf(stderr, "cryptoeng-perf: poll: %s\n", strerror(-more));
-				perf_rc_leave();
-				return more;
-			}
-			d = more;
-		}
-		if (d >= 0 && perf_o.test == PERF_TEST_LATENCY && r->deq + (uint32_t)d < r->enq) {
-			d = perf_reconnect(t, descs, burst);
+			d = perf_poll(t, cqes, descs, burst, &again);
 			if (d < 0)
 				return d;
-			continue;
+			if (again)
+				break;
 		}
+		if (again)
+			continue;
 		if (d == 0) {
 			r->deq_fail++;
 		} else {
@@ -460,18 +465,11 @@ perf_run_one(struct perf_thread *t)
 	}
 	/* Collect what is still in flight. */
 	while (r->deq < total) {
-		d = ce_poll_burst(t->qp, cqes, burst);
-		if (d == -ENOTCONN) {
-			d = perf_reconnect(t, descs, burst);
-			if (d < 0)
-				return d;
-			continue;
-		}
-		if (d < 0) {
-			fprintf(stderr, "cryptoeng-perf: poll: %s\n", strerror(-d));
-			perf_rc_leave();
+		d = perf_poll(t, cqes, descs, burst, &again);
+		if (d < 0)
 			return d;
-		}
+		if (again)
+			continue;
 		if (d == 0) {
 			r->deq_fail++;
 			continue;

@@ -12,9 +12,10 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include "ce_shm_abi.h"
 
 #define PERF_MAX_LIST 32	/* crypto-perf's MAX_LIST */
-#define PERF_MAX_KEY 128
+#define PERF_MAX_KEY CE_SESSION_KEY_MAX
 #define PERF_MAX_IV 128
 #define PERF_MAX_DIGEST 64
 
@@ -101,7 +102,8 @@ struct perf_plan {
 	uint32_t direction;	/* CE_SESS_DIR_* */
 	uint8_t key[PERF_MAX_KEY];
 	uint32_t key_len;
-	uint32_t cipher_key_len;	/* authenc: the AES part, after the auth key */
+	uint32_t cipher_key_len;	/* authenc: the AES key, the blob's last bytes */
+	uint32_t auth_key_len;	/* authenc: the HMAC key, after the blob's header */
 	uint32_t iv_len;
 	uint32_t digest_len;
 	uint32_t aad_len;

@@ -262,6 +262,19 @@ perf_thread_attach(struct perf_thread *t)
 	}
 	t->lcore = ce_qp_lcore(t->qp);
 	h = ce_session_create(perf_client, &sp);
+	if (h == -ENOENT && perf_p.backend != NULL) {
+		char drivers[512], why[128];
+
+		/* --devtype named a backend the daemon has no device of (crypto_qat
+		 * without QAT): say so, rather than run another implementation. */
+		snprintf(why, sizeof(why), "%s", ce_client_last_error(perf_client));
+		perf_daemon_drivers(drivers, sizeof(drivers));
+		fprintf(stderr, "cryptoeng-perf: --devtype %s: no such device: the daemon has no "
+			"'%s' implementation of %s (asked for %s: %s); it offers: %s\n",
+			perf_o.devtype, perf_p.backend, perf_p.alg, sp.driver, why,
+			drivers[0] ? drivers : "nothing for it");
+		return -1;
+	}
 	if (h < 0) {
 		fprintf(stderr, "cryptoeng-perf: session %s%s%s (key %u, iv %u, digest %u, aad %u): "
 			"%s: %s\n", perf_p.alg, sp.driver ? " driver " : "",

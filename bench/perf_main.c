@@ -126,8 +126,10 @@ perf_keys_from_vector(void)
 	case PERF_AUTH_THEN_CIPHER:
 		if (v->auth_key.len < ak || v->cipher_key.len < p->cipher_key_len)
 			return -EINVAL;
-		memcpy(p->key, v->auth_key.data, ak);
-		memcpy(p->key + ak, v->cipher_key.data, p->cipher_key_len);
+		/* authenc: the kernel's blob of the two (perf_plan_make's layout). */
+		if (ce_authenc_key_build(p->key, sizeof(p->key), v->auth_key.data, ak,
+					 v->cipher_key.data, p->cipher_key_len) < 0)
+			return -EINVAL;
 		break;
 	case PERF_AEAD:
 		if (v->aead_key.len < p->key_len)

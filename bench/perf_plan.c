@@ -106,15 +106,23 @@ perf_plan_make(const struct perf_opts *o, struct perf_plan *p)
 		}
 		snprintf(p->alg, sizeof(p->alg), "authenc(%s,%s)", auth, cipher);
 		p->op = o->cipher_decrypt ? CE_OP_DECRYPT : CE_OP_ENCRYPT;
-		/* The daemon's authenc key is auth key || cipher key, no rtattr framing. */
-		p->key_len = o->auth_key_sz + o->cipher_key_sz;
+		/* The kernel's authenc key blob: rtattr, enckeylen, HMAC key (any
+		 * length: crypto-perf's default 64), cipher key. */
+		p->key_len = CE_AUTHENC_KEY_HDR_LEN + o->auth_key_sz + o->cipher_key_sz;
 		p->cipher_key_len = o->cipher_key_sz;
+		p->auth_key_len = o->auth_key_sz;
 		p->iv_len = o->cipher_iv_sz;
 		p->digest_len = o->digest_sz;
 		p->has_output = 1;
-		opts_fill_key(p->key, o->auth_key_sz, 0x41);
-		if (p->key_len <= PERF_MAX_KEY)
-			opts_fill_key(p->key + o->auth_key_sz, o->cipher_key_sz, 0x11);
+		if (p->key_len <= PERF_MAX_KEY) {
+			uint8_t raw[PERF_MAX_KEY];
+
+			opts_fill_key(raw, o->auth_key_sz, 0x41);
+			opts_fill_key(raw + o->auth_key_sz, o->cipher_key_sz, 0x11);
+			if (ce_authenc_key_build(p->key, sizeof(p->key), raw, o->auth_key_sz,
+						 raw + o->auth_key_sz, o->cipher_key_sz) < 0)
+				return -EINVAL;
+		}
 		break;
 	case PERF_AEAD:
 		snprintf(p->alg, sizeof(p->alg), "%s", o->aead_algo->kernel);

@@ -176,8 +176,10 @@ perf_ref_compute(const struct perf_plan *p, uint8_t op, const uint8_t *iv, const
 	if (strncmp(p->alg, "authenc(", 8) == 0) {
 		/* authenc(hmac(H),cbc(aes)): encrypt-then-MAC over aad || ciphertext. */
 		const char *comma = strchr(p->alg, ',');
-		uint32_t auth_key_len = p->key_len - p->cipher_key_len;
-		const uint8_t *ckey = p->key + auth_key_len;
+		/* The plan's key is the kernel's blob: header, HMAC key, AES key. */
+		uint32_t auth_key_len = p->auth_key_len;
+		const uint8_t *akey = p->key + CE_AUTHENC_KEY_HDR_LEN;
+		const uint8_t *ckey = akey + auth_key_len;
 
 		if (comma == NULL)
 			return -ENOTSUP;
@@ -188,12 +190,12 @@ perf_ref_compute(const struct perf_plan *p, uint8_t op, const uint8_t *iv, const
 		if (enc) {
 			ret = ref_cipher(c, ckey, iv, 1, in, out, len);
 			if (ret == 0)
-				ret = ref_hmac(md, p->key, auth_key_len, aad, p->aad_len, out, len, mac);
+				ret = ref_hmac(md, akey, auth_key_len, aad, p->aad_len, out, len, mac);
 			if (ret == 0)
 				memcpy(digest, mac, p->digest_len);
 			return ret;
 		}
-		ret = ref_hmac(md, p->key, auth_key_len, aad, p->aad_len, in, len, mac);
+		ret = ref_hmac(md, akey, auth_key_len, aad, p->aad_len, in, len, mac);
 		if (ret < 0)
 			return ret;
 		if (CRYPTO_memcmp(mac, digest, p->digest_len) != 0)

@@ -202,18 +202,19 @@ perf_print_latency(uint32_t buf_size)
 }
 
 /*
- * Which implementation serves the session: the driver asked for, and the
- * daemon's own algorithm list entries for the algorithm ({"cmd":"algs"}).
+ * The daemon's drivers of the plan's algorithm ({"cmd":"algs"}), space
+ * separated, into drivers (size bytes); "" when the list is unavailable.
  */
 void
-perf_print_backend(void)
+perf_daemon_drivers(char *drivers, size_t size)
 {
 	static char reply[16384];
-	char key[128], drivers[512] = "";
+	char key[128];
 	const char *p;
 	size_t used = 0;
 	int n;
 
+	drivers[0] = '\0';
 	n = ce_client_ctl(perf_client, "{\"cmd\":\"algs\"}", reply, sizeof(reply));
 	if (n > 0) {
 		/* Every "driver" that follows a "name" equal to ours. */
@@ -227,12 +228,25 @@ perf_print_backend(void)
 				continue;
 			q = strchr(d + 8, '"');
 			e = q ? strchr(q + 1, '"') : NULL;
-			if (!q || !e || used + (size_t)(e - q) + 2 >= sizeof(drivers))
+			if (!q || !e || used + (size_t)(e - q) + 2 >= size)
 				continue;
-			used += (size_t)snprintf(drivers + used, sizeof(drivers) - used, "%s%.*s",
+			used += (size_t)snprintf(drivers + used, size - used, "%s%.*s",
 						 used ? " " : "", (int)(e - q - 1), q + 1);
 		}
 	}
+}
+
+/*
+ * Which implementation serves the session: the driver asked for, and the
+ * daemon's own algorithm list entries for the algorithm.
+ */
+void
+perf_print_backend(void)
+{
+	char drivers[512];
+	int n;
+
+	perf_daemon_drivers(drivers, sizeof(drivers));
 	printf("# cryptoeng: algorithm %s, driver %s, %u queue pair(s) on engine lcore(s)",
 	       perf_p.alg, perf_p.driver[0] ? perf_p.driver : "(daemon's choice)", perf_o.qps);
 	for (n = 0; n < (int)perf_o.qps; n++)

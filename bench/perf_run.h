@@ -119,6 +119,7 @@ int perf_thread_attach(struct perf_thread *t);
 void perf_print_throughput(uint32_t buf_size);
 void perf_print_verify(uint32_t buf_size);
 int perf_print_latency(uint32_t buf_size);
+void perf_daemon_drivers(char *drivers, size_t size);
 void perf_print_backend(void);
 
 #endif /* PERF_RUN_H */

@@ -20,6 +20,7 @@
 #define CLI_EXIT_EINVAL		2	/* invalid input, as the daemon's EINVAL */
 #define CLI_EXIT_USAGE		2	/* bad options: the same, as getopt users expect */
 #define CLI_EXIT_EBADMSG	3
+#define CLI_EXIT_SELFTEST	4	/* selftest: an implementation failed */
 
 #ifndef CRYPTOENG_VERSION
 #define CRYPTOENG_VERSION	"unknown"
@@ -42,7 +43,7 @@
 #define CLI_BURST		64u
 #define CLI_SESS_BUCKETS	1024u
 /* ce_session_params.key_len limit (cryptoeng.h). */
-#define CLI_KEY_MAX		128u
+#define CLI_KEY_MAX		CE_SESSION_KEY_MAX
 /* With requests in flight and no completion for this long, ask whether the daemon lives. */
 #define CLI_WAIT_MS		1000
 
@@ -129,6 +130,12 @@ void cli_tohex(const uint8_t *in, size_t n, char *out);
 const char *cli_errname(int err);
 extern const char *cli_socket;
 struct ce_client *cli_connect(const struct ce_client_opts *o);
+/*
+ * Send control request @p req (consumed) for command @p cmd (named in
+ * messages). @return the parsed answer, or NULL (message printed) with
+ * *err, when not NULL, the daemon's -errno (-EIO: no answer, not JSON).
+ */
+json_t *cli_request_json(struct ce_client *c, const char *cmd, json_t *req, int *err);
 json_t *cli_request(struct ce_client *c, const char *cmd);
 json_t *cli_request_all(struct ce_client *c, const char *cmd);
 
@@ -143,5 +150,13 @@ void cli_batch_free(struct cli_batch *b);
 
 /* cli_crypt.c */
 int cli_cmd_crypt(int argc, char **argv);
+
+/* cli_selftest.c */
+void cli_usage_selftest(FILE *f);
+int cli_cmd_selftest(int argc, char **argv);
+
+/* cli_watch.c: stats --watch */
+bool cli_watch_wanted(int argc, char **argv);
+int cli_cmd_watch(int argc, char **argv);
 
 #endif /* CRYPTOENGCTL_CLI_H */

@@ -204,6 +204,9 @@ cli_sess_reason(int64_t ret, const char *why)
 		}
 	if (ret == -ENOENT)
 		param = "alg";
+	/* Not the input: the implementation failed its self-test (exit 1). */
+	if (ret == -ELIBBAD)
+		return cli_fmt("ELIBBAD: %s", why);
 	return cli_fmt("EINVAL: %s: %s", param, why);
 }
 
@@ -604,15 +607,29 @@ cli_prepare(struct cli_batch *b, struct cli_slot *s, uint64_t seq, const struct 
 		s->err = cli_fmt("EINVAL: in: too long");
 		return 0;
 	}
-	if (t == CLI_T_CIPHER) {
+	if (t != CLI_T_HASH) {
 		json_int_t bs = json_integer_value(json_object_get(a, "block_size"));
 
-		if (bs > 1 && (data_len == 0 || data_len % (size_t)bs != 0)) {
-			s->err = cli_fmt("EINVAL: in: %zu bytes; %s takes a non-zero multiple of "
+		/* A cipher takes no empty input; authenc's CBC may be empty (MAC only). */
+		if (bs > 1 && ((t == CLI_T_CIPHER && data_len == 0) || data_len % (size_t)bs != 0)) {
+			s->err = cli_fmt("EINVAL: in: %zu bytes; %s takes a %smultiple of "
 					 "its %" JSON_INTEGER_FORMAT "-byte block", data_len,
-					 r->alg, bs);
+					 r->alg, t == CLI_T_CIPHER ? "non-zero " : "", bs);
 			return 0;
 		}
+	}
+	/* The daemon completes a longer request with -EINVAL and no text: say the limit here. */
+	if (json_is_integer(json_object_get(a, "max_len")) &&
+	    (json_int_t)data_len > json_integer_value(json_object_get(a, "max_len"))) {
+		s->err = cli_fmt("EINVAL: in: %zu bytes; %s (%s) takes at most %" JSON_INTEGER_FORMAT,
+				 data_len, r->alg, json_string_value(json_object_get(a, "driver")) ?: "?",
+				 json_integer_value(json_object_get(a, "max_len")));
+		return 0;
+	}
+	if (t == CLI_T_AEAD && (json_int_t)aad_len < json_integer_value(json_object_get(a, "aad_min"))) {
+		s->err = cli_fmt("EINVAL: aad: %zu bytes, %s takes at least %" JSON_INTEGER_FORMAT,
+				 aad_len, r->alg, json_integer_value(json_object_get(a, "aad_min")));
+		return 0;
 	}
 
 	/* Layout, in place: [data][tag][iv][aad]; data||tag is the AEAD output. */

@@ -49,14 +49,17 @@ cli_usage(FILE *f)
 		"commands:\n"
 		"  algs [--json]      algorithm implementations (like /proc/crypto)\n"
 		"  stats [--json]     per engine, client and algorithm counters\n"
+		"  stats --watch [SECONDS] [--count N]  live rates per client, engine, device\n"
 		"  clients [--json]   connected clients and their queue pairs\n"
 		"  engines [--json]   engine lcores and their backends\n"
 		"  crypt ...          one request, or --batch FILE|- (crypt --help)\n"
+		"  selftest [--driver NAME]  run the known-answer tests again, now\n"
 		"\n"
 		"COMMAND --help says more. --version prints the version.\n"
 		"socket: --socket, else $%s, else %s\n"
 		"exit: 0 ok, 1 failure (daemon unreachable, I/O), 2 usage error or invalid\n"
-		"      input (EINVAL), 3 authentication failed (EBADMSG); see cryptoengctl(8)\n",
+		"      input (EINVAL), 3 authentication failed (EBADMSG), 4 a self-test\n"
+		"      failed; see cryptoengctl(8)\n",
 		cli_prog, CE_SOCKET_ENV, CE_DEFAULT_SOCKET);
 }
 
@@ -76,6 +79,10 @@ cli_usage_report(FILE *f, const char *cmd)
 			w = what[i].what;
 	fprintf(f, "usage: %s [--socket PATH] %s [--json]\n  %s\n"
 		"  --json   the daemon's answer as JSON\n", cli_prog, cmd, w);
+	if (strcmp(cmd, "stats") == 0)
+		fprintf(f, "       %s [--socket PATH] stats --watch [SECONDS] [--count N] [--json]\n"
+			"  live rates per client, engine and device (stats --watch --help)\n",
+			cli_prog);
 }
 
 void
@@ -139,11 +146,15 @@ main(int argc, char **argv)
 	cmd = argv[optind];
 	argc -= optind;
 	argv += optind;
+	if (strcmp(cmd, "stats") == 0 && cli_watch_wanted(argc, argv))
+		return cli_cmd_watch(argc, argv);
 	if (strcmp(cmd, "algs") == 0 || strcmp(cmd, "stats") == 0 ||
 	    strcmp(cmd, "clients") == 0 || strcmp(cmd, "engines") == 0)
 		return cli_cmd_report(cmd, argc, argv);
 	if (strcmp(cmd, "crypt") == 0)
 		return cli_cmd_crypt(argc, argv);
+	if (strcmp(cmd, "selftest") == 0)
+		return cli_cmd_selftest(argc, argv);
 	fprintf(stderr, "%s: unknown command '%s'\n", cli_prog, cmd);
 	cli_usage(stderr);
 	return CLI_EXIT_USAGE;

@@ -136,8 +136,8 @@ cli_connect(const struct ce_client_opts *o)
 
 		path = path && *path ? path : CE_DEFAULT_SOCKET;
 		if (err == ENOENT || err == ECONNREFUSED)
-			fprintf(stderr, "%s: no cryptoengd listening at %s (%s): is it running? "
-				"(--socket PATH or $%s name another)\n", cli_prog, path,
+			fprintf(stderr, "%s: cannot connect to %s: %s (is cryptoengd running? "
+				"--socket PATH or $%s names another)\n", cli_prog, path,
 				strerror(err), CE_SOCKET_ENV);
 		else if (why != NULL && *why != '\0' && strcmp(why, strerror(err)) != 0)
 			fprintf(stderr, "%s: cryptoengd at %s: %s: %s\n", cli_prog, path,
@@ -150,21 +150,18 @@ cli_connect(const struct ce_client_opts *o)
 	return c;
 }
 
-/*
- * One JSON control request (@p from >= 0: the page of clients from that id
- * on); @return the parsed answer, or NULL (message printed).
- */
-static json_t *
-cli_request_from(struct ce_client *c, const char *cmd, json_int_t from)
+json_t *
+cli_request_json(struct ce_client *c, const char *cmd, json_t *req, int *err)
 {
-	json_t *req = from >= 0 ? json_pack("{s:s, s:I}", "cmd", cmd, "from", from) :
-				  json_pack("{s:s}", "cmd", cmd), *ans;
 	char *text = json_dumps(req, JSON_COMPACT);
 	char *out = cli_xmalloc(CLI_REPLY_MAX);
 	json_error_t jerr;
+	json_t *ans;
 	int n;
 
 	json_decref(req);
+	if (err != NULL)
+		*err = -EIO;
 	if (text == NULL) {
 		free(out);
 		return NULL;
@@ -174,6 +171,8 @@ cli_request_from(struct ce_client *c, const char *cmd, json_int_t from)
 	if (n < 0) {
 		fprintf(stderr, "%s: %s: %s (%s)\n", cli_prog, cmd, strerror(-n),
 			ce_client_last_error(c));
+		if (err != NULL)
+			*err = n;
 		free(out);
 		return NULL;
 	}
@@ -186,8 +185,22 @@ cli_request_from(struct ce_client *c, const char *cmd, json_int_t from)
 	if (ans == NULL)
 		fprintf(stderr, "%s: %s: daemon's answer is not JSON: %s\n", cli_prog, cmd,
 			jerr.text);
+	else if (err != NULL)
+		*err = 0;
 	free(out);
 	return ans;
+}
+
+/*
+ * One JSON control request (@p from >= 0: the page of clients from that id
+ * on); @return the parsed answer, or NULL (message printed).
+ */
+static json_t *
+cli_request_from(struct ce_client *c, const char *cmd, json_int_t from)
+{
+	return cli_request_json(c, cmd, from >= 0 ?
+				json_pack("{s:s, s:I}", "cmd", cmd, "from", from) :
+				json_pack("{s:s}", "cmd", cmd), NULL);
 }
 
 json_t *

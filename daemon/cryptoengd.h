@@ -6,10 +6,10 @@
  *
  * Threads and who writes what:
  * - control thread (main lcore): the client list, sessions, queue pair
- *   creation and destruction; holds d_lock while it changes them;
+ *   creation and destruction; holds cryptoengd.lock while it changes them;
  * - worker lcores: their own queue pair list, ring state, per-QP and
  *   per-algorithm counters (single writer, relaxed atomic stores);
- * - DPDK's telemetry thread: reads under d_lock, counters atomically.
+ * - DPDK's telemetry thread: reads under cryptoengd.lock, counters atomically.
  *
  * Include order matters: ce_pmd.h's enum ce_op must come before
  * ce_shm_abi.h's CE_OP_* macros.
@@ -169,6 +169,18 @@ struct d_qp_stats {
 	uint64_t err_other;
 };
 
+/* Add @p s (read relaxed: a worker may be writing it) to @p t. */
+static inline void
+d_qp_stats_add(struct d_qp_stats *t, const struct d_qp_stats *s)
+{
+	t->requests += __atomic_load_n(&s->requests, __ATOMIC_RELAXED);
+	t->bytes += __atomic_load_n(&s->bytes, __ATOMIC_RELAXED);
+	t->completed += __atomic_load_n(&s->completed, __ATOMIC_RELAXED);
+	t->err_inval += __atomic_load_n(&s->err_inval, __ATOMIC_RELAXED);
+	t->err_badmsg += __atomic_load_n(&s->err_badmsg, __ATOMIC_RELAXED);
+	t->err_other += __atomic_load_n(&s->err_other, __ATOMIC_RELAXED);
+}
+
 struct d_client;
 
 struct d_qp {
@@ -242,7 +254,7 @@ struct d_client {
 	 * worker: each worker writes only its own row with plain stores, so
 	 * the data path has no locked instruction (a lock prefix drains the
 	 * store buffer, and the CQ stores in it wait on the client's cache).
-	 * The control thread sums the rows (d_sess_busy()).
+	 * The control thread sums the rows (cp_sess_busy()).
 	 */
 	uint32_t *sess_busy;
 	uint32_t nb_sess;		/* live sessions */
@@ -254,6 +266,13 @@ TAILQ_HEAD(d_client_list, d_client);
 /* ---- workers (worker.c) ----------------------------------------------- */
 
 enum d_cmd_type { D_CMD_WAKE = 0, D_CMD_ADD_QP, D_CMD_DEL_QP };
+
+/* A worker's counters of one algorithm: one writer, read relaxed. */
+struct d_alg_stats {
+	uint64_t requests;
+	uint64_t bytes;
+	uint64_t errors;
+};
 
 struct d_worker {
 	unsigned int idx;
@@ -274,7 +293,7 @@ struct d_worker {
 	struct d_qp *dirty[D_WORKER_MAX_QPS];
 	unsigned int nb_dirty;
 	uint64_t inflight;
-	uint64_t *alg_stats;		/* nb_algs x 3: requests, bytes, errors */
+	struct d_alg_stats *alg_stats;	/* by index in cryptoengd.algs */
 	/*
 	 * Direct path: the queue pairs of synchronous backends
 	 * (CE_PMD_DRV_F_SYNC) belong to the worker, not to its engine; it
@@ -340,6 +359,25 @@ struct d_daemon {
 
 extern struct d_daemon cryptoengd;
 
+/* Worker @p w's count of the requests of session @p idx of @p c in flight
+ * (its row of c->sess_busy). */
+static inline uint32_t *
+d_sess_busy_of(const struct d_client *c, unsigned int w, uint32_t idx)
+{
+	return &c->sess_busy[(size_t)w * cryptoengd.cfg.max_sessions + idx];
+}
+
+/*
+ * Each device has a queue pair per worker (qps[i] is worker i's) and one
+ * past them that no engine owns and no worker polls: on it the control
+ * thread re-runs known-answer self-tests while the workers serve clients.
+ */
+static inline uint16_t
+d_selftest_qp(void)
+{
+	return (uint16_t)cryptoengd.nb_workers;
+}
+
 /* ---- control plane (cp_*.c) -------------------------------------------- */
 
 int cp_run(void);		/* the main lcore's loop; returns at shutdown */
@@ -350,9 +388,23 @@ void cp_teardown(void);	/* free every client; workers must have stopped */
 /*
  * Answer a JSON control request into a malloc'ed string.
  * @return 0 with *out set, or -EINVAL (bad request, *why set), -ENOMEM;
- *   "fault" also -ENODEV (no such device), -EPERM (no fault_inject=1).
+ *   "fault" also -ENODEV (no such device), -EPERM (no fault_inject=1);
+ *   "selftest" also -ENOENT (no such driver). A "selftest" drives the
+ *   devices' self-test queue pairs (d_selftest_qp()) from the calling
+ *   thread, one run at a time (the registry serializes them).
  */
 int d_report_ctl(const char *req, char **out, const char **why);
+
+/* ---- live self-tests (cp_selftest.c) ----------------------------------- */
+
+/*
+ * {"cmd": "selftest", "driver": NAME}: the known-answer tests of every
+ * implementation (no "driver") or of one driver, again, now (d_report_ctl()
+ * dispatches it). @return 0 with *res set, or -EINVAL (driver not a string),
+ * -ENOENT (no such driver), -ENOMEM; *why says which.
+ */
+struct json_t;
+int cp_selftest(struct json_t *in, struct json_t **res, const char **why);
 void d_report_telemetry_register(void);
 
 #endif /* CRYPTOENGD_H */

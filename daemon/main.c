@@ -176,7 +176,9 @@ main_setup_backends(void)
 	for (unsigned int i = 0; i < cryptoengd.cfg.nb_pmds; i++) {
 		const struct d_pmd_cfg *pc = &cryptoengd.cfg.pmds[i];
 		struct ce_pmd_dev_config dc = {
-			.nb_qps = (uint16_t)cryptoengd.nb_workers,
+			/* One per worker, and one past them that no engine owns:
+			 * the control thread's live self-tests (d_selftest_qp()). */
+			.nb_qps = (uint16_t)(cryptoengd.nb_workers + 1),
 			.socket_id = (int)rte_socket_id(),
 			.args = pc->args,
 		};
@@ -184,6 +186,15 @@ main_setup_backends(void)
 		int failed;
 
 		dev = ce_pmd_dev_create(pc->driver, pc->name, &dc);
+		if (dev == NULL && dc.nb_qps > 1) {
+			/* A device with no queue pair to spare (a QAT VF has few)
+			 * still serves; only its live self-tests are not possible. */
+			d_log(LOG_WARNING, "[pmd.%s]: no queue pair to spare for live self-tests "
+			      "(%s); cryptoengctl selftest will leave it out", pc->name,
+			      strerror(errno));
+			dc.nb_qps--;
+			dev = ce_pmd_dev_create(pc->driver, pc->name, &dc);
+		}
 		if (dev == NULL) {
 			d_log(LOG_ERR, "%s: [pmd.%s]: cannot create a %s device: %s", cryptoengd.cfg.file,
 			      pc->name, pc->driver, strerror(errno));
@@ -294,7 +305,8 @@ main_setup_engines(void)
 					 RING_F_SC_DEQ);
 		if (w->cmd == NULL)
 			return -ENOMEM;
-		w->alg_stats = rte_zmalloc("d_alg_stats", sizeof(uint64_t) * 3 * (cryptoengd.nb_algs + 1),
+		w->alg_stats = rte_zmalloc("d_alg_stats",
+					   sizeof(*w->alg_stats) * (cryptoengd.nb_algs + 1),
 					   RTE_CACHE_LINE_SIZE);
 		if (w->alg_stats == NULL)
 			return -ENOMEM;

@@ -11,7 +11,7 @@
  * (/cryptoeng/clients lists ids, /cryptoeng/client,<id> shows one).
  *
  * Telemetry callbacks run on DPDK's telemetry thread: every builder takes
- * d_lock (the control thread holds it while it changes clients, queue pairs
+ * cryptoengd.lock (the control thread holds it while it changes clients, queue pairs
  * and sessions) and reads worker-written counters with atomic loads only.
  */
 #include <ctype.h>
@@ -52,10 +52,15 @@ report_algs(void)
 {
 	json_t *arr = json_array();
 
-	/* The registry does not change after start-up. */
+	/* The entries stay; their self-test state changes with a live re-run
+	 * ("selftest"), so each is read whole under the registry's lock. */
 	for (unsigned int i = 0; i < cryptoengd.nb_algs; i++) {
-		const struct ce_registry_entry *e = cryptoengd.algs[i];
-		const struct ce_pmd_alg_caps *a = e->alg;
+		struct ce_registry_entry copy;
+		const struct ce_registry_entry *e = &copy;
+		const struct ce_pmd_alg_caps *a;
+
+		ce_registry_entry_get(cryptoengd.algs[i], &copy);
+		a = e->alg;
 		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:b, s:s, s:o, s:o, s:o, s:i, "
 				      "s:i, s:s}",
 				      "name", a->name, "driver", a->driver_name,
@@ -74,8 +79,16 @@ report_algs(void)
 		 * ones complete -EINVAL. */
 		if (o != NULL)
 			json_object_set_new(o, "max_len", json_integer(a->max_data_len));
+		/* authencesn needs SPI || seq_hi: a shorter AAD completes -EINVAL. */
+		if (o != NULL && a->aad_size.min != 0)
+			json_object_set_new(o, "aad_min", json_integer(a->aad_size.min));
+		/* authenc: key_sizes is the kernel's blob; this is its cipher key. */
+		if (o != NULL && a->enc_key_size.max != 0)
+			json_object_set_new(o, "enc_key_sizes", report_range(&a->enc_key_size));
 		if (o != NULL && e->selftest_why[0] != '\0')
 			json_object_set_new(o, "selftest_why", json_string(e->selftest_why));
+		if (o != NULL)
+			json_object_set_new(o, "selftest_vectors", json_integer(e->selftest_vectors));
 		json_array_append_new(arr, o);
 	}
 	return json_pack("{s:o}", "algs", arr);
@@ -100,30 +113,43 @@ static json_t *
 report_engine_stats(const struct d_worker *w)
 {
 	struct ce_engine_stats s;
-	json_t *hist = json_array();
+	json_t *hist = json_array(), *o;
+	uint64_t req = 0, bytes = 0, err = 0;
 
+	/* What its clients asked of it: the worker's per-algorithm counters. */
+	for (unsigned int a = 0; a < cryptoengd.nb_algs; a++) {
+		req += RD(w->alg_stats[a].requests);
+		bytes += RD(w->alg_stats[a].bytes);
+		err += RD(w->alg_stats[a].errors);
+	}
 	ce_engine_stats_get(w->e, &s);
 	d_worker_direct_stats(w, &s);
 	for (unsigned int i = 0; i < CE_ENGINE_BATCH_HIST; i++)
 		json_array_append_new(hist, json_integer((json_int_t)s.batch_hist[i]));
-	return json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, "
-			 "s:I, s:I}",
-			 "lcore", (int)w->lcore,
-			 "submitted", (json_int_t)s.submitted,
-			 "completed_ok", (json_int_t)s.completed_ok,
-			 "completed_err", (json_int_t)s.completed_err,
-			 "retried", (json_int_t)s.retried,
-			 "backlogged", (json_int_t)s.backlogged,
-			 "refused", (json_int_t)s.refused,
-			 "fallbacks", (json_int_t)s.fallbacks,
-			 "in_flight", (json_int_t)s.in_flight,
-			 "doorbells", (json_int_t)s.doorbells,
-			 "batch_hist", hist,
-			 "idle_transitions", (json_int_t)s.idle_transitions,
-			 "prepares", (json_int_t)s.prepares,
-			 "sleeps", (json_int_t)RD(((struct d_worker *)w)->sleeps),
-			 "sleep_aborts", (json_int_t)RD(((struct d_worker *)w)->sleep_aborts),
-			 "direct_submitted", (json_int_t)RD(((struct d_worker *)w)->direct_st.submitted));
+	o = json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, "
+		      "s:I, s:I}",
+		      "lcore", (int)w->lcore,
+		      "submitted", (json_int_t)s.submitted,
+		      "completed_ok", (json_int_t)s.completed_ok,
+		      "completed_err", (json_int_t)s.completed_err,
+		      "retried", (json_int_t)s.retried,
+		      "backlogged", (json_int_t)s.backlogged,
+		      "refused", (json_int_t)s.refused,
+		      "fallbacks", (json_int_t)s.fallbacks,
+		      "in_flight", (json_int_t)s.in_flight,
+		      "doorbells", (json_int_t)s.doorbells,
+		      "batch_hist", hist,
+		      "idle_transitions", (json_int_t)s.idle_transitions,
+		      "prepares", (json_int_t)s.prepares,
+		      "sleeps", (json_int_t)RD(((struct d_worker *)w)->sleeps),
+		      "sleep_aborts", (json_int_t)RD(((struct d_worker *)w)->sleep_aborts),
+		      "direct_submitted", (json_int_t)RD(((struct d_worker *)w)->direct_st.submitted));
+	if (o != NULL) {
+		json_object_set_new(o, "requests", json_integer((json_int_t)req));
+		json_object_set_new(o, "bytes", json_integer((json_int_t)bytes));
+		json_object_set_new(o, "errors", json_integer((json_int_t)err));
+	}
+	return o;
 }
 
 /* A client's counters: its live queue pairs plus those already gone. */
@@ -135,23 +161,13 @@ report_client_sum(const struct d_client *c, struct d_qp_stats *t, uint64_t *infl
 	*t = c->gone;
 	*inflight = 0;
 	TAILQ_FOREACH(qp, &c->qps, next) {
-		t->requests += RD(qp->st.requests);
-		t->bytes += RD(qp->st.bytes);
-		t->completed += RD(qp->st.completed);
-		t->err_inval += RD(qp->st.err_inval);
-		t->err_badmsg += RD(qp->st.err_badmsg);
-		t->err_other += RD(qp->st.err_other);
+		d_qp_stats_add(t, &qp->st);
 		*inflight += RD(qp->inflight);
 	}
 	TAILQ_FOREACH(qp, &cryptoengd.dying, next) {
 		if (qp->c != c)
 			continue;
-		t->requests += RD(qp->st.requests);
-		t->bytes += RD(qp->st.bytes);
-		t->completed += RD(qp->st.completed);
-		t->err_inval += RD(qp->st.err_inval);
-		t->err_badmsg += RD(qp->st.err_badmsg);
-		t->err_other += RD(qp->st.err_other);
+		d_qp_stats_add(t, &qp->st);
 		*inflight += RD(qp->inflight);
 	}
 }
@@ -192,7 +208,7 @@ report_device_stats(void)
 	return arr;
 }
 
-/* Under d_lock. */
+/* Under cryptoengd.lock. */
 static json_t *
 report_client_stats(const struct d_client *c)
 {
@@ -209,7 +225,7 @@ report_client_stats(const struct d_client *c)
 			 "in_flight", (json_int_t)inflight);
 }
 
-/* Under d_lock. */
+/* Under cryptoengd.lock. */
 static json_t *
 report_client_info(const struct d_client *c)
 {
@@ -292,16 +308,17 @@ report_stats(uint32_t from, bool with_clients)
 		uint64_t req = 0, bytes = 0, err = 0;
 
 		for (unsigned int i = 0; i < cryptoengd.nb_workers; i++) {
-			uint64_t *st = cryptoengd.workers[i]->alg_stats;
+			const struct d_alg_stats *st = &cryptoengd.workers[i]->alg_stats[a];
 
-			req += RD(st[3 * a]);
-			bytes += RD(st[3 * a + 1]);
-			err += RD(st[3 * a + 2]);
+			req += RD(st->requests);
+			bytes += RD(st->bytes);
+			err += RD(st->errors);
 		}
 		if (req == 0)
 			continue;
-		json_array_append_new(algs, json_pack("{s:s, s:s, s:I, s:I, s:I}",
+		json_array_append_new(algs, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}",
 			"name", cryptoengd.algs[a]->alg->name, "driver", cryptoengd.algs[a]->alg->driver_name,
+			"device", cryptoengd.algs[a]->dev->name,
 			"requests", (json_int_t)req, "bytes", (json_int_t)bytes,
 			"errors", (json_int_t)err));
 	}
@@ -389,7 +406,8 @@ report_fault(json_t *in, json_t **res, const char **why)
 		else if (ret == -ENOTSUP)
 			*why = "fault: this device's backend has no fault injector";
 		else if (ret == -EINVAL)
-			*why = "fault: unknown mode for this device (cryptodev: none, error, hang, short)";
+			*why = "fault: unknown mode for this device (null: none, error, corrupt; "
+			       "cryptodev: none, error, hang, short)";
 		if (ret < 0)
 			return ret;
 		*res = json_pack("{s:{s:s, s:s}}", "fault", "device", dev, "mode", mode);
@@ -425,8 +443,8 @@ d_report_ctl(const char *req, char **out, const char **why)
 		*why = "\"from\": not a client id (an integer in 0..4294967295)";
 		return -EINVAL;
 	}
-	if (strcmp(cmd, "fault") == 0) {
-		ret = report_fault(in, &res, why);
+	if (strcmp(cmd, "fault") == 0 || strcmp(cmd, "selftest") == 0) {
+		ret = cmd[0] == 'f' ? report_fault(in, &res, why) : cp_selftest(in, &res, why);
 		json_decref(in);
 		if (ret < 0)
 			return ret;
@@ -435,7 +453,7 @@ d_report_ctl(const char *req, char **out, const char **why)
 		json_decref(in);
 	}
 	if (res == NULL) {
-		*why = "unknown cmd (algs, stats, clients, engines, info)";
+		*why = "unknown cmd (algs, stats, clients, engines, info, selftest)";
 		return -EINVAL;
 	}
 	*out = json_dumps(res, JSON_COMPACT);

@@ -85,20 +85,16 @@ worker_publish_qp(struct d_qp *qp)
 
 	if (qp->cq_pending == 0)
 		return;
-	for (uint32_t i = 0; i < qp->cq_pending; i++)
-		ce_ring_copy_entry(r->entries + (size_t)((r->local + i) & r->mask) * r->esize,
-				   &qp->cqe_stage[i], r->esize);
-	r->local += qp->cq_pending;
+	/* Room was reserved when each descriptor was taken (worker_post_cqe). */
+	ce_ring_enqueue_reserved(r, qp->cqe_stage, qp->cq_pending);
 	qp->cq_pending = 0;
-	/* Release: the CQE writes are visible before the client sees prod move. */
-	__atomic_store_n(&r->sh->prod, r->local, __ATOMIC_RELEASE);
 	/*
 	 * The next CQ lines were last read by the client: ask for them now, all
 	 * at once, rather than stalling on one ownership miss per line while
 	 * completions are written one by one.
 	 */
 	for (uint32_t i = 0; i < D_CQ_PREFETCH; i += RTE_CACHE_LINE_SIZE / sizeof(struct ce_cqe))
-		worker_prefetchw(r->entries + (size_t)((r->local + i) & r->mask) * r->esize);
+		worker_prefetchw(ce_ring_entry(r, i));
 	if (ce_ring_prod_needs_wakeup(r) && write(qp->cq_efd, &one, sizeof(one)) < 0) {
 		/* EAGAIN: counter saturated, the client has a wake-up pending. */
 	}
@@ -172,7 +168,7 @@ worker_complete(struct ce_pmd_request *req, int status)
 	W_ADD(qp->st.completed, 1);
 	if (status != 0) {
 		worker_count_error(qp, status);
-		W_ADD(w->alg_stats[3 * s->alg_idx + 2], 1);
+		W_ADD(w->alg_stats[s->alg_idx].errors, 1);
 	}
 	qp->free_slots[qp->nb_free++] = (uint32_t)(slot - qp->slots);
 	w->inflight--;
@@ -190,7 +186,8 @@ worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
 	       struct ce_pmd_request *req)
 {
 	struct d_client *c = qp->c;
-	uint32_t idx = dd->session & 0xffffu, gen = dd->session >> 16;
+	uint32_t idx = ce_shm_sess_handle_idx(dd->session);
+	uint32_t gen = ce_shm_sess_handle_gen(dd->session);
 	struct ce_pmd_session *cs;
 	struct d_slot *slot;
 	struct d_sess *s;
@@ -229,7 +226,7 @@ worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
 	slot = &qp->slots[qp->free_slots[--qp->nb_free]];
 	slot->qp = qp;
 	slot->sess = s;
-	slot->busy = &c->sess_busy[(size_t)w->idx * cryptoengd.cfg.max_sessions + idx];
+	slot->busy = d_sess_busy_of(c, w->idx, idx);
 	slot->out_len = dd->op == CE_OP_DIGEST ? s->si.digest_len :
 			dd->op == CE_OP_VERIFY ? 0 : dd->len;
 	req->cb_arg = slot;
@@ -240,8 +237,8 @@ worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
 	w->inflight++;
 	W_ADD(qp->st.requests, 1);
 	W_ADD(qp->st.bytes, dd->len);
-	W_ADD(w->alg_stats[3 * s->alg_idx], 1);
-	W_ADD(w->alg_stats[3 * s->alg_idx + 1], dd->len);
+	W_ADD(w->alg_stats[s->alg_idx].requests, 1);
+	W_ADD(w->alg_stats[s->alg_idx].bytes, dd->len);
 	return 0;
 }
 
@@ -455,7 +452,7 @@ worker_prefetch_next(const struct ce_ring *sq)
 	uint32_t ahead = RTE_MIN(sq->peer - sq->local, (uint32_t)D_BURST_MAX);
 
 	for (uint32_t i = 0; i < ahead; i++)
-		rte_prefetch0(sq->entries + (size_t)((sq->local + i) & sq->mask) * sq->esize);
+		rte_prefetch0(ce_ring_entry(sq, i));
 }
 
 /*

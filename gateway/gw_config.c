@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ce_shm_abi.h"
 #include "gw_parse.h"
 
 #define CFG_STMT_MAX	1022	/* ipsec-secgw's limit on a joined statement */
@@ -410,10 +411,13 @@ cfg_sa(const struct cfg_ctx *c, struct gw_config *cfg, char **tok, int nt)
 			return cfg_fail(c, "sa: auth_key for %s must be %u bytes, got %d",
 					auth->kw, auth->key_len, akey_len < 0 ? 0 : akey_len);
 		sa.alg = auth->alg;
-		/* The daemon's authenc layout: auth key || AES key. */
-		memcpy(sa.key, akey, auth->key_len);
-		memcpy(sa.key + auth->key_len, ckey, cipher->key_len);
-		sa.key_len = (uint8_t)(auth->key_len + cipher->key_len);
+		/* authenc takes the kernel's key blob (rtattr, enckeylen, keys). */
+		rc = ce_authenc_key_build(sa.key, sizeof(sa.key), akey, auth->key_len, ckey,
+					  cipher->key_len);
+		if (rc < 0)
+			return cfg_fail(c, "sa: auth_key and cipher_key do not fit %zu bytes",
+					sizeof(sa.key));
+		sa.key_len = (uint8_t)rc;
 	}
 	if (sa.mode == 0)
 		return cfg_fail(c, "sa: missing mode");

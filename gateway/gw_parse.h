@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GW_KEY_MAX	96	/**< longest daemon key (auth key || AES key) */
+#define GW_KEY_MAX	104	/**< longest daemon key: the authenc blob of HMAC-SHA512 and AES-256 */
 #define GW_ERR_LEN	256	/**< room for a parser error message */
 
 enum gw_dir {
@@ -43,7 +43,7 @@ struct gw_sa_cfg {
 	uint8_t mode;		/**< enum gw_mode */
 	uint8_t alg;		/**< enum gw_alg */
 	uint8_t key_len;	/**< bytes of key, in the daemon's layout */
-	/** AEAD: key || 4-byte salt. authenc: auth key || AES key. */
+	/** AEAD: key || 4-byte salt. authenc: the kernel's blob (ce_authenc_key_build). */
 	uint8_t key[GW_KEY_MAX];
 	uint32_t tun_src;	/**< tunnel outer source, host order */
 	uint32_t tun_dst;	/**< tunnel outer destination, host order */

@@ -49,8 +49,8 @@ struct ce_session_params {
 	const char *alg;	/**< kernel algorithm name, e.g. "gcm(aes)" */
 	const char *driver;	/**< driver name, or NULL for the best one */
 	const uint8_t *key;
-	uint32_t key_len;	/**< at most 128 (asymmetric keys:
-				 *   ce_asym_session_create()) */
+	uint32_t key_len;	/**< at most CE_SESSION_KEY_MAX (authenc: ce_authenc_key_build();
+				 *   asymmetric keys: ce_asym_session_create()) */
 	uint32_t iv_len;
 	uint32_t digest_len;	/**< tag/digest length, 0 = none */
 	uint32_t aad_max;	/**< largest AAD used with this session */
@@ -160,7 +160,7 @@ uint32_t ce_qp_credits(const struct ce_qp *qp);
  * Create a session.
  *
  * @return a handle (>= 0; fits in u32 ce_desc.session), or -EINVAL (bad
- *   parameters: NULL/too long name, key over 128 bytes), or the daemon's
+ *   parameters: NULL/too long name, key over CE_SESSION_KEY_MAX bytes), or the daemon's
  *   -errno (-ENOENT unknown algorithm, -EINVAL bad sizes...) with its
  *   reason in ce_client_last_error(), -EPROTO, -EPIPE.
  */

@@ -21,6 +21,11 @@
  * - seed=N             seed of the per-queue-pair generators (1)
  * - doorbell_cycles=N  TSC cycles busy-waited once per submit call that takes
  *                      at least one request (0)
+ * - fault_inject=0|1   allow the fault_inject op (tests only, 0): mode
+ *                      "error" completes every request taken from then on
+ *                      with -EIO, "corrupt" flips the first output byte of
+ *                      every cipher request, "none" heals; the whole device
+ *                      (cryptoengd: {"cmd": "fault"}; self-tests see it too)
  *
  * A rate R is a fraction when it has a decimal point ("0.05"), a percentage
  * with a '%' suffix ("5%"), else an integer per mille ("50"); 0..1 in all.

@@ -39,6 +39,15 @@ struct null_pmd_cfg {
 	uint64_t thr_error;
 	uint64_t thr_fatal;
 	uint64_t seed;
+	bool fault_enabled;       /* fault_inject=1: the fault_inject op may act */
+	uint32_t fault_mode;      /* enum null_pmd_fault; atomic, any thread writes */
+};
+
+/* Test-only faults of the whole device (the fault_inject op). */
+enum null_pmd_fault {
+	NULL_PMD_FAULT_NONE = 0,
+	NULL_PMD_FAULT_ERROR,     /* every request taken completes with -EIO */
+	NULL_PMD_FAULT_CORRUPT,   /* a cipher's first output byte comes back flipped */
 };
 
 /* Completions taken out of the ring per step of poll. */
@@ -48,8 +57,11 @@ struct null_pmd_slot {
 	struct ce_pmd_request *req;
 	uint64_t ready_tsc;
 	int32_t status;
-	uint32_t copy;   /* out-of-place cipher: copy src to dst at completion */
+	uint32_t flags;  /* NULL_PMD_SLOT_*: work done at completion */
 };
+
+#define NULL_PMD_SLOT_COPY	0x1	/* out-of-place cipher: copy src to dst */
+#define NULL_PMD_SLOT_CORRUPT	0x2	/* fault: flip the first output byte */
 
 /* Queue pair state: used by one lcore only, so no atomics. */
 struct null_pmd_qp {
@@ -68,6 +80,9 @@ struct null_pmd_qp {
 	/* Two streams, so that enabling ooo does not shift the injected sequence. */
 	uint64_t rng_inj;
 	uint64_t rng_order;
+	/* The device's fault mode; NULL unless made with fault_inject=1, so
+	 * that a device without it reads nothing more per request. */
+	const uint32_t *fault_mode;
 	struct ce_pmd_null_stats stats;
 };
 
@@ -198,6 +213,10 @@ null_pmd_parse_kv(struct null_pmd_cfg *cfg, const char *key, const char *val,
 		return null_pmd_parse_u64(val, UINT64_MAX, &cfg->seed);
 	} else if (strcmp(key, "doorbell_cycles") == 0) {
 		return null_pmd_parse_u64(val, NULL_PMD_DOORBELL_MAX, &cfg->doorbell_cycles);
+	} else if (strcmp(key, "fault_inject") == 0) {
+		if (null_pmd_parse_u64(val, 1, &v) < 0)
+			return -EINVAL;
+		cfg->fault_enabled = v != 0;
 	} else {
 		return -ENOENT;
 	}
@@ -277,6 +296,7 @@ null_pmd_qp_setup(struct ce_pmd_qp *qp)
 	p->thr_enospc = c->thr_enospc;
 	p->thr_error = c->thr_error;
 	p->thr_fatal = c->thr_fatal;
+	p->fault_mode = c->fault_enabled ? &c->fault_mode : NULL;
 	/* Distinct, reproducible streams per queue pair and purpose. */
 	p->rng_inj = c->seed ^ (0x6a09e667f3bcc909ULL * (2ULL * qp->id + 1));
 	p->rng_order = c->seed ^ (0xbb67ae8584caa73bULL * (2ULL * qp->id + 2));
@@ -336,12 +356,23 @@ null_pmd_push(struct null_pmd_qp *p, struct ce_pmd_request *req, uint64_t ready,
 {
 	struct null_pmd_slot *s = &p->ring[p->head & p->mask];
 	const struct ce_pmd_session *sess = null_pmd_req_sess(req);
+	const bool cipher = sess->alg->type == CE_PMD_ALG_CIPHER && req->len != 0;
+	uint32_t flags = 0;
 
+	if (unlikely(p->fault_mode != NULL)) {
+		uint32_t mode = __atomic_load_n(p->fault_mode, __ATOMIC_RELAXED);
+
+		if (mode == NULL_PMD_FAULT_ERROR && status == 0)
+			status = -EIO;
+		else if (mode == NULL_PMD_FAULT_CORRUPT && cipher)
+			flags |= NULL_PMD_SLOT_CORRUPT;
+	}
+	if (status == 0 && cipher && req->dst != req->src)
+		flags |= NULL_PMD_SLOT_COPY;
 	s->req = req;
 	s->ready_tsc = ready;
 	s->status = status;
-	s->copy = status == 0 && sess->alg->type == CE_PMD_ALG_CIPHER &&
-		  req->dst != req->src && req->len != 0;
+	s->flags = status == 0 ? flags : 0;
 	p->head++;
 	p->stats.submitted++;
 }
@@ -484,8 +515,10 @@ null_pmd_poll(struct ce_pmd_qp *qp, uint16_t max)
 		p->stats.completed += n;
 		for (uint32_t i = 0; i < n; i++) {
 			/* The work happens here so that nothing is visible before completion. */
-			if (out[i].copy)
+			if (out[i].flags & NULL_PMD_SLOT_COPY)
 				memcpy(out[i].req->dst, out[i].req->src, out[i].req->len);
+			if (unlikely(out[i].flags & NULL_PMD_SLOT_CORRUPT))
+				out[i].req->dst[0] ^= 0xff;
 			ce_pmd_complete(qp, out[i].req, out[i].status);
 		}
 		done = (uint16_t)(done + n);
@@ -512,6 +545,33 @@ null_pmd_cancel(struct ce_pmd_qp *qp, int status)
 		ce_pmd_complete(qp, req, status);
 	}
 	return done;
+}
+
+/*
+ * The fault_inject op: "none", "error" or "corrupt" (enum null_pmd_fault),
+ * for every queue pair of the device from their next request on. Any thread:
+ * one relaxed store, read relaxed by each queue pair's lcore.
+ */
+static int
+null_pmd_fault_inject(struct ce_pmd_dev *dev, const char *mode, uint32_t arg)
+{
+	static const char *const names[] = {
+		[NULL_PMD_FAULT_NONE] = "none",
+		[NULL_PMD_FAULT_ERROR] = "error",
+		[NULL_PMD_FAULT_CORRUPT] = "corrupt",
+	};
+	struct null_pmd_cfg *c = dev->priv;
+
+	RTE_SET_USED(arg);
+	for (uint32_t m = 0; m < RTE_DIM(names); m++) {
+		if (strcmp(mode, names[m]) != 0)
+			continue;
+		if (!c->fault_enabled)
+			return -EPERM;
+		__atomic_store_n(&c->fault_mode, m, __ATOMIC_RELAXED);
+		return 0;
+	}
+	return -EINVAL;
 }
 
 /* ---- public --------------------------------------------------------- */
@@ -587,6 +647,7 @@ static const struct ce_pmd_ops null_pmd_ops = {
 	.qp_release = null_pmd_qp_release,
 	.prepare = null_pmd_prepare,
 	.unprepare = null_pmd_unprepare,
+	.fault_inject = null_pmd_fault_inject,
 };
 
 static const struct ce_pmd_fast_ops null_pmd_fast_ops = {

@@ -34,9 +34,11 @@
 	.flags = QAT_FLAGS, .key_size = RANGE(0, CE_KEY_MAX, 1), .iv_size = NONE, \
 	.digest_size = RANGE(4, dl, 1), .aad_size = NONE, .block_size = 1, \
 	.max_data_len = QAT_PMD_MAX_DATA }
-#define AUTHENC_CAPS(n, d, ak, dl) { \
+/* authenc: the kernel's key blob (an HMAC key of any length, an AES key). */
+#define AUTHENC_CAPS(n, d, dl) { \
 	.name = n, .driver_name = d, .type = CE_PMD_ALG_AEAD, .priority = QAT_PMD_PRIORITY, \
-	.flags = QAT_FLAGS, .key_size = RANGE((ak) + 16, (ak) + 32, 8), .iv_size = ONE(16), \
+	.flags = QAT_FLAGS, .key_size = RANGE(CE_AUTHENC_KEY_HDR_LEN + 16, CE_KEY_MAX, 1), \
+	.enc_key_size = RANGE(16, 32, 8), .iv_size = ONE(16), \
 	.digest_size = RANGE(4, dl, 1), .aad_size = RANGE(0, 512, 1), .block_size = 16, \
 	.max_data_len = QAT_PMD_MAX_DATA }
 
@@ -65,12 +67,11 @@
 	HMAC_CAPS("hmac(sha256)", "hmac-sha256-" sfx, 32), \
 	HMAC_CAPS("hmac(sha384)", "hmac-sha384-" sfx, 48), \
 	HMAC_CAPS("hmac(sha512)", "hmac-sha512-" sfx, 64), \
-	AUTHENC_CAPS("authenc(hmac(sha1),cbc(aes))", "authenc-hmac-sha1-cbc-aes-" sfx, \
-		     20, 20), \
+	AUTHENC_CAPS("authenc(hmac(sha1),cbc(aes))", "authenc-hmac-sha1-cbc-aes-" sfx, 20), \
 	AUTHENC_CAPS("authenc(hmac(sha256),cbc(aes))", \
-		     "authenc-hmac-sha256-cbc-aes-" sfx, 32, 32), \
+		     "authenc-hmac-sha256-cbc-aes-" sfx, 32), \
 	AUTHENC_CAPS("authenc(hmac(sha512),cbc(aes))", \
-		     "authenc-hmac-sha512-cbc-aes-" sfx, 64, 64), \
+		     "authenc-hmac-sha512-cbc-aes-" sfx, 64), \
 	{ .name = "rfc7539(chacha20,poly1305)", \
 	  .driver_name = "rfc7539-chacha20-poly1305-" sfx, .type = CE_PMD_ALG_AEAD, \
 	  .priority = QAT_PMD_PRIORITY, .flags = QAT_FLAGS, .key_size = ONE(32), \
@@ -98,9 +99,9 @@ const struct ce_pmd_alg_caps qat_pmd_caps[QAT_PMD_NB_DRIVERS][QAT_PMD_NB_CAPS] =
 
 #define AEAD_D(a, sl) { .kind = QAT_PMD_AEAD, .salt = (sl), .aead = (a) }
 #define SHA_D(a) { .kind = QAT_PMD_AUTH, .auth = (a) }
-#define HMAC_D(a) { .kind = QAT_PMD_AUTH, .keyed = true, .auth = (a) }
-#define CHAIN_D(a, ak) { .kind = QAT_PMD_CHAIN, .auth_key = (ak), .keyed = true, \
-			 .cipher = RTE_CRYPTO_CIPHER_AES_CBC, .auth = (a) }
+#define HMAC_D(a, h) { .kind = QAT_PMD_AUTH, .keyed = true, .auth = (a), .hmac_hash = (h) }
+#define CHAIN_D(a, h) { .kind = QAT_PMD_CHAIN, .keyed = true, .hmac_hash = (h), \
+			.cipher = RTE_CRYPTO_CIPHER_AES_CBC, .auth = (a) }
 
 const struct qat_pmd_alg_desc qat_pmd_descs[] = {
 	AEAD_D(RTE_CRYPTO_AEAD_AES_GCM, 0),
@@ -111,13 +112,13 @@ const struct qat_pmd_alg_desc qat_pmd_descs[] = {
 	SHA_D(RTE_CRYPTO_AUTH_SHA256),
 	SHA_D(RTE_CRYPTO_AUTH_SHA384),
 	SHA_D(RTE_CRYPTO_AUTH_SHA512),
-	HMAC_D(RTE_CRYPTO_AUTH_SHA1_HMAC),
-	HMAC_D(RTE_CRYPTO_AUTH_SHA256_HMAC),
-	HMAC_D(RTE_CRYPTO_AUTH_SHA384_HMAC),
-	HMAC_D(RTE_CRYPTO_AUTH_SHA512_HMAC),
-	CHAIN_D(RTE_CRYPTO_AUTH_SHA1_HMAC, 20),
-	CHAIN_D(RTE_CRYPTO_AUTH_SHA256_HMAC, 32),
-	CHAIN_D(RTE_CRYPTO_AUTH_SHA512_HMAC, 64),
+	HMAC_D(RTE_CRYPTO_AUTH_SHA1_HMAC, QAT_PMD_HMAC_SHA1),
+	HMAC_D(RTE_CRYPTO_AUTH_SHA256_HMAC, QAT_PMD_HMAC_SHA256),
+	HMAC_D(RTE_CRYPTO_AUTH_SHA384_HMAC, QAT_PMD_HMAC_SHA384),
+	HMAC_D(RTE_CRYPTO_AUTH_SHA512_HMAC, QAT_PMD_HMAC_SHA512),
+	CHAIN_D(RTE_CRYPTO_AUTH_SHA1_HMAC, QAT_PMD_HMAC_SHA1),
+	CHAIN_D(RTE_CRYPTO_AUTH_SHA256_HMAC, QAT_PMD_HMAC_SHA256),
+	CHAIN_D(RTE_CRYPTO_AUTH_SHA512_HMAC, QAT_PMD_HMAC_SHA512),
 	AEAD_D(RTE_CRYPTO_AEAD_CHACHA20_POLY1305, 0),
 	AEAD_D(RTE_CRYPTO_AEAD_CHACHA20_POLY1305, QAT_PMD_SALT),
 	{ .kind = QAT_PMD_CIPHER, .cipher = RTE_CRYPTO_CIPHER_NULL },

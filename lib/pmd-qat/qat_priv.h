@@ -51,11 +51,20 @@ enum qat_pmd_kind {
 	QAT_PMD_CHAIN,    /* authenc: cipher + auth */
 };
 
+/* The hash under an HMAC (qat_session.c hashes a key longer than its block). */
+enum qat_pmd_hmac_hash {
+	QAT_PMD_HMAC_NONE = 0,
+	QAT_PMD_HMAC_SHA1,
+	QAT_PMD_HMAC_SHA256,
+	QAT_PMD_HMAC_SHA384,
+	QAT_PMD_HMAC_SHA512,
+};
+
 /* What each caps entry maps to, in the order of qat_pmd_caps[]. */
 struct qat_pmd_alg_desc {
 	uint8_t kind;
 	uint8_t salt;     /* key bytes that are the nonce's salt (rfc4106, rfc7539esp) */
-	uint8_t auth_key; /* authenc: auth key length, the front of the key */
+	uint8_t hmac_hash; /* HMAC and authenc: QAT_PMD_HMAC_*, to hash a long key */
 	bool ctr;
 	bool keyed;       /* the auth takes a key (HMAC) */
 	int aead;         /* enum rte_crypto_aead_algorithm */

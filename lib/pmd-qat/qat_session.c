@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include <rte_common.h>
 #include <rte_crypto.h>
 #include <rte_cryptodev.h>
@@ -43,6 +45,47 @@ qat_pmd_auth_xform(struct rte_crypto_sym_xform *x, const struct qat_pmd_alg_desc
 	x->auth.digest_length = digest_len;
 }
 
+/* Longest HMAC key a device is handed: SHA-384/512's block. */
+#define QAT_PMD_HMAC_KEY_MAX 128
+
+/*
+ * RFC 2104: an HMAC key longer than the hash's block is hashed first, and
+ * the MAC is the same with the key or its hash. Devices take at most a
+ * block (QAT's precompute refuses more), so a longer key is hashed here
+ * into out (QAT_PMD_HMAC_KEY_MAX bytes). *key and *len are what the device
+ * gets. @return 0, or -EINVAL (unknown hash, or the digest failed).
+ */
+static int
+qat_pmd_hmac_key(uint8_t hash, const uint8_t **key, uint16_t *len, uint8_t *out)
+{
+	const EVP_MD *md;
+	unsigned int n = 0;
+
+	switch (hash) {
+	case QAT_PMD_HMAC_SHA1:
+		md = EVP_sha1();
+		break;
+	case QAT_PMD_HMAC_SHA256:
+		md = EVP_sha256();
+		break;
+	case QAT_PMD_HMAC_SHA384:
+		md = EVP_sha384();
+		break;
+	case QAT_PMD_HMAC_SHA512:
+		md = EVP_sha512();
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (*len <= EVP_MD_get_block_size(md))
+		return 0;
+	if (EVP_Digest(*key, *len, out, &n, md, NULL) != 1 || n > QAT_PMD_HMAC_KEY_MAX)
+		return -EINVAL;
+	*key = out;
+	*len = (uint16_t)n;
+	return 0;
+}
+
 /* Build the device session, if the device can run these parameters. */
 static void *
 qat_pmd_dev_session(struct qat_pmd_dev *d, struct qat_pmd_sess *s,
@@ -53,6 +96,8 @@ qat_pmd_dev_session(struct qat_pmd_dev *d, struct qat_pmd_sess *s,
 	bool enc = p->op == CE_OP_ENCRYPT || p->op == CE_OP_DIGEST;
 	const uint8_t *key = p->key;
 	uint16_t klen = p->key_len;
+	uint8_t hkey[QAT_PMD_HMAC_KEY_MAX];
+	void *cs = NULL;
 
 	memset(x, 0, sizeof(x));
 	switch (desc->kind) {
@@ -76,32 +121,44 @@ qat_pmd_dev_session(struct qat_pmd_dev *d, struct qat_pmd_sess *s,
 		qat_pmd_cipher_xform(&x[0], desc, enc, key, klen, p->iv_len);
 		break;
 	case QAT_PMD_AUTH:
+		if (desc->keyed && qat_pmd_hmac_key(desc->hmac_hash, &key, &klen, hkey) < 0)
+			return NULL;
 		qat_pmd_auth_xform(&x[0], desc, enc, desc->keyed ? key : NULL,
 				   desc->keyed ? klen : 0, p->digest_len);
 		break;
 	case QAT_PMD_CHAIN: {
 		struct rte_crypto_sym_xform *c, *a;
+		struct ce_pmd_authenc_key ak;
+		const uint8_t *hk;
+		uint16_t hklen;
 
-		if (klen < desc->auth_key)
+		/* The kernel's blob, already checked by the tier. */
+		if (ce_pmd_authenc_key_parse(key, klen, &ak, NULL) < 0)
+			return NULL;
+		hk = ak.auth_key;
+		hklen = (uint16_t)ak.auth_key_len;
+		if (qat_pmd_hmac_key(desc->hmac_hash, &hk, &hklen, hkey) < 0)
 			return NULL;
 		/* Encrypt then MAC; verify the MAC then decrypt. */
 		c = enc ? &x[0] : &x[1];
 		a = enc ? &x[1] : &x[0];
 		first = &x[0];
 		x[0].next = &x[1];
-		qat_pmd_cipher_xform(c, desc, enc, key + desc->auth_key,
-				     (uint16_t)(klen - desc->auth_key), p->iv_len);
-		qat_pmd_auth_xform(a, desc, enc, key, desc->auth_key, p->digest_len);
+		qat_pmd_cipher_xform(c, desc, enc, ak.enc_key, (uint16_t)ak.enc_key_len, p->iv_len);
+		qat_pmd_auth_xform(a, desc, enc, hk, hklen, p->digest_len);
 		if (!qat_pmd_cap_ok(d->cdev_id, &x[1]))
-			return NULL;
+			goto wipe;
 		break;
 	}
 	default:
 		return NULL;
 	}
-	if (!qat_pmd_cap_ok(d->cdev_id, &x[0]))
-		return NULL;
-	return rte_cryptodev_sym_session_create(d->cdev_id, first, d->sess_pool);
+	if (qat_pmd_cap_ok(d->cdev_id, &x[0]))
+		cs = rte_cryptodev_sym_session_create(d->cdev_id, first, d->sess_pool);
+wipe:
+	/* The device copied the keys into its session: the hashed one goes. */
+	explicit_bzero(hkey, sizeof(hkey));
+	return cs;
 }
 
 int

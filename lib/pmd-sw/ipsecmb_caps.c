@@ -37,16 +37,19 @@ const struct ipsecmb_hash_desc ipsecmb_hashes[4] = {
 	.priority = IPSECMB_PRIORITY, .key_size = RANGE(0, CE_KEY_MAX, 1), \
 	.iv_size = NONE, .digest_size = RANGE(4, dl, 1), .aad_size = NONE, \
 	.block_size = 1, .max_data_len = IPSECMB_MAX_JOB_DATA }
-#define AUTHENC_CAPS(n, d, ak, dl) { \
+/* authenc: the kernel's key blob, an HMAC key of any length (RFC 2104: a key
+ * longer than the block is hashed first) and an AES key. */
+#define AUTHENC_KEY RANGE(CE_AUTHENC_KEY_HDR_LEN + 16, CE_KEY_MAX, 1)
+#define AUTHENC_CAPS(n, d, dl) { \
 	.name = n, .driver_name = d, .type = CE_PMD_ALG_AEAD, \
-	.priority = IPSECMB_PRIORITY, .key_size = RANGE((ak) + 16, (ak) + 32, 8), \
+	.priority = IPSECMB_PRIORITY, .key_size = AUTHENC_KEY, .enc_key_size = RANGE(16, 32, 8), \
 	.iv_size = ONE(16), .digest_size = RANGE(4, dl, 1), \
 	.aad_size = RANGE(0, IPSECMB_AUTHENC_AAD_MAX, 1), .block_size = 16, \
 	.max_data_len = IPSECMB_MAX_JOB_DATA }
 /* authencesn: as authenc, the AAD starting with SPI || seq_hi. */
-#define AUTHENC_ESN_CAPS(n, d, ak, dl) { \
+#define AUTHENC_ESN_CAPS(n, d, dl) { \
 	.name = n, .driver_name = d, .type = CE_PMD_ALG_AEAD, \
-	.priority = IPSECMB_PRIORITY, .key_size = RANGE((ak) + 16, (ak) + 32, 8), \
+	.priority = IPSECMB_PRIORITY, .key_size = AUTHENC_KEY, .enc_key_size = RANGE(16, 32, 8), \
 	.iv_size = ONE(16), .digest_size = RANGE(4, dl, 1), \
 	.aad_size = RANGE(IPSECMB_AUTHENC_ESN_AAD_MIN, IPSECMB_AUTHENC_AAD_MAX, 1), \
 	.block_size = 16, .max_data_len = IPSECMB_MAX_JOB_DATA }
@@ -73,15 +76,15 @@ const struct ce_pmd_alg_caps ipsecmb_caps[IPSECMB_NB_CAPS] = {
 	HMAC_CAPS("hmac(sha384)", "hmac-sha384-ipsecmb", 48),
 	HMAC_CAPS("hmac(sha512)", "hmac-sha512-ipsecmb", 64),
 	AUTHENC_CAPS("authenc(hmac(sha1),cbc(aes))",
-		     "authenc-hmac-sha1-cbc-aes-ipsecmb", 20, 20),
+		     "authenc-hmac-sha1-cbc-aes-ipsecmb", 20),
 	AUTHENC_CAPS("authenc(hmac(sha256),cbc(aes))",
-		     "authenc-hmac-sha256-cbc-aes-ipsecmb", 32, 32),
+		     "authenc-hmac-sha256-cbc-aes-ipsecmb", 32),
 	AUTHENC_CAPS("authenc(hmac(sha512),cbc(aes))",
-		     "authenc-hmac-sha512-cbc-aes-ipsecmb", 64, 64),
+		     "authenc-hmac-sha512-cbc-aes-ipsecmb", 64),
 	AUTHENC_ESN_CAPS("authencesn(hmac(sha1),cbc(aes))",
-			 "authencesn-hmac-sha1-cbc-aes-ipsecmb", 20, 20),
+			 "authencesn-hmac-sha1-cbc-aes-ipsecmb", 20),
 	AUTHENC_ESN_CAPS("authencesn(hmac(sha256),cbc(aes))",
-			 "authencesn-hmac-sha256-cbc-aes-ipsecmb", 32, 32),
+			 "authencesn-hmac-sha256-cbc-aes-ipsecmb", 32),
 	{ .name = "rfc7539(chacha20,poly1305)",
 	  .driver_name = "rfc7539-chacha20-poly1305-ipsecmb", .type = CE_PMD_ALG_AEAD,
 	  .priority = IPSECMB_PRIORITY, .key_size = ONE(32), .iv_size = ONE(12),

@@ -173,7 +173,7 @@ ipsecmb_session_create(struct ce_pmd_dev *dev, struct ce_pmd_session *sess,
 	const struct ipsecmb_alg_desc *ad;
 	struct ipsecmb_keys *k;
 	size_t idx = (size_t)(sess->alg - ipsecmb_caps);
-	unsigned int hk;
+	struct ce_pmd_authenc_key ak;
 
 	if (idx >= RTE_DIM(ipsecmb_caps))
 		return -EINVAL;
@@ -227,13 +227,16 @@ ipsecmb_session_create(struct ce_pmd_dev *dev, struct ce_pmd_session *sess,
 		break;
 	case IPSECMB_AUTHENC:
 	case IPSECMB_AUTHENC_ESN:
-		/* key = auth key (digest size) || AES key: see the top comment. */
-		hk = ipsecmb_hashes[s->hash].digest;
-		s->aes_klen = (uint8_t)(params->key_len - hk);
-		ipsecmb_hmac_precompute(d->mgr, s->hash, params->key, hk,
+		/* The kernel's blob, checked by the tier (enc_key_size). */
+		if (ce_pmd_authenc_key_parse(params->key, params->key_len, &ak, NULL) < 0) {
+			ce_keymem_free(k, sizeof(*k));
+			return -EINVAL;
+		}
+		s->aes_klen = (uint8_t)ak.enc_key_len;
+		ipsecmb_hmac_precompute(d->mgr, s->hash, ak.auth_key, ak.auth_key_len,
 					k->aes_hmac.ipad, k->aes_hmac.opad,
 					k->aes_hmac.empty_mac);
-		ipsecmb_aes_keyexp(d->mgr, params->key + hk, s->aes_klen, k->aes_hmac.enc,
+		ipsecmb_aes_keyexp(d->mgr, ak.enc_key, s->aes_klen, k->aes_hmac.enc,
 				   k->aes_hmac.dec);
 		break;
 	case IPSECMB_CHACHA:

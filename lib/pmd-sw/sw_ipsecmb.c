@@ -46,11 +46,10 @@
  *   lengths fail the request with -EINVAL.
  * - rfc7539esp: tag 16 only (the kernel's chachapoly_setauthsize also takes
  *   only 16).
- * - authenc(hmac(shaN),cbc(aes)): key = auth key || AES key, the auth key
- *   being exactly the hash's digest size (SHA1 20, SHA256 32, SHA512 64), so
- *   the AES key size follows from the total (no rtattr encoding). AAD 0..512.
+ * - authenc(hmac(shaN),cbc(aes)): the kernel's key blob (rtattr, enckeylen,
+ *   HMAC key of any length, AES key: ce_pmd_authenc_key_parse). AAD 0..512.
  *   The ICV may be truncated to 4..digest size bytes.
- * - hmac(shaN): any key length 0..128 (longer than a block: hashed first);
+ * - hmac(shaN): any key length 0..CE_KEY_MAX (longer than a block: hashed first);
  *   the MAC may be truncated to 4..digest size bytes.
  * - Data: at most 65536 bytes per request (65535 for the job-API algorithms:
  *   CBC, CTR, hashes, HMAC, authenc).

@@ -80,7 +80,7 @@ ce_pmd_alg_type_is_asym(enum ce_pmd_alg_type t)
 }
 
 #define CE_PMD_ALG_NAME_MAX 64
-#define CE_KEY_MAX 128 /**< longest key (authenc: auth key + cipher key) */
+#define CE_KEY_MAX CE_SESSION_KEY_MAX /**< longest key (authenc: the whole blob) */
 
 /** An inclusive size range with a step; a step of 0 means min is the only size. */
 struct ce_pmd_range {
@@ -126,9 +126,33 @@ struct ce_pmd_alg_caps {
 	struct ce_pmd_range iv_size;
 	struct ce_pmd_range digest_size; /**< tag / ICV / digest */
 	struct ce_pmd_range aad_size;
+	/** authenc(...): the key is the kernel's blob (ce_pmd_authenc_key_parse();
+	 *  key_size bounds the whole blob) and this is its cipher key's range;
+	 *  zero for every other algorithm. */
+	struct ce_pmd_range enc_key_size;
 	uint32_t block_size;     /**< data length must be a multiple (1 = any) */
 	uint32_t max_data_len;
 };
+
+/** An authenc key split into its two keys (pointers into the blob). */
+struct ce_pmd_authenc_key {
+	const uint8_t *auth_key; /**< the HMAC key, any length (RFC 2104) */
+	const uint8_t *enc_key;  /**< the cipher key */
+	uint32_t auth_key_len;
+	uint32_t enc_key_len;
+};
+
+/**
+ * Split an authenc key blob as the kernel's crypto_authenc_extractkeys()
+ * does (layout at CE_AUTHENC_KEYA_PARAM, ce_shm_abi.h): an rtattr that fits
+ * the blob, of type CE_AUTHENC_KEYA_PARAM, whose payload is exactly the
+ * big-endian enckeylen; the HMAC key is what lies between it and the last
+ * enckeylen bytes.
+ * @return 0, or -EINVAL with *why (when why is not NULL) saying what is
+ *   wrong: no rtattr header, its type or length, enckeylen past the end.
+ */
+int ce_pmd_authenc_key_parse(const uint8_t *key, size_t len, struct ce_pmd_authenc_key *out,
+			     const char **why);
 
 /** Session parameters, given at creation on the control path. */
 struct ce_pmd_session_params {

@@ -31,6 +31,10 @@ struct ce_registry_entry {
 	const struct ce_pmd_alg_caps *alg;
 	enum ce_selftest_state selftest;
 	char selftest_why[96];   /**< which vector failed, and how; never key bytes */
+	uint16_t selftest_vectors; /**< known-answer vectors that fit it, last run */
+	uint16_t selftest_ops;     /**< operations those vectors made (directions,
+				    *   placements, a flipped tag), last run */
+	uint32_t selftest_runs;    /**< runs so far: 1 after start-up */
 };
 
 /**
@@ -51,6 +55,40 @@ int ce_registry_add_dev(struct ce_pmd_dev *dev);
  * one without is waited for, since it holds the tests' buffers.
  */
 void ce_registry_set_selftest_timeout(uint64_t timeout_ns);
+
+/**
+ * Run the known-answer self-tests again, on a live system: those of every
+ * implementation (@p driver NULL) or of the implementations whose driver
+ * name is @p driver (one per device that has it). Each device's tests run on
+ * its queue pair @p qp_id, driven by the calling thread: that queue pair must
+ * be owned by no engine and polled by no other thread (cryptoengd keeps one
+ * per device for this), while the device's other queue pairs go on serving.
+ * A device that has no queue pair @p qp_id is left out: its entries keep
+ * their state. The same vectors, timeout and checks as ce_registry_add_dev().
+ *
+ * Each result replaces the entry's state when its device is done: one that
+ * fails is out of selection (ce_registry_lookup() no longer chooses it, and
+ * names the failure) until a later run passes; sessions already made on it
+ * are not touched. Until then lookups and listings see the previous result.
+ * Any thread; runs are serialized (one at a time). Not while devices are
+ * added or removed.
+ *
+ * @param results when not NULL, gets a copy of each tested entry after its
+ *   run, in the order they ran (device by device), at most @p max.
+ * @return how many implementations were tested (may exceed max; 0 when
+ *   every device that has them was left out), or -ENOENT (driver names no
+ *   implementation), -ENOMEM (then some devices
+ *   may have been tested, and their results kept).
+ */
+int ce_registry_selftest_run(const char *driver, uint16_t qp_id,
+			     struct ce_registry_entry *results, unsigned int max);
+
+/**
+ * Copy entry @p e as it is now, under the registry's lock: a thread other
+ * than the control thread reads the self-test state and reason this way,
+ * whole, while a live run (ce_registry_selftest_run()) may change them.
+ */
+void ce_registry_entry_get(const struct ce_registry_entry *e, struct ce_registry_entry *copy);
 
 /** Remove every entry of dev (before the device is destroyed). */
 void ce_registry_remove_dev(struct ce_pmd_dev *dev);

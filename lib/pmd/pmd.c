@@ -230,6 +230,23 @@ pmd_asym_check_params(const struct ce_pmd_alg_caps *alg,
 	return -EINVAL;
 }
 
+/* An authenc key: a blob the kernel would take, with a cipher key of a size
+ * the implementation has (the HMAC key may have any length). */
+static bool
+pmd_authenc_key_ok(const struct ce_pmd_alg_caps *alg, const struct ce_pmd_session_params *params,
+		   const char **bad)
+{
+	struct ce_pmd_authenc_key k;
+
+	if (ce_pmd_authenc_key_parse(params->key, params->key_len, &k, bad) < 0)
+		return false;
+	if (!ce_pmd_range_ok(&alg->enc_key_size, k.enc_key_len)) {
+		*bad = "key: authenc cipher key length";
+		return false;
+	}
+	return true;
+}
+
 int
 ce_pmd_alg_check_params(const struct ce_pmd_alg_caps *alg, const struct ce_pmd_session_params *params,
 		    const char **why)
@@ -242,6 +259,8 @@ ce_pmd_alg_check_params(const struct ce_pmd_alg_caps *alg, const struct ce_pmd_s
 		bad = "key length";
 	else if (params->key_len != 0 && params->key == NULL)
 		bad = "key";
+	else if (alg->enc_key_size.max != 0 && !pmd_authenc_key_ok(alg, params, &bad))
+		; /* bad says which part of the blob */
 	else if (!ce_pmd_range_ok(&alg->iv_size, params->iv_len))
 		bad = "iv length";
 	else if (!ce_pmd_range_ok(&alg->digest_size, params->digest_len))

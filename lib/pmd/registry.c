@@ -24,10 +24,12 @@
 #include "registry_priv.h"
 #include "testvec_priv.h"
 
-
 static struct registry_list registry_list = TAILQ_HEAD_INITIALIZER(registry_list);
 /* Control thread adds and removes; the telemetry thread lists. */
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+/* One live self-test run at a time (ce_registry_selftest_run), whatever the
+ * thread: the runs drive the same queue pairs. */
+static pthread_mutex_t registry_run_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Lookup messages: one per thread, valid until that thread's next lookup. */
 static __thread char registry_why[192];
 
@@ -46,8 +48,8 @@ struct registry_bufs {
  * slow device's latency about once, not once per operation.
  */
 struct registry_job {
-	struct registry_op o;			/* first: o.req.cb_arg is the job */
-	struct registry_node *n;
+	struct registry_op o;			/* first: the runner's view */
+	struct registry_verdict *v;
 	const struct ce_testvec *tv;
 	struct ce_tv_data d;
 	struct ce_pmd_session *sess;
@@ -63,10 +65,10 @@ struct registry_job {
 uint64_t registry_selftest_timeout_ns = 10ull * 1000000000ull;
 
 int
-registry_fail(struct registry_node *n, const char *desc, const char *fmt, ...)
+registry_fail(struct registry_verdict *v, const char *desc, const char *fmt, ...)
 {
-	char *why = n->e.selftest_why;
-	size_t size = sizeof(n->e.selftest_why);
+	char *why = v->why;
+	size_t size = sizeof(v->why);
 	int len = snprintf(why, size, "%s: ", desc);
 	va_list ap;
 
@@ -75,7 +77,7 @@ registry_fail(struct registry_node *n, const char *desc, const char *fmt, ...)
 		vsnprintf(why + len, size - (size_t)len, fmt, ap);
 		va_end(ap);
 	}
-	n->failed = true;
+	v->failed = true;
 	return -1;
 }
 
@@ -117,20 +119,21 @@ registry_op_name(uint8_t op)
 }
 
 /*
- * The operations of every vector that fits each implementation in @p list:
- * each direction, each placement the driver does, and a flipped tag bit.
- * Counts them; with @p jobs, also describes them there.
+ * The operations of every vector that fits each of the @p nb_v
+ * implementations: each direction, each placement the driver does, and a
+ * flipped tag bit. Counts them; with @p jobs, also describes them there.
  */
 static unsigned int
-registry_plan(struct ce_pmd_dev *dev, struct registry_list *list, struct registry_job *jobs)
+registry_plan(struct ce_pmd_dev *dev, struct registry_verdict *vs, unsigned int nb_v,
+	      struct registry_job *jobs)
 {
 	const struct ce_pmd_driver *drv = dev->drv;
-	struct registry_node *n;
 	struct ce_tv_data d;
 	unsigned int nb = 0;
 
-	TAILQ_FOREACH(n, list, next) {
-		const struct ce_pmd_alg_caps *alg = n->e.alg;
+	for (unsigned int i = 0; i < nb_v; i++) {
+		struct registry_verdict *v = &vs[i];
+		const struct ce_pmd_alg_caps *alg = v->n->e.alg;
 
 		for (const struct ce_testvec *tv = ce_testvec_next(NULL); tv != NULL;
 		     tv = ce_testvec_next(tv)) {
@@ -141,12 +144,14 @@ registry_plan(struct ce_pmd_dev *dev, struct registry_list *list, struct registr
 			if (strcmp(tv->alg, alg->name) != 0)
 				continue;
 			if (ce_testvec_decode(tv, &d) < 0) {
-				if (jobs != NULL && !n->failed)
-					registry_fail(n, tv->desc, "malformed vector");
+				if (jobs != NULL && !v->failed)
+					registry_fail(v, tv->desc, "malformed vector");
 				continue;
 			}
 			if (!registry_fits(alg, &d))
 				continue;
+			if (jobs != NULL)
+				v->nb_vectors++;
 			if (alg->type == CE_PMD_ALG_HASH) {
 				ops[nb_ops++] = CE_OP_DIGEST;
 				ops[nb_ops++] = CE_OP_VERIFY;
@@ -172,13 +177,13 @@ registry_plan(struct ce_pmd_dev *dev, struct registry_list *list, struct registr
 
 					if (j == NULL)
 						continue;
-					j->n = n;
+					j->v = v;
 					j->tv = tv;
 					j->d = d;
 					j->op = ops[k];
 					j->in_place = in_place;
 					j->corrupt = corrupt[k];
-					n->nb_jobs++;
+					v->nb_jobs++;
 				}
 			}
 		}
@@ -197,8 +202,8 @@ registry_job_prepare(struct ce_pmd_dev *dev, struct registry_job *j)
 	const uint8_t *in = j->op == CE_OP_DECRYPT ? d->ctext : d->ptext;
 	struct registry_bufs *b = &j->b;
 	struct ce_pmd_session_params p = {
-		.alg = j->n->e.alg->name,
-		.driver = j->n->e.alg->driver_name,
+		.alg = j->v->n->e.alg->name,
+		.driver = j->v->n->e.alg->driver_name,
 		.key = d->key,
 		.key_len = d->key_len,
 		.iv_len = d->iv_len,
@@ -324,8 +329,8 @@ static int
 registry_job_check(struct registry_job *j)
 {
 	const struct ce_tv_data *d = &j->d;
-	const bool hash = j->n->e.alg->type == CE_PMD_ALG_HASH;
-	const bool aead = j->n->e.alg->type == CE_PMD_ALG_AEAD;
+	const bool hash = j->v->n->e.alg->type == CE_PMD_ALG_HASH;
+	const bool aead = j->v->n->e.alg->type == CE_PMD_ALG_AEAD;
 	const bool produce = j->op == CE_OP_ENCRYPT || j->op == CE_OP_DIGEST;
 	const uint8_t *want = j->op == CE_OP_DECRYPT ? d->ptext : d->ctext;
 	const char *opname = registry_op_name(j->op);
@@ -333,81 +338,92 @@ registry_job_check(struct registry_job *j)
 	int ret = j->o.status;
 
 	if (j->sess == NULL)
-		return registry_fail(j->n, j->tv->desc, "%s session: %s (%s)", opname,
+		return registry_fail(j->v, j->tv->desc, "%s session: %s (%s)", opname,
 				     strerror(j->sess_err), j->sess_why != NULL ? j->sess_why : "?");
 	if (ret == -ETIMEDOUT)
-		return registry_fail(j->n, j->tv->desc, "%s %s: no answer within %" PRIu64 " ms", opname,
+		return registry_fail(j->v, j->tv->desc, "%s %s: no answer within %" PRIu64 " ms", opname,
 				     place, registry_selftest_timeout_ns / 1000000);
 	if (j->corrupt) {
 		if (ret != -EBADMSG)
-			return registry_fail(j->n, j->tv->desc, "%s with a flipped tag bit returned %d, "
+			return registry_fail(j->v, j->tv->desc, "%s with a flipped tag bit returned %d, "
 					     "not -EBADMSG", opname, ret);
 		if (aead && !registry_zero(j->o.req.dst, d->len))
-			return registry_fail(j->n, j->tv->desc, "%s %s: plaintext left after a bad tag",
+			return registry_fail(j->v, j->tv->desc, "%s %s: plaintext left after a bad tag",
 					     opname, place);
 		return 0;
 	}
 	if (ret != 0)
-		return registry_fail(j->n, j->tv->desc, "%s %s returned %d", opname, place, ret);
+		return registry_fail(j->v, j->tv->desc, "%s %s returned %d", opname, place, ret);
 	if (!hash && memcmp(j->o.req.dst, want, d->len) != 0)
-		return registry_fail(j->n, j->tv->desc, "%s %s: wrong output", opname, place);
+		return registry_fail(j->v, j->tv->desc, "%s %s: wrong output", opname, place);
 	if (produce && (aead || hash) && memcmp(j->b.digest, d->digest, d->digest_len) != 0)
-		return registry_fail(j->n, j->tv->desc, "%s %s: wrong %s", opname, place,
+		return registry_fail(j->v, j->tv->desc, "%s %s: wrong %s", opname, place,
 				     hash ? "digest" : "tag");
 	return 0;
 }
 
-/* Run the known-answer self-tests of every implementation in @p list at once. */
+/*
+ * Run the known-answer self-tests of the @p nb_v implementations of @p dev
+ * in @p vs at once, on queue pair @p qp_id; the outcome stays in @p vs.
+ */
 static int
-registry_selftest_dev(struct ce_pmd_dev *dev, struct registry_list *list)
+registry_selftest_dev(struct ce_pmd_dev *dev, uint16_t qp_id, struct registry_verdict *vs,
+		      unsigned int nb_v)
 {
 	struct registry_job *jobs = NULL;
-	struct registry_node *n;
 	unsigned int nb;
 
-	if (dev->nb_qps == 0 || dev->qps == NULL) {
-		TAILQ_FOREACH(n, list, next) {
-			snprintf(n->e.selftest_why, sizeof(n->e.selftest_why),
-				 "device has no queue pair");
-			n->e.selftest = CE_SELFTEST_FAILED;
+	if (qp_id >= dev->nb_qps || dev->qps == NULL || dev->qps[qp_id] == NULL) {
+		for (unsigned int i = 0; i < nb_v; i++) {
+			snprintf(vs[i].why, sizeof(vs[i].why), "device has no queue pair %u",
+				 qp_id);
+			vs[i].failed = true;
 		}
 		return 0;
 	}
-	nb = registry_plan(dev, list, NULL);
-	if (nb != 0) {
-		/* rte_malloc memory: a device may DMA into the buffers. */
-		jobs = rte_zmalloc_socket("ce_registry_selftest", sizeof(*jobs) * nb,
-					  RTE_CACHE_LINE_SIZE, dev->socket_id);
-		if (jobs == NULL)
-			return -ENOMEM;
-		registry_plan(dev, list, jobs);
-		for (unsigned int i = 0; i < nb; i++)
-			registry_job_prepare(dev, &jobs[i]);
-		registry_run_ops(dev->qps[0], jobs, sizeof(*jobs), nb);
-		/* In order: the first failure of an implementation is its why. */
-		for (unsigned int i = 0; i < nb; i++)
-			if (!jobs[i].n->failed)
-				registry_job_check(&jobs[i]);
-		for (unsigned int i = 0; i < nb; i++)
-			ce_pmd_session_destroy(jobs[i].sess);
-		memset(jobs, 0, sizeof(*jobs) * nb);
-		rte_free(jobs);
-	}
-	if (registry_asym_selftest(dev, list) < 0)
+	nb = registry_plan(dev, vs, nb_v, NULL);
+	if (nb == 0)
+		return registry_asym_selftest(dev, dev->qps[qp_id], vs, nb_v);
+	/* rte_malloc memory: a device may DMA into the buffers. */
+	jobs = rte_zmalloc_socket("ce_registry_selftest", sizeof(*jobs) * nb,
+				  RTE_CACHE_LINE_SIZE, dev->socket_id);
+	if (jobs == NULL)
 		return -ENOMEM;
-	TAILQ_FOREACH(n, list, next) {
-		if (n->failed) {
-			n->e.selftest = CE_SELFTEST_FAILED;
-		} else if (n->nb_jobs == 0) {
-			snprintf(n->e.selftest_why, sizeof(n->e.selftest_why),
-				 "no known-answer vector fits its sizes");
-			n->e.selftest = CE_SELFTEST_NO_VECTOR;
-		} else {
-			n->e.selftest_why[0] = '\0';
-			n->e.selftest = CE_SELFTEST_PASSED;
-		}
+	registry_plan(dev, vs, nb_v, jobs);
+	for (unsigned int i = 0; i < nb; i++)
+		registry_job_prepare(dev, &jobs[i]);
+	registry_run_ops(dev->qps[qp_id], jobs, sizeof(*jobs), nb);
+	/* In order: the first failure of an implementation is its why. */
+	for (unsigned int i = 0; i < nb; i++)
+		if (!jobs[i].v->failed)
+			registry_job_check(&jobs[i]);
+	for (unsigned int i = 0; i < nb; i++)
+		ce_pmd_session_destroy(jobs[i].sess);
+	memset(jobs, 0, sizeof(*jobs) * nb);
+	rte_free(jobs);
+	return registry_asym_selftest(dev, dev->qps[qp_id], vs, nb_v);
+}
+
+/* Copy a verdict into its entry; under registry_lock once the entry is listed. */
+static void
+registry_commit(struct registry_verdict *v)
+{
+	struct ce_registry_entry *e = &v->n->e;
+
+	e->selftest_vectors = (uint16_t)RTE_MIN(v->nb_vectors, (unsigned int)UINT16_MAX);
+	e->selftest_ops = (uint16_t)RTE_MIN(v->nb_jobs, (unsigned int)UINT16_MAX);
+	e->selftest_runs++;
+	if (v->failed) {
+		e->selftest = CE_SELFTEST_FAILED;
+		snprintf(e->selftest_why, sizeof(e->selftest_why), "%s", v->why);
+	} else if (v->nb_jobs == 0) {
+		e->selftest = CE_SELFTEST_NO_VECTOR;
+		snprintf(e->selftest_why, sizeof(e->selftest_why),
+			 "no known-answer vector fits its sizes");
+	} else {
+		e->selftest = CE_SELFTEST_PASSED;
+		e->selftest_why[0] = '\0';
 	}
-	return 0;
 }
 
 void
@@ -421,6 +437,7 @@ ce_registry_add_dev(struct ce_pmd_dev *dev)
 {
 	const struct ce_pmd_driver *drv = dev->drv;
 	struct registry_list added = TAILQ_HEAD_INITIALIZER(added);
+	struct registry_verdict *vs = NULL;
 	struct registry_node *n;
 	int nb_failed = 0, ret;
 
@@ -433,6 +450,9 @@ ce_registry_add_dev(struct ce_pmd_dev *dev)
 	}
 	pthread_mutex_unlock(&registry_lock);
 
+	vs = calloc(drv->nb_caps ? drv->nb_caps : 1, sizeof(*vs));
+	if (vs == NULL)
+		return -ENOMEM;
 	for (uint16_t i = 0; i < drv->nb_caps; i++) {
 		n = calloc(1, sizeof(*n));
 		if (n == NULL) {
@@ -442,14 +462,19 @@ ce_registry_add_dev(struct ce_pmd_dev *dev)
 		n->e.dev = dev;
 		n->e.alg = &drv->caps[i];
 		TAILQ_INSERT_TAIL(&added, n, next);
+		vs[i].n = n;
 	}
 	/* Test outside the lock: a device may be slow, and the listing must not wait. */
-	ret = registry_selftest_dev(dev, &added);
+	ret = registry_selftest_dev(dev, 0, vs, drv->nb_caps);
 	if (ret < 0)
 		goto err;
-	TAILQ_FOREACH(n, &added, next)
-		if (n->e.selftest == CE_SELFTEST_FAILED)
+	for (uint16_t i = 0; i < drv->nb_caps; i++) {
+		/* Not listed yet: no lock needed to fill the entries. */
+		registry_commit(&vs[i]);
+		if (vs[i].n->e.selftest == CE_SELFTEST_FAILED)
 			nb_failed++;
+	}
+	free(vs);
 	pthread_mutex_lock(&registry_lock);
 	while ((n = TAILQ_FIRST(&added)) != NULL) {
 		TAILQ_REMOVE(&added, n, next);
@@ -463,7 +488,84 @@ err:
 		TAILQ_REMOVE(&added, n, next);
 		free(n);
 	}
+	free(vs);
 	return ret;
+}
+
+/*
+ * Live re-run: the entries of one device at a time (all of a device's tests
+ * start at once, as at start-up), each verdict committed under the lock as
+ * soon as its device is done. Runs are serialized by registry_run_lock (two
+ * would drive the same queue pairs); devices are added and removed only
+ * while no run can be asked for (start-up, shutdown), so the list is walked
+ * without registry_lock; what other threads read (state, reason) changes
+ * only under it.
+ */
+int
+ce_registry_selftest_run(const char *driver, uint16_t qp_id,
+			 struct ce_registry_entry *results, unsigned int max)
+{
+	struct registry_verdict *vs = NULL;
+	struct registry_node *n, *m;
+	unsigned int nb_all = 0, nb_done = 0;
+	int ret = 0;
+
+	pthread_mutex_lock(&registry_run_lock);
+	TAILQ_FOREACH(n, &registry_list, next)
+		if (driver == NULL || strcmp(n->e.alg->driver_name, driver) == 0)
+			nb_all++;
+	if (nb_all == 0) {
+		pthread_mutex_unlock(&registry_run_lock);
+		return driver == NULL ? 0 : -ENOENT;
+	}
+	vs = calloc(nb_all, sizeof(*vs));
+	if (vs == NULL) {
+		pthread_mutex_unlock(&registry_run_lock);
+		return -ENOMEM;
+	}
+	/* Devices in registration order; each device's matching entries together. */
+	TAILQ_FOREACH(n, &registry_list, next) {
+		struct ce_pmd_dev *dev = n->e.dev;
+		unsigned int first = nb_done, nb_v = 0;
+		bool seen = false;
+
+		if (driver != NULL && strcmp(n->e.alg->driver_name, driver) != 0)
+			continue;
+		/* Already tested with an earlier entry of its device? */
+		for (unsigned int i = 0; i < nb_done && !seen; i++)
+			seen = vs[i].n->e.dev == dev;
+		/* A device without that queue pair cannot be tested live: left
+		 * out, its entries keep their state (seen again for each entry). */
+		if (seen || qp_id >= dev->nb_qps || dev->qps == NULL || dev->qps[qp_id] == NULL)
+			continue;
+		for (m = n; m != NULL; m = TAILQ_NEXT(m, next))
+			if (m->e.dev == dev &&
+			    (driver == NULL || strcmp(m->e.alg->driver_name, driver) == 0))
+				vs[first + nb_v++].n = m;
+		ret = registry_selftest_dev(dev, qp_id, &vs[first], nb_v);
+		if (ret < 0)
+			break;
+		pthread_mutex_lock(&registry_lock);
+		for (unsigned int i = first; i < first + nb_v; i++)
+			registry_commit(&vs[i]);
+		pthread_mutex_unlock(&registry_lock);
+		nb_done += nb_v;
+	}
+	/* Results in the order they ran: by device, then registration. */
+	for (unsigned int i = 0; i < nb_done && results != NULL && i < max; i++)
+		results[i] = vs[i].n->e;
+	pthread_mutex_unlock(&registry_run_lock);
+	memset(vs, 0, sizeof(*vs) * nb_all);
+	free(vs);
+	return ret < 0 ? ret : (int)nb_done;
+}
+
+void
+ce_registry_entry_get(const struct ce_registry_entry *e, struct ce_registry_entry *copy)
+{
+	pthread_mutex_lock(&registry_lock);
+	*copy = *e;
+	pthread_mutex_unlock(&registry_lock);
 }
 
 void

@@ -28,7 +28,7 @@ enum asym_kind {
 
 struct asym_job {
 	struct registry_op o;            /* first (the runner's view) */
-	struct registry_node *n;
+	struct registry_verdict *v;
 	const struct ce_asym_testvec *tv;
 	const struct asym_job *kat;      /* UNDO*: the KAT it undoes */
 	struct ce_pmd_session *sess;
@@ -62,8 +62,8 @@ static void
 asym_job_prepare(struct ce_pmd_dev *dev, struct asym_job *j, struct ce_asym_tv_data *d)
 {
 	struct ce_pmd_session_params p = {
-		.alg = j->n->e.alg->name,
-		.driver = j->n->e.alg->driver_name,
+		.alg = j->v->n->e.alg->name,
+		.driver = j->v->n->e.alg->driver_name,
 		.op = j->op,
 	};
 	struct ce_pmd_request *req = &j->o.req;
@@ -109,7 +109,7 @@ asym_plan_undo(struct asym_job *kat, struct asym_job *jobs)
 		for (int corrupt = 0; corrupt < 2; corrupt++, nb++) {
 			struct asym_job *j = &jobs[nb];
 
-			j->n = kat->n;
+			j->v = kat->v;
 			j->tv = kat->tv;
 			j->kat = kat;
 			j->kind = corrupt ? ASYM_UNDO_CORRUPT : ASYM_UNDO;
@@ -123,7 +123,7 @@ asym_plan_undo(struct asym_job *kat, struct asym_job *jobs)
 		}
 		return nb;
 	}
-	jobs[0].n = kat->n;
+	jobs[0].v = kat->v;
 	jobs[0].tv = kat->tv;
 	jobs[0].kat = kat;
 	jobs[0].kind = ASYM_UNDO;
@@ -160,46 +160,46 @@ asym_job_check(struct asym_job *j)
 	int ret = j->o.status;
 	static struct ce_asym_tv_data d;
 
-	if (j->n->failed)
+	if (j->v->failed)
 		return;	/* the first failure is the why */
 	if (j->sess == NULL || j->sess_err != 0) {
-		registry_fail(j->n, tv->desc, "%s session: %s (%s)", op, strerror(j->sess_err),
+		registry_fail(j->v, tv->desc, "%s session: %s (%s)", op, strerror(j->sess_err),
 			      j->sess_why != NULL ? j->sess_why : "?");
 		return;
 	}
 	if (ret == -ETIMEDOUT) {
-		registry_fail(j->n, tv->desc, "%s: no answer within %" PRIu64 " ms", op,
+		registry_fail(j->v, tv->desc, "%s: no answer within %" PRIu64 " ms", op,
 			      registry_selftest_timeout_ns / 1000000);
 		return;
 	}
 	switch (j->kind) {
 	case ASYM_KAT:
 		if (ret != tv->status) {
-			registry_fail(j->n, tv->desc, "%s returned %d, not %d", op, ret, tv->status);
+			registry_fail(j->v, tv->desc, "%s returned %d, not %d", op, ret, tv->status);
 			return;
 		}
 		if (ret != 0 || tv->output == NULL)
 			return;
 		if (ce_asym_testvec_decode(tv, &d) < 0 || j->o.req.out_len != d.output_len ||
 		    memcmp(j->out, d.output, d.output_len) != 0)
-			registry_fail(j->n, tv->desc, "%s: wrong output (%u bytes, %u wanted)", op,
+			registry_fail(j->v, tv->desc, "%s: wrong output (%u bytes, %u wanted)", op,
 				      j->o.req.out_len, d.output_len);
 		return;
 	case ASYM_UNDO:
 		if (ret != 0) {
-			registry_fail(j->n, tv->desc, "%s of its own %s returned %d", op,
+			registry_fail(j->v, tv->desc, "%s of its own %s returned %d", op,
 				      j->op == CE_OP_SIG_VERIFY ? "signature" : "ciphertext", ret);
 			return;
 		}
 		if (j->op == CE_OP_DECRYPT &&
 		    (j->o.req.out_len != j->kat->in_len ||
 		     memcmp(j->out, j->kat->in, j->kat->in_len) != 0))
-			registry_fail(j->n, tv->desc, "decrypt of its own ciphertext: not the "
+			registry_fail(j->v, tv->desc, "decrypt of its own ciphertext: not the "
 				      "plaintext");
 		return;
 	case ASYM_UNDO_CORRUPT:
 		if (ret != -EBADMSG)
-			registry_fail(j->n, tv->desc, "verify of its own signature, one bit flipped, "
+			registry_fail(j->v, tv->desc, "verify of its own signature, one bit flipped, "
 				      "returned %d, not -EBADMSG", ret);
 		return;
 	}
@@ -217,18 +217,18 @@ asym_jobs_free(struct asym_job *jobs, unsigned int nb)
 }
 
 int
-registry_asym_selftest(struct ce_pmd_dev *dev, struct registry_list *list)
+registry_asym_selftest(struct ce_pmd_dev *dev, struct ce_pmd_qp *qp, struct registry_verdict *vs,
+		       unsigned int nb_v)
 {
 	struct asym_job *kats = NULL, *undo = NULL;
 	struct ce_asym_tv_data *d = NULL;
 	unsigned int nb = 0, nb_undo = 0, k;
-	struct registry_node *n;
 	int ret = -ENOMEM;
 
-	TAILQ_FOREACH(n, list, next)
+	for (unsigned int i = 0; i < nb_v; i++)
 		for (const struct ce_asym_testvec *tv = ce_asym_testvec_next(NULL); tv != NULL;
 		     tv = ce_asym_testvec_next(tv))
-			if (asym_fits(n->e.alg, tv)) {
+			if (asym_fits(vs[i].n->e.alg, tv)) {
 				nb++;
 				nb_undo += asym_needs_undo(tv) ? (tv->op == CE_OP_SIGN ? 2 : 1) : 0;
 			}
@@ -244,18 +244,19 @@ registry_asym_selftest(struct ce_pmd_dev *dev, struct registry_list *list)
 	if (kats == NULL || (nb_undo != 0 && undo == NULL) || d == NULL)
 		goto out;
 	k = 0;
-	TAILQ_FOREACH(n, list, next)
+	for (unsigned int i = 0; i < nb_v; i++)
 		for (const struct ce_asym_testvec *tv = ce_asym_testvec_next(NULL); tv != NULL;
 		     tv = ce_asym_testvec_next(tv))
-			if (asym_fits(n->e.alg, tv)) {
-				kats[k].n = n;
+			if (asym_fits(vs[i].n->e.alg, tv)) {
+				kats[k].v = &vs[i];
 				kats[k].tv = tv;
 				kats[k].kind = ASYM_KAT;
 				kats[k].op = tv->op;
-				n->nb_jobs++;
+				vs[i].nb_vectors++;
+				vs[i].nb_jobs++;
 				asym_job_prepare(dev, &kats[k++], d);
 			}
-	registry_run_ops(dev->qps[0], kats, sizeof(*kats), nb);
+	registry_run_ops(qp, kats, sizeof(*kats), nb);
 	/* Second round: undo what the randomised ones made, where they made it. */
 	k = 0;
 	for (unsigned int i = 0; i < nb; i++) {
@@ -265,13 +266,16 @@ registry_asym_selftest(struct ce_pmd_dev *dev, struct registry_list *list)
 		    kats[i].o.req.out_len <= sizeof(kats[i].out)) {
 			unsigned int m = asym_plan_undo(&kats[i], &undo[k]);
 
-			for (unsigned int u = 0; u < m; u++)
+			for (unsigned int u = 0; u < m; u++) {
+				kats[i].v->nb_jobs++;
 				asym_job_prepare(dev, &undo[k + u], d);
+			}
 			k += m;
 		}
 	}
 	if (k != 0)
-		registry_run_ops(dev->qps[0], undo, sizeof(*undo), k);
+		registry_run_ops(qp, undo, sizeof(*undo), k);
+	/* In order: the first failure of an implementation is its why. */
 	for (unsigned int i = 0; i < nb; i++)
 		asym_job_check(&kats[i]);
 	for (unsigned int i = 0; i < k; i++)

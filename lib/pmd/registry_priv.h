@@ -18,8 +18,20 @@
 struct registry_node {
 	struct ce_registry_entry e;  /* first: entries are handed out by address */
 	TAILQ_ENTRY(registry_node) next;
+};
+
+/*
+ * One implementation's self-test while it runs: the outcome is gathered here
+ * and copied into the entry under registry_lock at the end, so that a lookup
+ * or a listing during a live run sees the previous result whole, never a
+ * half-written reason.
+ */
+struct registry_verdict {
+	struct registry_node *n;
 	unsigned int nb_jobs;        /* self-test operations planned */
-	bool failed;                 /* a self-test operation failed (why is set) */
+	unsigned int nb_vectors;     /* known-answer vectors that fit */
+	bool failed;                 /* an operation failed (why is set) */
+	char why[sizeof(((struct ce_registry_entry *)0)->selftest_why)];
 };
 
 TAILQ_HEAD(registry_list, registry_node);
@@ -37,9 +49,8 @@ struct registry_op {
 /* Self-tests whose answers have not come by then fail. */
 extern uint64_t registry_selftest_timeout_ns;
 
-/* Mark n failed with "desc: <fmt>" as its why (the first failure stays).
- * @return -1 */
-int registry_fail(struct registry_node *n, const char *desc, const char *fmt, ...)
+/* Mark v failed with "desc: <fmt>" as its why. @return -1 */
+int registry_fail(struct registry_verdict *v, const char *desc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /*
@@ -51,10 +62,12 @@ int registry_fail(struct registry_node *n, const char *desc, const char *fmt, ..
 void registry_run_ops(struct ce_pmd_qp *qp, void *first, size_t stride, unsigned int nb);
 
 /*
- * The asymmetric known answers of every asymmetric implementation in list on
- * dev (qp 0): counts n->nb_jobs, sets n->failed with its why.
+ * The asymmetric known answers of the asymmetric implementations among the
+ * nb_v in vs (all of dev), run on qp: counts each verdict's vectors and
+ * operations, fails it with its why.
  * @return 0, or -ENOMEM.
  */
-int registry_asym_selftest(struct ce_pmd_dev *dev, struct registry_list *list);
+int registry_asym_selftest(struct ce_pmd_dev *dev, struct ce_pmd_qp *qp,
+			   struct registry_verdict *vs, unsigned int nb_v);
 
 #endif /* CE_REGISTRY_PRIV_H */

@@ -52,6 +52,13 @@
 #define BIGKEY_MSG "'Test Using Larger Than Block-Size Key - Hash Key First'"
 /* authenc: an ESP header (SPI 0x4321, sequence 1) as AAD. */
 #define ESP_HDR8 "0000432100000001"
+/* authenc keys: the kernel's blob (ce_shm_abi.h), its rtattr in host byte
+ * order as crypto/testmgr.h writes it, then enckeylen 16 (AES-128). */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define AUTHENC_KEY_AES128 "0800" "0100" "00000010"
+#else
+#define AUTHENC_KEY_AES128 "0008" "0001" "00000010"
+#endif
 /* authencesn: SPI 0x4321 || seq_hi 1 || seq_lo 2 || IV, as esp4.c passes it. */
 #define ESP_ESN_AAD "00004321" "00000001" "00000002" CBC2_IV
 
@@ -172,8 +179,8 @@ static const struct ce_testvec testvecs[] = {
 	{ "hmac(sha1)", "RFC 2202 case 6", "aa*80", NULL, NULL, BIGKEY_MSG, NULL,
 	  "aa4ae5e15272d00e95705637ce8a3b55ed402112" },
 
-	/* hmac(sha256|384|512): RFC 4231 cases 1, 2, 6. Case 6's 131-byte key
-	 * is above CE_KEY_MAX, so no backend runs it; it stays for the record. */
+	/* hmac(sha256|384|512): RFC 4231 cases 1, 2, 6 (case 6: a 131-byte key,
+	 * longer than the block, hashed first). */
 	{ "hmac(sha256)", "RFC 4231 case 1", "0b*20", NULL, NULL, HI_THERE, NULL,
 	  "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7" },
 	{ "hmac(sha256)", "RFC 4231 case 2", JEFE, NULL, NULL, JEFE_MSG, NULL,
@@ -202,19 +209,32 @@ static const struct ce_testvec testvecs[] = {
 	/* authenc(hmac(H),cbc(aes)): no published vector. Built from RFC 3602
 	 * case 2 (its ciphertext) and an HMAC over ESP header || ciphertext
 	 * computed with OpenSSL when written, truncated to the ESP ICV size.
-	 * Key = auth key (H's natural size: 20/32/64, bytes 40 41 ...) ||
-	 * AES key. */
+	 * Key = the kernel's blob: header, HMAC key (H's digest size, bytes
+	 * 40 41 ...; then longer keys: a block exactly, and RFC 2202 / RFC 4231
+	 * case 6's keys, longer than the block), AES key. */
 	{ "authenc(hmac(sha1),cbc(aes))", "RFC 3602 case 2 + HMAC-SHA1-96",
-	  "404142434445464748494a4b4c4d4e4f50515253" CBC2_KEY, CBC2_IV, ESP_HDR8,
-	  CBC2_PT, CBC2_CT, "187558e91b4720fcafeb00b4" },
+	  AUTHENC_KEY_AES128 "404142434445464748494a4b4c4d4e4f50515253" CBC2_KEY, CBC2_IV,
+	  ESP_HDR8, CBC2_PT, CBC2_CT, "187558e91b4720fcafeb00b4" },
+	{ "authenc(hmac(sha1),cbc(aes))", "RFC 3602 case 2 + HMAC-SHA1-96, 64-byte key",
+	  AUTHENC_KEY_AES128 "0b*64" CBC2_KEY, CBC2_IV, ESP_HDR8, CBC2_PT, CBC2_CT,
+	  "515e1640176167d9f47b5854" },
+	{ "authenc(hmac(sha1),cbc(aes))", "RFC 3602 case 2 + HMAC-SHA1-96, RFC 2202 case 6 key",
+	  AUTHENC_KEY_AES128 "aa*80" CBC2_KEY, CBC2_IV, ESP_HDR8, CBC2_PT, CBC2_CT,
+	  "7663270ce5f848a1b64c37cf" },
 	{ "authenc(hmac(sha256),cbc(aes))", "RFC 3602 case 2 + HMAC-SHA256-128",
-	  "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f" CBC2_KEY,
-	  CBC2_IV, ESP_HDR8, CBC2_PT, CBC2_CT, "a2cb727ec713fefaea686832872d8f2a" },
+	  AUTHENC_KEY_AES128 "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	  CBC2_KEY, CBC2_IV, ESP_HDR8, CBC2_PT, CBC2_CT, "a2cb727ec713fefaea686832872d8f2a" },
+	{ "authenc(hmac(sha256),cbc(aes))", "RFC 3602 case 2 + HMAC-SHA256-128, RFC 4231 case 6 key",
+	  AUTHENC_KEY_AES128 "aa*131" CBC2_KEY, CBC2_IV, ESP_HDR8, CBC2_PT, CBC2_CT,
+	  "16fe53a2c518ef5ffd288e234827adfe" },
 	{ "authenc(hmac(sha512),cbc(aes))", "RFC 3602 case 2 + HMAC-SHA512-256",
-	  "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	  AUTHENC_KEY_AES128 "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
 	  "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f" CBC2_KEY,
 	  CBC2_IV, ESP_HDR8, CBC2_PT, CBC2_CT,
 	  "bd0475ff88b571ecf8af7c0ea4d2ffdc894045a33b14c6eeca5d93637a1500b6" },
+	{ "authenc(hmac(sha512),cbc(aes))", "RFC 3602 case 2 + HMAC-SHA512-256, RFC 4231 case 6 key",
+	  AUTHENC_KEY_AES128 "aa*131" CBC2_KEY, CBC2_IV, ESP_HDR8, CBC2_PT, CBC2_CT,
+	  "dc8ccb413b6b60b443ed23c9b1617a52e1887aa404094675d9fd8ed62541cdba" },
 
 	/* authencesn(hmac(H),cbc(aes)): the kernel's crypto/testmgr.h has no
 	 * authencesn vector for these (its entries run no known answer), nor
@@ -224,11 +244,11 @@ static const struct ce_testvec testvecs[] = {
 	 * seq_hi (crypto/authencesn.c moves seq_hi behind the ciphertext),
 	 * computed with OpenSSL when written. Same keys as authenc's. */
 	{ "authencesn(hmac(sha1),cbc(aes))", "RFC 3602 case 2 + ESN HMAC-SHA1-96",
-	  "404142434445464748494a4b4c4d4e4f50515253" CBC2_KEY, CBC2_IV, ESP_ESN_AAD,
-	  CBC2_PT, CBC2_CT, "53b2a60b47ae6f071fe378f4" },
+	  AUTHENC_KEY_AES128 "404142434445464748494a4b4c4d4e4f50515253" CBC2_KEY, CBC2_IV,
+	  ESP_ESN_AAD, CBC2_PT, CBC2_CT, "53b2a60b47ae6f071fe378f4" },
 	{ "authencesn(hmac(sha256),cbc(aes))", "RFC 3602 case 2 + ESN HMAC-SHA256-128",
-	  "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f" CBC2_KEY,
-	  CBC2_IV, ESP_ESN_AAD, CBC2_PT, CBC2_CT, "3207c8d2394d1d5b75e070f25e37fbab" },
+	  AUTHENC_KEY_AES128 "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	  CBC2_KEY, CBC2_IV, ESP_ESN_AAD, CBC2_PT, CBC2_CT, "3207c8d2394d1d5b75e070f25e37fbab" },
 
 	/* rfc7539(chacha20,poly1305): RFC 8439 section 2.8.2. */
 	{ "rfc7539(chacha20,poly1305)", "RFC 8439 2.8.2",

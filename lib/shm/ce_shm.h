@@ -45,6 +45,34 @@ struct ce_shm_sess_info {
 };
 
 /**
+ * A session handle (SESSION_CREATE's answer, ce_desc.session): the slot's
+ * generation, never 0, above its index in the client's session table. A
+ * stale handle, or one of another client, names a generation its slot does
+ * not hold. Opaque to clients; built and split only here.
+ *
+ * @return the handle of slot @p idx in generation @p gen.
+ */
+static inline uint32_t
+ce_shm_sess_handle(uint16_t gen, uint16_t idx)
+{
+	return (uint32_t)gen << 16 | idx;
+}
+
+/** @return the generation of session handle @p h (0: no session). */
+static inline uint16_t
+ce_shm_sess_handle_gen(uint32_t h)
+{
+	return (uint16_t)(h >> 16);
+}
+
+/** @return the slot index of session handle @p h. */
+static inline uint16_t
+ce_shm_sess_handle_idx(uint32_t h)
+{
+	return (uint16_t)(h & 0xffffu);
+}
+
+/**
  * Check the arena geometry of a REGION message: the arena must start at or
  * after CE_REGION_HDR_SPACE, be 64-byte aligned, be non-empty and end inside
  * the region.

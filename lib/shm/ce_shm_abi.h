@@ -12,7 +12,10 @@
 #ifndef CE_SHM_ABI_H
 #define CE_SHM_ABI_H
 
+#include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,7 +31,9 @@ extern "C" {
 /**
  * Protocol version carried in HELLO, the message header and the region header.
  * 2: asymmetric operations (CE_OP_SIGN.., CE_MSG_ASYM_SESSION_CREATE, the
- * session's out_max in the SESSION_CREATE reply). A peer of another version
+ * session's out_max in the SESSION_CREATE reply).
+ * Also 2: the authenc key is the kernel's blob (ce_authenc_key_build()) and
+ * SESSION_CREATE's key holds CE_SESSION_KEY_MAX bytes. A peer of another version
  * is refused with -EPROTO ("protocol version differs").
  */
 #define CE_SHM_VERSION		2u
@@ -176,6 +181,54 @@ struct ce_region_hdr {
 };
 
 CE_ABI_ASSERT(sizeof(struct ce_region_hdr) == CE_CACHE_LINE, "region header is one line");
+
+/** Longest session key SESSION_CREATE carries (an authenc key blob included). */
+#define CE_SESSION_KEY_MAX	512u
+
+/**
+ * authenc(...) and authencesn(...) keys are the Linux kernel's blob, the
+ * layout crypto_authenc_extractkeys() parses and libkcapi users pass: a
+ * struct rtattr (u16 rta_len = 8, u16 rta_type = CE_AUTHENC_KEYA_PARAM, host
+ * byte order) whose payload is exactly a big-endian u32 enckeylen, then the
+ * HMAC key (any length: the rest), then the cipher key (enckeylen bytes).
+ */
+#define CE_AUTHENC_KEYA_PARAM	1u
+/** Bytes of the blob before the HMAC key: the rtattr header and enckeylen. */
+#define CE_AUTHENC_KEY_HDR_LEN	8u
+
+/**
+ * Build an authenc key blob (see CE_AUTHENC_KEYA_PARAM) in @p blob.
+ *
+ * @return the blob's length (CE_AUTHENC_KEY_HDR_LEN + both keys), or
+ *   -EINVAL: NULL blob, a NULL key with a non-zero length, or a blob longer
+ *   than @p size or than CE_SESSION_KEY_MAX.
+ */
+static inline int
+ce_authenc_key_build(uint8_t *blob, size_t size, const uint8_t *auth_key, size_t auth_key_len,
+		     const uint8_t *enc_key, size_t enc_key_len)
+{
+	const uint16_t rta_len = CE_AUTHENC_KEY_HDR_LEN, rta_type = CE_AUTHENC_KEYA_PARAM;
+	size_t total;
+
+	if (blob == NULL || (auth_key_len != 0 && auth_key == NULL) ||
+	    (enc_key_len != 0 && enc_key == NULL) || auth_key_len > CE_SESSION_KEY_MAX ||
+	    enc_key_len > CE_SESSION_KEY_MAX)
+		return -EINVAL;
+	total = CE_AUTHENC_KEY_HDR_LEN + auth_key_len + enc_key_len;
+	if (total > size || total > CE_SESSION_KEY_MAX)
+		return -EINVAL;
+	memcpy(blob, &rta_len, sizeof(rta_len));
+	memcpy(blob + 2, &rta_type, sizeof(rta_type));
+	blob[4] = (uint8_t)(enc_key_len >> 24);
+	blob[5] = (uint8_t)(enc_key_len >> 16);
+	blob[6] = (uint8_t)(enc_key_len >> 8);
+	blob[7] = (uint8_t)enc_key_len;
+	if (auth_key_len != 0)
+		memcpy(blob + CE_AUTHENC_KEY_HDR_LEN, auth_key, auth_key_len);
+	if (enc_key_len != 0)
+		memcpy(blob + CE_AUTHENC_KEY_HDR_LEN + auth_key_len, enc_key, enc_key_len);
+	return (int)total;
+}
 
 #ifdef __cplusplus
 }

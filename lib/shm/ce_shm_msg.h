@@ -18,6 +18,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include "ce_shm_abi.h"
 
 #include "ce_shm_abi.h"
 
@@ -52,7 +56,7 @@ struct ce_msg_hdr {
 };
 
 #define CE_MSG_NAME_MAX		64	/**< alg/driver name buffer, NUL included */
-#define CE_MSG_KEY_MAX		128	/**< largest key */
+#define CE_MSG_KEY_MAX		CE_SESSION_KEY_MAX	/**< largest key (ce_shm_abi.h) */
 #define CE_MSG_REASON_MAX	128	/**< reason text buffer, NUL included */
 #define CE_MSG_CTL_MAX		16384	/**< largest CTL / CTL_REPLY payload */
 #define CE_MSG_MAX_FDS		2	/**< most fds a message carries */
@@ -182,6 +186,22 @@ int ce_msg_type_info(uint16_t type, size_t *min_len, size_t *max_len, unsigned i
  */
 int ce_msg_send(int sock, uint16_t type, uint32_t seq, const void *payload, size_t len,
 		const int *fds, unsigned int nb_fds);
+
+/** Most descriptors ce_msg_sendv() passes in one record (the kernel's SCM_MAX_FD). */
+#define CE_MSG_SENDV_MAX_FDS	253
+
+/**
+ * Send one record made of @p nb_iov pieces, with @p nb_fds descriptors as
+ * SCM_RIGHTS, without looking at what it holds: ce_msg_send() checks the
+ * message first; tests and fuzzers send malformed records through this.
+ * MSG_NOSIGNAL is always added to @p flags (a vanished peer is -EPIPE, not a
+ * SIGPIPE); EINTR is retried.
+ *
+ * @return bytes sent, or -EINVAL (more than CE_MSG_SENDV_MAX_FDS fds), or
+ *   -errno from sendmsg.
+ */
+ssize_t ce_msg_sendv(int sock, const struct iovec *iov, unsigned int nb_iov, const int *fds,
+		     unsigned int nb_fds, int flags);
 
 /**
  * Send a CE_MSG_REPLY.

@@ -140,6 +140,36 @@ ce_ring_free_count_min(struct ce_ring *r, uint32_t want)
 }
 
 /**
+ * The entry @p i places past this side's own index: for a producer the
+ * (i+1)-th to be written, for a consumer the (i+1)-th to be read. No check
+ * that it is free or ready (a prefetch needs none).
+ */
+static inline uint8_t *
+ce_ring_entry(const struct ce_ring *r, uint32_t i)
+{
+	return r->entries + (size_t)((r->local + i) & r->mask) * r->esize;
+}
+
+/**
+ * Producer: copy @p n entries from @p src (private memory) into the ring and
+ * publish them, without reading the consumer's index: for a producer that
+ * reserved the room beforehand (the daemon takes no more requests than its
+ * queue pair's CQ holds). Only a consumer that broke its index loses entries.
+ */
+static inline void
+ce_ring_enqueue_reserved(struct ce_ring *r, const void *src, unsigned int n)
+{
+	const uint8_t *s = (const uint8_t *)src;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		ce_ring_copy_entry(ce_ring_entry(r, i), s + (size_t)i * r->esize, r->esize);
+	r->local += n;
+	/* Release: the entries are written before the consumer can see prod move. */
+	__atomic_store_n(&r->sh->prod, r->local, __ATOMIC_RELEASE);
+}
+
+/**
  * Producer: copy up to @p n entries from @p src (private memory) into the ring.
  *
  * @return entries enqueued (0..n), or -EIO if the ring is broken.
@@ -147,20 +177,13 @@ ce_ring_free_count_min(struct ce_ring *r, uint32_t want)
 static inline int
 ce_ring_enqueue_burst(struct ce_ring *r, const void *src, unsigned int n)
 {
-	const uint8_t *s = (const uint8_t *)src;
 	int free_slots = ce_ring_free_count_min(r, n);
-	unsigned int i;
 
 	if (free_slots < 0)
 		return free_slots;
 	if (n > (unsigned int)free_slots)
 		n = (unsigned int)free_slots;
-	for (i = 0; i < n; i++)
-		ce_ring_copy_entry(r->entries + (size_t)((r->local + i) & r->mask) * r->esize,
-				   s + (size_t)i * r->esize, r->esize);
-	r->local += n;
-	/* Release: the entries are written before the consumer can see prod move. */
-	__atomic_store_n(&r->sh->prod, r->local, __ATOMIC_RELEASE);
+	ce_ring_enqueue_reserved(r, src, n);
 	return (int)n;
 }
 

@@ -52,6 +52,37 @@ ce_msg_type_info(uint16_t type, size_t *min_len, size_t *max_len, unsigned int *
 	return 0;
 }
 
+ssize_t
+ce_msg_sendv(int sock, const struct iovec *iov, unsigned int nb_iov, const int *fds,
+	     unsigned int nb_fds, int flags)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * CE_MSG_SENDV_MAX_FDS)];
+		struct cmsghdr align;
+	} cbuf;
+	struct msghdr mh = { .msg_iov = (struct iovec *)(uintptr_t)iov, .msg_iovlen = nb_iov };
+	ssize_t n;
+
+	if (nb_fds > CE_MSG_SENDV_MAX_FDS)
+		return -EINVAL;
+	if (nb_fds) {
+		struct cmsghdr *cm;
+
+		memset(cbuf.buf, 0, CMSG_SPACE(sizeof(int) * nb_fds));
+		mh.msg_control = cbuf.buf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nb_fds);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int) * nb_fds);
+		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nb_fds);
+	}
+	do {
+		n = sendmsg(sock, &mh, flags | MSG_NOSIGNAL);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
 int
 ce_msg_send(int sock, uint16_t type, uint32_t seq, const void *payload, size_t len,
 	    const int *fds, unsigned int nb_fds)
@@ -63,15 +94,10 @@ ce_msg_send(int sock, uint16_t type, uint32_t seq, const void *payload, size_t l
 		.len = (uint32_t)len,
 		.seq = seq,
 	};
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * CE_MSG_MAX_FDS)];
-		struct cmsghdr align;
-	} cbuf;
 	struct iovec iov[2] = {
 		{ .iov_base = &hdr, .iov_len = sizeof(hdr) },
 		{ .iov_base = (void *)(uintptr_t)payload, .iov_len = len },
 	};
-	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
 	size_t min_len, max_len;
 	unsigned int want_fds;
 	ssize_t n;
@@ -80,24 +106,9 @@ ce_msg_send(int sock, uint16_t type, uint32_t seq, const void *payload, size_t l
 		return -EINVAL;
 	if (len < min_len || len > max_len || nb_fds != want_fds || (len && !payload))
 		return -EINVAL;
-	if (nb_fds) {
-		struct cmsghdr *cm;
-
-		memset(&cbuf, 0, sizeof(cbuf));
-		mh.msg_control = cbuf.buf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nb_fds);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * nb_fds);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nb_fds);
-	}
-	do {
-		/* MSG_NOSIGNAL: a vanished peer is -EPIPE, not a SIGPIPE. */
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-	} while (n < 0 && errno == EINTR);
+	n = ce_msg_sendv(sock, iov, len ? 2 : 1, fds, nb_fds, 0);
 	if (n < 0)
-		return -errno;
+		return (int)n;
 	if ((size_t)n != sizeof(hdr) + len)
 		return -EMSGSIZE;	/* SEQPACKET sends whole records; cannot happen */
 	return 0;

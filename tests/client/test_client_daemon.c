@@ -26,13 +26,18 @@
  *
  * A watchdog (alarm) turns a call that would block forever into a failure.
  */
-#include <jansson.h>
+#include <errno.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <jansson.h>
 
-/* dtest.h is shared with tests/daemon, which uses all of its helpers. */
-#pragma GCC diagnostic ignored "-Wunused-function"
-#include "../daemon/dtest.h"
+#include "dtest.h"
 
 #define WATCHDOG_S	20	/* generous: any hang is a failure, not a slow run */
 
@@ -216,15 +221,10 @@ cd_check_gone_errors(struct cd_set *s, int submit_err)
 static long long
 cd_daemon_inflight(struct ce_client *c)
 {
-	static char out[16384 + 1];	/* a CTL reply's largest size */
+	json_t *j = dt_ctl(c, "{\"cmd\":\"stats\"}"), *cl;
 	long long infl = 0;
-	json_error_t err;
-	json_t *j, *cl;
 	size_t i;
 
-	CHECK(ce_client_ctl(c, "{\"cmd\":\"stats\"}", out, sizeof(out)) > 0);
-	j = json_loads(out, 0, &err);
-	CHECK(j != NULL);
 	json_array_foreach(json_object_get(j, "clients"), i, cl)
 		if (json_integer_value(json_object_get(cl, "pid")) == getpid())
 			infl += json_integer_value(json_object_get(cl, "in_flight"));

@@ -1,255 +1,61 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Helpers for daemon integration tests: a temp directory, a config file, a
- * real cryptoengd process, clients through libcryptoeng, completions.
+ * Helpers for daemon integration tests (library dtest, tests/daemon/dtest.c):
+ * a temp directory, a config file, a real cryptoengd process, clients
+ * through libcryptoeng, completions, control requests, the daemon seen from
+ * /proc. Every helper that fails a CHECK exits the test, and an exiting test
+ * takes its daemon and its files with it (dt_init's atexit handler).
  */
 #ifndef DTEST_H
 #define DTEST_H
 
-#include <errno.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <jansson.h>
 
 #include "ce_test.h"
 #include "cryptoeng.h"
 
-static const char *dt_bin;		/* the cryptoengd binary */
-static char dt_dir[64];
-static char dt_cfg[128];
-static char dt_sock[80];
-static char dt_log[128];
-static pid_t dt_pid;
+extern const char *dt_bin;	/* the cryptoengd binary (argv[1]) */
+extern char dt_dir[64];		/* the test's temp directory */
+extern char dt_cfg[128];	/* its config file, d.ini */
+extern char dt_sock[80];	/* the daemon's control socket */
+extern char dt_log[128];	/* the daemon's stderr */
+extern pid_t dt_pid;		/* the daemon dt_start() started, 0: none */
 
-static pid_t dt_owner;		/* the process that started the daemon */
-
-/* A failed CHECK exits: never leave a daemon (or its files) behind. */
-static void
-dt_cleanup(void)
-{
-	char cmd[128];
-
-	if (getpid() != dt_owner)
-		return;
-	if (dt_pid > 0) {
-		kill(dt_pid, SIGKILL);
-		waitpid(dt_pid, NULL, 0);
-		dt_pid = 0;
-	}
-	if (dt_dir[0] != '\0' && getenv("DT_KEEP") == NULL) {
-		/* The temp dir, and the EAL runtime dir of the daemon's file prefix. */
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s' /var/run/dpdk/cedtest-%d", dt_dir,
-			 (int)getpid());
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", dt_dir);
-	}
-}
-
-static void
-dt_init(int argc, char **argv)
-{
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s CRYPTOENGD [case]\n", argv[0]);
-		exit(1);
-	}
-	dt_bin = argv[1];
-	snprintf(dt_dir, sizeof(dt_dir), "/tmp/cedtest-XXXXXX");
-	CHECK(mkdtemp(dt_dir) != NULL);
-	/* Other uids must reach the socket for the refusal test. */
-	chmod(dt_dir, 0755);
-	snprintf(dt_cfg, sizeof(dt_cfg), "%s/d.ini", dt_dir);
-	snprintf(dt_sock, sizeof(dt_sock), "%s/d.sock", dt_dir);
-	snprintf(dt_log, sizeof(dt_log), "%s/d.log", dt_dir);
-	dt_owner = getpid();
-	atexit(dt_cleanup);
-}
-
-static void
-dt_sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
-/* A config with the given [pmd.*] sections (and anything else) appended. */
-static void
-dt_write_config(const char *extra)
-{
-	FILE *f = fopen(dt_cfg, "w");
-
-	CHECK(f != NULL);
-	fprintf(f,
-		"[eal]\n"
-		"lcores = 0,1\n"
-		"args = --no-pci --log-level=lib.eal:error\n"
-		"file_prefix = cedtest-%d\n"
-		"hugepages = no\n"
-		"\n"
-		"[socket]\n"
-		"path = %s\n"
-		"%s",
-		(int)getpid(), dt_sock, extra);
-	fclose(f);
-}
-
-static void
-dt_dump_log(void)
-{
-	char buf[4096];
-	size_t n;
-	FILE *f = fopen(dt_log, "r");
-
-	if (f == NULL)
-		return;
-	fprintf(stderr, "---- daemon log ----\n");
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, n, stderr);
-	fclose(f);
-}
-
-/* Run cryptoengd on dt_cfg; stderr goes to dt_log. */
-static pid_t
-dt_spawn(const char *cfg)
-{
-	pid_t pid = fork();
-
-	CHECK(pid >= 0);
-	if (pid == 0) {
-		FILE *f = freopen(dt_log, "w", stderr);
-
-		(void)f;
-		/* A test that dies (sanitizer abort) takes its daemon with it. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		execl(dt_bin, dt_bin, "--config", cfg, "--foreground", "--log", "stderr",
-		      (char *)NULL);
-		_exit(127);
-	}
-	return pid;
-}
-
+/* argv[1] is the daemon; make the temp directory and the file names. */
+void dt_init(int argc, char **argv);
+void dt_sleep_ms(unsigned int ms);
+/* dt_cfg: EAL without hugepages, our socket, then @p extra ([pmd.*] ...). */
+void dt_write_config(const char *extra);
+/* Copy the daemon's log to stderr (after a failure). */
+void dt_dump_log(void);
+/* Run cryptoengd on @p cfg in the foreground; stderr goes to dt_log. */
+pid_t dt_spawn(const char *cfg);
 /* Wait for the daemon's exit; @return its exit code (or 128 + signal). */
-static int
-dt_wait_exit(pid_t pid)
-{
-	int st;
-
-	CHECK(waitpid(pid, &st, 0) == pid);
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	return 128 + WTERMSIG(st);
-}
-
-/* Connect, waiting for the daemon to come up (fails if it exits first). */
-static struct ce_client *
-dt_connect_opts(const struct ce_client_opts *o)
-{
-	/* An upper bound so a broken daemon fails the test instead of hanging it. */
-	for (int i = 0; i < 3000; i++) {
-		struct ce_client *c = ce_client_connect(dt_sock, o);
-		int st;
-
-		if (c != NULL)
-			return c;
-		if (errno != ENOENT && errno != ECONNREFUSED) {
-			fprintf(stderr, "connect: %s (%s)\n", strerror(errno),
-				ce_client_last_error(NULL));
-			dt_dump_log();
-			exit(1);
-		}
-		if (dt_pid > 0 && waitpid(dt_pid, &st, WNOHANG) == dt_pid) {
-			fprintf(stderr, "daemon exited before listening\n");
-			dt_pid = 0;
-			dt_dump_log();
-			exit(1);
-		}
-		dt_sleep_ms(20);
-	}
-	fprintf(stderr, "daemon never listened\n");
-	dt_dump_log();
-	exit(1);
-}
-
-static struct ce_client *
-dt_connect(void)
-{
-	return dt_connect_opts(NULL);
-}
-
-static void
-dt_start(const char *extra)
-{
-	dt_write_config(extra);
-	dt_pid = dt_spawn(dt_cfg);
-	ce_client_close(dt_connect());
-}
-
+int dt_wait_exit(pid_t pid);
+/* Connect, waiting for the daemon to listen (fails if it exits first). */
+struct ce_client *dt_connect_opts(const struct ce_client_opts *o);
+struct ce_client *dt_connect(void);
+/* Config with @p extra, daemon started, listening. */
+void dt_start(const char *extra);
 /* SIGTERM, and the daemon must exit 0. */
-static void
-dt_stop(void)
-{
-	int rc;
-
-	CHECK(dt_pid > 0);
-	CHECK(kill(dt_pid, SIGTERM) == 0);
-	rc = dt_wait_exit(dt_pid);
-	dt_pid = 0;
-	if (rc != 0)
-		dt_dump_log();
-	CHECK_EQ(rc, 0);
-}
-
-/* Reap n completions (blocking in ce_wait) into cqes. */
-static void
-dt_reap(struct ce_qp *qp, struct ce_cqe *cqes, unsigned int n)
-{
-	unsigned int got = 0;
-	int waits = 0;
-
-	while (got < n) {
-		int r = ce_poll_burst(qp, cqes + got, n - got);
-
-		CHECK(r >= 0);
-		got += (unsigned int)r;
-		if (got == n)
-			break;
-		r = ce_wait(qp, 100);
-		CHECK(r >= 0);
-		/* 60 s without a completion: the daemon lost a request. */
-		if (r == 0 && ++waits > 600) {
-			fprintf(stderr, "%u of %u completions after 60 s\n", got, n);
-			dt_dump_log();
-			exit(1);
-		}
-	}
-}
-
+void dt_stop(void);
+/* Reap @p n completions (blocking in ce_wait) into @p cqes; 60 s without one fails. */
+void dt_reap(struct ce_qp *qp, struct ce_cqe *cqes, unsigned int n);
 /* One descriptor through the daemon; @return its completion status. */
-static int
-dt_one(struct ce_qp *qp, const struct ce_desc *dd)
-{
-	struct ce_cqe cqe;
-
-	CHECK_EQ(ce_submit_burst(qp, dd, 1), 1);
-	dt_reap(qp, &cqe, 1);
-	CHECK_EQ(cqe.cookie, dd->cookie);
-	return cqe.status;
-}
-
-static inline void
-dt_hex(const char *hex, uint8_t *out, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned int v;
-
-		CHECK(sscanf(hex + 2 * i, "%2x", &v) == 1);
-		out[i] = (uint8_t)v;
-	}
-}
+int dt_one(struct ce_qp *qp, const struct ce_desc *dd);
+/* @p n bytes from 2n hex digits. */
+void dt_hex(const char *hex, uint8_t *out, size_t n);
+/* CLOCK_MONOTONIC in seconds. */
+double dt_now(void);
+/* A control request's answer as JSON (a new reference); fails on no answer. */
+json_t *dt_ctl(struct ce_client *c, const char *req);
+/* Open descriptors of process @p pid. */
+unsigned int dt_proc_fds(pid_t pid);
+/* Resident memory of process @p pid, KiB. */
+long dt_proc_rss_kb(pid_t pid);
 
 #endif /* DTEST_H */

@@ -24,14 +24,22 @@
  *              answers after [engine] selftest_timeout_ms fails them, and
  *              start-up goes on.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
-#include <dirent.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -43,41 +51,6 @@ static const struct ce_session_params dt_null_sess = {
 };
 
 /* ---- the daemon seen from outside: /proc ------------------------------------ */
-
-static unsigned int
-dt_proc_fds(pid_t pid)
-{
-	char path[64];
-	struct dirent *de;
-	unsigned int n = 0;
-	DIR *dir;
-
-	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
-	dir = opendir(path);
-	CHECK(dir != NULL);
-	while ((de = readdir(dir)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(dir);
-	return n;
-}
-
-static long
-dt_proc_rss_kb(pid_t pid)
-{
-	char path[64], line[256];
-	long kb = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	CHECK(f != NULL);
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
 
 /* CPU time (clock ticks) of the daemon's main thread: the control plane. */
 static unsigned long long
@@ -120,15 +93,6 @@ dt_ctl_thread_runnable_ns(pid_t pid)
 	CHECK(fscanf(f, "%llu %llu", &run, &wait) == 2);
 	fclose(f);
 	return run + wait;
-}
-
-static double
-dt_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* A bare control connection (no HELLO); -errno when connect fails. */
@@ -188,16 +152,10 @@ dt_fill(struct ce_client *c, struct ce_desc *dd, unsigned int n, uint64_t cookie
 static long long
 dt_inflight(struct ce_client *c)
 {
-	static char out[CE_MSG_CTL_MAX + 1];
-	json_error_t err;
-	json_t *j, *cl, *q;
+	json_t *j = dt_ctl(c, "{\"cmd\":\"clients\"}"), *cl, *q;
 	long long n = 0;
 	size_t i, k;
-	int r = ce_client_ctl(c, "{\"cmd\":\"clients\"}", out, sizeof(out));
 
-	CHECK(r > 0);
-	j = json_loads(out, 0, &err);
-	CHECK(j != NULL);
 	json_array_foreach(json_object_get(j, "clients"), i, cl)
 		if (json_integer_value(json_object_get(cl, "pid")) == getpid())
 			json_array_foreach(json_object_get(cl, "qps"), k, q)
@@ -985,20 +943,6 @@ case_max_clients(void)
 
 /* ---- selftest: a slow device's self-tests, and one that never answers -------- */
 
-static json_t *
-dt_algs(struct ce_client *c)
-{
-	static char out[CE_MSG_CTL_MAX + 1];
-	json_error_t err;
-	json_t *j;
-	int r = ce_client_ctl(c, "{\"cmd\":\"algs\"}", out, sizeof(out));
-
-	CHECK(r > 0);
-	j = json_loads(out, 0, &err);
-	CHECK(j != NULL);
-	return j;
-}
-
 /* Every implementation of [pmd.null0] in @p algs has self-test state @p want. */
 static unsigned int
 dt_null_selftests(json_t *algs, const char *want, const char *why_part)
@@ -1039,7 +983,7 @@ case_selftest(void)
 	dt_start("[pmd.null0]\ndriver = null\nargs = depth=64,delay_ns=500000000\n");
 	fprintf(stderr, "null device at 500 ms a request: up after %.2f s\n", dt_now() - t0);
 	c = dt_connect();
-	algs = dt_algs(c);
+	algs = dt_ctl(c, "{\"cmd\":\"algs\"}");
 	CHECK(dt_null_selftests(algs, "passed", NULL) > 0);
 	json_decref(algs);
 	ce_client_close(c);
@@ -1054,7 +998,7 @@ case_selftest(void)
 	fprintf(stderr, "null device at 30 s a request, selftest_timeout_ms 200: up after "
 		"%.2f s\n", dt_now() - t0);
 	c = dt_connect();
-	algs = dt_algs(c);
+	algs = dt_ctl(c, "{\"cmd\":\"algs\"}");
 	CHECK(dt_null_selftests(algs, "failed", "no answer within 200 ms") > 0);
 	{
 		json_t *a;

@@ -11,7 +11,9 @@
  * invariants:
  * - answered (0) exactly when the request is a JSON object whose "cmd" is
  *   algs, stats, clients or engines, else -EINVAL with a reason ("fault":
- *   -EINVAL, -ENODEV or -ENOTSUP: no device here has a fault injector);
+ *   -EINVAL, -ENODEV or -ENOTSUP: no device here has a fault injector;
+ *   "selftest": answered with at least one result, or -ENOENT / -EINVAL
+ *   with a reason for a "driver" that names none or is not a string);
  * - an answer is a JSON object with that command's members, and it fits in
  *   one CE_MSG_CTL_REPLY (16 KiB), else the client could never read it;
  * - over the socket: the same verdict, the daemon still serving after it.
@@ -79,7 +81,7 @@ static const char *
 expected_cmd(const char *req)
 {
 	static const char *const cmds[] = { "algs", "stats", "clients", "engines", "info",
-					    "fault" };
+					    "fault", "selftest" };
 	static char cmd[16];
 	json_t *j = json_loads(req, 0, NULL);
 	const char *s = json_string_value(json_object_get(j, "cmd"));
@@ -146,6 +148,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK((ret == -EINVAL || ret == -ENODEV || ret == -ENOTSUP) && why != NULL &&
 			   why[0] != '\0');
 		cmd = NULL;
+	} else if (cmd != NULL && strcmp(cmd, "selftest") == 0 && ret != 0) {
+		/* A "driver" naming no implementation, or not a string. */
+		FUZZ_CHECK((ret == -ENOENT || ret == -EINVAL) && why != NULL && why[0] != '\0');
+		cmd = NULL;
 	} else if (cmd != NULL) {
 		FUZZ_CHECK(ret == 0 && out != NULL);
 		check_answer(cmd, out, strlen(out));
@@ -161,7 +167,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(ret > 0);
 			check_answer(cmd, fuzz_ans, strlen(fuzz_ans));
 		} else {
-			FUZZ_CHECK(ret == -EINVAL || ret == -ENODEV || ret == -ENOTSUP);
+			FUZZ_CHECK(ret == -EINVAL || ret == -ENODEV || ret == -ENOTSUP ||
+				   ret == -ENOENT);
 			FUZZ_CHECK(ce_client_last_error(fuzz_c2)[0] != '\0');
 		}
 	}

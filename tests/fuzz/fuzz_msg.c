@@ -58,26 +58,10 @@ fuzz_init(void)
 static int
 send_raw(int sock, const uint8_t *buf, size_t len, const int *fds, unsigned int nb_fds)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * FUZZ_MAX_SEND_FDS)];
-		struct cmsghdr align;
-	} cbuf;
 	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf, .iov_len = len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n = ce_msg_sendv(sock, &iov, 1, fds, nb_fds, MSG_DONTWAIT);
 
-	if (nb_fds) {
-		struct cmsghdr *cm;
-
-		memset(&cbuf, 0, sizeof(cbuf));
-		mh.msg_control = cbuf.buf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nb_fds);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * nb_fds);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nb_fds);
-	}
-	return sendmsg(sock, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -errno : 0;
+	return n < 0 ? (int)n : 0;
 }
 
 static void

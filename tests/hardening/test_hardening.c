@@ -12,12 +12,20 @@
  * libcryptoeng where it can and raw (raw_*: its own socket, memfd, rings and
  * ce_msg_* messages) where it must.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/evp.h>
@@ -25,9 +33,7 @@
 
 #include "ce_shm.h"
 
-/* dtest.h's helpers are static; not every case uses every one. */
-#pragma GCC diagnostic ignored "-Wunused-function"
-#include "daemon/dtest.h"
+#include "dtest.h"
 
 static const char *hd_pmds =
 	"[pmd.ipsecmb0]\ndriver = ipsecmb\n\n"
@@ -36,44 +42,22 @@ static const char *hd_pmds =
 /* The test's own monitoring connection: small, so any region limit admits it. */
 static const struct ce_client_opts hd_mon_opts = { .region_size = 1u << 20, .name = "mon" };
 
-static double
-hd_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* ---- the daemon from outside: /proc and ctl ----------------------------- */
 
 static long
-hd_proc_count(const char *what)
+hd_proc_maps(void)
 {
 	char path[64];
 	long n = 0;
+	FILE *f;
+	int ch;
 
-	if (strcmp(what, "fd") == 0) {
-		char cmd[96];
-		FILE *p;
-
-		snprintf(cmd, sizeof(cmd), "ls /proc/%d/fd | wc -l", (int)dt_pid);
-		p = popen(cmd, "r");
-		CHECK(p != NULL);
-		CHECK(fscanf(p, "%ld", &n) == 1);
-		pclose(p);
-		return n;
-	}
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)dt_pid);
-	{
-		FILE *f = fopen(path, "r");
-		int ch;
-
-		CHECK(f != NULL);
-		while ((ch = fgetc(f)) != EOF)
-			n += ch == '\n';
-		fclose(f);
-	}
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	while ((ch = fgetc(f)) != EOF)
+		n += ch == '\n';
+	fclose(f);
 	return n;
 }
 
@@ -85,49 +69,18 @@ hd_proc_count(const char *what)
 static bool
 hd_fds_back(long base)
 {
-	long n = hd_proc_count("fd");
+	long n = (long)dt_proc_fds(dt_pid);
 
 	if (n > base)
 		fprintf(stderr, "daemon fds: %ld, was %ld\n", n, base);
 	return n <= base;
 }
 
-static long
-hd_rss_kb(void)
-{
-	char path[64], line[256];
-	long kb = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)dt_pid);
-	f = fopen(path, "r");
-	CHECK(f != NULL);
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
-static json_t *
-hd_ctl(struct ce_client *c, const char *req)
-{
-	static char out[CE_MSG_CTL_MAX + 1];
-	json_error_t err;
-	json_t *j;
-	int n = ce_client_ctl(c, req, out, sizeof(out));
-
-	CHECK(n > 0 && (size_t)n < sizeof(out));
-	j = json_loads(out, 0, &err);
-	CHECK(j != NULL);
-	return j;
-}
-
 /* Clients the daemon still holds (live, or dead and not yet reaped). */
 static size_t
 hd_nb_clients(struct ce_client *c)
 {
-	json_t *j = hd_ctl(c, "{\"cmd\":\"clients\"}");
+	json_t *j = dt_ctl(c, "{\"cmd\":\"clients\"}");
 	size_t n = json_array_size(json_object_get(j, "clients"));
 
 	json_decref(j);
@@ -138,7 +91,7 @@ hd_nb_clients(struct ce_client *c)
 static long long
 hd_einval_of(struct ce_client *c, pid_t pid)
 {
-	json_t *j = hd_ctl(c, "{\"cmd\":\"stats\"}"), *cl;
+	json_t *j = dt_ctl(c, "{\"cmd\":\"stats\"}"), *cl;
 	long long v = 0;
 	size_t i;
 
@@ -201,7 +154,7 @@ good_run(int in, int out)
 	struct ce_qp *qp;
 	uint64_t seq = 0, done = 0, outstanding = 0;
 	bool stop = false;
-	double last = hd_now();
+	double last = dt_now();
 	uint32_t h;
 	int64_t hs;
 
@@ -268,14 +221,14 @@ good_run(int in, int out)
 		if (n == 0) {
 			CHECK(ce_wait(qp, 100) >= 0);
 			/* Nothing back for 30 s: the daemon lost our requests. */
-			if (hd_now() - last > 30) {
+			if (dt_now() - last > 30) {
 				fprintf(stderr, "good client: %llu outstanding, none back in 30 s\n",
 					(unsigned long long)outstanding);
 				exit(1);
 			}
 			continue;
 		}
-		last = hd_now();
+		last = dt_now();
 		for (int k = 0; k < n; k++) {
 			unsigned int i = (unsigned int)(cqes[k].cookie & 0xff);
 			struct good_slot *s;
@@ -512,14 +465,14 @@ static void
 raw_reap(struct raw *r, struct ce_cqe *cqes, unsigned int n)
 {
 	unsigned int got = 0;
-	double t0 = hd_now();
+	double t0 = dt_now();
 
 	while (got < n) {
 		int k = ce_ring_dequeue_burst(&r->cq, cqes + got, n - got);
 
 		CHECK(k >= 0);
 		got += (unsigned int)k;
-		if (hd_now() - t0 > 5) {
+		if (dt_now() - t0 > 5) {
 			fprintf(stderr, "raw client: %u of %u completions after 5 s\n", got, n);
 			exit(1);
 		}
@@ -953,8 +906,8 @@ ring_attack(enum ring_attack how)
 			dd[i] = raw_desc(&r, 2000 + i, 64 * (i % 16), 64);
 		CHECK_EQ(ce_ring_enqueue_burst(&r.sq, dd, RAW_ENTRIES), (int)RAW_ENTRIES);
 		raw_doorbell(&r);
-		for (double t0 = hd_now(); cq->prod != r.cq.local + RAW_ENTRIES;)
-			CHECK(hd_now() - t0 < 5);
+		for (double t0 = dt_now(); cq->prod != r.cq.local + RAW_ENTRIES;)
+			CHECK(dt_now() - t0 < 5);
 		cq->cons = how == RA_CQ_AHEAD ? cq->prod + 3 : cq->prod - 0x40000000u;
 		CHECK_EQ(ce_ring_enqueue_burst(&r.sq, &dd[RAW_ENTRIES], 1), 1);
 		break;
@@ -985,7 +938,7 @@ case_ring(void)
 	dt_start(hd_pmds);
 	good_start(&g);
 	mon = dt_connect_opts(&hd_mon_opts);
-	fds0 = hd_proc_count("fd");
+	fds0 = (long)dt_proc_fds(dt_pid);
 	for (int how = RA_SQ_AHEAD; how <= RA_CQ_FAR; how++)
 		ring_attack((enum ring_attack)how);
 
@@ -1017,8 +970,8 @@ case_ring(void)
 	raw_close(&r);
 
 	/* Every dropped client's fds are gone (the socket, memfd, eventfds). */
-	for (double t0 = hd_now(); hd_nb_clients(mon) != 2; dt_sleep_ms(10))
-		CHECK(hd_now() - t0 < 10);
+	for (double t0 = dt_now(); hd_nb_clients(mon) != 2; dt_sleep_ms(10))
+		CHECK(dt_now() - t0 < 10);
 	CHECK(hd_fds_back(fds0));
 	good_finish(&g);
 	ce_client_close(mon);
@@ -1048,8 +1001,8 @@ case_region(void)
 	dt_pid = dt_spawn(dt_cfg);
 	mon = dt_connect_opts(&hd_mon_opts);
 	good_start(&g);
-	fds0 = hd_proc_count("fd");
-	maps0 = hd_proc_count("maps");
+	fds0 = (long)dt_proc_fds(dt_pid);
+	maps0 = hd_proc_maps();
 	raw_hello(&r);
 
 	/* Before REGION, no queue pair. */
@@ -1102,10 +1055,10 @@ case_region(void)
 	close(efd[1]);
 	raw_close(&r);
 	/* 120 refused memfds later: none kept open, none mapped. */
-	for (double t0 = hd_now(); hd_nb_clients(mon) != 2; dt_sleep_ms(10))
-		CHECK(hd_now() - t0 < 10);
+	for (double t0 = dt_now(); hd_nb_clients(mon) != 2; dt_sleep_ms(10))
+		CHECK(dt_now() - t0 < 10);
 	CHECK(hd_fds_back(fds0));
-	CHECK(hd_proc_count("maps") <= maps0);
+	CHECK(hd_proc_maps() <= maps0);
 	good_finish(&g);
 	ce_client_close(mon);
 	dt_stop();
@@ -1166,23 +1119,9 @@ case_uid(void)
 static void
 msg_send_raw(int s, const void *buf, size_t len, const int *fds, unsigned int nb_fds)
 {
-	char cbuf[CMSG_SPACE(sizeof(int) * 2)];
 	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf, .iov_len = len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
-	if (nb_fds) {
-		struct cmsghdr *cm;
-
-		memset(cbuf, 0, sizeof(cbuf));
-		mh.msg_control = cbuf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nb_fds);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * nb_fds);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nb_fds);
-	}
-	CHECK(sendmsg(s, &mh, MSG_NOSIGNAL) == (ssize_t)len);
+	CHECK(ce_msg_sendv(s, &iov, 1, fds, nb_fds, 0) == (ssize_t)len);
 }
 
 static void
@@ -1206,7 +1145,7 @@ case_msg(void)
 	dt_start(hd_pmds);
 	good_start(&g);
 	mon = dt_connect_opts(&hd_mon_opts);
-	fds0 = hd_proc_count("fd");
+	fds0 = (long)dt_proc_fds(dt_pid);
 	efd = eventfd(0, EFD_CLOEXEC);
 	CHECK(efd >= 0);
 
@@ -1302,8 +1241,8 @@ case_msg(void)
 		free(r.m);
 	}
 	/* Refused fds were all closed by the daemon. */
-	for (double t0 = hd_now(); hd_nb_clients(mon) != 2; dt_sleep_ms(10))
-		CHECK(hd_now() - t0 < 10);
+	for (double t0 = dt_now(); hd_nb_clients(mon) != 2; dt_sleep_ms(10))
+		CHECK(dt_now() - t0 < 10);
 	CHECK(hd_fds_back(fds0));
 	close(efd);
 	free(b);
@@ -1349,8 +1288,8 @@ kill_child(int out)
 	CHECK_EQ(ce_submit_burst(qp, dd, KILL_REQS), KILL_REQS);
 	/* Taken by the daemon (its consumer index moved): now in flight. */
 	sq = (volatile struct ce_ring_shared *)(buf - ce_buf_offset(c, buf) + CE_REGION_HDR_SPACE);
-	for (double t0 = hd_now(); sq->cons != KILL_REQS;)
-		CHECK(hd_now() - t0 < 10);
+	for (double t0 = dt_now(); sq->cons != KILL_REQS;)
+		CHECK(dt_now() - t0 < 10);
 	CHECK(write(out, "k", 1) == 1);
 	for (;;)
 		pause();
@@ -1384,7 +1323,7 @@ case_kill(void)
 		 "[pmd.ipsecmb0]\ndriver = ipsecmb\n\n"
 		 "[pmd.null0]\ndriver = null\nargs = depth=1024,delay_ns=2000000\n");
 	mon = dt_connect_opts(&hd_mon_opts);
-	t0 = hd_now();
+	t0 = dt_now();
 	for (int cycle = 0; cycle < WARMUP + CYCLES; cycle++) {
 		int p[2], st;
 		char ch;
@@ -1392,12 +1331,12 @@ case_kill(void)
 
 		if (cycle == WARMUP) {
 			/* Steady state: allocator pools and DPDK heap pages touched. */
-			for (double t1 = hd_now(); hd_nb_clients(mon) != 1; dt_sleep_ms(5))
-				CHECK(hd_now() - t1 < 10);
-			fds0 = hd_proc_count("fd");
-			maps0 = hd_proc_count("maps");
-			rss0 = hd_rss_kb();
-			t0 = hd_now();
+			for (double t1 = dt_now(); hd_nb_clients(mon) != 1; dt_sleep_ms(5))
+				CHECK(dt_now() - t1 < 10);
+			fds0 = (long)dt_proc_fds(dt_pid);
+			maps0 = hd_proc_maps();
+			rss0 = dt_proc_rss_kb(dt_pid);
+			t0 = dt_now();
 		}
 		CHECK(pipe(p) == 0);
 		kid = fork();
@@ -1421,13 +1360,13 @@ case_kill(void)
 		/* The daemon must outlive every one of them. */
 		CHECK(waitpid(dt_pid, &st, WNOHANG) == 0);
 	}
-	fprintf(stderr, "%d connect/submit/kill cycles in %.1f s\n", CYCLES, hd_now() - t0);
+	fprintf(stderr, "%d connect/submit/kill cycles in %.1f s\n", CYCLES, dt_now() - t0);
 	/* Every client reaped: requests finished, sessions destroyed, regions unmapped. */
-	for (double t1 = hd_now(); hd_nb_clients(mon) != 1; dt_sleep_ms(5))
-		CHECK(hd_now() - t1 < 30);
-	fds1 = hd_proc_count("fd");
-	maps1 = hd_proc_count("maps");
-	rss1 = hd_rss_kb();
+	for (double t1 = dt_now(); hd_nb_clients(mon) != 1; dt_sleep_ms(5))
+		CHECK(dt_now() - t1 < 30);
+	fds1 = (long)dt_proc_fds(dt_pid);
+	maps1 = hd_proc_maps();
+	rss1 = dt_proc_rss_kb(dt_pid);
 	fprintf(stderr, "daemon fds %ld -> %ld, maps %ld -> %ld, RSS %ld -> %ld kB\n",
 		fds0, fds1, maps0, maps1, rss0, rss1);
 	CHECK(fds1 <= fds0);	/* see hd_fds_back() */
@@ -1475,7 +1414,7 @@ case_wakeup(void)
 	dd = (struct ce_desc){ .session = (uint32_t)h, .op = CE_OP_ENCRYPT, .len = 64,
 			       .src_off = ce_buf_offset(c, buf),
 			       .dst_off = ce_buf_offset(c, buf + 64) };
-	j = hd_ctl(c, "{\"cmd\":\"stats\"}");
+	j = dt_ctl(c, "{\"cmd\":\"stats\"}");
 	sleeps0 = (unsigned long long)json_integer_value(json_object_get(
 		json_array_get(json_object_get(j, "engines"), 0), "sleeps"));
 	json_decref(j);
@@ -1489,7 +1428,7 @@ case_wakeup(void)
 		 * around idle_us (most rounds: that is where the race is), well
 		 * after it fell asleep. */
 		if (pick >= 3) {
-			for (t0 = hd_now(); hd_now() - t0 < (rand() % 60) * 1e-6;)
+			for (t0 = dt_now(); dt_now() - t0 < (rand() % 60) * 1e-6;)
 				;
 		} else if (pick == 1) {
 			dt_sleep_ms(0);
@@ -1500,7 +1439,7 @@ case_wakeup(void)
 		}
 		dd.cookie = (uint64_t)round;
 		CHECK_EQ(ce_submit_burst(qp, &dd, 1), 1);
-		t0 = hd_now();
+		t0 = dt_now();
 		for (;;) {
 			int n = ce_poll_burst(qp, &cqe, 1);
 
@@ -1508,7 +1447,7 @@ case_wakeup(void)
 			if (n == 1)
 				break;
 			CHECK(ce_wait(qp, 5000) >= 0);
-			if (hd_now() - t0 >= 5) {
+			if (dt_now() - t0 >= 5) {
 				fprintf(stderr, "round %d: no completion within 5 s: lost wake-up\n",
 					round);
 				CHECK(0);
@@ -1516,10 +1455,10 @@ case_wakeup(void)
 		}
 		CHECK_EQ(cqe.cookie, (uint64_t)round);
 		CHECK_EQ(cqe.status, 0);
-		if (hd_now() - t0 > worst)
-			worst = hd_now() - t0;
+		if (dt_now() - t0 > worst)
+			worst = dt_now() - t0;
 	}
-	j = hd_ctl(c, "{\"cmd\":\"stats\"}");
+	j = dt_ctl(c, "{\"cmd\":\"stats\"}");
 	sleeps1 = (unsigned long long)json_integer_value(json_object_get(
 		json_array_get(json_object_get(j, "engines"), 0), "sleeps"));
 	aborts = json_integer_value(json_object_get(

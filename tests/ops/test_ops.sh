@@ -97,7 +97,7 @@ help)
 	expect 2 "$d_bin" --bogus
 	# No daemon: exit 1, saying where it looked.
 	expect 1 "$ctl_bin" --socket "$dir/none.sock" stats
-	has "$dir/err" "no cryptoengd listening at $dir/none.sock"
+	has "$dir/err" "cannot connect to $dir/none.sock: No such file or directory"
 	;;
 keys)
 	write_cfg ""
@@ -108,10 +108,10 @@ keys)
 	ctl crypt --alg 'gcm(aes)' --op encrypt --keyfd 3 --iv "$IV" --in "$PT" 3<"$dir/key" >"$dir/out" ||
 		fail "--keyfd"
 	[ "$(cat "$dir/out")" = "$CT$TAG" ] || fail "--keyfd: $(cat "$dir/out")"
-	# Limits named: a key of 129 bytes, a key of 17, an IV of 0, a bad block multiple.
-	head -c 129 /dev/zero >"$dir/bigkey"
+	# Limits named: a key of 513 bytes (CE_SESSION_KEY_MAX + 1), a key of 17, an IV of 0, a bad block multiple.
+	head -c 513 /dev/zero >"$dir/bigkey"
 	expect 2 ctl crypt --alg 'gcm(aes)' --op encrypt --key-file "$dir/bigkey" --iv "$IV" --in 00
-	has "$dir/err" "key: more than 128 bytes"
+	has "$dir/err" "key: more than 512 bytes"
 	head -c 17 /dev/zero >"$dir/key17"
 	expect 2 ctl crypt --alg 'gcm(aes)' --op encrypt --key-file "$dir/key17" --iv "$IV" --in 00
 	has "$dir/err" "key: 17 bytes; gcm(aes) (.*) takes 16..32 step 8"

@@ -201,6 +201,11 @@ def cryptoeng_half(data, perf, daemon_bin, config):
                   "%s: columns %s differ from dpdk-test-crypto-perf's %s" %
                   (what, list(res["rows"][0]), parse_perf.columns(dpdk)))
             check("backend" in res["meta"], "%s: no '# cryptoeng:' backend line" % what)
+            # --csv-friendly: as crypto-perf's, no options dump (only our one
+            # '# cryptoeng:' line); without it, the dump comes first.
+            dumped = "Crypto Performance Application Options" in p.stdout
+            check(dumped != csv, "%s: options dump %s\n%s" %
+                  (what, "printed" if dumped else "missing", p.stdout))
             if test == "verify":
                 check(res["rows"][0]["failed_ops"] == 0, "%s: failed ops %s" % (what, res["rows"]))
             if test == "latency" and not csv:
@@ -208,6 +213,38 @@ def cryptoeng_half(data, perf, daemon_bin, config):
                     check(r["p50_us"] <= r["p90_us"] <= r["p99_us"] <= r["p999_us"],
                           "%s: percentiles %s" % (what, r))
             print("ok %s: %d row(s), backend %s" % (what, nrows, res["meta"]["backend"]))
+
+        # crypto-perf's defaults: AES-128-CBC + HMAC-SHA1 with a 64-byte auth key
+        # (longer than SHA-1's digest: the kernel's authenc key blob takes it).
+        p = run_perf(perf, sock, ["--total-ops", "1000"])
+        res = parse_perf.parse(p.stdout)
+        check(res["test"] == "throughput" and len(res["rows"]) == 1,
+              "defaults: parsed as %s, %d rows\n%s" % (res["test"], len(res["rows"]), p.stdout))
+        check_rows(res, "defaults", 1000)
+        check(res["rows"][0]["buf_size"] == 64 and res["rows"][0]["burst_size"] == 32,
+              "defaults: %s" % res["rows"])
+        check("authenc-hmac-sha1-cbc-aes" in res["meta"]["backend"],
+              "defaults: backend %s" % res["meta"]["backend"])
+        check("auth key size: 64" in p.stdout, "defaults: options dump\n%s" % p.stdout)
+        print("ok defaults: authenc(hmac(sha1),cbc(aes)) with a 64-byte auth key")
+
+        # --devtype crypto_qat asks for the QAT implementations by their names;
+        # this daemon has no QAT: a clear refusal, not another implementation.
+        p = run_perf(perf, sock, ["--total-ops", "1000", "--devtype", "crypto_qat"], expect_rc=1)
+        check("no such device" in p.stderr and "authenc-hmac-sha1-cbc-aes-qat" in p.stderr,
+              "--devtype crypto_qat: %s" % p.stderr)
+        check(not parse_perf.parse(p.stdout)["rows"], "--devtype crypto_qat ran:\n%s" % p.stdout)
+        print("ok --devtype crypto_qat: %s" % p.stderr.strip().split(": ", 1)[1][:60])
+
+        # --imix: one row whose "Buf Size" is the weighted mean, as DPDK prints
+        # it (64 x 3 + 1024 x 1) / 4 = 304.
+        p = run_perf(perf, sock, GCM + ["--buffer-sz", "64,1024", "--imix", "3,1",
+                                        "--total-ops", "4000", "--silent"])
+        res = parse_perf.parse(p.stdout)
+        check(len(res["rows"]) == 1 and res["rows"][0]["buf_size"] == 304,
+              "--imix 3,1: %s\n%s" % (res["rows"], p.stdout))
+        check_rows(res, "--imix", 4000)
+        print("ok --imix: Buf Size 304")
 
         # Verify must count wrong answers: a vector whose digest is wrong fails every op.
         bad = os.path.join(tmp, "bad.data")

@@ -27,7 +27,9 @@ struct talg {
 	uint8_t klens[3];  /* choices; 0 ends */
 	uint16_t iv, dlen, block;
 	uint16_t aad_min, aad_max, aad_step;
-	uint16_t hmac_block; /* HMAC: random key length 1..block */
+	uint16_t hmac_block; /* HMAC and authenc: random HMAC key length 1..2 x block
+			      * (longer than the block: hashed before the device
+			      * gets it); authenc: klens are the AES key's */
 };
 
 static const struct talg algs[] = {
@@ -43,9 +45,9 @@ static const struct talg algs[] = {
 	{ "hmac(sha256)", K_HASH, { 0 }, 0, 32, 1, 0, 0, 0, 64 },
 	{ "hmac(sha384)", K_HASH, { 0 }, 0, 48, 1, 0, 0, 0, 128 },
 	{ "hmac(sha512)", K_HASH, { 0 }, 0, 64, 1, 0, 0, 0, 128 },
-	{ "authenc(hmac(sha1),cbc(aes))", K_AUTHENC, { 36, 44, 52 }, 16, 20, 16, 8, 24, 4, 0 },
-	{ "authenc(hmac(sha256),cbc(aes))", K_AUTHENC, { 48, 56, 64 }, 16, 32, 16, 8, 24, 4, 0 },
-	{ "authenc(hmac(sha512),cbc(aes))", K_AUTHENC, { 80, 88, 96 }, 16, 64, 16, 8, 24, 4, 0 },
+	{ "authenc(hmac(sha1),cbc(aes))", K_AUTHENC, { 16, 24, 32 }, 16, 20, 16, 8, 24, 4, 64 },
+	{ "authenc(hmac(sha256),cbc(aes))", K_AUTHENC, { 16, 24, 32 }, 16, 32, 16, 8, 24, 4, 64 },
+	{ "authenc(hmac(sha512),cbc(aes))", K_AUTHENC, { 16, 24, 32 }, 16, 64, 16, 8, 24, 4, 128 },
 	{ "rfc7539(chacha20,poly1305)", K_AEAD, { 32 }, 12, 16, 1, 0, 64, 1, 0 },
 	{ "rfc7539esp(chacha20,poly1305)", K_AEAD, { 36 }, 8, 16, 1, 8, 12, 4, 0 },
 };
@@ -231,12 +233,24 @@ test_differential(bool all_on_device)
 			while (nk < 3 && a->klens[nk] != 0)
 				nk++;
 			klen = nk ? a->klens[qat_rand() % nk] : 0;
-			if (a->hmac_block)
-				klen = (uint16_t)(qat_rand() % a->hmac_block) + 1;
 			if (a->aad_max)
 				aad = (uint16_t)(a->aad_min + (qat_rand() % ((a->aad_max - a->aad_min) /
 						 a->aad_step + 1)) * a->aad_step);
-			qat_fill(key, klen);
+			if (a->kind == K_AUTHENC) {
+				/* The kernel's blob: an HMAC key of any length, the AES key. */
+				uint8_t raw[CE_KEY_MAX];
+				uint16_t ak = (uint16_t)(qat_rand() % (2u * a->hmac_block)) + 1;
+				int n;
+
+				qat_fill(raw, (uint16_t)(ak + klen));
+				n = ce_authenc_key_build(key, sizeof(key), raw, ak, raw + ak, klen);
+				CHECK(n > 0);
+				klen = (uint16_t)n;
+			} else {
+				if (a->hmac_block)
+					klen = (uint16_t)(qat_rand() % (2u * a->hmac_block)) + 1;
+				qat_fill(key, klen);
+			}
 			struct ce_pmd_session *re = sess(ref, a, key, klen, dlen, aad,
 						     hash ? CE_OP_DIGEST : CE_OP_ENCRYPT);
 			struct ce_pmd_session *qe = sess(qdev, a, key, klen, dlen, aad,

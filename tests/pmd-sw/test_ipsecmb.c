@@ -366,8 +366,8 @@ test_hmac(void)
 		 "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
 		 "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737", 64);
 	/* Keys longer than the block are hashed first: RFC 2202 case 6 (80
-	 * bytes of 0xaa); the same key with HMAC-SHA256 (expected from OpenSSL:
-	 * RFC 4231's 131-byte keys exceed CE_KEY_MAX). */
+	 * bytes of 0xaa); the same key with HMAC-SHA256 (expected from OpenSSL;
+	 * RFC 4231's 131-byte keys run as the registry's self-tests). */
 	big[160] = '\0';
 	hash_vec("hmac(sha1)", big, LARGE_MSG, "aa4ae5e15272d00e95705637ce8a3b55ed402112", 20);
 	hash_vec("hmac(sha256)", big, LARGE_MSG,
@@ -380,17 +380,29 @@ test_hmac(void)
 		 "5bdcc146bf60754e6a042426089575c75a003f089d273983", 24);
 }
 
-/* authenc: key = auth key || AES key; expected values from OpenSSL
+/* The kernel's authenc key blob of an HMAC key and an AES key; its length. */
+static size_t
+authenc_key(uint8_t *blob, const uint8_t *auth, size_t alen, const uint8_t *enc, size_t elen)
+{
+	int n = ce_authenc_key_build(blob, CE_KEY_MAX, auth, alen, enc, elen);
+
+	CHECK(n > 0);
+	return (size_t)n;
+}
+
+/* authenc: the kernel's key blob around an HMAC key of alen bytes (any
+ * length) and RFC 3602 case 2's AES key; expected values from OpenSSL
  * (RFC 3602 case 2 for the cipher, HMAC over aad || ciphertext). */
 static void
-authenc_vec(const char *alg, const char *ak, const char *mac, size_t dl)
+authenc_run(const char *alg, const uint8_t *auth, size_t alen, const char *mac, size_t dl)
 {
-	uint8_t key[96], iv[16], pt[32], ct[32], tag[64], pkt[8 + 32], dig[64], out[32];
-	uint8_t aad[8] = { 0, 0, 0x43, 0x21, 0, 0, 0, 1 };
-	size_t kl = hex(ak, key);
+	uint8_t key[CE_KEY_MAX], aes[16], iv[16], pt[32], ct[32], tag[64], pkt[8 + 32], dig[64];
+	uint8_t out[32], aad[8] = { 0, 0, 0x43, 0x21, 0, 0, 0, 1 };
 	struct ce_pmd_session *e, *d;
+	size_t kl;
 
-	kl += hex("c286696d887c9aa0611bbb3e2025a45a", key + kl);
+	hex("c286696d887c9aa0611bbb3e2025a45a", aes);
+	kl = authenc_key(key, auth, alen, aes, sizeof(aes));
 	hex("562e17996d093d28ddb3ba695a2e6f58", iv);
 	hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", pt);
 	hex("d296cd94c2cccf8a3a863028b5e1dc0a7586602d253cfff91b8266bea6d61ab1", ct);
@@ -425,19 +437,28 @@ authenc_vec(const char *alg, const char *ak, const char *mac, size_t dl)
 	ce_pmd_session_destroy(d);
 }
 
+static void
+authenc_vec(const char *alg, const char *ak, const char *mac, size_t dl)
+{
+	uint8_t auth[CE_KEY_MAX];
+
+	authenc_run(alg, auth, hex(ak, auth), mac, dl);
+}
+
 /* authencesn: an AAD shorter than SPI || seq_hi is refused; the caller's AAD
  * is only read (the kernel swaps bytes in place, we do not). */
 static void
 test_authencesn_aad(void)
 {
-	uint8_t key[48] = { 0 }, iv[16] = { 0 }, pt[32] = { 0 }, out[32], dig[16];
+	uint8_t zero[32] = { 0 }, key[CE_KEY_MAX], iv[16] = { 0 }, pt[32] = { 0 }, out[32], dig[16];
 	uint8_t aad[28], aad_copy[28];
+	size_t kl = authenc_key(key, zero, 32, zero, 16);
 	struct ce_pmd_session *e;
 
 	for (size_t i = 0; i < sizeof(aad); i++)
 		aad[i] = (uint8_t)i;
 	memcpy(aad_copy, aad, sizeof(aad));
-	e = sess_new("authencesn(hmac(sha256),cbc(aes))", key, 48, 16, 16, 28, CE_OP_ENCRYPT);
+	e = sess_new("authencesn(hmac(sha256),cbc(aes))", key, kl, 16, 16, 28, CE_OP_ENCRYPT);
 	CHECK_EQ(run(e, pt, out, 32, iv, aad, 7, dig), -EINVAL);
 	CHECK_EQ(run(e, pt, out, 32, iv, aad, 28, dig), 0);
 	CHECK_MEM(aad, aad_copy, sizeof(aad));
@@ -468,6 +489,22 @@ test_authenc(void)
 		    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f",
 		    "98f3eaa977669276c6e4bfee86345d47e0c4507df58eb224868f9746e5d8a83e"
 		    "5fc45ae808b8fc77e31f9fb41c92ecb7b9fd5c664bc146727675a7ff89650d64", 64);
+	/* HMAC keys of any length, as the kernel's authenc takes them (RFC 2104:
+	 * longer than the block, hashed first): none, 100 bytes (above SHA-1's
+	 * and SHA-256's 64-byte block), 200 (above SHA-512's 128). */
+	uint8_t big[200];
+
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)(i * 7 + 1);
+	authenc_run("authenc(hmac(sha1),cbc(aes))", big, 0,
+		    "70b71b78ce055d4380e0004465034ff96b63c7ab", 12);
+	authenc_run("authenc(hmac(sha1),cbc(aes))", big, 100,
+		    "f29e50e751e6694221db1fbaffd1663a1d42e31c", 20);
+	authenc_run("authenc(hmac(sha256),cbc(aes))", big, 100,
+		    "171ab75cf693133295c21b3740a7416ec2d974d178f61edfef47d16c1ef62292", 16);
+	authenc_run("authenc(hmac(sha512),cbc(aes))", big, 200,
+		    "3609464e8686307248087e81cb5687830cbc849faaee36e778bdbb6f4287c066"
+		    "ab96bcb76c2571622f760024097e3024cade444bfe46a321801236665fdbc4f0", 32);
 }
 
 #define CP_K "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
@@ -516,6 +553,74 @@ bad(const char *alg, size_t klen, size_t ivlen, size_t dlen, size_t aadlen, uint
 }
 
 static void
+bad_key(const char *alg, const uint8_t *key, size_t klen, const char *want_why)
+{
+	struct ce_pmd_session_params p = {
+		.alg = alg, .key = key, .key_len = (uint16_t)klen, .iv_len = 16,
+		.digest_len = 12, .aad_len = 8, .op = CE_OP_ENCRYPT,
+	};
+	const char *why = NULL;
+
+	errno = 0;
+	CHECK(ce_pmd_session_create(dev, &p, &why) == NULL);
+	CHECK_EQ(errno, EINVAL);
+	if (why == NULL || strstr(why, want_why) == NULL) {
+		fprintf(stderr, "%s: why '%s', expected '%s'\n", alg, why ? why : "(none)", want_why);
+		CHECK(0);
+	}
+}
+
+/* authenc with a well-formed key and a wrong other size. */
+static void
+bad_authenc(const char *alg, size_t dlen, size_t aadlen, const char *want_why)
+{
+	static const uint8_t zero[32];
+	uint8_t k[CE_KEY_MAX];
+	size_t n = authenc_key(k, zero, 32, zero, 16);
+	struct ce_pmd_session_params p = {
+		.alg = alg, .key = k, .key_len = (uint16_t)n, .iv_len = 16,
+		.digest_len = (uint16_t)dlen, .aad_len = (uint16_t)aadlen, .op = CE_OP_ENCRYPT,
+	};
+	const char *why = NULL;
+
+	CHECK(ce_pmd_session_create(dev, &p, &why) == NULL);
+	CHECK_EQ(errno, EINVAL);
+	if (why == NULL || strstr(why, want_why) == NULL) {
+		fprintf(stderr, "%s: why '%s', expected '%s'\n", alg, why ? why : "(none)", want_why);
+		CHECK(0);
+	}
+}
+
+/* Each way a blob breaks crypto_authenc_extractkeys' rules is refused with
+ * a reason naming it; the well-formed one next to them is taken. */
+static void
+bad_authenc_blobs(void)
+{
+	static const char alg[] = "authenc(hmac(sha1),cbc(aes))";
+	uint8_t k[CE_KEY_MAX], auth[20] = { 1 }, aes[32] = { 2 };
+	size_t n = authenc_key(k, auth, 20, aes, 16);
+	struct ce_pmd_session *s;
+
+	s = sess_new(alg, k, n, 16, 12, 8, CE_OP_ENCRYPT);
+	ce_pmd_session_destroy(s);
+	k[2] = 2; /* rta_type: not CRYPTO_AUTHENC_KEYA_PARAM */
+	bad_key(alg, k, n, "rtattr type");
+	k[2] = 1;
+	k[0] = 12; /* rtattr payload longer than the be32 */
+	bad_key(alg, k, n, "payload");
+	k[0] = 200; /* past the end of the key */
+	bad_key(alg, k, n, "rtattr length");
+	k[0] = 8;
+	k[7] = 37; /* enckeylen past the end */
+	bad_key(alg, k, n, "enckeylen");
+	n = authenc_key(k, auth, 20, aes, 20); /* no AES-160 */
+	bad_key(alg, k, n, "cipher key length");
+	n = authenc_key(k, auth, 20, aes, 32); /* AES-256: taken */
+	s = sess_new(alg, k, n, 16, 12, 8, CE_OP_ENCRYPT);
+	ce_pmd_session_destroy(s);
+}
+
+static void
 test_bad_params(void)
 {
 	bad("gcm(aes)", 17, 12, 16, 0, CE_OP_ENCRYPT, "key length");
@@ -539,12 +644,16 @@ test_bad_params(void)
 	bad("sha1", 16, 0, 20, 0, CE_OP_DIGEST, "key length");
 	bad("hmac(sha1)", 20, 0, 21, 0, CE_OP_DIGEST, "digest length");
 	bad("hmac(sha256)", CE_KEY_MAX + 1, 0, 32, 0, CE_OP_DIGEST, "key length");
-	bad("authenc(hmac(sha1),cbc(aes))", 32, 16, 12, 8, CE_OP_ENCRYPT, "key length");
-	bad("authenc(hmac(sha256),cbc(aes))", 48, 16, 33, 8, CE_OP_ENCRYPT, "digest length");
-	bad("authenc(hmac(sha512),cbc(aes))", 80, 16, 32, 513, CE_OP_ENCRYPT, "aad length");
-	bad("authencesn(hmac(sha1),cbc(aes))", 32, 16, 12, 28, CE_OP_ENCRYPT, "key length");
-	bad("authencesn(hmac(sha256),cbc(aes))", 48, 16, 33, 28, CE_OP_ENCRYPT, "digest length");
-	bad("authencesn(hmac(sha256),cbc(aes))", 48, 16, 16, 513, CE_OP_ENCRYPT, "aad length");
+	/* authenc: shorter than a blob with AES-128; not a blob (the old "auth
+	 * key || AES key" form: zeros here); then each part of a blob wrong. */
+	bad("authenc(hmac(sha1),cbc(aes))", 23, 16, 12, 8, CE_OP_ENCRYPT, "key length");
+	bad("authenc(hmac(sha1),cbc(aes))", 36, 16, 12, 8, CE_OP_ENCRYPT, "rtattr length");
+	bad("authencesn(hmac(sha1),cbc(aes))", 36, 16, 12, 28, CE_OP_ENCRYPT, "rtattr length");
+	bad_authenc_blobs();
+	bad_authenc("authenc(hmac(sha256),cbc(aes))", 33, 8, "digest length");
+	bad_authenc("authenc(hmac(sha512),cbc(aes))", 32, 513, "aad length");
+	bad_authenc("authencesn(hmac(sha256),cbc(aes))", 33, 28, "digest length");
+	bad_authenc("authencesn(hmac(sha256),cbc(aes))", 16, 513, "aad length");
 	bad("rfc7539(chacha20,poly1305)", 32, 8, 16, 0, CE_OP_ENCRYPT, "iv length");
 	bad("rfc7539esp(chacha20,poly1305)", 32, 8, 16, 8, CE_OP_ENCRYPT, "key length");
 	bad("rfc7539esp(chacha20,poly1305)", 36, 8, 12, 8, CE_OP_ENCRYPT, "digest length");
@@ -735,12 +844,13 @@ static void
 test_authenc_oop(void)
 {
 	static const uint16_t dlens[] = { 12, 16, 20 };
-	uint8_t key[36] = { 3, 4, 5 }, iv[16] = { 9 };
+	uint8_t raw[36] = { 3, 4, 5 }, key[CE_KEY_MAX], iv[16] = { 9 };
 	uint8_t in[8 + 256], inplace[8 + 256], out[8 + 256];
 	uint8_t d1[20], d2[20];
+	size_t kl = authenc_key(key, raw, 20, raw + 20, 16);
 
 	for (size_t k = 0; k < RTE_DIM(dlens); k++) {
-		struct ce_pmd_session *s = sess_new("authenc(hmac(sha1),cbc(aes))", key, 36, 16,
+		struct ce_pmd_session *s = sess_new("authenc(hmac(sha1),cbc(aes))", key, kl, 16,
 						 dlens[k], 8, CE_OP_ENCRYPT);
 
 		for (uint32_t len = 16; len <= 256; len += 80) {
@@ -782,13 +892,14 @@ test_authenc_batch(void)
 	static uint8_t in[NB][8 + MAXL], out[NB][8 + MAXL], ref[NB][8 + MAXL];
 	static uint8_t aad[NB][8], dig[NB][20], rdig[NB][20];
 	struct ce_pmd_request *ptrs[NB];
-	uint8_t key[36] = { 5, 6, 7 }, iv[16] = { 8 };
+	uint8_t raw[36] = { 5, 6, 7 }, key[CE_KEY_MAX], iv[16] = { 8 };
+	size_t kl = authenc_key(key, raw, 20, raw + 20, 16);
 	struct ce_pmd_session *enc[2], *dec[2];
 
-	enc[0] = sess_new("authenc(hmac(sha1),cbc(aes))", key, 36, 16, 12, 8, CE_OP_ENCRYPT);
-	enc[1] = sess_new("authenc(hmac(sha1),cbc(aes))", key, 36, 16, 16, 8, CE_OP_ENCRYPT);
-	dec[0] = sess_new("authenc(hmac(sha1),cbc(aes))", key, 36, 16, 12, 8, CE_OP_DECRYPT);
-	dec[1] = sess_new("authenc(hmac(sha1),cbc(aes))", key, 36, 16, 16, 8, CE_OP_DECRYPT);
+	enc[0] = sess_new("authenc(hmac(sha1),cbc(aes))", key, kl, 16, 12, 8, CE_OP_ENCRYPT);
+	enc[1] = sess_new("authenc(hmac(sha1),cbc(aes))", key, kl, 16, 16, 8, CE_OP_ENCRYPT);
+	dec[0] = sess_new("authenc(hmac(sha1),cbc(aes))", key, kl, 16, 12, 8, CE_OP_DECRYPT);
+	dec[1] = sess_new("authenc(hmac(sha1),cbc(aes))", key, kl, 16, 16, 8, CE_OP_DECRYPT);
 	qp->finalize = log_finalize;
 	qp->finalize_ctx = &log;
 

@@ -69,6 +69,7 @@ struct vec {
 	uint8_t tag[64], dig[64];
 	uint32_t len;
 	uint16_t klen, ivlen, dlen, aadlen;
+	uint16_t aklen, eklen;               /* authenc: the keys in the blob */
 	bool inplace, esp_layout, flip;
 	struct ce_pmd_request req;
 	int status;
@@ -182,6 +183,18 @@ ossl_cipher(const EVP_CIPHER *c, const uint8_t *key, const uint8_t *iv, const ui
 }
 
 /* Pick sizes, fill the inputs, compute the expected outputs with OpenSSL. */
+/* authenc: an HMAC key of the digest's size (ESP's) half the time, else of
+ * any length the blob leaves room for (most longer than the hash's block,
+ * hashed first); AES-128, -192 or -256. */
+static void
+authenc_sizes(struct vec *v, unsigned int mdlen)
+{
+	v->eklen = (uint16_t)(16 + 8 * rnd_below(3));
+	v->aklen = rnd() & 1 ? (uint16_t)mdlen :
+		   (uint16_t)rnd_below(CE_KEY_MAX - CE_AUTHENC_KEY_HDR_LEN - v->eklen + 1);
+	v->klen = (uint16_t)(CE_AUTHENC_KEY_HDR_LEN + v->aklen + v->eklen);
+}
+
 static void
 vec_make(struct vec *v, unsigned int index)
 {
@@ -234,7 +247,7 @@ vec_make(struct vec *v, unsigned int index)
 		v->dlen = rnd() & 1 ? (uint16_t)mdlen : (uint16_t)(4 + rnd_below(mdlen - 3));
 		break;
 	case K_AUTHENC:
-		v->klen = (uint16_t)(mdlen + 16 + 8 * rnd_below(3));
+		authenc_sizes(v, mdlen);
 		v->ivlen = 16;
 		v->dlen = rnd() & 1 ? (uint16_t)mdlen : (uint16_t)(4 + rnd_below(mdlen - 3));
 		v->aadlen = (uint16_t)rnd_below(MAX_AAD + 1);
@@ -244,7 +257,7 @@ vec_make(struct vec *v, unsigned int index)
 		break;
 	case K_AUTHENC_ESN:
 		/* SPI || seq_hi || seq_lo || IV (28, esp4.c's) half the time. */
-		v->klen = (uint16_t)(mdlen + 16 + 8 * rnd_below(3));
+		authenc_sizes(v, mdlen);
 		v->ivlen = 16;
 		v->dlen = rnd() & 1 ? (uint16_t)mdlen : (uint16_t)(4 + rnd_below(mdlen - 3));
 		v->aadlen = rnd() & 1 ? 28 : (uint16_t)(8 + rnd_below(MAX_AAD - 7));
@@ -266,6 +279,14 @@ vec_make(struct vec *v, unsigned int index)
 		break;
 	}
 	rnd_fill(v->key, v->klen);
+	if (cur->kind == K_AUTHENC || cur->kind == K_AUTHENC_ESN) {
+		uint8_t raw[CE_KEY_MAX];
+
+		/* The kernel's blob around random keys. */
+		rnd_fill(raw, v->aklen + v->eklen);
+		CHECK(ce_authenc_key_build(v->key, sizeof(v->key), raw, v->aklen, raw + v->aklen,
+					   v->eklen) == v->klen);
+	}
 	rnd_fill(v->iv, v->ivlen);
 	rnd_fill(v->aad, v->aadlen);
 	rnd_fill(v->pt, v->len);
@@ -326,23 +347,23 @@ vec_make(struct vec *v, unsigned int index)
 		memcpy(v->tag, full, v->dlen);
 		break;
 	case K_AUTHENC:
-		ossl_cipher(aes(K_CBC, v->klen - mdlen), v->key + mdlen, v->iv, v->pt,
+		ossl_cipher(aes(K_CBC, v->eklen), v->key + 8 + v->aklen, v->iv, v->pt,
 			    (int)v->len, v->ct);
 		memcpy(tmp, v->aad, v->aadlen);
 		memcpy(tmp + v->aadlen, v->ct, v->len);
-		CHECK(HMAC(cur->md(), v->key, (int)mdlen, tmp, v->aadlen + v->len, full,
+		CHECK(HMAC(cur->md(), v->key + 8, (int)v->aklen, tmp, v->aadlen + v->len, full,
 			   NULL) != NULL);
 		memcpy(v->tag, full, v->dlen);
 		break;
 	case K_AUTHENC_ESN:
 		/* crypto/authencesn.c: SPI || aad[8..] || ciphertext || seq_hi. */
-		ossl_cipher(aes(K_CBC, v->klen - mdlen), v->key + mdlen, v->iv, v->pt,
+		ossl_cipher(aes(K_CBC, v->eklen), v->key + 8 + v->aklen, v->iv, v->pt,
 			    (int)v->len, v->ct);
 		memcpy(tmp, v->aad, 4);
 		memcpy(tmp + 4, v->aad + 8, v->aadlen - 8u);
 		memcpy(tmp + v->aadlen - 4, v->ct, v->len);
 		memcpy(tmp + v->aadlen - 4 + v->len, v->aad + 4, 4);
-		CHECK(HMAC(cur->md(), v->key, (int)mdlen, tmp, v->aadlen + v->len, full,
+		CHECK(HMAC(cur->md(), v->key + 8, (int)v->aklen, tmp, v->aadlen + v->len, full,
 			   NULL) != NULL);
 		memcpy(v->tag, full, v->dlen);
 		break;

@@ -12,6 +12,8 @@
 
 #include <sodium.h>
 
+#include <rte_common.h>
+
 #include "ce_registry.h"
 #include "ce_test.h"
 
@@ -404,6 +406,112 @@ test_dump(void)
 	free(buf);
 }
 
+/* The result of a live run for the implementation of @p dev named @p driver. */
+static const struct ce_registry_entry *
+result_of(const struct ce_registry_entry *res, int n, const struct ce_pmd_dev *dev,
+	  const char *driver)
+{
+	for (int i = 0; i < n; i++)
+		if (res[i].dev == dev && strcmp(res[i].alg->driver_name, driver) == 0)
+			return &res[i];
+	return NULL;
+}
+
+/*
+ * Live re-runs (ce_registry_selftest_run): on a queue pair of their own
+ * (1 here, as cryptoengd keeps one past its workers'), a device the null
+ * backend's fault injector breaks fails its known answers, is out of
+ * selection with the reason, and is back once healed.
+ */
+static void
+test_live_rerun(void)
+{
+	struct ce_pmd_dev_config cfg = { .nb_qps = 2, .socket_id = 0, .args = "fault_inject=1" };
+	struct ce_registry_entry res[64];
+	const struct ce_registry_entry *e, *r;
+	struct ce_pmd_dev *nullf, *plain;
+	const char *why = NULL;
+	int n;
+
+	if (null0 == NULL)
+		return;
+	/* One null device only: a second of the same driver would stand in. */
+	ce_registry_remove_dev(null0);
+	ce_pmd_dev_destroy(null0);
+	null0 = NULL;
+	nullf = ce_pmd_dev_create("null", "nullf", &cfg);
+	CHECK(nullf != NULL);
+	CHECK_EQ(ce_registry_add_dev(nullf), 0);
+	e = entry_of(nullf, "ecb-cipher_null-null");
+	CHECK(e != NULL && e->selftest == CE_SELFTEST_PASSED);
+	/* one vector, encrypt and decrypt, in and out of place */
+	CHECK_EQ(e->selftest_vectors, 1);
+	CHECK_EQ(e->selftest_ops, 4);
+	CHECK_EQ(e->selftest_runs, 1);
+
+	/* Everything again, nothing broken: the same verdicts. The devices
+	 * made with one queue pair have no queue pair 1: left out, unchanged. */
+	n = ce_registry_selftest_run(NULL, 1, res, RTE_DIM(res));
+	CHECK_EQ(n, 3);
+	r = result_of(res, n, nullf, "ecb-cipher_null-null");
+	CHECK(r != NULL && r->selftest == CE_SELFTEST_PASSED && r->selftest_runs == 2);
+	CHECK(result_of(res, n, sodium0, "xchacha20poly1305-sodium") == NULL);
+	CHECK_EQ(entry_of(sodium0, "xchacha20poly1305-sodium")->selftest, CE_SELFTEST_PASSED);
+	CHECK_EQ(entry_of(sodium0, "xchacha20poly1305-sodium")->selftest_runs, 1);
+	CHECK_EQ(ce_registry_selftest_run("xchacha20poly1305-sodium", 1, res, RTE_DIM(res)), 0);
+	n = ce_registry_selftest_run(NULL, 0, res, RTE_DIM(res));
+	CHECK(n > 5 && n <= (int)RTE_DIM(res));
+	CHECK_EQ(entry_of(sodium0, "xchacha20poly1305-sodium")->selftest, CE_SELFTEST_PASSED);
+	r = result_of(res, n, regtest0, "rfc7539-chacha20-poly1305-testwrong");
+	CHECK(r != NULL && r->selftest == CE_SELFTEST_FAILED);
+	CHECK(strstr(r->selftest_why, "wrong output") != NULL);
+	CHECK_EQ(result_of(res, n, regtest0, "xchacha20poly1305-testgood")->selftest,
+		 CE_SELFTEST_PASSED);
+
+	/* A wrong answer: the cipher's output comes back with a byte flipped. */
+	CHECK_EQ(ce_pmd_fault_inject(nullf, "corrupt", 0), 0);
+	n = ce_registry_selftest_run("ecb-cipher_null-null", 1, res, RTE_DIM(res));
+	CHECK_EQ(n, 1);
+	CHECK(res[0].dev == nullf && res[0].selftest == CE_SELFTEST_FAILED);
+	CHECK(strstr(res[0].selftest_why, "identity: encrypt in place: wrong output") != NULL);
+	errno = 0;
+	CHECK(ce_registry_lookup(NULL, "ecb-cipher_null-null", &why) == NULL);
+	CHECK_EQ(errno, ELIBBAD);
+	CHECK(why != NULL && strstr(why, "wrong output") != NULL);
+	errno = 0;
+	CHECK(ce_registry_lookup("ecb(cipher_null)", NULL, &why) == NULL);
+	CHECK_EQ(errno, ELIBBAD);
+	/* Only the driver asked for ran: digest_null is untouched and chosen. */
+	CHECK_EQ(entry_of(nullf, "digest_null-null")->selftest_runs, 3);
+	CHECK(ce_registry_lookup("digest_null", NULL, NULL) != NULL);
+
+	/* Every completion an error: digest_null fails too. */
+	CHECK_EQ(ce_pmd_fault_inject(nullf, "error", 0), 0);
+	n = ce_registry_selftest_run(NULL, 1, res, RTE_DIM(res));
+	r = result_of(res, n, nullf, "digest_null-null");
+	CHECK(r != NULL && r->selftest == CE_SELFTEST_FAILED);
+	CHECK(strstr(r->selftest_why, "returned -5") != NULL);
+	CHECK(ce_registry_lookup("digest_null", NULL, NULL) == NULL);
+
+	/* Healed: passed again, chosen again. */
+	CHECK_EQ(ce_pmd_fault_inject(nullf, "none", 0), 0);
+	n = ce_registry_selftest_run(NULL, 1, res, RTE_DIM(res));
+	CHECK_EQ(result_of(res, n, nullf, "ecb-cipher_null-null")->selftest, CE_SELFTEST_PASSED);
+	CHECK_EQ(result_of(res, n, nullf, "digest_null-null")->selftest, CE_SELFTEST_PASSED);
+	CHECK(ce_registry_lookup(NULL, "ecb-cipher_null-null", NULL) != NULL);
+	CHECK(ce_registry_lookup("digest_null", NULL, NULL) != NULL);
+
+	CHECK_EQ(ce_registry_selftest_run("no-such-driver", 1, res, RTE_DIM(res)), -ENOENT);
+	CHECK_EQ(ce_pmd_fault_inject(nullf, "melt", 0), -EINVAL);
+	/* Without fault_inject=1 the injector refuses. */
+	cfg.args = NULL;
+	plain = ce_pmd_dev_create("null", "nullplain", &cfg);
+	CHECK(plain != NULL);
+	CHECK_EQ(ce_pmd_fault_inject(plain, "error", 0), -EPERM);
+	ce_pmd_dev_destroy(plain);
+	null0 = nullf;
+}
+
 static void
 test_remove_dev(void)
 {
@@ -443,6 +551,7 @@ main(void)
 	RUN(test_exact_driver_wins);
 	RUN(test_failed_driver_refused);
 	RUN(test_dump);
+	RUN(test_live_rerun);
 	RUN(test_remove_dev);
 	return 0;
 }

@@ -113,11 +113,22 @@ check_one(const struct ce_testvec *tv)
 			fail(tv, "MAC differs from OpenSSL");
 	} else if (strncmp(a, "authenc(", 8) == 0 || strncmp(a, "authencesn(", 11) == 0) {
 		const EVP_MD *h = md_of(a);
-		size_t ak = strstr(a, "sha1") ? 20 : strstr(a, "sha256") ? 32 : 64;
 		uint8_t mac_in[CE_TV_AAD_MAX + CE_TV_DATA_MAX];
+		uint16_t rta_len, rta_type;
+		size_t ek, ak;
 
-		CHECK(d.key_len > ak);
-		ossl_cipher(tv, aes("cbc", d.key_len - ak), d.key + ak, d.iv, d.ptext, d.len, out);
+		/* The kernel's blob, read here on its own: rtattr {8, 1} in host
+		 * order, big-endian enckeylen, HMAC key, AES key. */
+		CHECK(d.key_len >= 8);
+		memcpy(&rta_len, d.key, 2);
+		memcpy(&rta_type, d.key + 2, 2);
+		CHECK_EQ(rta_len, 8);
+		CHECK_EQ(rta_type, 1);
+		ek = (size_t)d.key[4] << 24 | (size_t)d.key[5] << 16 | (size_t)d.key[6] << 8 | d.key[7];
+		CHECK(ek == 16 || ek == 24 || ek == 32);
+		CHECK(d.key_len >= 8 + ek);
+		ak = d.key_len - 8 - ek;
+		ossl_cipher(tv, aes("cbc", ek), d.key + 8 + ak, d.iv, d.ptext, d.len, out);
 		if (memcmp(out, d.ctext, d.len) != 0)
 			fail(tv, "ciphertext differs from OpenSSL");
 		if (a[7] == 'e') {
@@ -132,7 +143,7 @@ check_one(const struct ce_testvec *tv)
 			memcpy(mac_in, d.aad, d.aad_len);
 			memcpy(mac_in + d.aad_len, out, d.len);
 		}
-		if (HMAC(h, d.key, (int)ak, mac_in, d.aad_len + d.len, md, &md_len) == NULL)
+		if (HMAC(h, d.key + 8, (int)ak, mac_in, d.aad_len + d.len, md, &md_len) == NULL)
 			fail(tv, "OpenSSL HMAC failed");
 		if (d.digest_len > md_len || memcmp(md, d.digest, d.digest_len) != 0)
 			fail(tv, "ICV differs from OpenSSL");

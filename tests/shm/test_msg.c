@@ -47,27 +47,13 @@ send_raw(int sock, uint16_t type, uint32_t hdr_len, const void *payload, size_t 
 {
 	char buf[sizeof(struct ce_msg_hdr) + 20000];
 	struct ce_msg_hdr h = { CE_MSG_MAGIC, CE_SHM_VERSION, type, hdr_len, 77 };
-	union { char b[CMSG_SPACE(sizeof(int) * 8)]; struct cmsghdr a; } cb;
 	struct iovec iov = { buf, sizeof(h) + len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
 	CHECK(len <= 20000);
 	memcpy(buf, &h, sizeof(h));
 	if (len)
 		memcpy(buf + sizeof(h), payload, len);
-	if (nb_fds) {
-		struct cmsghdr *cm;
-
-		memset(&cb, 0, sizeof(cb));
-		mh.msg_control = cb.b;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nb_fds);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * nb_fds);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nb_fds);
-	}
-	CHECK_EQ(sendmsg(sock, &mh, 0), (ssize_t)(sizeof(h) + len));
+	CHECK_EQ(ce_msg_sendv(sock, &iov, 1, fds, nb_fds, 0), (ssize_t)(sizeof(h) + len));
 }
 
 static void
@@ -146,7 +132,7 @@ test_round_trip(void)
 static void
 test_send_checks(void)
 {
-	struct ce_msg_hello hello = { .version = 1 };
+	struct ce_msg_hello hello = { .version = CE_SHM_VERSION };
 	int sv[2], fd;
 
 	pair(sv);
@@ -165,7 +151,7 @@ static void
 test_bad_messages(void)
 {
 	static char big[20000];
-	struct ce_msg_hello hello = { .version = 1 };
+	struct ce_msg_hello hello = { .version = CE_SHM_VERSION };
 	struct ce_msg_session_create sc;
 	const char *why;
 	int sv[2];
@@ -205,10 +191,10 @@ test_bad_messages(void)
 	sc.flags = 0;
 	send_raw(sv[0], CE_MSG_SESSION_CREATE, sizeof(sc), &sc, sizeof(sc), NULL, 0);
 	CHECK_EQ(ce_msg_recv(sv[1], &msg, &why), -EPROTO);
-	/* key_len over 128. */
+	/* key_len over CE_MSG_KEY_MAX. */
 	memset(&sc, 0, sizeof(sc));
 	strcpy(sc.alg, "gcm(aes)");
-	sc.key_len = 129;
+	sc.key_len = CE_MSG_KEY_MAX + 1;
 	send_raw(sv[0], CE_MSG_SESSION_CREATE, sizeof(sc), &sc, sizeof(sc), NULL, 0);
 	CHECK_EQ(ce_msg_recv(sv[1], &msg, &why), -EPROTO);
 	/* A good message still gets through afterwards. */
@@ -286,7 +272,7 @@ test_version_refused(void)
 static void
 test_unexpected_fds(void)
 {
-	struct ce_msg_hello hello = { .version = 1 };
+	struct ce_msg_hello hello = { .version = CE_SHM_VERSION };
 	struct ce_msg_region reg = { .size = 1 << 20 };
 	const char *why;
 	int sv[2], fds[8], before, i;
