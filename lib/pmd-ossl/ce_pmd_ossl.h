@@ -19,6 +19,10 @@
  *                in guarded, locked, never-dumped pages; a private key that
  *                does not fit is refused (-ENOMEM), never put on the heap.
  *                The heap is the process's: the first device sets it.
+ * - fault_inject=1  tests only: allow the fault injector, whose mode "hold"
+ *                stops the thread taking requests (what it computes it
+ *                finishes; a cancel is still served) until mode "none": an
+ *                asymmetric operation that takes as long as a test needs.
  */
 #ifndef CE_PMD_OSSL_H
 #define CE_PMD_OSSL_H

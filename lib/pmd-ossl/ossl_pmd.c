@@ -59,7 +59,8 @@ ossl_parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
 }
 
 static int
-ossl_parse_args(const char *dev_name, const char *args, uint32_t *depth, uint32_t *heap_kib)
+ossl_parse_args(const char *dev_name, const char *args, uint32_t *depth, uint32_t *heap_kib,
+		bool *fault_allowed)
 {
 	char *copy, *save = NULL, *tok;
 	int ret = 0;
@@ -81,20 +82,26 @@ ossl_parse_args(const char *dev_name, const char *args, uint32_t *depth, uint32_
 		*eq = '\0';
 		if (strcmp(tok, "depth") == 0) {
 			ret = ossl_parse_u32(eq + 1, 1, OSSL_DEPTH_MAX, depth);
+		} else if (strcmp(tok, "fault_inject") == 0) {
+			uint32_t v = 0;
+
+			ret = ossl_parse_u32(eq + 1, 0, 1, &v);
+			*fault_allowed = v == 1;
 		} else if (strcmp(tok, "secure_heap") == 0) {
 			ret = ossl_parse_u32(eq + 1, 64, 1u << 20, heap_kib);
 			if (ret == 0 && !rte_is_power_of_2(*heap_kib))
 				ret = -EINVAL;
 		} else {
-			fprintf(stderr, "openssl pmd %s: unknown key '%s' (depth, secure_heap)\n",
+			fprintf(stderr, "openssl pmd %s: unknown key '%s' (depth, secure_heap, "
+				"fault_inject)\n",
 				dev_name, tok);
 			ret = -EINVAL;
 			break;
 		}
 		if (ret < 0) {
 			fprintf(stderr, "openssl pmd %s: bad value '%s' for key '%s' (depth 1..%u, "
-				"secure_heap a power of two, 64..1048576 KiB)\n", dev_name, eq + 1,
-				tok, OSSL_DEPTH_MAX);
+				"secure_heap a power of two, 64..1048576 KiB, fault_inject 0 or 1)\n",
+				dev_name, eq + 1, tok, OSSL_DEPTH_MAX);
 			break;
 		}
 	}
@@ -172,8 +179,20 @@ ossl_thread_main(void *arg)
 		uint32_t nb_qps = __atomic_load_n(&od->nb_qps, __ATOMIC_ACQUIRE);
 		unsigned int work = 0;
 
+		/* Held (tests): only a cancel is served. */
+		bool held = __atomic_load_n(&od->hold, __ATOMIC_RELAXED) != 0;
+
 		for (uint32_t i = 0; i < nb_qps; i++)
-			work += ossl_thread_serve(od->qps[i]);
+			if (!held || __atomic_load_n(&od->qps[i]->cancel_status, __ATOMIC_ACQUIRE))
+				work += ossl_thread_serve(od->qps[i]);
+		if (held && work == 0) {
+			struct pollfd pfd = { .fd = od->wake_fd, .events = POLLIN };
+			uint64_t v;
+
+			if (poll(&pfd, 1, 1) > 0)
+				(void)!read(od->wake_fd, &v, sizeof(v));
+			continue;
+		}
 		if (work != 0) {
 			idle_since = 0;
 			continue;
@@ -229,7 +248,7 @@ ossl_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cfg)
 	od->dev = dev;
 	od->depth = OSSL_DEPTH_DEFAULT;
 	od->wake_fd = -1;
-	ret = ossl_parse_args(dev->name, cfg->args, &od->depth, &heap_kib);
+	ret = ossl_parse_args(dev->name, cfg->args, &od->depth, &heap_kib, &od->fault_allowed);
 	if (ret < 0)
 		return ret;
 	if (cfg->nb_qps > OSSL_MAX_QPS) {
@@ -312,6 +331,25 @@ ossl_qp_release(struct ce_pmd_qp *qp)
 	rte_ring_free(q->sub);
 	rte_ring_free(q->done);
 	q->sub = q->done = NULL;
+}
+
+/* Tests only: "hold" stops the thread taking requests, "none" lets it go. */
+static int
+ossl_fault_inject(struct ce_pmd_dev *dev, const char *mode, uint32_t arg)
+{
+	struct ossl_dev *od = dev->priv;
+
+	(void)arg;
+	if (!od->fault_allowed)
+		return -EPERM;
+	if (strcmp(mode, "hold") == 0)
+		__atomic_store_n(&od->hold, 1, __ATOMIC_RELAXED);
+	else if (strcmp(mode, "none") == 0)
+		__atomic_store_n(&od->hold, 0, __ATOMIC_RELAXED);
+	else
+		return -EINVAL;
+	ossl_wake(od);
+	return 0;
 }
 
 static int
@@ -428,6 +466,7 @@ static const struct ce_pmd_ops ossl_ops = {
 	.session_create = ossl_session_create,
 	.session_destroy = ossl_session_destroy,
 	.xstats_get = ossl_xstats_get,
+	.fault_inject = ossl_fault_inject,
 };
 
 static const struct ce_pmd_fast_ops ossl_fast_ops = {

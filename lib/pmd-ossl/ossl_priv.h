@@ -94,6 +94,8 @@ struct ossl_dev {
 	int wake_fd;             /* eventfd: an lcore wakes the sleeping thread */
 	uint32_t sleeping;       /* atomic: the thread is about to sleep or sleeps */
 	uint32_t stop;           /* atomic: the thread must exit */
+	uint32_t hold;           /* atomic, tests: take no request (fault "hold") */
+	bool fault_allowed;      /* device argument fault_inject=1 */
 	uint32_t nb_qps;         /* atomic: qps[] entries published */
 	struct ossl_qp *qps[OSSL_MAX_QPS];
 };
