@@ -118,11 +118,15 @@ ossl_key_check(const struct ce_pmd_alg_caps *alg, const struct ossl_alg *oa, EVP
 
 		if (c == NULL)
 			return -ENOMEM;
-		/* One scalar multiplication (EC) or exponentiation (DH): cheap
-		 * next to trusting a key whose halves disagree. */
-		ok = is_private && oa->kind == OSSL_ECDSA ? EVP_PKEY_pairwise_check(c) :
-		     is_private && oa->kind == OSSL_ECDH ? EVP_PKEY_pairwise_check(c) :
-		     is_private ? 1 : EVP_PKEY_public_check(c);
+		/* A public key must be a point of the curve or an element of the
+		 * group; an EC private key's public point (carried in the DER)
+		 * must be its own: one scalar multiplication, cheap next to
+		 * signing with halves that disagree. A DH private key carries no
+		 * public value: OpenSSL computes it. */
+		if (!is_private)
+			ok = EVP_PKEY_public_check(c);
+		else if (oa->kind != OSSL_FFDHE)
+			ok = EVP_PKEY_pairwise_check(c);
 		EVP_PKEY_CTX_free(c);
 		ERR_clear_error();
 		if (ok != 1) {
