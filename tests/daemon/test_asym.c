@@ -295,7 +295,9 @@ diff_rsa(struct cli *k)
 	EVP_PKEY *pk = keygen("RSA2048");
 	size_t kl = der_priv(pk, key), pl = der_pub(pk, pub), n;
 	struct ce_asym_session_info info;
-	uint8_t dig[32], ref[256], msg[100], ct[256], plain[256];
+	/* msg: room for the too-long message below; msg_len bytes are the message. */
+	uint8_t dig[32], ref[256], msg[256], ct[256], plain[256];
+	const size_t msg_len = 100;
 	uint32_t h, hv, pss, oaep;
 	EVP_PKEY_CTX *c;
 	struct ce_cqe cqe;
@@ -324,23 +326,23 @@ diff_rsa(struct cli *k)
 	CHECK_EQ(op(k, hv, CE_OP_SIG_VERIFY, dig, 32, ref, 255).status, -EINVAL);
 	CHECK_EQ(op(k, hv, CE_OP_SIGN, dig, 32, NULL, 0).status, -EINVAL);	/* not granted */
 	/* Encrypt here, decrypt in OpenSSL; and back. */
-	RAND_bytes(msg, sizeof(msg));
-	cqe = op(k, hv, CE_OP_ENCRYPT, msg, sizeof(msg), NULL, 0);
+	RAND_bytes(msg, msg_len);
+	cqe = op(k, hv, CE_OP_ENCRYPT, msg, msg_len, NULL, 0);
 	CHECK_EQ(cqe.status, 0);
 	CHECK_EQ(cqe.out_len, 256);
 	c = rsa_ctx(pk, EVP_PKEY_decrypt_init, RSA_PKCS1_PADDING);
 	n = sizeof(plain);
-	CHECK(EVP_PKEY_decrypt(c, plain, &n, k->out, 256) == 1 && n == sizeof(msg));
-	CHECK_MEM(plain, msg, sizeof(msg));
+	CHECK(EVP_PKEY_decrypt(c, plain, &n, k->out, 256) == 1 && n == msg_len);
+	CHECK_MEM(plain, msg, msg_len);
 	EVP_PKEY_CTX_free(c);
 	c = rsa_ctx(pk, EVP_PKEY_encrypt_init, RSA_PKCS1_PADDING);
 	n = sizeof(ct);
-	CHECK(EVP_PKEY_encrypt(c, ct, &n, msg, sizeof(msg)) == 1);
+	CHECK(EVP_PKEY_encrypt(c, ct, &n, msg, msg_len) == 1);
 	EVP_PKEY_CTX_free(c);
 	cqe = op(k, h, CE_OP_DECRYPT, ct, 256, NULL, 0);
 	CHECK_EQ(cqe.status, 0);
-	CHECK_EQ(cqe.out_len, sizeof(msg));
-	CHECK_MEM(k->out, msg, sizeof(msg));
+	CHECK_EQ(cqe.out_len, msg_len);
+	CHECK_MEM(k->out, msg, msg_len);
 	CHECK_EQ(op(k, hv, CE_OP_ENCRYPT, msg, 246, NULL, 0).status, -EINVAL);	/* > k - 11 */
 	/* PSS: ours verified by OpenSSL, OpenSSL's (salt 20) by ours. */
 	pss = must_sess(k, "psspad(rsa,sha256)", key, kl, 0, NULL);
@@ -385,7 +387,7 @@ diff_ecdsa(struct cli *k, const char *curve, const char *alg, uint32_t n)
 	size_t kl = der_priv(pk, key);
 	struct ce_asym_session_info info;
 	uint32_t h = must_sess(k, alg, key, kl, 0, &info);
-	uint8_t dig[48], der[160], raw[96];
+	uint8_t dig[48], der[160], raw[128];
 	const unsigned char *p;
 	unsigned char *q;
 	EVP_PKEY_CTX *c;

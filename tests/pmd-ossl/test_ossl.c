@@ -218,7 +218,7 @@ diff_rsa(const char *bits)
 	EVP_PKEY *pk = keygen(bits);
 	size_t kl = der_private(pk, key), pl = der_public(pk, pub), ref_len;
 	uint32_t k = (uint32_t)EVP_PKEY_get_size(pk), out_len;
-	uint8_t dig[32], ref[512], sig[512], msg[512];
+	uint8_t dig[64], ref[512], sig[512], msg[512];
 	struct ce_pmd_session *sign, *verify, *pss_sign, *pss_verify, *enc, *dec, *oenc, *odec;
 	EVP_PKEY_CTX *c;
 
