@@ -155,6 +155,9 @@ int cli_cmd_crypt(int argc, char **argv);
 void cli_usage_selftest(FILE *f);
 int cli_cmd_selftest(int argc, char **argv);
 
+/* cli_asym.c: sign, verify, encrypt, decrypt, derive */
+int cli_cmd_asym(const char *cmd, int argc, char **argv);
+
 /* cli_watch.c: stats --watch */
 bool cli_watch_wanted(int argc, char **argv);
 int cli_cmd_watch(int argc, char **argv);

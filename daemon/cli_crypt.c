@@ -304,7 +304,7 @@ cli_cmd_crypt(int argc, char **argv)
 	b.qp = ce_qp_create(b.c);
 	b.arena = ce_buf_alloc(b.c, CLI_ARENA_SIZE, 4096);
 	{
-		json_t *ans = cli_request(b.c, "algs");
+		json_t *ans = cli_request_all(b.c, "algs");
 
 		b.algs = json_incref(json_object_get(ans, "algs"));
 		json_decref(ans);

@@ -54,12 +54,15 @@ cli_usage(FILE *f)
 		"  engines [--json]   engine lcores and their backends\n"
 		"  crypt ...          one request, or --batch FILE|- (crypt --help)\n"
 		"  selftest [--driver NAME]  run the known-answer tests again, now\n"
+		"  sign|verify|encrypt|decrypt|derive ...  one asymmetric request, PEM/DER\n"
+		"                     keys, as openssl pkeyutl (sign --help)\n"
 		"\n"
 		"COMMAND --help says more. --version prints the version.\n"
 		"socket: --socket, else $%s, else %s\n"
 		"exit: 0 ok, 1 failure (daemon unreachable, I/O), 2 usage error or invalid\n"
 		"      input (EINVAL), 3 authentication failed (EBADMSG), 4 a self-test\n"
-		"      failed; see cryptoengctl(8)\n",
+		"      failed; sign..derive as pkeyutl: 1 signature invalid or decryption\n"
+		"      error, 5 failure; see cryptoengctl(8)\n",
 		cli_prog, CE_SOCKET_ENV, CE_DEFAULT_SOCKET);
 }
 
@@ -155,6 +158,10 @@ main(int argc, char **argv)
 		return cli_cmd_crypt(argc, argv);
 	if (strcmp(cmd, "selftest") == 0)
 		return cli_cmd_selftest(argc, argv);
+	if (strcmp(cmd, "sign") == 0 || strcmp(cmd, "verify") == 0 ||
+	    strcmp(cmd, "encrypt") == 0 || strcmp(cmd, "decrypt") == 0 ||
+	    strcmp(cmd, "derive") == 0)
+		return cli_cmd_asym(cmd, argc, argv);
 	fprintf(stderr, "%s: unknown command '%s'\n", cli_prog, cmd);
 	cli_usage(stderr);
 	return CLI_EXIT_USAGE;

@@ -211,6 +211,11 @@ cli_print_algs(json_t *ans)
 				printf("%-12s : %s (cryptoeng)\n", "keysizes", cell);
 			}
 		}
+		if (json_object_get(a, "enc_key_sizes") != NULL) {
+			/* authenc: keysize bounds the kernel's blob; this its cipher key. */
+			cli_fmt_range(json_object_get(a, "enc_key_sizes"), cell, sizeof(cell));
+			printf("%-12s : %s (cryptoeng: authenc key blob)\n", "enckeysizes", cell);
+		}
 		if (hash) {
 			printf("%-12s : %" JSON_INTEGER_FORMAT "\n", "digestsize",
 			       cli_range_get(a, "digest_sizes", "max"));
@@ -235,6 +240,9 @@ cli_print_algs(json_t *ans)
 			printf("%-12s : %s (cryptoeng)\n", "authsizes", cell);
 			printf("%-12s : %" JSON_INTEGER_FORMAT " (cryptoeng)\n", "maxaadsize",
 			       json_integer_value(json_object_get(a, "aad_max")));
+			if (json_integer_value(json_object_get(a, "aad_min")) > 0)
+				printf("%-12s : %" JSON_INTEGER_FORMAT " (cryptoeng)\n", "minaadsize",
+				       json_integer_value(json_object_get(a, "aad_min")));
 		}
 	}
 }
@@ -411,8 +419,7 @@ cli_cmd_report(const char *cmd, int argc, char **argv)
 	}
 	c = cli_connect(&(struct ce_client_opts){ .name = "cryptoengctl",
 						  .region_size = 1u << 20, .nb_qps = 1 });
-	ans = strcmp(cmd, "stats") == 0 || strcmp(cmd, "clients") == 0 ?
-	      cli_request_all(c, cmd) : cli_request(c, cmd);
+	ans = strcmp(cmd, "engines") != 0 ? cli_request_all(c, cmd) : cli_request(c, cmd);
 	ce_client_close(c);
 	if (ans == NULL)
 		return CLI_EXIT_FAIL;

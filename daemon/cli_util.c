@@ -210,26 +210,30 @@ cli_request(struct ce_client *c, const char *cmd)
 }
 
 /*
- * stats and clients come in pages of clients (each answer fits the control
- * socket's 16 KiB): ask for the next page while the daemon says more follow,
- * and join the pages' "clients" into the first answer.
+ * stats and clients come in pages of clients, algs in pages of implementations
+ * (each answer fits the control socket's 16 KiB): ask for the next page
+ * while the daemon says more follow, and join the pages' arrays into the
+ * first answer.
  */
 json_t *
 cli_request_all(struct ce_client *c, const char *cmd)
 {
+	const char *list = strcmp(cmd, "algs") == 0 ? "algs" : "clients";
+	char next_key[16];
 	json_t *ans = cli_request(c, cmd), *next;
 
-	while (ans != NULL && (next = json_object_get(ans, "clients_next")) != NULL) {
+	snprintf(next_key, sizeof(next_key), "%s_next", list);
+	while (ans != NULL && (next = json_object_get(ans, next_key)) != NULL) {
 		json_t *page = cli_request_from(c, cmd, json_integer_value(next));
 
 		if (page == NULL) {
 			json_decref(ans);
 			return NULL;
 		}
-		json_array_extend(json_object_get(ans, "clients"), json_object_get(page, "clients"));
-		json_object_del(ans, "clients_next");
-		if (json_object_get(page, "clients_next") != NULL)
-			json_object_set(ans, "clients_next", json_object_get(page, "clients_next"));
+		json_array_extend(json_object_get(ans, list), json_object_get(page, list));
+		json_object_del(ans, next_key);
+		if (json_object_get(page, next_key) != NULL)
+			json_object_set(ans, next_key, json_object_get(page, next_key));
 		json_decref(page);
 	}
 	return ans;

@@ -310,7 +310,7 @@ cli_cmd_watch(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct sigaction sa = { .sa_handler = cli_watch_signal };
+	struct sigaction sa = { .sa_handler = cli_watch_signal, .sa_flags = SA_RESTART };
 	double interval = 1.0, t_prev, t_cur, next;
 	unsigned long count = 0, iter = 0;
 	json_t *prev, *devices;
@@ -359,7 +359,9 @@ cli_cmd_watch(int argc, char **argv)
 			argv[optind]);
 		return CLI_EXIT_USAGE;
 	}
-	/* No SA_RESTART: the sleep's poll returns at once on SIGINT. */
+	/* SA_RESTART: a stats request under way completes (the control socket's
+	 * recvmsg restarts), while the sleep's poll, never restarted (signal(7)),
+	 * returns at once; the loop then ends. */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

@@ -8,6 +8,8 @@
  *   cp_client.c    a client's life: made at HELLO, dropped, reaped, freed
  *   cp_qp.c        the client's region (and its DMA mapping), queue pairs
  *   cp_session.c   sessions and their handles
+ *   cp_selftest.c  live known-answer re-runs (declared in cryptoengd.h:
+ *                  report.c dispatches the JSON request to it)
  */
 #ifndef CRYPTOENGD_CP_H
 #define CRYPTOENGD_CP_H

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cp.h"
+#include "trace.h"
 
 struct d_client *
 cp_client_new(int fd, pid_t pid, uid_t uid, gid_t gid, const char *name)
@@ -51,6 +52,7 @@ cp_client_add(struct d_client *c)
 	TAILQ_INSERT_TAIL(&cryptoengd.clients, c, next);
 	cryptoengd.nb_clients++;
 	pthread_mutex_unlock(&cryptoengd.lock);
+	d_trace_client_connect(c->id, c->pid, c->uid, c->name);
 }
 
 void
@@ -82,6 +84,7 @@ cp_client_drop(struct d_client *c)
 	for (uint32_t i = 0; i < cryptoengd.cfg.max_sessions; i++)
 		if (c->sess[i].live != 0)
 			cp_sess_kill(c, &c->sess[i]);
+	d_trace_client_close(c->id, c->pid);
 	d_log(LOG_DEBUG, "client %u (pid %d) gone", c->id, (int)c->pid);
 }
 

@@ -19,6 +19,7 @@
 #include <rte_malloc.h>
 
 #include "cp.h"
+#include "trace.h"
 
 /* ---- the region ------------------------------------------------------------ */
 
@@ -139,6 +140,7 @@ cp_qp_retire(struct d_qp *qp)
 	TAILQ_INSERT_TAIL(&cryptoengd.dying, qp, next);
 	c->nb_qps--;
 	pthread_mutex_unlock(&cryptoengd.lock);
+	d_trace_qp_destroy(c->id, qp->id, __atomic_load_n(&qp->st.requests, __ATOMIC_RELAXED));
 	cryptoengd.workers[qp->worker]->nb_assigned--;
 	while (d_worker_cmd(cryptoengd.workers[qp->worker], D_CMD_DEL_QP, qp) == -ENOBUFS)
 		usleep(100);	/* command ring full: the worker drains it each turn */
@@ -334,6 +336,7 @@ cp_qp_create(struct d_client *c)
 	r.u.qp.qp_id = qp->id;
 	r.u.qp.lcore = w->lcore;
 	r.u.qp.credits = qp->credits;
+	d_trace_qp_create(c->id, qp->id, w->lcore, qp->credits);
 	cp_reply_u(c, &r.u, sizeof(r.u.qp));
 	return;
 

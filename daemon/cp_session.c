@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cp.h"
+#include "trace.h"
 
 /* Requests of session idx in flight on any worker (after a grace period). */
 static uint64_t
@@ -44,6 +45,7 @@ cp_sess_kill(struct d_client *c, struct d_sess *s)
 	__atomic_store_n(&s->live, 0, __ATOMIC_RELEASE);
 	c->nb_sess--;
 	pthread_mutex_unlock(&cryptoengd.lock);
+	d_trace_session_destroy(c->id, ce_shm_sess_handle(s->gen, (uint16_t)(s - c->sess)));
 	s->pending = true;
 	/* Workers that saw the handle live report quiescent after this token. */
 	s->token = rte_rcu_qsbr_start(cryptoengd.qsbr);
@@ -96,6 +98,7 @@ cp_sess_publish(struct d_client *c, struct d_sess *s, unsigned int idx,
 	r.u.session.handle = ce_shm_sess_handle(s->gen, (uint16_t)idx);
 	r.u.session.out_max = s->si.out_max;
 	r.u.session.ops = ops;
+	d_trace_session_create(c->id, r.u.session.handle, e->alg->name, e->alg->driver_name);
 	cp_reply_u(c, &r.u, sizeof(r.u.session));
 }
 

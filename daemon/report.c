@@ -47,14 +47,18 @@ report_range(const struct ce_pmd_range *r)
 	return json_pack("{s:i, s:i, s:i}", "min", r->min, "max", r->max, "step", r->step);
 }
 
+/* The implementations from index @p from on, as many as fit a page; "algs_next"
+ * says where the next page starts (a daemon with a cryptodev, the software
+ * backends and the asymmetric ones lists more than one answer holds). */
 static json_t *
-report_algs(void)
+report_algs(uint32_t from)
 {
-	json_t *arr = json_array();
+	json_t *arr = json_array(), *page;
+	size_t used = 64;
 
 	/* The entries stay; their self-test state changes with a live re-run
 	 * ("selftest"), so each is read whole under the registry's lock. */
-	for (unsigned int i = 0; i < cryptoengd.nb_algs; i++) {
+	for (unsigned int i = from; i < cryptoengd.nb_algs; i++) {
 		struct ce_registry_entry copy;
 		const struct ce_registry_entry *e = &copy;
 		const struct ce_pmd_alg_caps *a;
@@ -89,6 +93,12 @@ report_algs(void)
 			json_object_set_new(o, "selftest_why", json_string(e->selftest_why));
 		if (o != NULL)
 			json_object_set_new(o, "selftest_vectors", json_integer(e->selftest_vectors));
+		if (o != NULL && used + report_size(o) + 1 > REPORT_PAGE_MAX) {
+			json_decref(o);
+			page = json_pack("{s:o, s:i}", "algs", arr, "algs_next", (int)i);
+			return page;
+		}
+		used += o != NULL ? report_size(o) + 1 : 0;
 		json_array_append_new(arr, o);
 	}
 	return json_pack("{s:o}", "algs", arr);
@@ -363,7 +373,7 @@ static json_t *
 report_build(const char *cmd, uint32_t from)
 {
 	if (strcmp(cmd, "algs") == 0)
-		return report_algs();
+		return report_algs(from);
 	if (strcmp(cmd, "stats") == 0)
 		return report_stats(from, true);
 	if (strcmp(cmd, "clients") == 0)

@@ -39,6 +39,7 @@
 #include <rte_prefetch.h>
 
 #include "cryptoengd.h"
+#include "trace.h"
 
 /* CQ entries whose lines are fetched for writing after each publish. */
 #define D_CQ_PREFETCH 64
@@ -85,6 +86,7 @@ worker_publish_qp(struct d_qp *qp)
 
 	if (qp->cq_pending == 0)
 		return;
+	CE_TRACE_FP(d_trace_complete, qp);
 	/* Room was reserved when each descriptor was taken (worker_post_cqe). */
 	ce_ring_enqueue_reserved(r, qp->cqe_stage, qp->cq_pending);
 	qp->cq_pending = 0;
@@ -352,6 +354,7 @@ worker_direct_submit(struct d_worker *w, struct ce_pmd_qp *pq, struct ce_pmd_req
 					worker_direct_finalize(w, reqs[k - 1], ret == 0 ? -EIO : ret);
 			}
 		}
+		CE_TRACE_FP(d_trace_dispatch, pq, want, k);
 		W_STAT_ADD(w, doorbells, 1);
 		if (k != 0)
 			W_STAT_ADD(w, batch_hist[worker_hist_bucket(k)], 1);
@@ -484,6 +487,7 @@ worker_take(struct d_worker *w, struct d_qp *qp, unsigned int budget)
 		worker_broken(w, qp, D_QP_BROKEN_SQ);
 		got = 0;
 	}
+	CE_TRACE_FP(d_trace_take, qp, descs, got);
 	worker_prefetch_next(&qp->sq);
 	for (int i = 0; i < got; i++) {
 		struct ce_pmd_request *req = reqs[used];

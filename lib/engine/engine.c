@@ -18,6 +18,7 @@
 #include <rte_ring.h>
 
 #include "ce_engine.h"
+#include "ce_engine_trace.h"
 
 enum engine_state {
 	ENGINE_STOPPED = 0,
@@ -66,6 +67,7 @@ struct ce_engine {
 	uint64_t retry_delay;      /* current backoff, TSC cycles */
 	uint64_t retry_min;
 	uint64_t retry_max;
+	uint64_t tsc_hz;           /* for the retry tracepoint's backoff_ns */
 	uint64_t idle_cycles;
 	uint64_t last_busy;
 
@@ -142,6 +144,7 @@ ce_engine_create(const struct ce_engine_params *p)
 	if (e->retry_max < e->retry_min)
 		e->retry_max = e->retry_min;
 	e->retry_delay = e->retry_min;
+	e->tsc_hz = rte_get_tsc_hz();
 	e->idle_cycles = engine_ns_to_tsc(p->idle_ns ? p->idle_ns : 1000000);
 	e->state = ENGINE_STOPPED;
 	return e;
@@ -211,8 +214,10 @@ ce_engine_req_free(struct ce_pmd_request *req)
 int
 ce_engine_transfer(struct ce_engine *e, struct ce_pmd_request *req)
 {
-	if (unlikely(engine_state(e) != ENGINE_RUNNING))
+	if (unlikely(engine_state(e) != ENGINE_RUNNING)) {
+		CE_TRACE_FP(ce_engine_trace_refused, e->lcore, 1, -ESHUTDOWN);
 		return -ESHUTDOWN;
+	}
 	/* Set here, where the producer has the request's cache line anyway. */
 	req->active = req->sess;
 	req->engine_flags = 0;
@@ -222,15 +227,18 @@ ce_engine_transfer(struct ce_engine *e, struct ce_pmd_request *req)
 		return -EINPROGRESS;
 	if (!(req->flags & CE_REQ_F_MAY_BACKLOG)) {
 		__atomic_fetch_add(&e->prod.refused, 1, __ATOMIC_RELAXED);
+		CE_TRACE_FP(ce_engine_trace_refused, e->lcore, 1, -EBUSY);
 		return -EBUSY;
 	}
 	req->engine_flags = ENGINE_REQ_BACKLOGGED;
 	if (rte_ring_mp_enqueue(e->backlog, req) == 0) {
 		__atomic_fetch_add(&e->prod.backlogged, 1, __ATOMIC_RELAXED);
+		CE_TRACE_FP(ce_engine_trace_backlogged, e->lcore, req->cookie);
 		return -EBUSY;
 	}
 	req->engine_flags = 0;
 	__atomic_fetch_add(&e->prod.refused, 1, __ATOMIC_RELAXED);
+	CE_TRACE_FP(ce_engine_trace_refused, e->lcore, 1, -ENOBUFS);
 	return -ENOBUFS;
 }
 
@@ -241,10 +249,14 @@ ce_engine_transfer_burst(struct ce_engine *e, struct ce_pmd_request **reqs, unsi
 
 	unsigned int direct = 0;
 
-	if (unlikely(engine_state(e) != ENGINE_RUNNING))
+	if (unlikely(engine_state(e) != ENGINE_RUNNING)) {
+		CE_TRACE_FP(ce_engine_trace_refused, e->lcore, n, -ESHUTDOWN);
 		return 0;
-	if (unlikely(!rte_ring_empty(e->backlog)))
+	}
+	if (unlikely(!rte_ring_empty(e->backlog))) {
+		CE_TRACE_FP(ce_engine_trace_refused, e->lcore, n, -EBUSY);
 		return 0;
+	}
 	for (unsigned int i = 0; i < n; i++) {
 		reqs[i]->active = reqs[i]->sess;
 		reqs[i]->engine_flags = 0;
@@ -267,8 +279,10 @@ ce_engine_transfer_burst(struct ce_engine *e, struct ce_pmd_request **reqs, unsi
 	}
 	taken = direct + rte_ring_mp_enqueue_burst(e->queue, (void **)(reqs + direct),
 						   n - direct, NULL);
-	if (taken < n)
+	if (taken < n) {
 		__atomic_fetch_add(&e->prod.refused, n - taken, __ATOMIC_RELAXED);
+		CE_TRACE_FP(ce_engine_trace_refused, e->lcore, n - taken, -EBUSY);
+	}
 	return taken;
 }
 
@@ -307,9 +321,10 @@ engine_finalize(void *ctx, struct ce_pmd_request *req, int status)
 }
 
 static void
-engine_backoff(struct ce_engine *e, uint64_t now)
+engine_backoff(struct ce_engine *e, uint64_t now, uint16_t dev)
 {
 	e->retry_at = now + e->retry_delay;
+	CE_TRACE_FP(ce_engine_trace_retry, e->lcore, dev, e->retry_delay * 1000000000ull / e->tsc_hz);
 	if (e->retry_delay < e->retry_max)
 		e->retry_delay = RTE_MIN(e->retry_delay * 2, e->retry_max);
 }
@@ -420,6 +435,7 @@ engine_dispatch_batch(struct ce_engine *e, struct ce_pmd_qp *qp, uint64_t now,
 	e->dev_in_flight += n;
 	k = drv->fast->do_batch_requests(qp, &e->stage[e->st_head], n);
 	e->dev_in_flight -= n - k;
+	CE_TRACE_FP(ce_engine_trace_dispatch, e->lcore, qp->dev->id, n, k);
 	ENGINE_STAT_ADD(e, doorbells, 1);
 	if (k != 0)
 		ENGINE_STAT_ADD(e, batch_hist[engine_hist_bucket(k)], 1);
@@ -427,7 +443,7 @@ engine_dispatch_batch(struct ce_engine *e, struct ce_pmd_qp *qp, uint64_t now,
 	*dispatched += k;
 	if (k < n) {
 		ENGINE_STAT_ADD(e, retried, 1);
-		engine_backoff(e, now);
+		engine_backoff(e, now, qp->dev->id);
 		return false;
 	}
 	return true;
@@ -442,6 +458,7 @@ engine_dispatch_one(struct ce_engine *e, struct ce_pmd_qp *qp, struct ce_pmd_req
 
 	e->dev_in_flight++;
 	ret = qp->dev->drv->fast->do_one_request(qp, req);
+	CE_TRACE_FP(ce_engine_trace_dispatch, e->lcore, qp->dev->id, 1, ret == -EINPROGRESS);
 	ENGINE_STAT_ADD(e, doorbells, 1);
 	if (likely(ret == -EINPROGRESS)) {
 		ENGINE_STAT_ADD(e, batch_hist[0], 1);
@@ -453,7 +470,7 @@ engine_dispatch_one(struct ce_engine *e, struct ce_pmd_qp *qp, struct ce_pmd_req
 	if (ret == -ENOSPC && e->retry_support) {
 		/* Stays at the head of the stage: order is kept. */
 		ENGINE_STAT_ADD(e, retried, 1);
-		engine_backoff(e, now);
+		engine_backoff(e, now, qp->dev->id);
 		return false;
 	}
 	/* A fatal error is never requeued (kernel: "do not requeue in case of
@@ -604,6 +621,7 @@ ce_engine_start(struct ce_engine *e)
 	if (!__atomic_compare_exchange_n(&e->state, &expected, ENGINE_RUNNING, false,
 					 __ATOMIC_RELEASE, __ATOMIC_RELAXED))
 		return -EALREADY;
+	ce_engine_trace_start(e->name, e->lcore, e->nb_qps, e->batch_size, e->retry_support);
 	return 0;
 }
 
@@ -627,6 +645,7 @@ ce_engine_stop(struct ce_engine *e, uint64_t timeout_ns)
 		while (engine_state(e) != ENGINE_STOPPED)
 			rte_delay_us_sleep(100);
 	}
+	ce_engine_trace_stop(e->lcore, e->stop_result);
 	return e->stop_result;
 }
 

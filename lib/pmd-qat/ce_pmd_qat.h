@@ -19,6 +19,10 @@
  *   timeout_ms=<ms>          no completion for this long marks it down (100)
  *   probe_ms=<ms>            known-answer probe period while down (50)
  *   sw=<driver>|none         software fallback backend (ipsecmb)
+ *   asym_dev=<cryptodev>     where asymmetric ops go when not the device
+ *                            driven (QAT: <bdf>_qat_asym beside dev=<bdf>_qat_sym)
+ *   asym_sw=<driver>|none    asymmetric software fallback backend (openssl;
+ *                            when not linked in and not named: none)
  *   max_sessions=<n>         cryptodev sessions of the device (2048)
  *   fault_inject=1           allow ce_pmd_qat_fault_set() (tests only)
  */
@@ -68,6 +72,7 @@ struct ce_pmd_qat_stats {
 	uint64_t down_events;    /**< a queue pair was marked down */
 	uint64_t up_events;      /**< a probe brought a queue pair back */
 	uint64_t probes;         /**< probes sent */
+	uint64_t asym_enq;       /**< asymmetric operations the device took */
 	uint32_t qps_down;       /**< queue pairs down now */
 };
 

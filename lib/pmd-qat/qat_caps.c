@@ -34,6 +34,21 @@
 	.flags = QAT_FLAGS, .key_size = RANGE(0, CE_KEY_MAX, 1), .iv_size = NONE, \
 	.digest_size = RANGE(4, dl, 1), .aad_size = NONE, .block_size = 1, \
 	.max_data_len = QAT_PMD_MAX_DATA }
+/* Asymmetric: key_size in bits, max_data_len the longest input; the kernel's
+ * names and sizes as the software backend ("openssl") declares them. */
+#define RSA_BITS RANGE(QAT_ASYM_RSA_MIN_BITS, QAT_ASYM_RSA_MAX_BITS, 1024)
+#define ASYM_CAPS(n, d, t, bits, in_max) { \
+	.name = n, .driver_name = d, .type = CE_PMD_ALG_##t, .priority = QAT_PMD_PRIORITY, \
+	.flags = QAT_FLAGS, .key_size = bits, .iv_size = NONE, .digest_size = NONE, \
+	.aad_size = NONE, .block_size = 1, .max_data_len = (in_max) }
+/* asym_ops: the ops beyond the type's (pkcs1pad also signs, as the kernel's
+ * akcipher before 6.13); 0 = the type's. */
+#define ASYM_CAPS_OPS(n, d, t, bits, in_max, ops) { \
+	.name = n, .driver_name = d, .type = CE_PMD_ALG_##t, .priority = QAT_PMD_PRIORITY, \
+	.flags = QAT_FLAGS, .key_size = bits, .iv_size = NONE, .digest_size = NONE, \
+	.aad_size = NONE, .block_size = 1, .max_data_len = (in_max), .asym_ops = (ops) }
+#define PKCS1PAD_OPS (CE_OP_BIT(CE_OP_ENCRYPT) | CE_OP_BIT(CE_OP_DECRYPT) | \
+		      CE_OP_BIT(CE_OP_SIGN) | CE_OP_BIT(CE_OP_SIG_VERIFY))
 /* authenc: the kernel's key blob (an HMAC key of any length, an AES key). */
 #define AUTHENC_CAPS(n, d, dl) { \
 	.name = n, .driver_name = d, .type = CE_PMD_ALG_AEAD, .priority = QAT_PMD_PRIORITY, \
@@ -90,6 +105,15 @@
 	  .priority = QAT_PMD_PRIORITY, .flags = CE_PMD_ALG_F_ASYNC, .key_size = NONE, \
 	  .iv_size = NONE, .digest_size = NONE, .aad_size = NONE, .block_size = 1, \
 	  .max_data_len = QAT_PMD_MAX_DATA }, \
+	ASYM_CAPS("rsa", "rsa-" sfx, AKCIPHER, RSA_BITS, 512), \
+	ASYM_CAPS_OPS("pkcs1pad(rsa,sha256)", "pkcs1pad-rsa-sha256-" sfx, AKCIPHER, RSA_BITS, \
+		      512, PKCS1PAD_OPS), \
+	ASYM_CAPS("pkcs1(rsa,sha256)", "pkcs1-rsa-sha256-" sfx, SIG, RSA_BITS, 32), \
+	ASYM_CAPS("psspad(rsa,sha256)", "psspad-rsa-sha256-" sfx, SIG, RSA_BITS, 32), \
+	ASYM_CAPS("oaep(rsa,sha256)", "oaep-rsa-sha256-" sfx, AKCIPHER, RSA_BITS, 512), \
+	ASYM_CAPS("ffdhe2048(dh)", "ffdhe2048-dh-" sfx, KPP, ONE(2048), 256), \
+	ASYM_CAPS("ffdhe3072(dh)", "ffdhe3072-dh-" sfx, KPP, ONE(3072), 384), \
+	ASYM_CAPS("ffdhe4096(dh)", "ffdhe4096-dh-" sfx, KPP, ONE(4096), 512), \
 }
 
 const struct ce_pmd_alg_caps qat_pmd_caps[QAT_PMD_NB_DRIVERS][QAT_PMD_NB_CAPS] = {
@@ -123,6 +147,15 @@ const struct qat_pmd_alg_desc qat_pmd_descs[] = {
 	AEAD_D(RTE_CRYPTO_AEAD_CHACHA20_POLY1305, QAT_PMD_SALT),
 	{ .kind = QAT_PMD_CIPHER, .cipher = RTE_CRYPTO_CIPHER_NULL },
 	{ .kind = QAT_PMD_AUTH, .auth = RTE_CRYPTO_AUTH_NULL },
+	/* The asymmetric entries, in qat_asym_descs[]'s order. */
+	{ .kind = QAT_PMD_ASYM, .asym = 0 },
+	{ .kind = QAT_PMD_ASYM, .asym = 1 },
+	{ .kind = QAT_PMD_ASYM, .asym = 2 },
+	{ .kind = QAT_PMD_ASYM, .asym = 3 },
+	{ .kind = QAT_PMD_ASYM, .asym = 4 },
+	{ .kind = QAT_PMD_ASYM, .asym = 5 },
+	{ .kind = QAT_PMD_ASYM, .asym = 6 },
+	{ .kind = QAT_PMD_ASYM, .asym = 7 },
 };
 
 _Static_assert(RTE_DIM(qat_pmd_descs) == QAT_PMD_NB_CAPS, "one descriptor per caps entry");

@@ -190,18 +190,6 @@ qat_pmd_build(struct qat_pmd_qp *q, const struct qat_pmd_sess *s, struct ce_pmd_
 }
 
 
-/*
- * An enqueue burst that took fewer than offered while the device's ring had
- * room: a software cryptodev (crypto_openssl) refuses an op it fails to
- * process instead of completing it with an error. Retrying would spin.
- */
-static inline bool
-qat_pmd_refused(const struct qat_pmd_qp *q, uint16_t k)
-{
-	/* k == enq_asked: the fault injector's short burst, a full device. */
-	return k < q->enq_asked && q->nb_busy + q->nb_abandoned + k < q->nslots / 2;
-}
-
 static inline int
 qat_pmd_check(const struct ce_pmd_request *req)
 {
@@ -209,6 +197,8 @@ qat_pmd_check(const struct ce_pmd_request *req)
 
 	if (unlikely(sess == NULL || !qat_pmd_is_ours(sess->dev->drv)))
 		return -EINVAL;
+	if (((const struct qat_pmd_sess *)sess->priv)->asym != NULL)
+		return qat_asym_check(req);
 	return ce_pmd_request_check(req, sess);
 }
 
@@ -221,6 +211,7 @@ qat_pmd_do_batch(struct ce_pmd_qp *qp, struct ce_pmd_request **reqs, uint16_t nb
 	uint8_t where[QAT_PMD_MAX_BATCH];
 	uint32_t slot_of[QAT_PMD_MAX_BATCH];
 	uint16_t i, nops = 0, lim, k, taken;
+	uint32_t aslot[QAT_PMD_MAX_BATCH];
 	uint64_t now;
 
 	if (unlikely(q->nb_defer != 0 && !qat_pmd_defer_flush(q)))
@@ -238,6 +229,20 @@ qat_pmd_do_batch(struct ce_pmd_qp *qp, struct ce_pmd_request **reqs, uint16_t nb
 			continue;
 		}
 		s = req->active->priv;
+		if (s->asym != NULL) {
+			/* One enqueue each in pass 2: the exponentiation costs far
+			 * more than a doorbell. Its slot is taken here (a finalize
+			 * in pass 2 may submit again). */
+			w = qat_asym_classify(q, req);
+			if (w == QAT_PMD_DEVICE) {
+				if (q->nb_afree == 0)
+					break;
+				aslot[i] = q->afree[--q->nb_afree];
+				w = QAT_ASYM_DEVICE;
+			}
+			where[i] = (uint8_t)w;
+			continue;
+		}
 		w = qat_pmd_classify(q, s, req);
 		if (w == QAT_PMD_DEVICE) {
 			si = qat_pmd_slot_get(q);
@@ -275,12 +280,18 @@ qat_pmd_do_batch(struct ce_pmd_qp *qp, struct ce_pmd_request **reqs, uint16_t nb
 	q->nb_busy += k;
 	for (uint16_t j = nops; j-- > k;)
 		qat_pmd_slot_put(q, slot_of[j]);
+	/* Asymmetric slots taken for requests past the taken prefix go back. */
+	for (i = taken; i < lim; i++)
+		if (where[i] == QAT_ASYM_DEVICE)
+			qat_pmd_slot_put(q, aslot[i]);
 	/* Pass 2: the rest of the taken prefix. */
 	for (i = 0; i < taken; i++) {
 		if (where[i] == QAT_PMD_DEVICE)
 			continue;
 		if (where[i] == UINT8_MAX)
 			qat_pmd_complete(q, reqs[i], -EINVAL);
+		else if (where[i] == QAT_ASYM_DEVICE)
+			qat_asym_run(q, reqs[i], aslot[i]);
 		else
 			qat_pmd_sw_taken(q, reqs[i], where[i]);
 	}
@@ -303,6 +314,15 @@ qat_pmd_do_one(struct ce_pmd_qp *qp, struct ce_pmd_request *req)
 	if (unlikely(q->nb_defer != 0 && !qat_pmd_defer_flush(q)))
 		return -ENOSPC;
 	s = req->active->priv;
+	if (s->asym != NULL) {
+		w = qat_asym_classify(q, req);
+		if (w != QAT_PMD_DEVICE)
+			return qat_pmd_sw_start(q, req, w);
+		if (q->nb_afree == 0)
+			return -ENOSPC;
+		qat_asym_run(q, req, q->afree[--q->nb_afree]);
+		return -EINPROGRESS;
+	}
 	w = qat_pmd_classify(q, s, req);
 	if (w != QAT_PMD_DEVICE)
 		return qat_pmd_sw_start(q, req, w);
@@ -332,8 +352,11 @@ qat_pmd_do_one(struct ce_pmd_qp *qp, struct ce_pmd_request *req)
 static inline void
 qat_pmd_finish(struct qat_pmd_qp *q, struct rte_crypto_op *op, uint64_t *now)
 {
-	uint32_t si = rte_crypto_op_ctod_offset(op, struct qat_pmd_op_priv *,
-						QAT_PMD_PRIV_OFF)->slot;
+	bool asym = op->type == RTE_CRYPTO_OP_TYPE_ASYMMETRIC;
+	uint32_t si = asym ? rte_crypto_op_ctod_offset(op, struct qat_asym_op_priv *,
+						       QAT_ASYM_PRIV_OFF)->slot & ~QAT_ASYM_SLOT_BIT :
+			     rte_crypto_op_ctod_offset(op, struct qat_pmd_op_priv *,
+						       QAT_PMD_PRIV_OFF)->slot;
 	struct qat_pmd_slot *slot;
 	struct ce_pmd_request *req;
 	uint8_t state;
@@ -356,6 +379,10 @@ qat_pmd_finish(struct qat_pmd_qp *q, struct rte_crypto_op *op, uint64_t *now)
 		return;
 	}
 	q->nb_busy--;
+	if (unlikely(asym)) {
+		qat_asym_complete(q, req, op, now);
+		return;
+	}
 	switch (op->status) {
 	case RTE_CRYPTO_OP_STATUS_SUCCESS:
 		q->err_run = 0;
@@ -395,6 +422,14 @@ qat_pmd_poll(struct ce_pmd_qp *qp, uint16_t max)
 		QAT_STAT_ADD(q, deq_ops, nd);
 		for (uint16_t i = 0; i < nd; i++)
 			qat_pmd_finish(q, ops[i], &now);
+		/* Asymmetric slots out (busy or abandoned) on a cryptodev of their own. */
+		if (unlikely(q->acdev_id != q->cdev_id && q->nb_afree != q->nb_aslots)) {
+			nd = qat_pmd_dequeue_from(q, q->acdev_id, ops,
+						  RTE_MIN(max, (uint16_t)QAT_PMD_MAX_BATCH));
+			QAT_STAT_ADD(q, deq_ops, nd);
+			for (uint16_t i = 0; i < nd; i++)
+				qat_pmd_finish(q, ops[i], &now);
+		}
 	}
 	if (q->nb_busy != 0 || q->down) {
 		if (now == 0)
@@ -406,6 +441,8 @@ qat_pmd_poll(struct ce_pmd_qp *qp, uint16_t max)
 	n = (uint16_t)(q->nb_completed - done);
 	if (q->swqp != NULL && n < max)
 		n += q->swqp->dev->drv->fast->poll(q->swqp, max - n);
+	if (q->aswqp != NULL && n < max)
+		n += q->aswqp->dev->drv->fast->poll(q->aswqp, max - n);
 	return n;
 }
 
@@ -416,7 +453,7 @@ qat_pmd_cancel(struct ce_pmd_qp *qp, int status)
 	struct qat_pmd_qp *q = qp->priv;
 	uint16_t n = 0;
 
-	for (uint32_t i = 0; i < q->nslots; i++) {
+	for (uint32_t i = 0; i < q->nslots_all; i++) {
 		struct qat_pmd_slot *slot = &q->slots[i];
 
 		if (slot->state != QAT_SLOT_BUSY)
@@ -433,5 +470,7 @@ qat_pmd_cancel(struct ce_pmd_qp *qp, int status)
 	q->nb_defer = 0;
 	if (q->swqp != NULL && q->swqp->dev->drv->fast->cancel != NULL)
 		n += q->swqp->dev->drv->fast->cancel(q->swqp, status);
+	if (q->aswqp != NULL && q->aswqp->dev->drv->fast->cancel != NULL)
+		n += q->aswqp->dev->drv->fast->cancel(q->aswqp, status);
 	return n;
 }

@@ -46,7 +46,7 @@ qat_pmd_parse_u32(const char *key, const char *val, uint32_t *out)
 
 static int
 qat_pmd_parse_args(struct qat_pmd_dev *d, const char *args, char *dev, size_t dev_sz,
-		   char *drv, size_t drv_sz)
+		   char *drv, size_t drv_sz, char *adev, size_t adev_sz)
 {
 	char buf[512], *save = NULL, *tok;
 	uint32_t v;
@@ -59,8 +59,10 @@ qat_pmd_parse_args(struct qat_pmd_dev *d, const char *args, char *dev, size_t de
 	d->probe_ms = 50;
 	d->max_sessions = 2048;
 	snprintf(d->sw_drv, sizeof(d->sw_drv), "ipsecmb");
+	snprintf(d->asw_drv, sizeof(d->asw_drv), "openssl");
 	snprintf(drv, drv_sz, "crypto_qat");
 	dev[0] = '\0';
+	adev[0] = '\0';
 	if (args == NULL)
 		return 0;
 	if (snprintf(buf, sizeof(buf), "%s", args) >= (int)sizeof(buf)) {
@@ -82,6 +84,11 @@ qat_pmd_parse_args(struct qat_pmd_dev *d, const char *args, char *dev, size_t de
 			snprintf(drv, drv_sz, "%s", val);
 		} else if (strcmp(tok, "sw") == 0) {
 			snprintf(d->sw_drv, sizeof(d->sw_drv), "%s", val);
+		} else if (strcmp(tok, "asym_dev") == 0) {
+			snprintf(adev, adev_sz, "%s", val);
+		} else if (strcmp(tok, "asym_sw") == 0) {
+			snprintf(d->asw_drv, sizeof(d->asw_drv), "%s", val);
+			d->asw_explicit = true;
 		} else if (strcmp(tok, "qp_depth") == 0) {
 			ret = qat_pmd_parse_u32(tok, val, &v);
 			if (ret == 0 && (v < 2 || v > 32768 || !rte_is_power_of_2(v))) {
@@ -120,7 +127,7 @@ qat_pmd_parse_args(struct qat_pmd_dev *d, const char *args, char *dev, size_t de
 /* The cryptodev to drive: by name (creating a crypto_* vdev on demand), or
  * the first unused device of a driver. */
 static int
-qat_pmd_find_cdev(struct qat_pmd_dev *d, const char *name, const char *drv)
+qat_pmd_find_cdev(const char *name, const char *drv, bool *created)
 {
 	int id;
 
@@ -128,7 +135,7 @@ qat_pmd_find_cdev(struct qat_pmd_dev *d, const char *name, const char *drv)
 		id = rte_cryptodev_get_dev_id(name);
 		if (id < 0 && strncmp(name, "crypto_", 7) == 0) {
 			if (rte_vdev_init(name, NULL) == 0) {
-				d->created_vdev = true;
+				*created = true;
 				id = rte_cryptodev_get_dev_id(name);
 			}
 		}
@@ -157,6 +164,72 @@ qat_pmd_find_cdev(struct qat_pmd_dev *d, const char *name, const char *drv)
 	return -ENODEV;
 }
 
+/*
+ * asym_dev=: the cryptodev that runs the asymmetric ops, when the one driven
+ * has none (QAT: each VF is a <bdf>_qat_sym and a <bdf>_qat_asym cryptodev).
+ * One queue pair per ours, the same index; our buffers are DPDK memory, so it
+ * needs no client region mapped for DMA.
+ */
+static int
+qat_pmd_asym_cdev_start(struct qat_pmd_dev *d, const struct ce_pmd_dev_config *cfg,
+			const char *name)
+{
+	struct rte_cryptodev_config conf = {
+		.socket_id = cfg->socket_id, .nb_queue_pairs = cfg->nb_qps,
+		.ff_disable = RTE_CRYPTODEV_FF_SECURITY,
+	};
+	struct rte_cryptodev_qp_conf qp_conf = { .nb_descriptors = d->qp_depth };
+	struct rte_cryptodev_info info;
+	int id, ret;
+
+	id = qat_pmd_find_cdev(name, "", &d->acreated_vdev);
+	if (id < 0)
+		return id;
+	d->acdev_id = (uint8_t)id;
+	qat_pmd_cdev_used[id] = true;
+	snprintf(d->acdev_name, sizeof(d->acdev_name), "%s", name);
+	rte_cryptodev_info_get(d->acdev_id, &info);
+	if ((info.feature_flags & RTE_CRYPTODEV_FF_ASYMMETRIC_CRYPTO) == 0) {
+		fprintf(stderr, "cryptodev: asym_dev %s does no asymmetric crypto\n", name);
+		return -EINVAL;
+	}
+	if (cfg->nb_qps > info.max_nb_queue_pairs) {
+		fprintf(stderr, "cryptodev: asym_dev %s has %u queue pairs, %u asked\n", name,
+			info.max_nb_queue_pairs, cfg->nb_qps);
+		return -EINVAL;
+	}
+	ret = rte_cryptodev_configure(d->acdev_id, &conf);
+	for (uint16_t i = 0; ret == 0 && i < cfg->nb_qps; i++)
+		ret = rte_cryptodev_queue_pair_setup(d->acdev_id, i, &qp_conf, cfg->socket_id);
+	if (ret == 0)
+		ret = rte_cryptodev_start(d->acdev_id);
+	if (ret < 0) {
+		fprintf(stderr, "cryptodev: asym_dev %s: configure/start: %d\n", name, ret);
+		return ret;
+	}
+	d->astarted = true;
+	d->asym_ok = true;
+	d->asym_sep = true;
+	return 0;
+}
+
+static void
+qat_pmd_asym_cdev_stop(struct qat_pmd_dev *d)
+{
+	if (!d->asym_sep && d->acdev_name[0] == '\0')
+		return;
+	if (d->astarted)
+		rte_cryptodev_stop(d->acdev_id);
+	if (rte_cryptodev_is_valid_dev(d->acdev_id) && qat_pmd_cdev_used[d->acdev_id]) {
+		rte_cryptodev_close(d->acdev_id);
+		qat_pmd_cdev_used[d->acdev_id] = false;
+	}
+	if (d->acreated_vdev)
+		rte_vdev_uninit(d->acdev_name);
+	d->astarted = d->asym_sep = d->acreated_vdev = false;
+	d->acdev_name[0] = '\0';
+}
+
 int
 qat_pmd_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cfg)
 {
@@ -164,18 +237,19 @@ qat_pmd_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cf
 	struct rte_cryptodev_config conf = {
 		.socket_id = cfg->socket_id,
 		.nb_queue_pairs = cfg->nb_qps,
-		.ff_disable = RTE_CRYPTODEV_FF_ASYMMETRIC_CRYPTO | RTE_CRYPTODEV_FF_SECURITY,
+		.ff_disable = RTE_CRYPTODEV_FF_SECURITY,
 	};
 	struct rte_cryptodev_qp_conf qp_conf;
 	struct rte_cryptodev_info info;
 	char name[RTE_MEMPOOL_NAMESIZE], want_dev[RTE_CRYPTODEV_NAME_MAX_LEN], want_drv[64];
+	char want_adev[RTE_CRYPTODEV_NAME_MAX_LEN];
 	int id, ret;
 
 	ret = qat_pmd_parse_args(d, cfg->args, want_dev, sizeof(want_dev), want_drv,
-				 sizeof(want_drv));
+				 sizeof(want_drv), want_adev, sizeof(want_adev));
 	if (ret < 0)
 		return ret;
-	id = qat_pmd_find_cdev(d, want_dev, want_drv);
+	id = qat_pmd_find_cdev(want_dev, want_drv, &d->created_vdev);
 	if (id < 0)
 		return id;
 	d->cdev_id = (uint8_t)id;
@@ -197,6 +271,12 @@ qat_pmd_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cf
 		ret = -EINVAL;
 		goto fail;
 	}
+	/* Asymmetric ops go to this cryptodev unless asym_dev= names another. */
+	d->asym_ok = want_adev[0] == '\0' &&
+		     (info.feature_flags & RTE_CRYPTODEV_FF_ASYMMETRIC_CRYPTO) != 0;
+	d->acdev_id = d->cdev_id;
+	if (!d->asym_ok)
+		conf.ff_disable |= RTE_CRYPTODEV_FF_ASYMMETRIC_CRYPTO;
 	d->oop_ok = (info.feature_flags & RTE_CRYPTODEV_FF_OOP_LB_IN_LB_OUT) != 0;
 	d->oop_aead_ok = d->oop_ok;
 	/* crypto_aesni_mb (22.11) linearises chained mbufs itself for everything
@@ -224,7 +304,9 @@ qat_pmd_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cf
 	if (ret < 0)
 		goto fail;
 	memset(&qp_conf, 0, sizeof(qp_conf));
-	qp_conf.nb_descriptors = d->qp_depth;
+	/* Room for the asymmetric slots beside the symmetric ones (a power of
+	 * two, as crypto_openssl's ring wants). */
+	qp_conf.nb_descriptors = d->asym_ok ? RTE_MIN(2 * d->qp_depth, 32768u) : d->qp_depth;
 	qp_conf.mp_session = d->sess_pool;
 	for (uint16_t i = 0; i < cfg->nb_qps; i++) {
 		ret = rte_cryptodev_queue_pair_setup(d->cdev_id, i, &qp_conf, cfg->socket_id);
@@ -243,6 +325,14 @@ qat_pmd_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cf
 		goto fail;
 	d->dma_added = true;
 	(void)qat_pmd_probe_session(d);
+	if (want_adev[0] != '\0') {
+		ret = qat_pmd_asym_cdev_start(d, cfg, want_adev);
+		if (ret < 0)
+			goto fail;
+	}
+	ret = qat_asym_dev_configure(dev, cfg);
+	if (ret < 0)
+		goto fail;
 	if (strcmp(d->sw_drv, "none") != 0) {
 		struct ce_pmd_dev_config swcfg = {
 			.nb_qps = cfg->nb_qps, .socket_id = cfg->socket_id, .args = NULL,
@@ -271,6 +361,8 @@ qat_pmd_dev_close(struct ce_pmd_dev *dev)
 {
 	struct qat_pmd_dev *d = dev->priv;
 
+	qat_asym_dev_close(d);
+	qat_pmd_asym_cdev_stop(d);
 	if (d->swdev != NULL) {
 		ce_pmd_dev_destroy(d->swdev);
 		d->swdev = NULL;
@@ -313,6 +405,7 @@ qat_pmd_qp_release(struct ce_pmd_qp *qp)
 {
 	struct qat_pmd_qp *q = qp->priv;
 
+	qat_asym_qp_release(q);
 	rte_free(q->slots);
 	rte_free(q->free);
 	rte_free(q->defer);
@@ -351,6 +444,9 @@ qat_pmd_qp_setup(struct ce_pmd_qp *qp)
 	q->cdev_id = d->cdev_id;
 	q->cdev_qp = qp->id;
 	q->nslots = d->qp_depth;
+	q->nb_aslots = d->asym_ok ? RTE_MIN(d->qp_depth, (uint32_t)QAT_ASYM_MAX_SLOTS) : 0;
+	q->nslots_all = q->nslots + q->nb_aslots;
+	q->acdev_id = d->acdev_id;
 	q->va_mode = rte_eal_iova_mode() == RTE_IOVA_VA;
 	q->timeout_cyc = rte_get_tsc_hz() / 1000 * d->timeout_ms;
 	q->probe_cyc = rte_get_tsc_hz() / 1000 * d->probe_ms;
@@ -361,16 +457,18 @@ qat_pmd_qp_setup(struct ce_pmd_qp *qp)
 	rte_mbuf_ext_refcnt_set(&q->shinfo, 1);
 
 	n = q->nslots + 1; /* + the probe */
+	/* The fault injector may withhold every op out, asymmetric ones too. */
 	snprintf(name, sizeof(name), "ceqo_%u_%u", d->cdev_id, qp->id);
 	q->op_pool = rte_crypto_op_pool_create(name, RTE_CRYPTO_OP_TYPE_SYMMETRIC, n, 0,
 					       sizeof(struct qat_pmd_op_priv), socket);
 	snprintf(name, sizeof(name), "ceqm_%u_%u", d->cdev_id, qp->id);
 	q->mb_pool = rte_pktmbuf_pool_create(name, n * 2 * QAT_PMD_SEGS, 0, 0, 0, socket);
-	q->slots = rte_zmalloc_socket("qat_slots", sizeof(*q->slots) * q->nslots,
+	q->slots = rte_zmalloc_socket("qat_slots", sizeof(*q->slots) * q->nslots_all,
 				      RTE_CACHE_LINE_SIZE, socket);
 	q->free = rte_malloc_socket("qat_free", sizeof(*q->free) * q->nslots, 0, socket);
 	q->defer = rte_malloc_socket("qat_defer", sizeof(*q->defer) * q->defer_cap, 0, socket);
-	q->stash = rte_malloc_socket("qat_stash", sizeof(*q->stash) * n, 0, socket);
+	q->stash = rte_malloc_socket("qat_stash", sizeof(*q->stash) * (n + q->nb_aslots), 0,
+				     socket);
 	q->probe_buf = rte_zmalloc_socket("qat_probe", 64, 64, socket);
 	if (q->op_pool == NULL || q->mb_pool == NULL || q->slots == NULL || q->free == NULL ||
 	    q->defer == NULL || q->stash == NULL || q->probe_buf == NULL)
@@ -399,6 +497,9 @@ qat_pmd_qp_setup(struct ce_pmd_qp *qp)
 		q->swqp->finalize = qat_pmd_sw_finalize;
 		q->swqp->finalize_ctx = qp;
 	}
+	ret = qat_asym_qp_setup(qp);
+	if (ret < 0)
+		goto fail;
 	return 0;
 fail:
 	qat_pmd_qp_release(qp);
@@ -443,6 +544,7 @@ static const struct {
 	{ "down_events", offsetof(struct ce_pmd_qat_stats, down_events) },
 	{ "up_events", offsetof(struct ce_pmd_qat_stats, up_events) },
 	{ "probes", offsetof(struct ce_pmd_qat_stats, probes) },
+	{ "asym_enqueued", offsetof(struct ce_pmd_qat_stats, asym_enq) },
 };
 
 int

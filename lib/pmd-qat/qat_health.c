@@ -74,7 +74,8 @@ qat_pmd_input_intact(const struct ce_pmd_request *req)
 {
 	const struct qat_pmd_sess *s = req->sess->priv;
 
-	return s->hash || (req->dst != req->src && !qat_pmd_overlap(req));
+	/* Asymmetric: the device worked on our copy in the slot's buffer. */
+	return s->hash || s->asym != NULL || (req->dst != req->src && !qat_pmd_overlap(req));
 }
 
 /*
@@ -109,7 +110,7 @@ qat_pmd_go_down(struct qat_pmd_qp *q, uint64_t now)
 	q->err_run = 0;
 	q->next_probe = now + q->probe_cyc;
 	QAT_STAT_ADD(q, down_events, 1);
-	for (uint32_t i = 0; i < q->nslots && q->nb_busy != 0; i++) {
+	for (uint32_t i = 0; i < q->nslots_all && q->nb_busy != 0; i++) {
 		struct qat_pmd_slot *slot = &q->slots[i];
 		struct ce_pmd_request *req;
 
@@ -196,7 +197,7 @@ static void
 qat_pmd_check_timeouts(struct qat_pmd_qp *q, uint64_t now)
 {
 	q->next_check = now + q->check_cyc;
-	for (uint32_t i = 0; i < q->nslots; i++) {
+	for (uint32_t i = 0; i < q->nslots_all; i++) {
 		const struct qat_pmd_slot *slot = &q->slots[i];
 
 		if (slot->state == QAT_SLOT_BUSY && now - slot->t_submit > q->timeout_cyc) {

@@ -12,6 +12,7 @@
  *   qat_health.c    down / failover / probe / timeouts
  *   qat_fault.c     the test-only fault injector
  *   qat_iova.c      client regions registered for DMA, IOVA lookup
+ *   qat_asym_*.c    akcipher, sig, kpp (see qat_asym_priv.h)
  */
 #ifndef CE_QAT_PRIV_H
 #define CE_QAT_PRIV_H
@@ -30,6 +31,7 @@
 
 #include "ce_pmd.h"
 #include "ce_pmd_qat.h"
+#include "qat_asym_priv.h"
 
 #define QAT_PMD_PRIORITY 400
 #define QAT_PMD_MAX_BATCH 64
@@ -49,6 +51,7 @@ enum qat_pmd_kind {
 	QAT_PMD_CIPHER,
 	QAT_PMD_AUTH,
 	QAT_PMD_CHAIN,    /* authenc: cipher + auth */
+	QAT_PMD_ASYM,     /* akcipher, sig, kpp: qat_asym_descs[asym] */
 };
 
 /* The hash under an HMAC (qat_session.c hashes a key longer than its block). */
@@ -67,13 +70,14 @@ struct qat_pmd_alg_desc {
 	uint8_t hmac_hash; /* HMAC and authenc: QAT_PMD_HMAC_*, to hash a long key */
 	bool ctr;
 	bool keyed;       /* the auth takes a key (HMAC) */
+	uint8_t asym;     /* QAT_PMD_ASYM: index in qat_asym_descs[] */
 	int aead;         /* enum rte_crypto_aead_algorithm */
 	int cipher;       /* enum rte_crypto_cipher_algorithm */
 	int auth;         /* enum rte_crypto_auth_algorithm */
 };
 
 /* Entries of qat_pmd_caps[] and qat_pmd_descs[] (qat_caps.c checks it). */
-#define QAT_PMD_NB_CAPS 19
+#define QAT_PMD_NB_CAPS 27
 
 /* The names this backend registers under: one code, two names, so that
  * implementations on QAT are named after it (qat_caps.c). */
@@ -150,6 +154,19 @@ struct qat_pmd_dev {
 	struct rte_mempool *sess_pool;
 	struct ce_pmd_dev *swdev;
 	void *probe_sess;
+	/* Asymmetric (qat_asym_device.c). */
+	bool asym_ok;              /* acdev_id does asymmetric crypto */
+	bool asym_sep;             /* acdev_id is a cryptodev of its own (asym_dev=:
+				      QAT's <bdf>_qat_asym beside <bdf>_qat_sym) */
+	bool astarted;
+	bool acreated_vdev;
+	uint8_t acdev_id;          /* where asymmetric ops go: cdev_id, or asym_dev= */
+	char acdev_name[RTE_CRYPTODEV_NAME_MAX_LEN];
+	uint16_t nb_qps;
+	char asw_drv[32];          /* asymmetric software backend, or "none" */
+	bool asw_explicit;         /* asw_drv was given: its absence is an error */
+	struct rte_mempool *asess_pool;
+	struct ce_pmd_dev *aswdev;
 	uint32_t fault_mode;       /* enum ce_pmd_qat_fault, atomic */
 	uint32_t fault_arg;        /* atomic */
 };
@@ -177,6 +194,18 @@ struct qat_pmd_qp {
 	uint64_t check_cyc;
 	uint64_t next_check;
 	uint64_t next_probe;
+
+	/* Asymmetric slots: q->slots[nslots .. nslots_all), their buffers and
+	 * their own free stack (qat_asym_device.c). */
+	uint32_t nslots_all;
+	uint32_t nb_aslots;
+	uint8_t acdev_id;          /* the asymmetric ops' cryptodev (same qp index) */
+	uint32_t nb_afree;
+	uint32_t *afree;
+	struct qat_asym_buf *abufs;
+	rte_iova_t *aiova;         /* IOVA of each abufs[] entry */
+	struct rte_mempool *aop_pool;
+	struct ce_pmd_qp *aswqp;   /* the asymmetric software device's queue pair */
 
 	/* Taken software requests the software queue pair had no room for. */
 	struct qat_pmd_defer *defer;
@@ -210,12 +239,14 @@ struct qat_pmd_sess {
 	uint8_t salt[QAT_PMD_SALT];
 	bool wipe;                 /* AEAD / authenc decrypt: wipe output on -EBADMSG */
 	bool hash;                 /* no output buffer: input always intact */
+	struct qat_asym_sess *asym; /* akcipher, sig, kpp; else NULL */
 };
 
 #define QAT_STAT_ADD(q, field, n) \
 	__atomic_store_n(&(q)->st.field, (q)->st.field + (n), __ATOMIC_RELAXED)
 
 #define QAT_PMD_DEVICE CE_QAT_FB_MAX /* "not a fallback": runs on the device */
+#define QAT_ASYM_DEVICE (CE_QAT_FB_MAX + 1) /* do_batch: an asymmetric one, on the device */
 
 /* Every finalize of ours goes through here, so that poll can say how many
  * it finalized (a dequeued operation is not always a finalized request). */
@@ -236,7 +267,10 @@ static inline void
 qat_pmd_slot_put(struct qat_pmd_qp *q, uint32_t i)
 {
 	q->slots[i].state = QAT_SLOT_FREE;
-	q->free[q->nb_free++] = i;
+	if (likely(i < q->nslots))
+		q->free[q->nb_free++] = i;
+	else
+		q->afree[q->nb_afree++] = i; /* an asymmetric slot */
 }
 
 /* Point an mbuf (already external, ours) at a client buffer. What
@@ -306,14 +340,14 @@ uint16_t qat_pmd_fault_dequeue(struct qat_pmd_qp *q, struct rte_crypto_op **ops,
 /* Every enqueue burst goes through here: the stats, and the fault injector's
  * short bursts when fault_inject=1. */
 static inline uint16_t
-qat_pmd_enqueue(struct qat_pmd_qp *q, struct rte_crypto_op **ops, uint16_t n)
+qat_pmd_enqueue_to(struct qat_pmd_qp *q, uint8_t cdev, struct rte_crypto_op **ops, uint16_t n)
 {
 	uint16_t k, offered = n;
 
 	if (unlikely(q->d->fault_enabled))
 		n = qat_pmd_fault_enq_limit(q, n);
 	q->enq_asked = n;
-	k = rte_cryptodev_enqueue_burst(q->cdev_id, q->cdev_qp, ops, n);
+	k = rte_cryptodev_enqueue_burst(cdev, q->cdev_qp, ops, n);
 	QAT_STAT_ADD(q, enq_calls, 1);
 	QAT_STAT_ADD(q, enq_ops, k);
 	if (k < offered)
@@ -322,13 +356,38 @@ qat_pmd_enqueue(struct qat_pmd_qp *q, struct rte_crypto_op **ops, uint16_t n)
 }
 
 static inline uint16_t
-qat_pmd_dequeue(struct qat_pmd_qp *q, struct rte_crypto_op **ops, uint16_t max)
+qat_pmd_enqueue(struct qat_pmd_qp *q, struct rte_crypto_op **ops, uint16_t n)
 {
-	uint16_t n = rte_cryptodev_dequeue_burst(q->cdev_id, q->cdev_qp, ops, max);
+	return qat_pmd_enqueue_to(q, q->cdev_id, ops, n);
+}
+
+/*
+ * An enqueue burst that took fewer than offered while the device's ring had
+ * room: a software cryptodev (crypto_openssl) refuses an op it fails to
+ * process instead of completing it with an error. Retrying would spin.
+ */
+static inline bool
+qat_pmd_refused(const struct qat_pmd_qp *q, uint16_t k)
+{
+	/* k == enq_asked: the fault injector's short burst, a full device. */
+	return k < q->enq_asked && q->nb_busy + q->nb_abandoned + k < q->nslots / 2;
+}
+
+static inline uint16_t
+qat_pmd_dequeue_from(struct qat_pmd_qp *q, uint8_t cdev, struct rte_crypto_op **ops,
+		     uint16_t max)
+{
+	uint16_t n = rte_cryptodev_dequeue_burst(cdev, q->cdev_qp, ops, max);
 
 	if (likely(!q->d->fault_enabled))
 		return n;
 	return qat_pmd_fault_dequeue(q, ops, n, max);
+}
+
+static inline uint16_t
+qat_pmd_dequeue(struct qat_pmd_qp *q, struct rte_crypto_op **ops, uint16_t max)
+{
+	return qat_pmd_dequeue_from(q, q->cdev_id, ops, max);
 }
 
 /* ---------------------------------------------------------------- IOVA */

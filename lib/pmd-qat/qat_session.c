@@ -172,6 +172,9 @@ qat_pmd_session_create(struct ce_pmd_dev *dev, struct ce_pmd_session *sess,
 	if (i >= QAT_PMD_NB_CAPS)
 		return -EINVAL;
 	s->desc = &qat_pmd_descs[i];
+	if (s->desc->kind == QAT_PMD_ASYM)
+		return qat_asym_session_create(dev, sess, params,
+					       &qat_asym_descs[s->desc->asym]);
 	s->hash = s->desc->kind == QAT_PMD_AUTH;
 	s->wipe = params->op == CE_OP_DECRYPT &&
 		  (s->desc->kind == QAT_PMD_AEAD || s->desc->kind == QAT_PMD_CHAIN);
@@ -203,6 +206,10 @@ qat_pmd_session_destroy(struct ce_pmd_dev *dev, struct ce_pmd_session *sess)
 	struct qat_pmd_dev *d = dev->priv;
 	struct qat_pmd_sess *s = sess->priv;
 
+	if (s->asym != NULL) {
+		qat_asym_session_destroy(dev, sess);
+		return;
+	}
 	if (s->cs != NULL)
 		rte_cryptodev_sym_session_free(d->cdev_id, s->cs);
 	ce_pmd_session_destroy(s->sw);
@@ -212,8 +219,13 @@ qat_pmd_session_destroy(struct ce_pmd_dev *dev, struct ce_pmd_session *sess)
 int
 ce_pmd_qat_session_on_device(const struct ce_pmd_session *sess)
 {
+	const struct qat_pmd_sess *s;
+
 	if (sess == NULL || !qat_pmd_is_ours(sess->dev->drv))
 		return -EINVAL;
-	return ((const struct qat_pmd_sess *)sess->priv)->cs != NULL;
+	s = sess->priv;
+	if (s->asym != NULL)
+		return s->asym->dev_priv_ok || s->asym->dev_pub_ok;
+	return s->cs != NULL;
 }
 

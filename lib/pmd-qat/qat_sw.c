@@ -16,6 +16,7 @@
 #include "ce_pmd.h"
 #include "ce_pmd_qat.h"
 #include "qat_priv.h"
+#include "qat_trace.h"
 
 /* Software path: the software session runs it on our software queue pair,
  * whose completions qat_pmd_sw_finalize forwards to ours. */
@@ -23,24 +24,27 @@ int
 qat_pmd_sw_start(struct qat_pmd_qp *q, struct ce_pmd_request *req, unsigned int reason)
 {
 	const struct qat_pmd_sess *s = req->active->priv;
+	struct ce_pmd_qp *swqp = likely(s->asym == NULL) ? q->swqp : q->aswqp;
 	int ret;
 
-	if (unlikely(s->sw == NULL || q->swqp == NULL)) {
+	if (unlikely(s->sw == NULL || swqp == NULL)) {
 		/* ecb(cipher_null) has no software backend: it is a copy
 		 * (crypto_null cannot work out of place). */
 		if (s->desc->kind == QAT_PMD_CIPHER && s->desc->cipher == RTE_CRYPTO_CIPHER_NULL) {
 			if (req->dst != req->src && req->len != 0)
 				memmove(req->dst, req->src, req->len);
 			QAT_STAT_ADD(q, fb[reason], 1);
+			CE_TRACE_FP(qat_pmd_trace_fallback, q->qp->dev->id, req->cookie, (uint8_t)reason);
 			qat_pmd_complete(q, req, 0);
 			return -EINPROGRESS;
 		}
 		return -ENOTSUP;
 	}
-	ret = ce_pmd_forward(q->qp, q->swqp, s->sw, req);
+	ret = ce_pmd_forward(q->qp, swqp, s->sw, req);
 	if (unlikely(ret != -EINPROGRESS))
 		return ret;
 	QAT_STAT_ADD(q, fb[reason], 1);
+	CE_TRACE_FP(qat_pmd_trace_fallback, q->qp->dev->id, req->cookie, (uint8_t)reason);
 	return ret;
 }
 

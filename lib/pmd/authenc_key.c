@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The authenc key blob, read once for every backend: the kernel's layout
- * (crypto/authenc.c, crypto_authenc_extractkeys), so that a key a libkcapi
- * or XFRM user hands the kernel works here unchanged.
+ * (crypto/authenc.c, crypto_authenc_extractkeys; XFRM builds the same blob
+ * from an SA's two keys), so that a key a libkcapi user hands the kernel
+ * works here unchanged.
  */
 #include <errno.h>
 #include <stdint.h>

@@ -473,7 +473,8 @@ void ce_pmd_dev_destroy(struct ce_pmd_dev *dev);
 
 /**
  * Check session parameters against one algorithm's capabilities.
- * @return 0, or -EINVAL with *why set to the name of the bad parameter.
+ * @return 0, or -EINVAL with *why set to the name of the bad parameter
+ *   (an authenc key: the part of its blob, "key: authenc ...").
  */
 int ce_pmd_alg_check_params(const struct ce_pmd_alg_caps *alg,
 			const struct ce_pmd_session_params *params, const char **why);

@@ -236,20 +236,19 @@ pmd_asym_check_params(const struct ce_pmd_alg_caps *alg,
 }
 
 /* An authenc key: a blob the kernel would take, with a cipher key of a size
- * the implementation has (the HMAC key may have any length). */
-static bool
-pmd_authenc_key_ok(const struct ce_pmd_alg_caps *alg, const struct ce_pmd_session_params *params,
-		   const char **bad)
+ * the implementation has (the HMAC key may have any length). @return NULL,
+ * or what is wrong with it. */
+static const char *
+pmd_authenc_key_why(const struct ce_pmd_alg_caps *alg, const struct ce_pmd_session_params *params)
 {
 	struct ce_pmd_authenc_key k;
+	const char *why = NULL;
 
-	if (ce_pmd_authenc_key_parse(params->key, params->key_len, &k, bad) < 0)
-		return false;
-	if (!ce_pmd_range_ok(&alg->enc_key_size, k.enc_key_len)) {
-		*bad = "key: authenc cipher key length";
-		return false;
-	}
-	return true;
+	if (ce_pmd_authenc_key_parse(params->key, params->key_len, &k, &why) < 0)
+		return why;
+	if (!ce_pmd_range_ok(&alg->enc_key_size, k.enc_key_len))
+		return "key: authenc cipher key length";
+	return NULL;
 }
 
 int
@@ -264,8 +263,6 @@ ce_pmd_alg_check_params(const struct ce_pmd_alg_caps *alg, const struct ce_pmd_s
 		bad = "key length";
 	else if (params->key_len != 0 && params->key == NULL)
 		bad = "key";
-	else if (alg->enc_key_size.max != 0 && !pmd_authenc_key_ok(alg, params, &bad))
-		; /* bad says which part of the blob */
 	else if (!ce_pmd_range_ok(&alg->iv_size, params->iv_len))
 		bad = "iv length";
 	else if (!ce_pmd_range_ok(&alg->digest_size, params->digest_len))
@@ -280,6 +277,8 @@ ce_pmd_alg_check_params(const struct ce_pmd_alg_caps *alg, const struct ce_pmd_s
 	else if (alg->type != CE_PMD_ALG_HASH && params->op != CE_OP_ENCRYPT &&
 		 params->op != CE_OP_DECRYPT)
 		bad = "op (a cipher encrypts or decrypts)";
+	if (bad == NULL && alg->enc_key_size.max != 0)
+		bad = pmd_authenc_key_why(alg, params);
 	if (bad == NULL)
 		return 0;
 	if (why != NULL)

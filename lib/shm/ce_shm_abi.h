@@ -197,7 +197,8 @@ CE_ABI_ASSERT(sizeof(struct ce_region_hdr) == CE_CACHE_LINE, "region header is o
 #define CE_AUTHENC_KEY_HDR_LEN	8u
 
 /**
- * Build an authenc key blob (see CE_AUTHENC_KEYA_PARAM) in @p blob.
+ * Build an authenc key blob (see CE_AUTHENC_KEYA_PARAM) in @p blob, which
+ * must not overlap either key.
  *
  * @return the blob's length (CE_AUTHENC_KEY_HDR_LEN + both keys), or
  *   -EINVAL: NULL blob, a NULL key with a non-zero length, or a blob longer

@@ -1079,6 +1079,11 @@ case_authenc(void)
 		}
 	}
 	fprintf(stderr, "  %u authenc runs matched OpenSSL\n", runs);
+	/* algs says what the blob holds: its whole size, and the AES key's. */
+	ct_text_has("algs", (const char *const[]){
+		"driver       : authenc-hmac-sha1-cbc-aes-ipsecmb",
+		"min keysize  : 24\nmax keysize  : 512\nenckeysizes  : 16..32 step 8 (cryptoeng: authenc key blob)",
+		"minaadsize   : 8 (cryptoeng)", NULL });
 	/* The old layout (20-byte key || AES-128 key, no rtattr) is not a blob. */
 	{
 		char *key = ct_tohex(raw, 36);
@@ -1094,7 +1099,11 @@ case_authenc(void)
 int
 main(int argc, char **argv)
 {
-	const char *c;
+	static const struct dt_case cases[] = {
+		{ "crypt", case_crypt }, { "batch", case_batch }, { "sessions", case_sessions },
+		{ "reports", case_reports }, { "cryptodev", case_cryptodev },
+		{ "authenc", case_authenc }
+	};
 
 	if (argc < 4) {
 		fprintf(stderr, "usage: %s CRYPTOENGD CRYPTOENGCTL CASE\n", argv[0]);
@@ -1102,22 +1111,5 @@ main(int argc, char **argv)
 	}
 	dt_init(argc, argv);
 	ct_ctl = argv[2];
-	c = argv[3];
-	if (strcmp(c, "crypt") == 0)
-		case_crypt();
-	else if (strcmp(c, "batch") == 0)
-		case_batch();
-	else if (strcmp(c, "sessions") == 0)
-		case_sessions();
-	else if (strcmp(c, "reports") == 0)
-		case_reports();
-	else if (strcmp(c, "cryptodev") == 0)
-		case_cryptodev();
-	else if (strcmp(c, "authenc") == 0)
-		case_authenc();
-	else {
-		fprintf(stderr, "unknown case %s\n", c);
-		return 1;
-	}
-	return 0;
+	return dt_run_case(cases, DT_NB_CASES(cases), argv[3]);
 }

@@ -274,7 +274,7 @@ test_sessions(void)
 	CHECK_EQ(ce_session_create(c, &p), -ENOENT);
 	CHECK(strstr(ce_client_last_error(c), "unknown algorithm"));
 	p.alg = "gcm(aes)";
-	p.key_len = 129;
+	p.key_len = CE_SESSION_KEY_MAX + 1;
 	CHECK_EQ(ce_session_create(c, &p), -EINVAL);	/* refused locally */
 	p.key_len = 16;
 	CHECK_EQ(ce_session_create(c, &p), SRV_HANDLE);

@@ -565,20 +565,12 @@ case_destroy(void)
 int
 main(int argc, char **argv)
 {
-	const char *which = argc > 2 ? argv[2] : "sigkill";
+	static const struct dt_case cases[] = {
+		{ "sigkill", case_sigkill }, { "sigterm", case_sigterm },
+		{ "reconnect", case_reconnect }, { "epoll", case_epoll },
+		{ "destroy", case_destroy }
+	};
 
 	dt_init(argc, argv);
-	if (strcmp(which, "sigkill") == 0)
-		RUN(case_sigkill);
-	else if (strcmp(which, "sigterm") == 0)
-		RUN(case_sigterm);
-	else if (strcmp(which, "reconnect") == 0)
-		RUN(case_reconnect);
-	else if (strcmp(which, "epoll") == 0)
-		RUN(case_epoll);
-	else if (strcmp(which, "destroy") == 0)
-		RUN(case_destroy);
-	else
-		return 2;
-	return 0;
+	return dt_run_case(cases, DT_NB_CASES(cases), argc > 2 ? argv[2] : "sigkill");
 }

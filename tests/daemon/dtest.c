@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -312,4 +313,77 @@ dt_proc_rss_kb(pid_t pid)
 			break;
 	fclose(f);
 	return kb;
+}
+
+int
+dt_run_case(const struct dt_case *cases, size_t nb_cases, const char *which)
+{
+	for (size_t i = 0; i < nb_cases; i++)
+		if (strcmp(which, cases[i].name) == 0) {
+			fprintf(stderr, "-- %s\n", which);
+			cases[i].fn();
+			return 0;
+		}
+	fprintf(stderr, "no test case %s\n", which);
+	return 1;
+}
+
+int64_t
+dt_qp_session(struct ce_client *c, const struct ce_session_params *sp, struct ce_qp **qp)
+{
+	int64_t h;
+
+	*qp = ce_qp_create(c);
+	if (*qp == NULL)
+		fprintf(stderr, "queue pair: %s\n", ce_client_last_error(c));
+	CHECK(*qp != NULL);
+	h = ce_session_create(c, sp);
+	if (h < 0)
+		fprintf(stderr, "session %s: %s\n", sp->alg, ce_client_last_error(c));
+	CHECK(h >= 0);
+	return h;
+}
+
+void *
+dt_shared(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	CHECK(p != MAP_FAILED);
+	memset(p, 0, size);
+	return p;
+}
+
+void
+dt_fork(pid_t *kids, unsigned int n, void (*fn)(void *arg, unsigned int k), void *arg)
+{
+	for (unsigned int k = 0; k < n; k++) {
+		kids[k] = fork();
+		CHECK(kids[k] >= 0);
+		if (kids[k] == 0) {
+			fn(arg, k);
+			_exit(1);	/* fn does not return */
+		}
+	}
+}
+
+void
+dt_wait_count(const uint32_t *count, uint32_t n, unsigned int max_s)
+{
+	/* Acquire: what each child wrote before it counted itself is visible. */
+	for (unsigned int tries = 0; __atomic_load_n(count, __ATOMIC_ACQUIRE) < n; tries++) {
+		CHECK(tries < max_s * 100);
+		dt_sleep_ms(10);
+	}
+}
+
+void
+dt_wait_children(const pid_t *kids, unsigned int n)
+{
+	for (unsigned int k = 0; k < n; k++) {
+		int st;
+
+		CHECK(waitpid(kids[k], &st, 0) == kids[k]);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
 }

@@ -25,6 +25,34 @@ extern char dt_sock[80];	/* the daemon's control socket */
 extern char dt_log[128];	/* the daemon's stderr */
 extern pid_t dt_pid;		/* the daemon dt_start() started, 0: none */
 
+/* A case of a test program, chosen by name on its command line. */
+struct dt_case {
+	const char *name;
+	void (*fn)(void);
+};
+
+#define DT_NB_CASES(cases) (sizeof(cases) / sizeof((cases)[0]))
+
+/*
+ * Run the case of @p cases named @p which (its name printed first).
+ * @return 0 once it passed (a failing case exits), or 1: no such case.
+ */
+int dt_run_case(const struct dt_case *cases, size_t nb_cases, const char *which);
+
+/* A queue pair and a session of @p sp on @p c, or the test fails (saying why).
+ * @return the session handle. */
+int64_t dt_qp_session(struct ce_client *c, const struct ce_session_params *sp,
+		      struct ce_qp **qp);
+
+/* Zeroed memory shared with the children the test forks. */
+void *dt_shared(size_t size);
+/* Fork @p n children: child k runs fn(arg, k), which ends with _exit. */
+void dt_fork(pid_t *kids, unsigned int n, void (*fn)(void *arg, unsigned int k), void *arg);
+/* Wait until *count (raised by the children) reaches @p n; fails after @p max_s s. */
+void dt_wait_count(const uint32_t *count, uint32_t n, unsigned int max_s);
+/* Reap the @p n children; each must have exited 0. */
+void dt_wait_children(const pid_t *kids, unsigned int n);
+
 /* argv[1] is the daemon; make the temp directory and the file names. */
 void dt_init(int argc, char **argv);
 void dt_sleep_ms(unsigned int ms);

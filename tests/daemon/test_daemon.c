@@ -1005,8 +1005,7 @@ case_fair(void)
 	pid_t kid;
 	int st;
 
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	CHECK(sh != MAP_FAILED);
+	sh = dt_shared(sizeof(*sh));
 	dt_start("[engine]\nburst = 8\nwindow = 16\n\n"
 		 "[pmd.null0]\ndriver = null\nargs = depth=1,delay_ns=2000000\n");
 	kid = fork();
@@ -1045,10 +1044,7 @@ case_fair(void)
 	}
 
 	c = dt_connect();
-	qp = ce_qp_create(c);
-	CHECK(qp != NULL);
-	h = ce_session_create(c, &sp);
-	CHECK(h >= 0);
+	h = dt_qp_session(c, &sp, &qp);
 	buf = ce_buf_alloc(c, 64, 0);
 	CHECK(buf != NULL);
 	memset(&dd, 0, sizeof(dd));
@@ -1098,10 +1094,7 @@ case_sigterm(void)
 	dt_start("[engine]\nstop_timeout_ms = 20000\n\n"
 		 "[pmd.null0]\ndriver = null\nargs = depth=64,delay_ns=300000000\n");
 	c = dt_connect();
-	qp = ce_qp_create(c);
-	CHECK(qp != NULL);
-	h = ce_session_create(c, &sp);
-	CHECK(h >= 0);
+	h = dt_qp_session(c, &sp, &qp);
 	buf = ce_buf_alloc(c, 64 * N, 0);
 	CHECK(buf != NULL);
 	for (int i = 0; i < N; i++) {
@@ -1193,28 +1186,13 @@ case_sigterm(void)
 int
 main(int argc, char **argv)
 {
-	const char *which = argc > 2 ? argv[2] : "basic";
+	static const struct dt_case cases[] = {
+		{ "basic", case_basic }, { "kat", case_kat }, { "many", case_many },
+		{ "invalid", case_invalid }, { "refuse", case_refuse },
+		{ "config", case_config }, { "hugepages", case_hugepages },
+		{ "fair", case_fair }, { "sigterm", case_sigterm }
+	};
 
 	dt_init(argc, argv);
-	if (strcmp(which, "basic") == 0)
-		RUN(case_basic);
-	else if (strcmp(which, "kat") == 0)
-		RUN(case_kat);
-	else if (strcmp(which, "many") == 0)
-		RUN(case_many);
-	else if (strcmp(which, "invalid") == 0)
-		RUN(case_invalid);
-	else if (strcmp(which, "refuse") == 0)
-		RUN(case_refuse);
-	else if (strcmp(which, "config") == 0)
-		RUN(case_config);
-	else if (strcmp(which, "hugepages") == 0)
-		RUN(case_hugepages);
-	else if (strcmp(which, "fair") == 0)
-		case_fair();
-	else if (strcmp(which, "sigterm") == 0)
-		RUN(case_sigterm);
-	else
-		return 1;
-	return 0;
+	return dt_run_case(cases, DT_NB_CASES(cases), argc > 2 ? argv[2] : "basic");
 }

@@ -183,8 +183,9 @@ struct dr_shared {
 };
 
 static void
-dr_client(struct dr_shared *sh, unsigned int k)
+dr_client(void *arg, unsigned int k)
 {
+	struct dr_shared *sh = arg;
 	struct ce_client *c = dt_connect();
 	struct ce_qp *qp = ce_qp_create(c);
 	int64_t h = ce_session_create(c, &dt_null_sess);
@@ -259,24 +260,14 @@ case_drain(void)
 	struct dr_result sum = { 0 };
 	pid_t kids[DR_CLIENTS];
 	double t0, t1;
-	int rc, st;
+	int rc;
 
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	CHECK(sh != MAP_FAILED);
-	memset(sh, 0, sizeof(*sh));
+	sh = dt_shared(sizeof(*sh));
 	/* 200 ms a request, 64 at a time: 1024 requests need 3.2 s, the stop gives 1 s. */
 	dt_start("[engine]\nstop_timeout_ms = 1000\n\n"
 		 "[pmd.null0]\ndriver = null\nargs = depth=64,delay_ns=200000000\n");
-	for (unsigned int k = 0; k < DR_CLIENTS; k++) {
-		kids[k] = fork();
-		CHECK(kids[k] >= 0);
-		if (kids[k] == 0)
-			dr_client(sh, k);
-	}
-	for (int tries = 0; __atomic_load_n(&sh->ready, __ATOMIC_ACQUIRE) < DR_CLIENTS; tries++) {
-		CHECK(tries < 6000);
-		dt_sleep_ms(10);
-	}
+	dt_fork(kids, DR_CLIENTS, dr_client, sh);
+	dt_wait_count(&sh->ready, DR_CLIENTS, 60);
 	t0 = dt_now();
 	CHECK(kill(dt_pid, SIGTERM) == 0);
 	__atomic_store_n(&sh->term_sent, 1, __ATOMIC_RELEASE);
@@ -284,11 +275,10 @@ case_drain(void)
 	t1 = dt_now();
 	dt_pid = 0;
 	__atomic_store_n(&sh->daemon_gone, 1, __ATOMIC_RELEASE);
+	dt_wait_children(kids, DR_CLIENTS);
 	for (unsigned int k = 0; k < DR_CLIENTS; k++) {
 		struct dr_result *r = &sh->r[k];
 
-		CHECK(waitpid(kids[k], &st, 0) == kids[k]);
-		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 		sum.served += r->served;
 		sum.shut += r->shut;
 		sum.other += r->other;
@@ -354,8 +344,9 @@ dd_sleep_us(unsigned int us)
  * often finds the SQ empty and the answers, then the notice, unread.
  */
 static void
-dd_client(struct dd_shared *sh, unsigned int k)
+dd_client(void *arg, unsigned int k)
 {
+	struct dd_shared *sh = arg;
 	const struct ce_session_params sp = {
 		.alg = "gcm(aes)", .key = dd_key, .key_len = 16, .iv_len = 12,
 		.digest_len = 16, .direction = CE_SESS_DIR_ENCRYPT,
@@ -459,32 +450,21 @@ case_drain_direct(void)
 	struct dd_shared *sh;
 	struct dd_result sum = { 0 };
 	pid_t kids[DD_CLIENTS];
-	int rc, st;
+	int rc;
 
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	CHECK(sh != MAP_FAILED);
-	memset(sh, 0, sizeof(*sh));
+	sh = dt_shared(sizeof(*sh));
 	/* direct = yes is the default; said here because it is what is tested. */
 	dt_start("[engine]\ndirect = yes\nstop_timeout_ms = 10000\n\n"
 		 "[pmd.ipsecmb0]\ndriver = ipsecmb\n");
-	for (unsigned int k = 0; k < DD_CLIENTS; k++) {
-		kids[k] = fork();
-		CHECK(kids[k] >= 0);
-		if (kids[k] == 0)
-			dd_client(sh, k);
-	}
-	for (int tries = 0; __atomic_load_n(&sh->ready, __ATOMIC_ACQUIRE) < DD_CLIENTS; tries++) {
-		CHECK(tries < 12000);
-		dt_sleep_ms(10);
-	}
+	dt_fork(kids, DD_CLIENTS, dd_client, sh);
+	dt_wait_count(&sh->ready, DD_CLIENTS, 120);
 	CHECK(kill(dt_pid, SIGTERM) == 0);
 	rc = dt_wait_exit(dt_pid);
 	dt_pid = 0;
+	dt_wait_children(kids, DD_CLIENTS);
 	for (unsigned int k = 0; k < DD_CLIENTS; k++) {
 		struct dd_result *r = &sh->r[k];
 
-		CHECK(waitpid(kids[k], &st, 0) == kids[k]);
-		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 		sum.served += r->served;
 		sum.shut += r->shut;
 		sum.reset += r->reset;
@@ -691,11 +671,8 @@ un_need_root(void)
 static struct un_shared *
 un_flood_start(bool allowed, pid_t *kid)
 {
-	struct un_shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
-				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct un_shared *sh = dt_shared(sizeof(*sh));
 
-	CHECK(sh != MAP_FAILED);
-	memset(sh, 0, sizeof(*sh));
 	*kid = fork();
 	CHECK(*kid >= 0);
 	if (*kid == 0) {
@@ -1019,26 +996,13 @@ case_selftest(void)
 int
 main(int argc, char **argv)
 {
-	const char *which = argc > 2 ? argv[2] : "drain";
+	static const struct dt_case cases[] = {
+		{ "drain", case_drain }, { "drain_direct", case_drain_direct },
+		{ "qp_destroy", case_qp_destroy }, { "unauth", case_unauth },
+		{ "pending", case_pending }, { "emfile", case_emfile },
+		{ "max_clients", case_max_clients }, { "selftest", case_selftest }
+	};
 
 	dt_init(argc, argv);
-	if (strcmp(which, "drain") == 0)
-		RUN(case_drain);
-	else if (strcmp(which, "drain_direct") == 0)
-		RUN(case_drain_direct);
-	else if (strcmp(which, "qp_destroy") == 0)
-		RUN(case_qp_destroy);
-	else if (strcmp(which, "unauth") == 0)
-		RUN(case_unauth);
-	else if (strcmp(which, "pending") == 0)
-		RUN(case_pending);
-	else if (strcmp(which, "emfile") == 0)
-		RUN(case_emfile);
-	else if (strcmp(which, "max_clients") == 0)
-		RUN(case_max_clients);
-	else if (strcmp(which, "selftest") == 0)
-		RUN(case_selftest);
-	else
-		return 1;
-	return 0;
+	return dt_run_case(cases, DT_NB_CASES(cases), argc > 2 ? argv[2] : "drain");
 }

@@ -161,10 +161,7 @@ good_run(int in, int out)
 	CHECK(slots != NULL);
 	CHECK(RAND_bytes(key, sizeof(key)) == 1);
 	c = dt_connect_opts(&o);
-	qp = ce_qp_create(c);
-	CHECK(qp != NULL);
-	hs = ce_session_create(c, &sp);
-	CHECK(hs >= 0);
+	hs = dt_qp_session(c, &sp, &qp);
 	h = (uint32_t)hs;
 	for (int i = 0; i < GOOD_SLOTS; i++) {
 		struct good_slot *s = &slots[i];
@@ -518,10 +515,7 @@ case_offsets(void)
 	dt_start(hd_pmds);
 	good_start(&g);
 	c = dt_connect_opts(&o);
-	qp = ce_qp_create(c);
-	CHECK(qp != NULL);
-	h = ce_session_create(c, &sp);
-	CHECK(h >= 0);
+	h = dt_qp_session(c, &sp, &qp);
 	buf = ce_buf_alloc(c, 4096, 0);
 	CHECK(buf != NULL);
 	boff = ce_buf_offset(c, buf);
@@ -1272,10 +1266,7 @@ kill_child(int out)
 
 	c = ce_client_connect(dt_sock, &o);
 	CHECK(c != NULL);
-	qp = ce_qp_create(c);
-	CHECK(qp != NULL);
-	h = ce_session_create(c, &sp);
-	CHECK(h >= 0);
+	h = dt_qp_session(c, &sp, &qp);
 	buf = ce_buf_alloc(c, 2 * 64 * KILL_REQS, 0);
 	CHECK(buf != NULL);
 	for (int i = 0; i < KILL_REQS; i++) {
@@ -1405,10 +1396,7 @@ case_wakeup(void)
 	dt_start("[engine]\nidle_us = 20\nsleep_min_us = 10000000\nsleep_max_us = 10000000\n\n"
 		 "[pmd.null0]\ndriver = null\nargs = depth=64,delay_ns=0\n");
 	c = dt_connect();
-	qp = ce_qp_create(c);
-	CHECK(qp != NULL);
-	h = ce_session_create(c, &sp);
-	CHECK(h >= 0);
+	h = dt_qp_session(c, &sp, &qp);
 	buf = ce_buf_alloc(c, 128, 0);
 	CHECK(buf != NULL);
 	dd = (struct ce_desc){ .session = (uint32_t)h, .op = CE_OP_ENCRYPT, .len = 64,
@@ -1475,24 +1463,14 @@ case_wakeup(void)
 int
 main(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} cases[] = {
+	static const struct dt_case cases[] = {
 		{ "offsets", case_offsets }, { "handles", case_handles }, { "ops", case_ops },
 		{ "sizes", case_sizes }, { "ring", case_ring }, { "region", case_region },
 		{ "uid", case_uid }, { "msg", case_msg }, { "kill", case_kill },
-		{ "wakeup", case_wakeup },
+		{ "wakeup", case_wakeup }
 	};
-	const char *which = argc > 2 ? argv[2] : "offsets";
 
 	dt_init(argc, argv);
 	signal(SIGPIPE, SIG_IGN);
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (strcmp(which, cases[i].name) == 0) {
-			fprintf(stderr, "=== %s\n", which);
-			cases[i].fn();
-			return 0;
-		}
-	return 1;
+	return dt_run_case(cases, DT_NB_CASES(cases), argc > 2 ? argv[2] : "offsets");
 }
