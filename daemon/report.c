@@ -41,6 +41,15 @@ report_size(const json_t *j)
 	return json_dumpb(j, NULL, 0, JSON_COMPACT);
 }
 
+/* A string member of @p o ("" if absent: the reports never omit one). */
+static const char *
+report_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
 static json_t *
 report_range(const struct ce_pmd_range *r)
 {
@@ -50,49 +59,57 @@ report_range(const struct ce_pmd_range *r)
 /* The implementations from index @p from on, as many as fit a page; "algs_next"
  * says where the next page starts (a daemon with a cryptodev, the software
  * backends and the asymmetric ones lists more than one answer holds). */
+/* One registry entry, whole: the registry is serialised here only (algs, telemetry). */
+static json_t *
+report_alg(const struct ce_registry_entry *entry)
+{
+	struct ce_registry_entry copy;
+	const struct ce_registry_entry *e = &copy;
+	const struct ce_pmd_alg_caps *a;
+	json_t *o;
+
+	/* The entries stay; their self-test state changes with a live re-run
+	 * ("selftest"), so each is read whole under the registry's lock. */
+	ce_registry_entry_get(entry, &copy);
+	a = e->alg;
+	o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:b, s:s, s:o, s:o, s:o, s:i, s:i, s:s}",
+		      "name", a->name, "driver", a->driver_name,
+		      "pmd", e->dev->drv->name, "device", e->dev->name,
+		      "priority", a->priority,
+		      "async", (a->flags & CE_PMD_ALG_F_ASYNC) != 0,
+		      "type", ce_pmd_alg_type_name(a->type),
+		      "key_sizes", report_range(&a->key_size),
+		      "iv_sizes", report_range(&a->iv_size),
+		      "digest_sizes", report_range(&a->digest_size),
+		      "aad_max", a->aad_size.max,
+		      "block_size", (int)a->block_size,
+		      "selftest", ce_selftest_state_name(e->selftest));
+	if (o == NULL)
+		return NULL;
+	/* The largest request length the implementation takes: longer ones
+	 * complete -EINVAL. */
+	json_object_set_new(o, "max_len", json_integer(a->max_data_len));
+	/* authencesn needs SPI || seq_hi: a shorter AAD completes -EINVAL. */
+	if (a->aad_size.min != 0)
+		json_object_set_new(o, "aad_min", json_integer(a->aad_size.min));
+	/* authenc: key_sizes is the kernel's blob; this is its cipher key. */
+	if (a->enc_key_size.max != 0)
+		json_object_set_new(o, "enc_key_sizes", report_range(&a->enc_key_size));
+	if (e->selftest_why[0] != '\0')
+		json_object_set_new(o, "selftest_why", json_string(e->selftest_why));
+	json_object_set_new(o, "selftest_vectors", json_integer(e->selftest_vectors));
+	return o;
+}
+
 static json_t *
 report_algs(uint32_t from)
 {
 	json_t *arr = json_array(), *page;
 	size_t used = 64;
 
-	/* The entries stay; their self-test state changes with a live re-run
-	 * ("selftest"), so each is read whole under the registry's lock. */
 	for (unsigned int i = from; i < cryptoengd.nb_algs; i++) {
-		struct ce_registry_entry copy;
-		const struct ce_registry_entry *e = &copy;
-		const struct ce_pmd_alg_caps *a;
+		json_t *o = report_alg(cryptoengd.algs[i]);
 
-		ce_registry_entry_get(cryptoengd.algs[i], &copy);
-		a = e->alg;
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:b, s:s, s:o, s:o, s:o, s:i, "
-				      "s:i, s:s}",
-				      "name", a->name, "driver", a->driver_name,
-				      "pmd", e->dev->drv->name, "device", e->dev->name,
-				      "priority", a->priority,
-				      "async", (a->flags & CE_PMD_ALG_F_ASYNC) != 0,
-				      "type", ce_pmd_alg_type_name(a->type),
-				      "key_sizes", report_range(&a->key_size),
-				      "iv_sizes", report_range(&a->iv_size),
-				      "digest_sizes", report_range(&a->digest_size),
-				      "aad_max", a->aad_size.max,
-				      "block_size", (int)a->block_size,
-				      "selftest", ce_selftest_state_name(e->selftest));
-
-		/* The largest request length the implementation takes: longer
-		 * ones complete -EINVAL. */
-		if (o != NULL)
-			json_object_set_new(o, "max_len", json_integer(a->max_data_len));
-		/* authencesn needs SPI || seq_hi: a shorter AAD completes -EINVAL. */
-		if (o != NULL && a->aad_size.min != 0)
-			json_object_set_new(o, "aad_min", json_integer(a->aad_size.min));
-		/* authenc: key_sizes is the kernel's blob; this is its cipher key. */
-		if (o != NULL && a->enc_key_size.max != 0)
-			json_object_set_new(o, "enc_key_sizes", report_range(&a->enc_key_size));
-		if (o != NULL && e->selftest_why[0] != '\0')
-			json_object_set_new(o, "selftest_why", json_string(e->selftest_why));
-		if (o != NULL)
-			json_object_set_new(o, "selftest_vectors", json_integer(e->selftest_vectors));
 		if (o != NULL && used + report_size(o) + 1 > REPORT_PAGE_MAX) {
 			json_decref(o);
 			page = json_pack("{s:o, s:i}", "algs", arr, "algs_next", (int)i);
@@ -579,33 +596,49 @@ report_tel_flat(struct report_tel *rt, const char *prefix, json_t *j)
 	}
 }
 
-/* algs, compact for telemetry: one string array per implementation. */
+/* A range of an algs entry (report_range()) as NAME=min-max/step. */
+static void
+report_tel_range(char *buf, size_t size, const char *name, const json_t *r)
+{
+	snprintf(buf, size, "%s=%d-%d/%d", name,
+		 (int)json_integer_value(json_object_get(r, "min")),
+		 (int)json_integer_value(json_object_get(r, "max")),
+		 (int)json_integer_value(json_object_get(r, "step")));
+}
+
+/*
+ * algs, compact for telemetry: one string array per implementation (the
+ * whole entries would not fit DPDK's dictionary), made from report_alg().
+ */
 static json_t *
 report_tel_algs(void)
 {
 	json_t *o = json_object();
 
 	for (unsigned int i = 0; i < cryptoengd.nb_algs; i++) {
-		const struct ce_registry_entry *e = cryptoengd.algs[i];
-		const struct ce_pmd_alg_caps *a = e->alg;
+		json_t *a = report_alg(cryptoengd.algs[i]);
 		char buf[8][96];
 
-		snprintf(buf[0], sizeof(buf[0]), "name=%s", a->name);
-		snprintf(buf[1], sizeof(buf[1]), "pmd=%s device=%s", e->dev->drv->name,
-			 e->dev->name);
-		snprintf(buf[2], sizeof(buf[2]), "type=%s priority=%d async=%d",
-			 ce_pmd_alg_type_name(a->type), a->priority, (a->flags & CE_PMD_ALG_F_ASYNC) != 0);
-		snprintf(buf[3], sizeof(buf[3]), "key=%u-%u/%u", a->key_size.min,
-			 a->key_size.max, a->key_size.step);
-		snprintf(buf[4], sizeof(buf[4]), "iv=%u-%u/%u", a->iv_size.min, a->iv_size.max,
-			 a->iv_size.step);
-		snprintf(buf[5], sizeof(buf[5]), "digest=%u-%u/%u", a->digest_size.min,
-			 a->digest_size.max, a->digest_size.step);
-		snprintf(buf[6], sizeof(buf[6]), "aad_max=%u", a->aad_size.max);
-		snprintf(buf[7], sizeof(buf[7]), "selftest=%s", ce_selftest_state_name(e->selftest));
-		json_object_set_new(o, a->driver_name,
+		if (a == NULL)
+			continue;
+
+		snprintf(buf[0], sizeof(buf[0]), "name=%s", report_str(a, "name"));
+		snprintf(buf[1], sizeof(buf[1]), "pmd=%s device=%s", report_str(a, "pmd"),
+			 report_str(a, "device"));
+		snprintf(buf[2], sizeof(buf[2]), "type=%s priority=%d async=%d", report_str(a, "type"),
+			 (int)json_integer_value(json_object_get(a, "priority")),
+			 json_is_true(json_object_get(a, "async")));
+		report_tel_range(buf[3], sizeof(buf[3]), "key", json_object_get(a, "key_sizes"));
+		report_tel_range(buf[4], sizeof(buf[4]), "iv", json_object_get(a, "iv_sizes"));
+		report_tel_range(buf[5], sizeof(buf[5]), "digest",
+				 json_object_get(a, "digest_sizes"));
+		snprintf(buf[6], sizeof(buf[6]), "aad_max=%d",
+			 (int)json_integer_value(json_object_get(a, "aad_max")));
+		snprintf(buf[7], sizeof(buf[7]), "selftest=%s", report_str(a, "selftest"));
+		json_object_set_new(o, report_str(a, "driver"),
 				    json_pack("[s,s,s,s,s,s,s,s]", buf[0], buf[1], buf[2], buf[3],
 					      buf[4], buf[5], buf[6], buf[7]));
+		json_decref(a);
 	}
 	return o;
 }
