@@ -96,6 +96,7 @@ cp_sess_publish(struct d_client *c, struct d_sess *s, unsigned int idx,
 	c->nb_sess++;
 	pthread_mutex_unlock(&cryptoengd.lock);
 	r.u.session.handle = ce_shm_sess_handle(s->gen, (uint16_t)idx);
+	d_trace_session_create(c->id, r.u.session.handle, e->alg->name, e->alg->driver_name);
 	r.u.session.out_max = s->si.out_max;
 	r.u.session.ops = ops;
 	d_trace_session_create(c->id, r.u.session.handle, e->alg->name, e->alg->driver_name);
