@@ -99,7 +99,6 @@ cp_sess_publish(struct d_client *c, struct d_sess *s, unsigned int idx,
 	d_trace_session_create(c->id, r.u.session.handle, e->alg->name, e->alg->driver_name);
 	r.u.session.out_max = s->si.out_max;
 	r.u.session.ops = ops;
-	d_trace_session_create(c->id, r.u.session.handle, e->alg->name, e->alg->driver_name);
 	cp_reply_u(c, &r.u, sizeof(r.u.session));
 }
 
