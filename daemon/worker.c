@@ -172,7 +172,8 @@ worker_finish(struct d_worker *w, struct ce_pmd_request *req, int status)
 
 	/* Asymmetric ops: the backend says how many bytes it wrote. */
 	worker_post_cqe(w, qp, req->cookie, status,
-			status != 0 ? 0 : slot->sess->si.out_max != 0 ? req->out_len : slot->out_len);
+			status != 0 ? 0 :
+			unlikely(slot->sess->si.out_max != 0) ? req->out_len : slot->out_len);
 	W_ADD(qp->st.completed, 1);
 	if (unlikely(status != 0))
 		worker_finish_error(w, qp, slot, status);

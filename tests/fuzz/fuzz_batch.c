@@ -26,6 +26,9 @@
 #include "../../daemon/cli_report.c"
 #include "../../daemon/cli_crypt.c"
 #include "../../daemon/cli_batch.c"
+#include "../../daemon/cli_selftest.c"
+#include "../../daemon/cli_watch.c"
+#include "../../daemon/cli_asym.c"
 
 #include "fuzz.h"
 #include "fuzz_daemon.h"
