@@ -201,7 +201,10 @@ test_known_answers(void)
 			 * table): the null algorithms have no software fallback, so a
 			 * device without them fails their self-test, and the registry
 			 * then never chooses them — as intended. */
-			CHECK(strstr(e->alg->name, "null") != NULL && !null_on_device);
+			CHECK((strstr(e->alg->name, "null") != NULL && !null_on_device) ||
+			      /* Asymmetric ones: a device without asymmetric crypto and
+			       * no asymmetric software side here (pmd-ossl not linked). */
+			      (ce_pmd_alg_type_is_asym(e->alg->type) && null_on_device));
 			allowed++;
 		}
 		n += e->selftest == CE_SELFTEST_PASSED;
