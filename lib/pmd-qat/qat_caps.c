@@ -37,10 +37,26 @@
 /* Asymmetric: key_size in bits, max_data_len the longest input; the kernel's
  * names and sizes as the software backend ("openssl") declares them. */
 #define RSA_BITS RANGE(QAT_ASYM_RSA_MIN_BITS, QAT_ASYM_RSA_MAX_BITS, 1024)
+/* pkcs1pad's four ops need ce_pmd_alg_caps.asym_ops (a1-asym's, after the
+ * interface): meson says whether this tree has it (transitional). */
+#ifdef QAT_HAVE_ASYM_OPS
+#define ASYM_OPS_FIELD(ops) , .asym_ops = (ops)
+#else
+#define ASYM_OPS_FIELD(ops)
+#endif
+#define ASYM_CAPS_OPS(n, d, t, bits, in_max, ops) { \
+	.name = n, .driver_name = d, .type = CE_PMD_ALG_##t, .priority = QAT_PMD_PRIORITY, \
+	.flags = QAT_FLAGS, .key_size = bits, .iv_size = NONE, .digest_size = NONE, \
+	.aad_size = NONE, .block_size = 1, .max_data_len = (in_max) ASYM_OPS_FIELD(ops) }
+/* The type's ops (asym_ops 0). */
 #define ASYM_CAPS(n, d, t, bits, in_max) { \
 	.name = n, .driver_name = d, .type = CE_PMD_ALG_##t, .priority = QAT_PMD_PRIORITY, \
 	.flags = QAT_FLAGS, .key_size = bits, .iv_size = NONE, .digest_size = NONE, \
 	.aad_size = NONE, .block_size = 1, .max_data_len = (in_max) }
+/* PKCS#1 v1.5 pads for encryption and for signatures (the kernel's
+ * pkcs1pad before 6.13 had all four). */
+#define PKCS1PAD_OPS (CE_OP_BIT(CE_OP_ENCRYPT) | CE_OP_BIT(CE_OP_DECRYPT) | \
+		      CE_OP_BIT(CE_OP_SIGN) | CE_OP_BIT(CE_OP_SIG_VERIFY))
 /* authenc: the kernel's key blob (an HMAC key of any length, an AES key). */
 #define AUTHENC_CAPS(n, d, dl) { \
 	.name = n, .driver_name = d, .type = CE_PMD_ALG_AEAD, .priority = QAT_PMD_PRIORITY, \
@@ -98,8 +114,8 @@
 	  .iv_size = NONE, .digest_size = NONE, .aad_size = NONE, .block_size = 1, \
 	  .max_data_len = QAT_PMD_MAX_DATA }, \
 	ASYM_CAPS("rsa", "rsa-" sfx, AKCIPHER, RSA_BITS, 512), \
-	ASYM_CAPS("pkcs1pad(rsa,sha256)", "pkcs1pad-rsa-sha256-" sfx, AKCIPHER, RSA_BITS, \
-		  512), \
+	ASYM_CAPS_OPS("pkcs1pad(rsa,sha256)", "pkcs1pad-rsa-sha256-" sfx, AKCIPHER, RSA_BITS, \
+		      512, PKCS1PAD_OPS), \
 	ASYM_CAPS("pkcs1(rsa,sha256)", "pkcs1-rsa-sha256-" sfx, SIG, RSA_BITS, 32), \
 	ASYM_CAPS("psspad(rsa,sha256)", "psspad-rsa-sha256-" sfx, SIG, RSA_BITS, 32), \
 	ASYM_CAPS("oaep(rsa,sha256)", "oaep-rsa-sha256-" sfx, AKCIPHER, RSA_BITS, 512), \
