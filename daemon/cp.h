@@ -101,6 +101,7 @@ bool cp_qp_dying_of(const struct d_client *c);
 /* ---- cp_session.c ---------------------------------------------------------- */
 
 void cp_session_create(struct d_client *c);	/* SESSION_CREATE */
+void cp_session_asym_create(struct d_client *c);	/* ASYM_SESSION_CREATE */
 void cp_session_destroy(struct d_client *c);	/* SESSION_DESTROY */
 /* The handle dies now; the backend sessions once no worker can use them. */
 void cp_sess_kill(struct d_client *c, struct d_sess *s);

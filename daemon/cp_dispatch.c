@@ -49,7 +49,8 @@ cp_reply(struct d_client *c, int status, const char *fmt, ...)
 	}
 	if (status < 0)
 		d_log(LOG_DEBUG, "client %u (pid %d): %s refused: %s", c->id, (int)c->pid,
-		      cp_msg.hdr.type == CE_MSG_SESSION_CREATE ? "session" : "request",
+		      cp_msg.hdr.type == CE_MSG_SESSION_CREATE ||
+		      cp_msg.hdr.type == CE_MSG_ASYM_SESSION_CREATE ? "session" : "request",
 		      cp_reason);
 	return ce_msg_send_reply(c->sock, cp_msg.hdr.seq, cp_msg.hdr.type, status,
 				 cp_reason, NULL, 0);
@@ -125,6 +126,9 @@ cp_dispatch(struct d_client *c)
 	case CE_MSG_SESSION_CREATE:
 		cp_session_create(c);
 		break;
+	case CE_MSG_ASYM_SESSION_CREATE:
+		cp_session_asym_create(c);
+		break;
 	case CE_MSG_SESSION_DESTROY:
 		cp_session_destroy(c);
 		break;
@@ -159,7 +163,7 @@ cp_client_io(struct d_client *c, uint32_t events)
 			return;
 		}
 		cp_dispatch(c);
-		/* Key bytes of a SESSION_CREATE must not stay in our memory. */
+		/* Key bytes of a (ASYM_)SESSION_CREATE must not stay in our memory. */
 		ce_msg_close_fds(&cp_msg);
 		ce_msg_wipe(&cp_msg);
 		if (c->dead)

@@ -36,7 +36,7 @@
 #define D_MAX_WORKERS		64
 #define D_WORKER_MAX_QPS	1024
 #define D_BURST_MAX		64
-#define D_OPS			4	/* CE_OP_ENCRYPT..CE_OP_VERIFY */
+#define D_OPS			CE_OP_MAX	/* CE_OP_ENCRYPT..CE_OP_KPP_SECRET */
 #define D_NAME_MAX		64
 #define D_VALUE_MAX		256
 

@@ -434,7 +434,7 @@ report_fault(json_t *in, json_t **res, const char **why)
 			*why = "fault: this device's backend has no fault injector";
 		else if (ret == -EINVAL)
 			*why = "fault: unknown mode for this device (null: none, error, corrupt; "
-			       "cryptodev: none, error, hang, short)";
+			       "cryptodev: none, error, hang, short; openssl: none, hold)";
 		if (ret < 0)
 			return ret;
 		*res = json_pack("{s:{s:s, s:s}}", "fault", "device", dev, "mode", mode);

@@ -166,7 +166,9 @@ worker_complete(struct ce_pmd_request *req, int status)
 	/* A backlogged request entering the queue: not its final completion. */
 	if (status == -EINPROGRESS)
 		return;
-	worker_post_cqe(w, qp, req->cookie, status, status == 0 ? slot->out_len : 0);
+	/* Asymmetric ops: the backend says how many bytes it wrote. */
+	worker_post_cqe(w, qp, req->cookie, status,
+			status != 0 ? 0 : s->si.out_max != 0 ? req->out_len : slot->out_len);
 	W_ADD(qp->st.completed, 1);
 	if (status != 0) {
 		worker_count_error(qp, status);
@@ -201,7 +203,7 @@ worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
 	/* Acquire: the session's fields were written before it went live. */
 	if (__atomic_load_n(&s->live, __ATOMIC_ACQUIRE) != gen)
 		return -EINVAL;
-	if (dd->op < CE_OP_ENCRYPT || dd->op > CE_OP_VERIFY)
+	if (dd->op < CE_OP_ENCRYPT || dd->op > CE_OP_MAX)
 		return -EINVAL;
 	cs = s->cs[dd->op - 1];
 	if (cs == NULL)
@@ -212,7 +214,9 @@ worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
 	req->sess = cs;
 	req->len = dd->len;
 	req->src = dd->len ? base + dd->src_off : NULL;
-	if (dd->op == CE_OP_DIGEST || dd->op == CE_OP_VERIFY)
+	if (s->si.out_max != 0)	/* asymmetric: out_max bytes at dst, none for verify */
+		req->dst = dd->op == CE_OP_SIG_VERIFY ? NULL : base + dd->dst_off;
+	else if (dd->op == CE_OP_DIGEST || dd->op == CE_OP_VERIFY)
 		req->dst = req->src;
 	else
 		req->dst = dd->len ? base + dd->dst_off : NULL;

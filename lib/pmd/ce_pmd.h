@@ -132,6 +132,9 @@ struct ce_pmd_alg_caps {
 	struct ce_pmd_range enc_key_size;
 	uint32_t block_size;     /**< data length must be a multiple (1 = any) */
 	uint32_t max_data_len;
+	uint32_t asym_ops;       /**< asymmetric: CE_OP_BIT() of the ops it has;
+				  *   0 = every op of its type (akcipher: encrypt,
+				  *   decrypt; sig: sign, verify; kpp: both) */
 };
 
 /** An authenc key split into its two keys (pointers into the blob). */

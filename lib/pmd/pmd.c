@@ -223,6 +223,11 @@ pmd_asym_check_params(const struct ce_pmd_alg_caps *alg,
 	else if (alg->type == CE_PMD_ALG_AKCIPHER && op != CE_OP_ENCRYPT && op != CE_OP_DECRYPT &&
 		 op != CE_OP_SIGN && op != CE_OP_SIG_VERIFY)
 		bad = "op (akcipher: encrypt, decrypt, sign or verify)";
+	else if (alg->asym_ops != 0 && !(alg->asym_ops & CE_OP_BIT(op)))
+		bad = "op (not one of this algorithm's)";
+	else if (alg->asym_ops == 0 && alg->type == CE_PMD_ALG_AKCIPHER &&
+		 op != CE_OP_ENCRYPT && op != CE_OP_DECRYPT)
+		bad = "op (akcipher: encrypt or decrypt)";
 	if (bad == NULL)
 		return 0;
 	if (why != NULL)

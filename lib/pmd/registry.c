@@ -21,28 +21,8 @@
 #include <rte_pause.h>
 
 #include "ce_registry.h"
+#include "registry_priv.h"
 #include "testvec_priv.h"
-
-struct registry_node {
-	struct ce_registry_entry e;  /* first: entries are handed out by address */
-	TAILQ_ENTRY(registry_node) next;
-};
-
-/*
- * One implementation's self-test while it runs: the outcome is gathered here
- * and copied into the entry under registry_lock at the end, so that a lookup
- * or a listing during a live run sees the previous result whole, never a
- * half-written reason.
- */
-struct registry_verdict {
-	struct registry_node *n;
-	unsigned int nb_jobs;        /* self-test operations planned */
-	unsigned int nb_vectors;     /* known-answer vectors that fit */
-	bool failed;                 /* an operation failed (why is set) */
-	char why[sizeof(((struct ce_registry_entry *)0)->selftest_why)];
-};
-
-TAILQ_HEAD(registry_list, registry_node);
 
 static struct registry_list registry_list = TAILQ_HEAD_INITIALIZER(registry_list);
 /* Control thread adds and removes; the telemetry thread lists. */
@@ -68,7 +48,7 @@ struct registry_bufs {
  * slow device's latency about once, not once per operation.
  */
 struct registry_job {
-	struct ce_pmd_request req;		/* req.cb_arg: the job */
+	struct registry_op o;			/* first: the runner's view */
 	struct registry_verdict *v;
 	const struct ce_testvec *tv;
 	struct ce_tv_data d;
@@ -79,19 +59,17 @@ struct registry_job {
 	uint8_t op;
 	bool in_place;
 	bool corrupt;
-	bool done;
-	int status;
 };
 
 /* Self-tests whose answers have not come by then fail (ce_registry_set_selftest_timeout). */
-static uint64_t registry_selftest_timeout_ns = 10ull * 1000000000ull;
+uint64_t registry_selftest_timeout_ns = 10ull * 1000000000ull;
 
-static int __attribute__((format(printf, 3, 4)))
-registry_fail(struct registry_verdict *v, const struct ce_testvec *tv, const char *fmt, ...)
+int
+registry_fail(struct registry_verdict *v, const char *desc, const char *fmt, ...)
 {
 	char *why = v->why;
 	size_t size = sizeof(v->why);
-	int len = snprintf(why, size, "%s: ", tv->desc);
+	int len = snprintf(why, size, "%s: ", desc);
 	va_list ap;
 
 	if (len > 0 && (size_t)len < size) {
@@ -167,7 +145,7 @@ registry_plan(struct ce_pmd_dev *dev, struct registry_verdict *vs, unsigned int 
 				continue;
 			if (ce_testvec_decode(tv, &d) < 0) {
 				if (jobs != NULL && !v->failed)
-					registry_fail(v, tv, "malformed vector");
+					registry_fail(v, tv->desc, "malformed vector");
 				continue;
 			}
 			if (!registry_fits(alg, &d))
@@ -233,12 +211,12 @@ registry_job_prepare(struct ce_pmd_dev *dev, struct registry_job *j)
 		.aad_len = d->aad_len,
 		.op = j->op,
 	};
-	struct ce_pmd_request *req = &j->req;
+	struct ce_pmd_request *req = &j->o.req;
 
 	j->sess = ce_pmd_session_create(dev, &p, &j->sess_why);
 	if (j->sess == NULL) {
 		j->sess_err = errno;
-		j->done = true;
+		j->o.done = true;
 		return;
 	}
 	memcpy(b->src, in, d->len);
@@ -264,19 +242,18 @@ registry_job_prepare(struct ce_pmd_dev *dev, struct registry_job *j)
 	req->digest = d->digest_len != 0 ? b->digest : NULL;
 	req->len = d->len;
 	req->op = j->op;
-	req->cb_arg = j;
 }
 
 static void
-registry_job_finalize(void *ctx, struct ce_pmd_request *req, int status)
+registry_op_finalize(void *ctx, struct ce_pmd_request *req, int status)
 {
-	struct registry_job *j = req->cb_arg;
+	struct registry_op *o = req->cb_arg;
 	unsigned int *in_flight = ctx;
 
-	if (j->done)
+	if (o->done)
 		return;
-	j->status = status;
-	j->done = true;
+	o->status = status;
+	o->done = true;
 	(*in_flight)--;
 }
 
@@ -286,8 +263,8 @@ registry_job_finalize(void *ctx, struct ce_pmd_request *req, int status)
  * what it holds (a backend without cancel is waited for: it holds the jobs'
  * buffers). Jobs not answered in time end with -ETIMEDOUT.
  */
-static void
-registry_run_jobs(struct ce_pmd_qp *qp, struct registry_job *jobs, unsigned int nb)
+void
+registry_run_ops(struct ce_pmd_qp *qp, void *first, size_t stride, unsigned int nb)
 {
 	const struct ce_pmd_fast_ops *fast = qp->dev->drv->fast;
 	uint64_t hz = rte_get_timer_hz();
@@ -297,17 +274,18 @@ registry_run_jobs(struct ce_pmd_qp *qp, struct registry_job *jobs, unsigned int 
 	void *saved_ctx = qp->finalize_ctx;
 	unsigned int next = 0, in_flight = 0;
 
-	qp->finalize = registry_job_finalize;
+	qp->finalize = registry_op_finalize;
 	qp->finalize_ctx = &in_flight;
 	while (next < nb || in_flight != 0) {
 		while (next < nb) {
-			struct registry_job *j = &jobs[next];
+			struct registry_op *j = REGISTRY_OP(first, stride, next);
 			int ret;
 
 			if (j->done) {
 				next++;
 				continue;
 			}
+			j->req.cb_arg = j;
 			j->req.active = j->req.sess;
 			in_flight++;
 			ret = fast->do_one_request(qp, &j->req);
@@ -334,11 +312,14 @@ registry_run_jobs(struct ce_pmd_qp *qp, struct registry_job *jobs, unsigned int 
 	while (in_flight != 0)
 		if (fast->poll(qp, 64) == 0)
 			rte_pause();
-	for (; next < nb; next++)
-		if (!jobs[next].done) {
-			jobs[next].status = -ETIMEDOUT;
-			jobs[next].done = true;
+	for (; next < nb; next++) {
+		struct registry_op *j = REGISTRY_OP(first, stride, next);
+
+		if (!j->done) {
+			j->status = -ETIMEDOUT;
+			j->done = true;
 		}
+	}
 	qp->finalize = saved_fn;
 	qp->finalize_ctx = saved_ctx;
 }
@@ -354,29 +335,29 @@ registry_job_check(struct registry_job *j)
 	const uint8_t *want = j->op == CE_OP_DECRYPT ? d->ptext : d->ctext;
 	const char *opname = registry_op_name(j->op);
 	const char *place = j->in_place ? "in place" : "out of place";
-	int ret = j->status;
+	int ret = j->o.status;
 
 	if (j->sess == NULL)
-		return registry_fail(j->v, j->tv, "%s session: %s (%s)", opname,
+		return registry_fail(j->v, j->tv->desc, "%s session: %s (%s)", opname,
 				     strerror(j->sess_err), j->sess_why != NULL ? j->sess_why : "?");
 	if (ret == -ETIMEDOUT)
-		return registry_fail(j->v, j->tv, "%s %s: no answer within %" PRIu64 " ms", opname,
+		return registry_fail(j->v, j->tv->desc, "%s %s: no answer within %" PRIu64 " ms", opname,
 				     place, registry_selftest_timeout_ns / 1000000);
 	if (j->corrupt) {
 		if (ret != -EBADMSG)
-			return registry_fail(j->v, j->tv, "%s with a flipped tag bit returned %d, "
+			return registry_fail(j->v, j->tv->desc, "%s with a flipped tag bit returned %d, "
 					     "not -EBADMSG", opname, ret);
-		if (aead && !registry_zero(j->req.dst, d->len))
-			return registry_fail(j->v, j->tv, "%s %s: plaintext left after a bad tag",
+		if (aead && !registry_zero(j->o.req.dst, d->len))
+			return registry_fail(j->v, j->tv->desc, "%s %s: plaintext left after a bad tag",
 					     opname, place);
 		return 0;
 	}
 	if (ret != 0)
-		return registry_fail(j->v, j->tv, "%s %s returned %d", opname, place, ret);
-	if (!hash && memcmp(j->req.dst, want, d->len) != 0)
-		return registry_fail(j->v, j->tv, "%s %s: wrong output", opname, place);
+		return registry_fail(j->v, j->tv->desc, "%s %s returned %d", opname, place, ret);
+	if (!hash && memcmp(j->o.req.dst, want, d->len) != 0)
+		return registry_fail(j->v, j->tv->desc, "%s %s: wrong output", opname, place);
 	if (produce && (aead || hash) && memcmp(j->b.digest, d->digest, d->digest_len) != 0)
-		return registry_fail(j->v, j->tv, "%s %s: wrong %s", opname, place,
+		return registry_fail(j->v, j->tv->desc, "%s %s: wrong %s", opname, place,
 				     hash ? "digest" : "tag");
 	return 0;
 }
@@ -402,7 +383,7 @@ registry_selftest_dev(struct ce_pmd_dev *dev, uint16_t qp_id, struct registry_ve
 	}
 	nb = registry_plan(dev, vs, nb_v, NULL);
 	if (nb == 0)
-		return 0;
+		return registry_asym_selftest(dev, dev->qps[qp_id], vs, nb_v);
 	/* rte_malloc memory: a device may DMA into the buffers. */
 	jobs = rte_zmalloc_socket("ce_registry_selftest", sizeof(*jobs) * nb,
 				  RTE_CACHE_LINE_SIZE, dev->socket_id);
@@ -411,7 +392,7 @@ registry_selftest_dev(struct ce_pmd_dev *dev, uint16_t qp_id, struct registry_ve
 	registry_plan(dev, vs, nb_v, jobs);
 	for (unsigned int i = 0; i < nb; i++)
 		registry_job_prepare(dev, &jobs[i]);
-	registry_run_jobs(dev->qps[qp_id], jobs, nb);
+	registry_run_ops(dev->qps[qp_id], jobs, sizeof(*jobs), nb);
 	/* In order: the first failure of an implementation is its why. */
 	for (unsigned int i = 0; i < nb; i++)
 		if (!jobs[i].v->failed)
@@ -420,7 +401,7 @@ registry_selftest_dev(struct ce_pmd_dev *dev, uint16_t qp_id, struct registry_ve
 		ce_pmd_session_destroy(jobs[i].sess);
 	memset(jobs, 0, sizeof(*jobs) * nb);
 	rte_free(jobs);
-	return 0;
+	return registry_asym_selftest(dev, dev->qps[qp_id], vs, nb_v);
 }
 
 /* Copy a verdict into its entry; under registry_lock once the entry is listed. */

@@ -311,8 +311,8 @@ testvec_nibble(char c)
 }
 
 /* Decode the mini-syntax of testvec_priv.h into out (at most max bytes). */
-static int
-testvec_parse(const char *s, uint8_t *out, size_t max, size_t *len)
+int
+ce_testvec_parse(const char *s, uint8_t *out, size_t max, size_t *len)
 {
 	size_t n = 0;
 
@@ -359,12 +359,12 @@ ce_testvec_decode(const struct ce_testvec *tv, struct ce_tv_data *d)
 	size_t key, iv, aad, pt, ct, dig;
 
 	memset(d, 0, sizeof(*d));
-	if (testvec_parse(tv->key, d->key, sizeof(d->key), &key) < 0 ||
-	    testvec_parse(tv->iv, d->iv, sizeof(d->iv), &iv) < 0 ||
-	    testvec_parse(tv->aad, d->aad, sizeof(d->aad), &aad) < 0 ||
-	    testvec_parse(tv->ptext, d->ptext, sizeof(d->ptext), &pt) < 0 ||
-	    testvec_parse(tv->ctext, d->ctext, sizeof(d->ctext), &ct) < 0 ||
-	    testvec_parse(tv->digest, d->digest, sizeof(d->digest), &dig) < 0)
+	if (ce_testvec_parse(tv->key, d->key, sizeof(d->key), &key) < 0 ||
+	    ce_testvec_parse(tv->iv, d->iv, sizeof(d->iv), &iv) < 0 ||
+	    ce_testvec_parse(tv->aad, d->aad, sizeof(d->aad), &aad) < 0 ||
+	    ce_testvec_parse(tv->ptext, d->ptext, sizeof(d->ptext), &pt) < 0 ||
+	    ce_testvec_parse(tv->ctext, d->ctext, sizeof(d->ctext), &ct) < 0 ||
+	    ce_testvec_parse(tv->digest, d->digest, sizeof(d->digest), &dig) < 0)
 		return -EINVAL;
 	/* A hash has no ctext; a cipher's ctext is as long as its ptext. */
 	if (tv->ctext != NULL && ct != pt)

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * "openssl" operations: one request computed on the device's thread (never
+ * a worker lcore). Lengths are checked against the key here, before the
+ * library sees them: a wrong one is -EINVAL, a signature or padding that
+ * does not verify -EBADMSG. OpenSSL allocates inside these calls; that is
+ * the device thread's business, not the data path's.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+
+#include "ossl_priv.h"
+
+/* RSA without padding takes exactly k bytes: a shorter integer is padded
+ * on the left (the kernel's rsa takes src_len <= k the same way). */
+static int
+ossl_rsa_raw(struct ossl_sess *s, struct ce_pmd_request *req)
+{
+	uint8_t in[OSSL_PUB_MAX];
+	size_t out_len = s->key_bytes;
+	int ok;
+
+	if (req->len == 0 || req->len > s->key_bytes)
+		return -EINVAL;
+	memset(in, 0, s->key_bytes - req->len);
+	memcpy(in + s->key_bytes - req->len, req->src, req->len);
+	ok = req->op == CE_OP_ENCRYPT ?
+	     EVP_PKEY_encrypt(s->ctx, req->dst, &out_len, in, s->key_bytes) :
+	     EVP_PKEY_decrypt(s->ctx, req->dst, &out_len, in, s->key_bytes);
+	memset(in, 0, sizeof(in));
+	if (ok != 1)
+		return -EINVAL;	/* the integer is not below the modulus */
+	/* OpenSSL writes k bytes, left-padded. */
+	req->out_len = (uint32_t)out_len;
+	return 0;
+}
+
+static int
+ossl_rsa_crypt(struct ossl_sess *s, struct ce_pmd_request *req)
+{
+	size_t out_len = s->key_bytes;
+	uint32_t pad = s->kind == OSSL_RSA_OAEP ? 66 : 11;	/* 2 * 32 + 2; 11 */
+
+	if (req->op == CE_OP_ENCRYPT) {
+		if (req->len > s->key_bytes - pad)
+			return -EINVAL;
+		if (EVP_PKEY_encrypt(s->ctx, req->dst, &out_len, req->src, req->len) != 1)
+			return -EIO;
+	} else {
+		if (req->len != s->key_bytes)
+			return -EINVAL;
+		if (EVP_PKEY_decrypt(s->ctx, req->dst, &out_len, req->src, req->len) != 1)
+			return -EBADMSG;	/* padding or decoding error */
+	}
+	req->out_len = (uint32_t)out_len;
+	return 0;
+}
+
+static int
+ossl_rsa_sig(struct ossl_sess *s, struct ce_pmd_request *req)
+{
+	size_t sig_len = s->key_bytes;
+	int ok;
+
+	if (req->len != 32)	/* a SHA-256 digest */
+		return -EINVAL;
+	if (req->op == CE_OP_SIGN) {
+		if (EVP_PKEY_sign(s->ctx, req->dst, &sig_len, req->src, req->len) != 1)
+			return -EIO;
+		req->out_len = (uint32_t)sig_len;
+		return 0;
+	}
+	if (req->aad_len != s->key_bytes)
+		return -EINVAL;
+	ok = EVP_PKEY_verify(s->ctx, req->aad, req->aad_len, req->src, req->len);
+	req->out_len = 0;
+	/* 0: does not verify; < 0: malformed (e.g. an integer above n). */
+	return ok == 1 ? 0 : -EBADMSG;
+}
+
+/* ECDSA with raw r || s (IEEE P1363) outside, DER (X9.62) inside OpenSSL. */
+static int
+ossl_ecdsa(struct ossl_sess *s, struct ce_pmd_request *req)
+{
+	const uint32_t n = s->key_bytes;
+	uint8_t der[160];
+	const unsigned char *p = der;
+	unsigned char *q = der;
+	size_t der_len = sizeof(der);
+	ECDSA_SIG *sig = NULL;
+	BIGNUM *r = NULL, *sv = NULL;
+	int ret = -EIO, len, ok;
+
+	if (req->len == 0 || req->len > 64)
+		return -EINVAL;
+	if (req->op == CE_OP_SIGN) {
+		if (EVP_PKEY_sign(s->ctx, der, &der_len, req->src, req->len) != 1)
+			return -EIO;
+		sig = d2i_ECDSA_SIG(NULL, &p, (long)der_len);
+		if (sig == NULL)
+			return -EIO;
+		if (BN_bn2binpad(ECDSA_SIG_get0_r(sig), req->dst, (int)n) == (int)n &&
+		    BN_bn2binpad(ECDSA_SIG_get0_s(sig), req->dst + n, (int)n) == (int)n) {
+			req->out_len = 2 * n;
+			ret = 0;
+		}
+		ECDSA_SIG_free(sig);
+		return ret;
+	}
+	if (req->aad_len != 2 * n)
+		return -EINVAL;
+	req->out_len = 0;
+	sig = ECDSA_SIG_new();
+	r = BN_bin2bn(req->aad, (int)n, NULL);
+	sv = BN_bin2bn(req->aad + n, (int)n, NULL);
+	if (sig == NULL || r == NULL || sv == NULL || ECDSA_SIG_set0(sig, r, sv) != 1) {
+		BN_free(r);
+		BN_free(sv);
+		ECDSA_SIG_free(sig);
+		return -ENOMEM;
+	}
+	len = i2d_ECDSA_SIG(sig, &q);
+	ECDSA_SIG_free(sig);	/* frees r and s too */
+	if (len <= 0)
+		return -EIO;
+	/* r or s zero or not below the order: OpenSSL says 0 or -1, both invalid. */
+	ok = EVP_PKEY_verify(s->ctx, der, (size_t)len, req->src, req->len);
+	return ok == 1 ? 0 : -EBADMSG;
+}
+
+/* The peer's public key as an EVP_PKEY of the session's group. */
+static EVP_PKEY *
+ossl_peer_key(struct ossl_sess *s, const uint8_t *in, uint32_t len)
+{
+	uint8_t point[1 + 2 * 66];
+	OSSL_PARAM_BLD *bld = NULL;
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *fctx = NULL;
+	EVP_PKEY *peer = NULL;
+	BIGNUM *y = NULL;
+	int ok = 0;
+
+	if (s->kind == OSSL_X25519)
+		return EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, in, len);
+	bld = OSSL_PARAM_BLD_new();
+	if (bld == NULL)
+		return NULL;
+	if (s->kind == OSSL_ECDH) {
+		point[0] = 0x04;	/* SEC1 uncompressed: the kernel's x || y behind it */
+		memcpy(point + 1, in, len);
+		ok = OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, s->group, 0) &&
+		     OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, len + 1);
+		fctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	} else {
+		y = BN_bin2bn(in, (int)len, NULL);
+		ok = y != NULL &&
+		     OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, s->group, 0) &&
+		     OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PUB_KEY, y);
+		fctx = EVP_PKEY_CTX_new_from_name(NULL, "DH", NULL);
+	}
+	if (ok)
+		params = OSSL_PARAM_BLD_to_param(bld);
+	if (params != NULL && fctx != NULL && EVP_PKEY_fromdata_init(fctx) == 1 &&
+	    EVP_PKEY_fromdata(fctx, &peer, EVP_PKEY_PUBLIC_KEY, params) != 1)
+		peer = NULL;
+	EVP_PKEY_CTX_free(fctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(y);
+	return peer;
+}
+
+static int
+ossl_kpp(struct ossl_sess *s, struct ce_pmd_request *req)
+{
+	const uint32_t want = s->kind == OSSL_ECDH ? 2 * s->key_bytes : s->key_bytes;
+	size_t out_len = s->key_bytes;
+	EVP_PKEY *peer;
+	int ret = 0;
+
+	if (req->op == CE_OP_KPP_PUBKEY) {
+		memcpy(req->dst, s->pub, s->pub_len);
+		req->out_len = s->pub_len;
+		return 0;
+	}
+	if (req->len != want)
+		return -EINVAL;
+	peer = ossl_peer_key(s, req->src, req->len);
+	if (peer == NULL)
+		return -EINVAL;	/* not a point of the curve, or y out of range */
+	/* validate_peer = 1: the point is on the curve (EC), 1 < y < p - 1 and
+	 * in the prime-order subgroup (DH), before any secret is computed. */
+	if (EVP_PKEY_derive_set_peer_ex(s->ctx, peer, 1) != 1)
+		ret = -EINVAL;
+	/* X25519: OpenSSL refuses an all-zero result (a small-order point),
+	 * as RFC 7748 section 6.1 allows and the kernel does. */
+	else if (EVP_PKEY_derive(s->ctx, req->dst, &out_len) != 1 || out_len != s->key_bytes)
+		ret = -EINVAL;
+	else
+		req->out_len = (uint32_t)out_len;
+	EVP_PKEY_free(peer);
+	return ret;
+}
+
+int
+ossl_op_run(struct ce_pmd_request *req)
+{
+	struct ossl_sess *s = req->active->priv;
+	int ret;
+
+	req->out_len = 0;
+	switch (s->kind) {
+	case OSSL_RSA_RAW:
+		ret = ossl_rsa_raw(s, req);
+		break;
+	case OSSL_RSA_PKCS1:
+	case OSSL_RSA_OAEP:
+		ret = req->op == CE_OP_SIGN || req->op == CE_OP_SIG_VERIFY ?
+		      ossl_rsa_sig(s, req) : ossl_rsa_crypt(s, req);
+		break;
+	case OSSL_RSA_PSS:
+		ret = ossl_rsa_sig(s, req);
+		break;
+	case OSSL_ECDSA:
+		ret = ossl_ecdsa(s, req);
+		break;
+	default:
+		ret = ossl_kpp(s, req);
+		break;
+	}
+	/* The thread's error queue would grow with every refused input. */
+	ERR_clear_error();
+	return ret;
+}
