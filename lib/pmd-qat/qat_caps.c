@@ -37,17 +37,10 @@
 /* Asymmetric: key_size in bits, max_data_len the longest input; the kernel's
  * names and sizes as the software backend ("openssl") declares them. */
 #define RSA_BITS RANGE(QAT_ASYM_RSA_MIN_BITS, QAT_ASYM_RSA_MAX_BITS, 1024)
-/* pkcs1pad's four ops need ce_pmd_alg_caps.asym_ops (a1-asym's, after the
- * interface): meson says whether this tree has it (transitional). */
-#ifdef QAT_HAVE_ASYM_OPS
-#define ASYM_OPS_FIELD(ops) , .asym_ops = (ops)
-#else
-#define ASYM_OPS_FIELD(ops)
-#endif
 #define ASYM_CAPS_OPS(n, d, t, bits, in_max, ops) { \
 	.name = n, .driver_name = d, .type = CE_PMD_ALG_##t, .priority = QAT_PMD_PRIORITY, \
 	.flags = QAT_FLAGS, .key_size = bits, .iv_size = NONE, .digest_size = NONE, \
-	.aad_size = NONE, .block_size = 1, .max_data_len = (in_max) ASYM_OPS_FIELD(ops) }
+	.aad_size = NONE, .block_size = 1, .max_data_len = (in_max), .asym_ops = (ops) }
 /* The type's ops (asym_ops 0). */
 #define ASYM_CAPS(n, d, t, bits, in_max) { \
 	.name = n, .driver_name = d, .type = CE_PMD_ALG_##t, .priority = QAT_PMD_PRIORITY, \
