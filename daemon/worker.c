@@ -84,11 +84,13 @@ worker_publish_qp(struct d_qp *qp)
 	struct ce_ring *r = &qp->cq;
 	uint64_t one = 1;
 
-	if (qp->cq_pending == 0)
+	uint32_t n = qp->cq_pending;
+
+	if (n == 0)
 		return;
 	CE_TRACE_FP(d_trace_complete, qp);
 	/* Room was reserved when each descriptor was taken (worker_post_cqe). */
-	ce_ring_enqueue_reserved(r, qp->cqe_stage, qp->cq_pending);
+	ce_ring_enqueue_reserved(r, qp->cqe_stage, n);
 	qp->cq_pending = 0;
 	/*
 	 * The next CQ lines were last read by the client: ask for them now, all
@@ -119,7 +121,7 @@ worker_publish(struct d_worker *w)
  */
 static void worker_broken(struct d_worker *w, struct d_qp *qp, enum d_qp_broken why);
 
-static void
+static inline void
 worker_post_cqe(struct d_worker *w, struct d_qp *qp, uint64_t cookie, int status,
 		uint32_t out_len)
 {
@@ -128,13 +130,13 @@ worker_post_cqe(struct d_worker *w, struct d_qp *qp, uint64_t cookie, int status
 	/* Cached consumer index unless it shows no room: no cross-core read per CQE. */
 	int free_slots = ce_ring_free_count_min(r, qp->cq_pending + 1);
 
-	if (free_slots < 0 || (uint32_t)free_slots <= qp->cq_pending) {
+	if (unlikely(free_slots < 0 || (uint32_t)free_slots <= qp->cq_pending)) {
 		/* Room was reserved: only a forged consumer index gets here. */
 		worker_broken(w, qp, D_QP_BROKEN_CQ);
 		return;
 	}
 	qp->cqe_stage[qp->cq_pending++] = cqe;
-	if (__atomic_load_n(&qp->detached, __ATOMIC_RELAXED)) {
+	if (unlikely(__atomic_load_n(&qp->detached, __ATOMIC_RELAXED))) {
 		/* Off our list: nobody else will publish it. */
 		worker_publish_qp(qp);
 	} else if (!qp->dirty) {
@@ -154,26 +156,27 @@ worker_count_error(struct d_qp *qp, int status)
 		W_ADD(qp->st.err_other, 1);
 }
 
-/* Engine completion, on this lcore: CQE, counters, release slot and session. */
 static void
-worker_complete(struct ce_pmd_request *req, int status)
+worker_finish_error(struct d_worker *w, struct d_qp *qp, const struct d_slot *slot, int status)
+{
+	worker_count_error(qp, status);
+	W_ADD(w->alg_stats[slot->sess->alg_idx].errors, 1);
+}
+
+/* A request's end, on this lcore: CQE, counters, release slot and session. */
+static inline void
+worker_finish(struct d_worker *w, struct ce_pmd_request *req, int status)
 {
 	struct d_slot *slot = req->cb_arg;
 	struct d_qp *qp = slot->qp;
-	struct d_sess *s = slot->sess;
-	struct d_worker *w = cryptoengd.workers[qp->worker];
 
-	/* A backlogged request entering the queue: not its final completion. */
-	if (status == -EINPROGRESS)
-		return;
 	/* Asymmetric ops: the backend says how many bytes it wrote. */
 	worker_post_cqe(w, qp, req->cookie, status,
-			status != 0 ? 0 : s->si.out_max != 0 ? req->out_len : slot->out_len);
+			status != 0 ? 0 :
+			unlikely(slot->sess->si.out_max != 0) ? req->out_len : slot->out_len);
 	W_ADD(qp->st.completed, 1);
-	if (status != 0) {
-		worker_count_error(qp, status);
-		W_ADD(w->alg_stats[s->alg_idx].errors, 1);
-	}
+	if (unlikely(status != 0))
+		worker_finish_error(w, qp, slot, status);
 	qp->free_slots[qp->nb_free++] = (uint32_t)(slot - qp->slots);
 	w->inflight--;
 	/* Release (a plain store on x86): the request is done with the session
@@ -184,10 +187,54 @@ worker_complete(struct ce_pmd_request *req, int status)
 	__atomic_store_n(&qp->inflight, qp->inflight - 1, __ATOMIC_RELEASE);
 }
 
+/* Engine completion (the request's complete hook). */
+static void
+worker_complete(struct ce_pmd_request *req, int status)
+{
+	const struct d_slot *slot = req->cb_arg;
+
+	/* A backlogged request entering the queue: not its final completion. */
+	if (status == -EINPROGRESS)
+		return;
+	worker_finish(cryptoengd.workers[slot->qp->worker], req, status);
+}
+
+/*
+ * What the requests of one burst add to the counters, written once per run
+ * of one session (a burst is mostly one) instead of once per request.
+ * Readers are relaxed and see them at most a burst late.
+ */
+struct worker_tally {
+	struct d_sess *s;		/* the run's session, NULL before the first */
+	uint32_t *busy;			/* its in-flight count on this worker */
+	uint32_t n;			/* requests of the run */
+	uint64_t bytes;			/* their data bytes */
+	uint64_t burst_bytes;		/* data bytes of the runs flushed so far */
+};
+
+static inline void
+worker_tally_flush(struct d_worker *w, struct worker_tally *t)
+{
+	struct d_alg_stats *alg;
+
+	if (t->n == 0)
+		return;
+	alg = &w->alg_stats[t->s->alg_idx];
+	/* Relaxed, one writer: the control thread reads it only after a grace
+	 * period, which orders this store before its read (the flush comes
+	 * before the turn's quiescent state and before the run is handed on). */
+	__atomic_store_n(t->busy, *t->busy + t->n, __ATOMIC_RELAXED);
+	W_ADD(alg->requests, t->n);
+	W_ADD(alg->bytes, t->bytes);
+	t->burst_bytes += t->bytes;
+	t->n = 0;
+	t->bytes = 0;
+}
+
 /* Turn a validated private copy of a descriptor into a request. */
-static int
+static inline int
 worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
-	       struct ce_pmd_request *req)
+	       struct ce_pmd_request *req, struct worker_tally *t)
 {
 	struct d_client *c = qp->c;
 	uint32_t idx = ce_shm_sess_handle_idx(dd->session);
@@ -208,7 +255,7 @@ worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
 	cs = s->cs[dd->op - 1];
 	if (cs == NULL)
 		return -EINVAL;
-	if (ce_shm_desc_validate(&c->ri, &s->si, dd, NULL) < 0)
+	if (!ce_shm_desc_ok(&c->ri, &s->si, dd))
 		return -EINVAL;
 
 	req->sess = cs;
@@ -229,22 +276,20 @@ worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
 	req->complete = worker_complete;
 	req->cookie = dd->cookie;
 
+	if (s != t->s) {
+		worker_tally_flush(w, t);
+		t->s = s;
+		t->busy = d_sess_busy_of(c, w->idx, idx);
+	}
+	t->n++;
+	t->bytes += dd->len;
 	slot = &qp->slots[qp->free_slots[--qp->nb_free]];
 	slot->qp = qp;
 	slot->sess = s;
-	slot->busy = d_sess_busy_of(c, w->idx, idx);
+	slot->busy = t->busy;
 	slot->out_len = dd->op == CE_OP_DIGEST ? s->si.digest_len :
 			dd->op == CE_OP_VERIFY ? 0 : dd->len;
 	req->cb_arg = slot;
-	/* Relaxed, one writer: the control thread reads it only after a grace
-	 * period, which orders this store before its read. */
-	__atomic_store_n(slot->busy, *slot->busy + 1, __ATOMIC_RELAXED);
-	__atomic_store_n(&qp->inflight, qp->inflight + 1, __ATOMIC_RELAXED);
-	w->inflight++;
-	W_ADD(qp->st.requests, 1);
-	W_ADD(qp->st.bytes, dd->len);
-	W_ADD(w->alg_stats[s->alg_idx].requests, 1);
-	W_ADD(w->alg_stats[s->alg_idx].bytes, dd->len);
 	return 0;
 }
 
@@ -269,11 +314,11 @@ worker_direct_finalize(void *ctx, struct ce_pmd_request *req, int status)
 	struct d_worker *w = ctx;
 
 	w->direct_inflight--;
-	if (status == 0)
+	if (likely(status == 0))
 		W_STAT_ADD(w, completed_ok, 1);
 	else
 		W_STAT_ADD(w, completed_err, 1);
-	worker_complete(req, status);
+	worker_finish(w, req, status);
 	w->direct_done[w->nb_direct_done++] = req;
 	if (unlikely(w->nb_direct_done == RTE_DIM(w->direct_done)))
 		worker_direct_free(w);
@@ -454,12 +499,20 @@ worker_broken(struct d_worker *w, struct d_qp *qp, enum d_qp_broken why)
  * writes.
  */
 static inline void
-worker_prefetch_next(const struct ce_ring *sq)
+worker_prefetch_next(const struct ce_ring *sq, uint32_t burst)
 {
-	uint32_t ahead = RTE_MIN(sq->peer - sq->local, (uint32_t)D_BURST_MAX);
+	/* One burst ahead: the next take; beyond it a line would be fetched twice. */
+	uint32_t ahead = RTE_MIN(sq->peer - sq->local, burst);
+	const uint8_t *end = sq->entries + (size_t)sq->size * sizeof(struct ce_desc);
+	const uint8_t *p = sq->entries + (size_t)(sq->local & sq->mask) * sizeof(struct ce_desc);
 
-	for (uint32_t i = 0; i < ahead; i++)
-		rte_prefetch0(ce_ring_entry(sq, i));
+	/* A descriptor is one line (CE_ABI_ASSERT): one prefetch each. */
+	for (uint32_t i = 0; i < ahead; i++) {
+		rte_prefetch0(p);
+		p += sizeof(struct ce_desc);
+		if (unlikely(p == end))
+			p = sq->entries;
+	}
 }
 
 /*
@@ -475,7 +528,8 @@ worker_take(struct d_worker *w, struct d_qp *qp, unsigned int budget)
 	struct ce_desc descs[D_BURST_MAX];
 	struct ce_pmd_request *reqs[D_BURST_MAX], *eng[D_BURST_MAX], *direct[D_BURST_MAX];
 	struct ce_pmd_qp *dqp = NULL;
-	unsigned int used = 0, nr = 0, nd = 0, taken;
+	struct worker_tally t = { .s = NULL };
+	unsigned int used = 0, nr = 0, nd = 0, refused = 0, taken;
 	int got;
 
 	if (ce_engine_req_alloc_bulk(w->e, reqs, budget) < 0)
@@ -488,14 +542,20 @@ worker_take(struct d_worker *w, struct d_qp *qp, unsigned int budget)
 		got = 0;
 	}
 	CE_TRACE_FP(d_trace_take, qp, descs, got);
-	worker_prefetch_next(&qp->sq);
+	worker_prefetch_next(&qp->sq, cryptoengd.cfg.burst);
+	/*
+	 * In flight from here on, counted once for the burst: a synchronous
+	 * backend may finish a request inside the submit below. Refused ones
+	 * are taken back at the end.
+	 */
+	__atomic_store_n(&qp->inflight, qp->inflight + (uint32_t)got, __ATOMIC_RELAXED);
+	w->inflight += (uint32_t)got;
 	for (int i = 0; i < got; i++) {
 		struct ce_pmd_request *req = reqs[used];
 		struct ce_pmd_qp *pq;
 
-		if (worker_prepare(w, qp, &descs[i], req) != 0) {
-			W_ADD(qp->st.requests, 1);
-			W_ADD(qp->st.completed, 1);
+		if (unlikely(worker_prepare(w, qp, &descs[i], req, &t) != 0)) {
+			refused++;
 			worker_count_error(qp, -EINVAL);
 			worker_post_cqe(w, qp, descs[i].cookie, -EINVAL, 0);
 			continue;
@@ -508,6 +568,7 @@ worker_take(struct d_worker *w, struct d_qp *qp, unsigned int budget)
 		}
 		/* A run for one synchronous backend goes to it in one call. */
 		if (pq != dqp && nd != 0) {
+			worker_tally_flush(w, &t);
 			worker_direct_submit(w, dqp, direct, nd);
 			nd = 0;
 		}
@@ -515,6 +576,14 @@ worker_take(struct d_worker *w, struct d_qp *qp, unsigned int budget)
 		/* What the engine sets for its own requests: backends run ->active. */
 		req->active = req->sess;
 		direct[nd++] = req;
+	}
+	worker_tally_flush(w, &t);
+	W_ADD(qp->st.requests, (uint32_t)got);
+	W_ADD(qp->st.bytes, t.burst_bytes);
+	if (unlikely(refused != 0)) {
+		W_ADD(qp->st.completed, refused);
+		w->inflight -= refused;
+		__atomic_store_n(&qp->inflight, qp->inflight - refused, __ATOMIC_RELAXED);
 	}
 	if (nd != 0)
 		worker_direct_submit(w, dqp, direct, nd);

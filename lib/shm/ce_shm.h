@@ -136,6 +136,76 @@ int ce_shm_ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen);
 int ce_shm_desc_validate(const struct ce_shm_region_info *ri, const struct ce_shm_sess_info *si,
 			 const struct ce_desc *d, const char **why);
 
+/*
+ * [off, off + len) inside [lo, lo + span), or len == 0 (an unused range).
+ * The caller has checked that lo + span does not wrap; then off < lo gives
+ * a relative offset above span, and the end cannot wrap either.
+ */
+static inline int
+ce_shm__in_arena(uint64_t lo, uint64_t span, uint64_t off, uint64_t len)
+{
+	uint64_t rel = off - lo;
+
+	return len == 0 || (rel <= span && len <= span - rel);
+}
+
+/* Both non-empty and sharing a byte; both inside one non-wrapping arena. */
+static inline int
+ce_shm__overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return alen != 0 && blen != 0 && a < b + blen && b < a + alen;
+}
+
+/* Asymmetric sessions: rare and slow anyway, the rules one by one, out of line. */
+static __attribute__((noinline, cold, unused)) int
+ce_shm__desc_ok_asym(const struct ce_shm_region_info *ri, const struct ce_shm_sess_info *si,
+		     const struct ce_desc *d)
+{
+	const char *why;
+
+	return ce_shm_desc_validate(ri, si, d, &why) == 0;
+}
+
+/**
+ * The data path's descriptor check: ce_shm_desc_validate()'s rules, without
+ * reasons, as one inline run of predictable branches (one subtraction and
+ * two comparisons a range, no call). Exactly the descriptors
+ * ce_shm_desc_validate() accepts pass (tests/shm and the fuzz_desc oracle
+ * hold both to it).
+ *
+ * @return 1 if @p d may be served, else 0 (ask ce_shm_desc_validate() why).
+ */
+static inline int
+ce_shm_desc_ok(const struct ce_shm_region_info *ri, const struct ce_shm_sess_info *si,
+	       const struct ce_desc *d)
+{
+	uint64_t lo = ri->arena_off, span = ri->arena_len;
+	unsigned int op = d->op;
+	int cipher = op == CE_OP_ENCRYPT || op == CE_OP_DECRYPT;
+	int writes_digest = op == CE_OP_ENCRYPT || op == CE_OP_DIGEST;
+
+	if (si->out_max != 0)
+		return ce_shm__desc_ok_asym(ri, si, d);
+	/* Symmetric sessions take the symmetric ops only (ce_op_is_asym_only). */
+	if (op - CE_OP_ENCRYPT > (unsigned int)(CE_OP_VERIFY - CE_OP_ENCRYPT) ||
+	    (d->flags & ~CE_DESC_F_VALID_MASK) != 0 || d->rsvd != 0 ||
+	    span > UINT64_MAX - lo || d->aad_len > si->aad_max)
+		return 0;
+	if (!ce_shm__in_arena(lo, span, d->src_off, d->len) ||
+	    (cipher && !ce_shm__in_arena(lo, span, d->dst_off, d->len)) ||
+	    !ce_shm__in_arena(lo, span, d->iv_off, si->iv_len) ||
+	    !ce_shm__in_arena(lo, span, d->aad_off, d->aad_len) ||
+	    !ce_shm__in_arena(lo, span, d->digest_off, si->digest_len))
+		return 0;
+	/* Inside the arena: the ends below cannot wrap. */
+	if (cipher && d->src_off != d->dst_off &&
+	    ce_shm__overlap(d->src_off, d->len, d->dst_off, d->len))
+		return 0;
+	if (cipher && ce_shm__overlap(d->digest_off, si->digest_len, d->dst_off, d->len))
+		return 0;
+	return !(writes_digest && ce_shm__overlap(d->digest_off, si->digest_len, d->src_off, d->len));
+}
+
 /**
  * Map a client's region after checking it: F_SEAL_SHRINK and F_SEAL_GROW
  * must be set (else the client could shrink it under the daemon, which would

@@ -84,6 +84,19 @@ int ce_ring_attach(struct ce_ring *r, void *region, uint64_t off, uint32_t entri
 int ce_ring_init(struct ce_ring *r, void *region, uint64_t off, uint32_t entries,
 		 uint32_t esize, enum ce_ring_role role);
 
+/*
+ * GCC sees the 64-byte branch inlined where a 16-byte object is copied (the
+ * branch is dead there: esize says 16) and warns; the warning, not the copy,
+ * is wrong.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
+#if __GNUC__ >= 11
+#pragma GCC diagnostic ignored "-Wstringop-overread"
+#endif
+#endif
 static inline void
 ce_ring_copy_entry(void *dst, const void *src, uint32_t esize)
 {
@@ -91,10 +104,25 @@ ce_ring_copy_entry(void *dst, const void *src, uint32_t esize)
 	const uint8_t *s = (const uint8_t *)src;
 	uint32_t i;
 
-	/* Entry sizes are multiples of 8: word moves, no call into libc. */
+	/*
+	 * The two sizes the protocol uses get a copy of constant size: a few
+	 * vector moves (a descriptor cost ~87 instructions as a word loop).
+	 */
+	if (esize == sizeof(struct ce_desc)) {
+		memcpy(d, s, sizeof(struct ce_desc));
+		return;
+	}
+	if (esize == sizeof(struct ce_cqe)) {
+		memcpy(d, s, sizeof(struct ce_cqe));
+		return;
+	}
+	/* Other sizes are multiples of 8: word moves, no call into libc. */
 	for (i = 0; i < esize; i += 8)
 		memcpy(d + i, s + i, 8);
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 /**
  * Producer: number of free slots.
@@ -160,10 +188,13 @@ static inline void
 ce_ring_enqueue_reserved(struct ce_ring *r, const void *src, unsigned int n)
 {
 	const uint8_t *s = (const uint8_t *)src;
-	unsigned int i;
+	uint32_t at = r->local & r->mask;
+	uint32_t first = n < r->size - at ? n : r->size - at;
 
-	for (i = 0; i < n; i++)
-		ce_ring_copy_entry(ce_ring_entry(r, i), s + (size_t)i * r->esize, r->esize);
+	/* One block copy, two where the ring wraps: not an entry at a time. */
+	memcpy(r->entries + (size_t)at * r->esize, s, (size_t)first * r->esize);
+	if (first < n)
+		memcpy(r->entries, s + (size_t)first * r->esize, (size_t)(n - first) * r->esize);
 	r->local += n;
 	/* Release: the entries are written before the consumer can see prod move. */
 	__atomic_store_n(&r->sh->prod, r->local, __ATOMIC_RELEASE);

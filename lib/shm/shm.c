@@ -196,6 +196,9 @@ ce_shm_desc_validate(const struct ce_shm_region_info *ri, const struct ce_shm_se
 	bool cipher = d->op == CE_OP_ENCRYPT || d->op == CE_OP_DECRYPT;
 	bool writes_digest = d->op == CE_OP_ENCRYPT || d->op == CE_OP_DIGEST;
 
+	if (why == NULL)
+		return ce_shm_desc_ok(ri, si, d) ? 0 : -EINVAL;
+	/* Below: the same rules one by one, to say which one failed. */
 	if (d->op < CE_OP_ENCRYPT || d->op > CE_OP_MAX) {
 		SHM_WHY(why, "unknown op");
 		return -EINVAL;

@@ -139,6 +139,9 @@ fuzz_descs(struct fuzz_in *in)
 	FUZZ_CHECK(ret == 0 || ret == -EINVAL);
 	FUZZ_CHECK(ret == 0 || why != NULL);
 	FUZZ_CHECK((ret == 0) == oracle_desc_ok(&ri, &si, &d));
+	/* The data path's check (no reasons) and the one-by-one rules agree. */
+	FUZZ_CHECK(ce_shm_desc_ok(&ri, &si, &d) == (ret == 0));
+	FUZZ_CHECK((ce_shm_desc_validate(&ri, &si, &d, NULL) == 0) == (ret == 0));
 	if (ret < 0)
 		return;
 

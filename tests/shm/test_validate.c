@@ -113,6 +113,9 @@ test_table(void)
 
 		apply(&d, cases[i].field, cases[i].val);
 		ret = ce_shm_desc_validate(&ri, &si, &d, &why);
+		/* The data path's check says the same, without a reason. */
+		CHECK_EQ(ce_shm_desc_ok(&ri, &si, &d), cases[i].ok);
+		CHECK_EQ(ce_shm_desc_validate(&ri, &si, &d, NULL), ret);
 		if ((ret == 0) != cases[i].ok) {
 			fprintf(stderr, "case '%s': ret %d why %s\n", cases[i].name, ret,
 				why ? why : "-");
@@ -123,6 +126,91 @@ test_table(void)
 			CHECK(why && *why);
 		}
 	}
+}
+
+/*
+ * The data path's check (ce_shm_desc_ok) against the rules one by one, on
+ * descriptors whose ranges fall near every edge: arena ends, each other's
+ * ends, wrap-around. A disagreement either way fails.
+ */
+static uint64_t
+rnd(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static uint64_t
+near_edge(uint64_t *x, const struct ce_desc *ref)
+{
+	static const uint64_t edges[] = { 0, A0, AEND, UINT64_MAX };
+	uint64_t pick = rnd(x) % 6, delta = rnd(x) % 40 - 20;
+	uint64_t base = pick == 4 ? ref->src_off : ref->dst_off;
+
+	if (pick < 4)
+		return edges[pick] + delta;
+	/* Around the start or the end of the data ranges. */
+	return base + (rnd(x) % 2 ? (uint64_t)ref->len : 0) + delta;
+}
+
+static void
+test_fast_check_agrees(void)
+{
+	static const struct ce_shm_sess_info sis[] = {
+		{ .iv_len = 12, .digest_len = 16, .aad_max = 64 },
+		{ .iv_len = 0, .digest_len = 32, .aad_max = 0 },
+		{ .iv_len = 16, .digest_len = 0, .aad_max = 8 },
+		{ .aad_max = 64, .out_max = 64 },	/* asymmetric */
+	};
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	unsigned int accepted = 0, refused = 0;
+
+	for (unsigned int i = 0; i < 200000; i++) {
+		const struct ce_shm_sess_info *s = &sis[i % 4];
+		struct ce_desc d = good();
+		int ok, ret;
+
+		/* Each field moved with probability 1/4 from a valid layout. */
+		if (rnd(&x) % 4 == 0)
+			d.op = (uint8_t)(rnd(&x) % (CE_OP_MAX + 2));
+		if (rnd(&x) % 16 == 0)
+			d.flags = (uint8_t)rnd(&x);
+		if (rnd(&x) % 16 == 0)
+			d.rsvd = (uint16_t)rnd(&x);
+		if (rnd(&x) % 4 == 0)
+			d.len = (uint32_t)(rnd(&x) % 3 == 0 ? rnd(&x) % 8192 : rnd(&x) % 64);
+		if (rnd(&x) % 4 == 0)
+			d.aad_len = (uint32_t)(rnd(&x) % 80);
+		if (rnd(&x) % 4 == 0)
+			d.src_off = near_edge(&x, &d);
+		if (rnd(&x) % 4 == 0)
+			d.dst_off = rnd(&x) % 2 ? d.src_off : near_edge(&x, &d);
+		if (rnd(&x) % 4 == 0)
+			d.iv_off = near_edge(&x, &d);
+		if (rnd(&x) % 4 == 0)
+			d.aad_off = near_edge(&x, &d);
+		if (rnd(&x) % 4 == 0)
+			d.digest_off = near_edge(&x, &d);
+		ret = ce_shm_desc_validate(&ri, s, &d, &(const char *){ NULL });
+		ok = ce_shm_desc_ok(&ri, s, &d);
+		if (ok != (ret == 0)) {
+			fprintf(stderr, "case %u: fast %d, rules %d (op %u len %u src %#lx dst %#lx "
+				"iv %#lx aad %#lx/%u digest %#lx)\n", i, ok, ret, d.op, d.len,
+				(unsigned long)d.src_off, (unsigned long)d.dst_off,
+				(unsigned long)d.iv_off, (unsigned long)d.aad_off, d.aad_len,
+				(unsigned long)d.digest_off);
+			CHECK(0);
+		}
+		if (ok)
+			accepted++;
+		else
+			refused++;
+	}
+	/* Both sides of the check were exercised. */
+	CHECK(accepted > 1000);
+	CHECK(refused > 1000);
 }
 
 static void
@@ -287,6 +375,7 @@ int
 main(void)
 {
 	RUN(test_table);
+	RUN(test_fast_check_agrees);
 	RUN(test_dst_before_src_overlap);
 	RUN(test_digest_ops);
 	RUN(test_asym_ops);
