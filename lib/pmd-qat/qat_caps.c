@@ -37,16 +37,17 @@
 /* Asymmetric: key_size in bits, max_data_len the longest input; the kernel's
  * names and sizes as the software backend ("openssl") declares them. */
 #define RSA_BITS RANGE(QAT_ASYM_RSA_MIN_BITS, QAT_ASYM_RSA_MAX_BITS, 1024)
-#define ASYM_CAPS(n, d, t, bits, in_max) { \
-	.name = n, .driver_name = d, .type = CE_PMD_ALG_##t, .priority = QAT_PMD_PRIORITY, \
-	.flags = QAT_FLAGS, .key_size = bits, .iv_size = NONE, .digest_size = NONE, \
-	.aad_size = NONE, .block_size = 1, .max_data_len = (in_max) }
 /* asym_ops: the ops beyond the type's (pkcs1pad also signs, as the kernel's
  * akcipher before 6.13); 0 = the type's. */
 #define ASYM_CAPS_OPS(n, d, t, bits, in_max, ops) { \
 	.name = n, .driver_name = d, .type = CE_PMD_ALG_##t, .priority = QAT_PMD_PRIORITY, \
 	.flags = QAT_FLAGS, .key_size = bits, .iv_size = NONE, .digest_size = NONE, \
 	.aad_size = NONE, .block_size = 1, .max_data_len = (in_max), .asym_ops = (ops) }
+/* The type's ops (asym_ops 0). */
+#define ASYM_CAPS(n, d, t, bits, in_max) { \
+	.name = n, .driver_name = d, .type = CE_PMD_ALG_##t, .priority = QAT_PMD_PRIORITY, \
+	.flags = QAT_FLAGS, .key_size = bits, .iv_size = NONE, .digest_size = NONE, \
+	.aad_size = NONE, .block_size = 1, .max_data_len = (in_max) }
 #define PKCS1PAD_OPS (CE_OP_BIT(CE_OP_ENCRYPT) | CE_OP_BIT(CE_OP_DECRYPT) | \
 		      CE_OP_BIT(CE_OP_SIGN) | CE_OP_BIT(CE_OP_SIG_VERIFY))
 /* authenc: the kernel's key blob (an HMAC key of any length, an AES key). */
