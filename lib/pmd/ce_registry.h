@@ -10,7 +10,6 @@
 #ifndef CE_REGISTRY_H
 #define CE_REGISTRY_H
 
-#include <stdio.h>
 
 #include "ce_pmd.h"
 
@@ -112,10 +111,6 @@ const char *ce_pmd_alg_type_name(enum ce_pmd_alg_type t);
 
 /** "passed", "failed", "no vector" or "untested", as the listing shows it. */
 const char *ce_selftest_state_name(enum ce_selftest_state s);
-
-/** Print the /proc/crypto-like listing (name, driver, pmd, priority, async,
- * sizes, selftest) of every entry. */
-void ce_registry_dump(FILE *f);
 
 #ifdef __cplusplus
 }

@@ -379,33 +379,6 @@ test_failed_driver_refused(void)
 	CHECK_EQ(errno, ELIBBAD);
 }
 
-static void
-test_dump(void)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	CHECK(f != NULL);
-	ce_registry_dump(f);
-	fclose(f);
-	CHECK(strstr(buf, "name         : xchacha20poly1305\n"
-		       "driver       : xchacha20poly1305-sodium\n"
-		       "pmd          : sodium\n"
-		       "device       : sodium0\n"
-		       "priority     : 200\n"
-		       "async        : no\n") != NULL);
-	CHECK(strstr(buf, "selftest     : passed") != NULL);
-	CHECK(strstr(buf, "selftest     : failed (RFC 8439 2.8.2: ") != NULL);
-	CHECK(strstr(buf, "selftest     : no vector") != NULL);
-	CHECK(strstr(buf, "keysize      : 32\n") != NULL);
-	/* no key bytes: the RFC 8439 key starts 80 81 82 83 */
-	CHECK(strstr(buf, "80818283") == NULL);
-	if (getenv("CE_TEST_VERBOSE") != NULL)
-		fputs(buf, stderr);
-	free(buf);
-}
-
 /* The result of a live run for the implementation of @p dev named @p driver. */
 static const struct ce_registry_entry *
 result_of(const struct ce_registry_entry *res, int n, const struct ce_pmd_dev *dev,
@@ -550,7 +523,6 @@ main(void)
 	RUN(test_choice_rule_for_every_name);
 	RUN(test_exact_driver_wins);
 	RUN(test_failed_driver_refused);
-	RUN(test_dump);
 	RUN(test_live_rerun);
 	RUN(test_remove_dev);
 	return 0;
