@@ -17,12 +17,7 @@ run() {
 	shift 3
 	d=$tmp/$vdev-$batch
 	mkdir -p "$d"
-	cat >"$d/c.ini" <<INI
-[eal]
-lcores = 0,1
-args = --no-pci --log-level=lib.eal:error
-file_prefix = cdb-$$-$vdev-$batch
-hugepages = no
+	{ daemon_eal_config "cdb-$$-$vdev-$batch"; cat <<INI; } >"$d/c.ini"
 [engine]
 batch_size = $batch
 [pmd.dev0]

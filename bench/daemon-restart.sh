@@ -14,12 +14,7 @@ dir=$(mktemp -d /tmp/ce-restart.XXXXXX)
 . "$(dirname "$0")/../scripts/lib/daemon.sh"
 trap '[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$dir"; rm -rf /var/run/dpdk/ce-restart-$$' EXIT
 
-cat >"$dir/d.ini" <<INI
-[eal]
-lcores = 0,1
-args = --no-pci --log-level=lib.eal:error
-file_prefix = ce-restart-$$
-hugepages = no
+{ daemon_eal_config "ce-restart-$$"; cat <<INI; } >"$dir/d.ini"
 [engine]
 stop_timeout_ms = 2000
 [socket]

@@ -22,20 +22,15 @@ for lib in librte_eal libIPSec_MB libsodium libjansson; do
 	fi
 done
 
+. scripts/lib/daemon.sh
 dir=$(mktemp -d /tmp/cryptoeng-static.XXXXXX)
-cat >"$dir/smoke.ini" <<INI
-[eal]
-lcores = 0,1
-args = --no-pci --log-level=lib.eal:error
-file_prefix = ce-static-$$
-hugepages = no
+{ daemon_eal_config "ce-static-$$"; cat <<INI; } >"$dir/smoke.ini"
 [pmd.dev0]
 driver = cryptodev
 args = dev=crypto_aesni_mb,small_to_sw=0
 [pmd.ipsecmb0]
 driver = ipsecmb
 INI
-. scripts/lib/daemon.sh
 trap '[ -n "$daemon_pid" ] && daemon_stop 2>/dev/null; rm -rf "$dir"' EXIT
 daemon_start "$dir/s.sock" "$build/daemon/cryptoengd" --config "$dir/smoke.ini" \
 	--socket "$dir/s.sock" --foreground >"$dir/log" 2>&1 || { cat "$dir/log" >&2; exit 1; }

@@ -8,6 +8,10 @@
 #	listened in $DAEMON_START_S (default 30) seconds.
 # daemon_stop [SIGNAL]
 #	Send SIGNAL (TERM) to $daemon_pid and wait: the daemon's exit status.
+# daemon_eal_config PREFIX [EAL_ARGS]
+#	Print the [eal] section of a daemon on a development or CI machine: two
+#	lcores, no hugepages, no PCI, EAL's own logs at error, file prefix PREFIX
+#	(unique per daemon), EAL_ARGS added.
 
 daemon_pid=""
 
@@ -33,4 +37,14 @@ daemon_stop() {
 	_ds_rc=$?
 	daemon_pid=""
 	return "$_ds_rc"
+}
+
+daemon_eal_config() {
+	cat <<EOC
+[eal]
+lcores = 0,1
+args = --no-pci --log-level=lib.eal:error${2:+ $2}
+file_prefix = $1
+hugepages = no
+EOC
 }

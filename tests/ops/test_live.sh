@@ -29,12 +29,7 @@ cleanup() {
 trap cleanup EXIT
 py() { /usr/bin/python3 "$@"; }
 
-cat >"$cfg" <<EOC
-[eal]
-lcores = 0,1
-args = --no-pci --log-level=lib.eal:error
-file_prefix = $prefix
-hugepages = no
+{ daemon_eal_config "$prefix"; cat <<EOC; } >"$cfg"
 [socket]
 path = $sock
 [clients]

@@ -17,12 +17,7 @@ hex() { od -An -v -tx1 "$1" | tr -d ' \n'; }
 unhex() { /usr/bin/python3 -c "import sys; sys.stdout.buffer.write(bytes.fromhex(sys.argv[1]))" "$1"; }
 
 write_cfg() {
-	cat >"$cfg" <<EOC
-[eal]
-lcores = 0,1
-args = --no-pci --log-level=lib.eal:error
-file_prefix = $prefix
-hugepages = no
+	{ daemon_eal_config "$prefix"; cat <<EOC; } >"$cfg"
 [clients]
 max_clients = 256
 max_conns_per_uid = 256

@@ -15,12 +15,7 @@ test_setup trace
 
 # $1: extra [eal] args.
 write_cfg() {
-	cat >"$cfg" <<EOC
-[eal]
-lcores = 0,1
-args = --no-pci --log-level=lib.eal:error $1
-file_prefix = $prefix
-hugepages = no
+	{ daemon_eal_config "$prefix" "$1"; cat <<EOC; } >"$cfg"
 [engine]
 batch_size = 32
 retry = yes
