@@ -297,6 +297,22 @@ good_finish(struct good *g)
 	close(g->from_good);
 }
 
+/*
+ * The end of a case: the daemon counted nb_einval of the hostile client c's
+ * descriptors as invalid and still serves it (ok completes), the good client
+ * saw every answer right; then the daemon stops.
+ */
+static void
+case_end(struct good *g, struct ce_client *c, struct ce_qp *qp, const struct ce_desc *ok,
+	 long long nb_einval)
+{
+	CHECK_EQ(hd_einval_of(c, getpid()), nb_einval);
+	CHECK_EQ(dt_one(qp, ok), 0);
+	good_finish(g);
+	ce_client_close(c);
+	dt_stop();
+}
+
 /* ---- a raw client: its own socket, memfd, rings ---------------------------- */
 
 #define RAW_SIZE	(1u << 20)
@@ -569,12 +585,7 @@ case_offsets(void)
 	CHECK_MEM(base, snap, 4096);
 	CHECK_MEM(base + boff, snap + boff, region - boff);
 	free(snap);
-	CHECK_EQ(hd_einval_of(c, getpid()), nb);
-	/* And it still serves this client. */
-	CHECK_EQ(dt_one(qp, &ok), 0);
-	good_finish(&g);
-	ce_client_close(c);
-	dt_stop();
+	case_end(&g, c, qp, &ok, nb);
 }
 
 /* ---- handles: another client's, destroyed, guessed ------------------------- */
@@ -724,11 +735,7 @@ case_ops(void)
 	dd.rsvd = 0x8000;
 	CHECK_EQ(dt_one(qp, &dd), -EINVAL);
 	nb++;
-	CHECK_EQ(hd_einval_of(c, getpid()), nb);
-	CHECK_EQ(dt_one(qp, &ok), 0);
-	good_finish(&g);
-	ce_client_close(c);
-	dt_stop();
+	case_end(&g, c, qp, &ok, nb);
 }
 
 /* ---- sizes: IV, tag, key, AAD the session does not allow ------------------ */
@@ -794,11 +801,7 @@ case_sizes(void)
 	CHECK_EQ(dt_one(qp, &dd), -EINVAL);
 	dd.aad_len = UINT32_MAX;
 	CHECK_EQ(dt_one(qp, &dd), -EINVAL);
-	CHECK_EQ(hd_einval_of(c, getpid()), 3);
-	CHECK_EQ(dt_one(qp, &ok), 0);
-	good_finish(&g);
-	ce_client_close(c);
-	dt_stop();
+	case_end(&g, c, qp, &ok, 3);
 }
 
 /* ---- ring: garbage in the ring indices ----------------------------------- */
