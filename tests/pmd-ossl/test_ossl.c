@@ -460,6 +460,15 @@ diff_kpp(const char *kind, const char *alg, uint32_t n)
 		/* The point at infinity has no x || y; all zeros is not on the curve. */
 		memset(pub, 0, plen);
 		CHECK_EQ(run(sec, pub, plen, NULL, 0, NULL), -EINVAL);
+		/* A coordinate not below p: x = p (the point x = 0's alias). */
+		{
+			BIGNUM *p = NULL;
+
+			CHECK(EVP_PKEY_get_bn_param(mine, OSSL_PKEY_PARAM_EC_P, &p) == 1);
+			CHECK(BN_bn2binpad(p, pub, (int)n) == (int)n);
+			CHECK_EQ(run(sec, pub, plen, NULL, 0, NULL), -EINVAL);
+			BN_free(p);
+		}
 	} else if (dh) {
 		BIGNUM *p = NULL;
 
@@ -488,6 +497,19 @@ diff_kpp(const char *kind, const char *alg, uint32_t n)
 			CHECK_EQ(ce_testvec_parse(small[i], pub, sizeof(pub), &len), 0);
 			CHECK_EQ(run(sec, pub, 32, NULL, 0, NULL), -EINVAL);
 		}
+	}
+	/* The session reuses its peer key: a refused value leaves nothing
+	 * behind, the next peer's secret is right. */
+	{
+		EVP_PKEY *peer = keygen(kind);
+		size_t rl = ossl_derive_ref(mine, peer, ref, sizeof(ref), dh);
+
+		plen = peer_bytes(peer, kind, n, pub);
+		CHECK_EQ(run(sec, pub, plen, NULL, 0, &out_len), 0);
+		CHECK_EQ(rl, n);
+		CHECK_EQ(out_len, n);
+		CHECK_MEM(buf_out, ref, n);
+		EVP_PKEY_free(peer);
 	}
 	ce_pmd_session_destroy(pubs);
 	ce_pmd_session_destroy(sec);
