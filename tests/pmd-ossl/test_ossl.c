@@ -8,6 +8,7 @@
  * the asynchronous contract (depth, -ENOSPC, cancel, batch).
  */
 #define CE_TEST_WANT_EAL
+#include <dirent.h>
 #include <errno.h>
 
 #include <openssl/core_names.h>
@@ -682,6 +683,64 @@ test_async(void)
 	EVP_PKEY_free(pk);
 }
 
+/* The CPUs a thread of this process named @p comm may run on ("" if none). */
+static void
+thread_cpus(const char *comm, char *out, size_t len)
+{
+	char path[300], line[256], name[64];
+	struct dirent *de;
+	DIR *dir = opendir("/proc/self/task");
+
+	CHECK(dir != NULL);
+	out[0] = '\0';
+	while ((de = readdir(dir)) != NULL) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		name[0] = '\0';
+		if (fgets(name, sizeof(name), f) == NULL)
+			name[0] = '\0';
+		fclose(f);
+		name[strcspn(name, "\n")] = '\0';
+		if (strcmp(name, comm) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/status", de->d_name);
+		f = fopen(path, "r");
+		CHECK(f != NULL);
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (strncmp(line, "Cpus_allowed_list:", 18) == 0)
+				snprintf(out, len, "%s", line + 18 + strspn(line + 18, " \t"));
+		fclose(f);
+	}
+	closedir(dir);
+	out[strcspn(out, "\n")] = '\0';
+}
+
+/* Device argument cpu=N: the thread on that CPU alone; out of range refused. */
+static void
+test_thread_cpu(void)
+{
+	struct ce_pmd_dev_config cfg = { .nb_qps = 1, .socket_id = 0, .args = "cpu=0" };
+	struct ce_pmd_dev *d;
+	char cpus[128];
+
+	/* EAL's lcore is CPU 0: the control threads (and an unpinned device
+	 * thread) get the others where there are others. */
+	d = ce_pmd_dev_create("openssl", "pin0", &cfg);
+	CHECK(d != NULL);
+	thread_cpus("ossl-pin0", cpus, sizeof(cpus));
+	fprintf(stderr, "cpu=0: the device thread may run on CPUs \"%s\"\n", cpus);
+	CHECK_EQ(strcmp(cpus, "0"), 0);
+	ce_pmd_dev_destroy(d);
+	cfg.args = "cpu=100000";
+	CHECK(ce_pmd_dev_create("openssl", "pin1", &cfg) == NULL);
+	cfg.args = "cpu=";
+	CHECK(ce_pmd_dev_create("openssl", "pin2", &cfg) == NULL);
+}
+
 int
 main(void)
 {
@@ -701,6 +760,7 @@ main(void)
 	RUN(test_key_refusals);
 	RUN(test_secure_heap);
 	RUN(test_async);
+	RUN(test_thread_cpu);
 
 	rte_free(buf_in);
 	rte_free(buf_out);
