@@ -364,10 +364,10 @@ diff_kpp(const char *kind, const char *alg, uint32_t n)
 	/* The session reuses its peer key: a refused value leaves nothing
 	 * behind, the next peer's secret is right. */
 	{
-		EVP_PKEY *peer = keygen(kind);
-		size_t rl = ossl_derive_ref(mine, peer, ref, sizeof(ref), dh);
+		EVP_PKEY *peer = oracle_keygen(kind);
+		size_t rl = oracle_derive(mine, peer, ref, sizeof(ref), dh);
 
-		plen = peer_bytes(peer, kind, n, pub);
+		plen = oracle_peer_value(peer, kind, n, pub);
 		CHECK_EQ(run(sec, pub, plen, NULL, 0, &out_len), 0);
 		CHECK_EQ(rl, n);
 		CHECK_EQ(out_len, n);
