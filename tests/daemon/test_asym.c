@@ -18,7 +18,7 @@
  * mixed   symmetric requests are not held behind asymmetric ones: with the
  *         openssl device held (its test-only fault "hold"), 64 AES-GCM
  *         requests submitted behind 8 RSA-4096 signs all complete while no
- *         sign can; then, for real, behind 32 RSA-4096 signs, every GCM
+ *         sign can, and the worker naps while only the signs are out; then, for real, behind 32 RSA-4096 signs, every GCM
  *         completion comes before the last sign's
  */
 #include <dirent.h>
@@ -552,6 +552,20 @@ fault(struct cli *k, const char *mode)
 	json_decref(r);
 }
 
+/* The worker's sleeps so far (the stats command's first engine). */
+static unsigned long long
+worker_sleeps(struct cli *k)
+{
+	json_t *j = dt_ctl(k->c, "{\"cmd\":\"stats\"}");
+	unsigned long long n;
+
+	CHECK(j != NULL);
+	n = (unsigned long long)json_integer_value(json_object_get(
+		json_array_get(json_object_get(j, "engines"), 0), "sleeps"));
+	json_decref(j);
+	return n;
+}
+
 /*
  * nb_rsa RSA-4096 signs, then MIX_GCM AES-128-GCM encryptions of 64 bytes,
  * in one submit. Cookies: i < nb_rsa sign i, else GCM.
@@ -676,6 +690,16 @@ run_mixed(void)
 	}
 	CHECK_MEM(gout, want_ct, sizeof(want_ct));
 	CHECK_EQ(ce_qp_inflight(k.qp), 8);	/* the signs, still held */
+	/* Only signs out: the worker naps between polls instead of spinning
+	 * (a spinning one never sleeps with requests in flight). */
+	{
+		unsigned long long s0 = worker_sleeps(&k), s1;
+
+		usleep(50 * 1000);
+		s1 = worker_sleeps(&k);
+		fprintf(stderr, "signs held: the worker slept %llu times in 50 ms\n", s1 - s0);
+		CHECK(s1 > s0);
+	}
 	fault(&k, "none");
 	dt_reap(k.qp, cqes, 8);
 	for (unsigned int i = 0; i < 8; i++) {

@@ -8,6 +8,7 @@
  * the asynchronous contract (depth, -ENOSPC, cancel, batch).
  */
 #define CE_TEST_WANT_EAL
+#include <dirent.h>
 #include <errno.h>
 
 #include <openssl/core_names.h>
@@ -322,6 +323,15 @@ diff_kpp(const char *kind, const char *alg, uint32_t n)
 		/* The point at infinity has no x || y; all zeros is not on the curve. */
 		memset(pub, 0, plen);
 		CHECK_EQ(run(sec, pub, plen, NULL, 0, NULL), -EINVAL);
+		/* A coordinate not below p: x = p (the point x = 0's alias). */
+		{
+			BIGNUM *p = NULL;
+
+			CHECK(EVP_PKEY_get_bn_param(mine, OSSL_PKEY_PARAM_EC_P, &p) == 1);
+			CHECK(BN_bn2binpad(p, pub, (int)n) == (int)n);
+			CHECK_EQ(run(sec, pub, plen, NULL, 0, NULL), -EINVAL);
+			BN_free(p);
+		}
 	} else if (dh) {
 		BIGNUM *p = NULL;
 
@@ -350,6 +360,19 @@ diff_kpp(const char *kind, const char *alg, uint32_t n)
 			CHECK_EQ(ce_testvec_parse(small[i], pub, sizeof(pub), &len), 0);
 			CHECK_EQ(run(sec, pub, 32, NULL, 0, NULL), -EINVAL);
 		}
+	}
+	/* The session reuses its peer key: a refused value leaves nothing
+	 * behind, the next peer's secret is right. */
+	{
+		EVP_PKEY *peer = oracle_keygen(kind);
+		size_t rl = oracle_derive(mine, peer, ref, sizeof(ref), dh);
+
+		plen = oracle_peer_value(peer, kind, n, pub);
+		CHECK_EQ(run(sec, pub, plen, NULL, 0, &out_len), 0);
+		CHECK_EQ(rl, n);
+		CHECK_EQ(out_len, n);
+		CHECK_MEM(buf_out, ref, n);
+		EVP_PKEY_free(peer);
 	}
 	ce_pmd_session_destroy(pubs);
 	ce_pmd_session_destroy(sec);
@@ -522,6 +545,64 @@ test_async(void)
 	EVP_PKEY_free(pk);
 }
 
+/* The CPUs a thread of this process named @p comm may run on ("" if none). */
+static void
+thread_cpus(const char *comm, char *out, size_t len)
+{
+	char path[300], line[256], name[64];
+	struct dirent *de;
+	DIR *dir = opendir("/proc/self/task");
+
+	CHECK(dir != NULL);
+	out[0] = '\0';
+	while ((de = readdir(dir)) != NULL) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		name[0] = '\0';
+		if (fgets(name, sizeof(name), f) == NULL)
+			name[0] = '\0';
+		fclose(f);
+		name[strcspn(name, "\n")] = '\0';
+		if (strcmp(name, comm) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/status", de->d_name);
+		f = fopen(path, "r");
+		CHECK(f != NULL);
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (strncmp(line, "Cpus_allowed_list:", 18) == 0)
+				snprintf(out, len, "%s", line + 18 + strspn(line + 18, " \t"));
+		fclose(f);
+	}
+	closedir(dir);
+	out[strcspn(out, "\n")] = '\0';
+}
+
+/* Device argument cpu=N: the thread on that CPU alone; out of range refused. */
+static void
+test_thread_cpu(void)
+{
+	struct ce_pmd_dev_config cfg = { .nb_qps = 1, .socket_id = 0, .args = "cpu=0" };
+	struct ce_pmd_dev *d;
+	char cpus[128];
+
+	/* EAL's lcore is CPU 0: the control threads (and an unpinned device
+	 * thread) get the others where there are others. */
+	d = ce_pmd_dev_create("openssl", "pin0", &cfg);
+	CHECK(d != NULL);
+	thread_cpus("ossl-pin0", cpus, sizeof(cpus));
+	fprintf(stderr, "cpu=0: the device thread may run on CPUs \"%s\"\n", cpus);
+	CHECK_EQ(strcmp(cpus, "0"), 0);
+	ce_pmd_dev_destroy(d);
+	cfg.args = "cpu=100000";
+	CHECK(ce_pmd_dev_create("openssl", "pin1", &cfg) == NULL);
+	cfg.args = "cpu=";
+	CHECK(ce_pmd_dev_create("openssl", "pin2", &cfg) == NULL);
+}
+
 int
 main(void)
 {
@@ -541,6 +622,7 @@ main(void)
 	RUN(test_key_refusals);
 	RUN(test_secure_heap);
 	RUN(test_async);
+	RUN(test_thread_cpu);
 
 	rte_free(buf_in);
 	rte_free(buf_out);
