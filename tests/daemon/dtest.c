@@ -329,19 +329,24 @@ dt_run_case(const struct dt_case *cases, size_t nb_cases, const char *which)
 }
 
 int64_t
-dt_qp_session(struct ce_client *c, const struct ce_session_params *sp, struct ce_qp **qp)
+dt_session(struct ce_client *c, const struct ce_session_params *sp)
 {
-	int64_t h;
+	int64_t h = ce_session_create(c, sp);
 
-	*qp = ce_qp_create(c);
-	if (*qp == NULL)
-		fprintf(stderr, "queue pair: %s\n", ce_client_last_error(c));
-	CHECK(*qp != NULL);
-	h = ce_session_create(c, sp);
 	if (h < 0)
 		fprintf(stderr, "session %s: %s\n", sp->alg, ce_client_last_error(c));
 	CHECK(h >= 0);
 	return h;
+}
+
+int64_t
+dt_qp_session(struct ce_client *c, const struct ce_session_params *sp, struct ce_qp **qp)
+{
+	*qp = ce_qp_create(c);
+	if (*qp == NULL)
+		fprintf(stderr, "queue pair: %s\n", ce_client_last_error(c));
+	CHECK(*qp != NULL);
+	return dt_session(c, sp);
 }
 
 void *

@@ -39,6 +39,10 @@ struct dt_case {
  */
 int dt_run_case(const struct dt_case *cases, size_t nb_cases, const char *which);
 
+/* A session of @p sp on @p c, or the test fails (saying why).
+ * @return the session handle. */
+int64_t dt_session(struct ce_client *c, const struct ce_session_params *sp);
+
 /* A queue pair and a session of @p sp on @p c, or the test fails (saying why).
  * @return the session handle. */
 int64_t dt_qp_session(struct ce_client *c, const struct ce_session_params *sp,

@@ -172,10 +172,7 @@ case_basic(void)
 	dt_hex(gcm_pt, pt, 60);
 	dt_hex(gcm_ct, ct, 60);
 	dt_hex(gcm_tag, tag, 16);
-	h = ce_session_create(c, &sp);
-	if (h < 0)
-		fprintf(stderr, "session: %s\n", ce_client_last_error(c));
-	CHECK(h >= 0);
+	h = dt_session(c, &sp);
 
 	/* Encrypt, out of place: the NIST ciphertext and tag. */
 	dt_bufs_alloc(c, &b, 60);
@@ -458,10 +455,7 @@ case_kat(void)
 			CHECK_MEM(ct, rfc, 32);
 		}
 
-		h = ce_session_create(c, &sp);
-		if (h < 0)
-			fprintf(stderr, "authenc: %s\n", ce_client_last_error(c));
-		CHECK(h >= 0);
+		h = dt_session(c, &sp);
 		dt_bufs_alloc(c, &b, 32);
 		memcpy(b.src, pt, 32);
 		memcpy(b.iv, iv, 16);
