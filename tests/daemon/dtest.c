@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ce_clock.h"
 #include "ce_shm.h"
 #include "dtest.h"
 
@@ -255,10 +256,7 @@ dt_hex(const char *hex, uint8_t *out, size_t n)
 double
 dt_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return ce_clock_s();
 }
 
 json_t *
