@@ -326,6 +326,20 @@ dt_run_case(const struct dt_case *cases, size_t nb_cases, const char *which)
 	return 1;
 }
 
+void
+dt_fill(struct ce_client *c, struct ce_desc *dd, unsigned int n, uint64_t cookie0, int64_t h,
+	uint8_t *buf)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		memset(&dd[i], 0, sizeof(dd[i]));
+		dd[i].cookie = cookie0 + i;
+		dd[i].session = (uint32_t)h;
+		dd[i].op = CE_OP_ENCRYPT;
+		dd[i].src_off = dd[i].dst_off = ce_buf_offset(c, buf + 64 * i);
+		dd[i].len = 64;
+	}
+}
+
 int64_t
 dt_session(struct ce_client *c, const struct ce_session_params *sp)
 {

@@ -1015,14 +1015,7 @@ case_fair(void)
 
 		dt_pid = 0;
 		CHECK(gq != NULL && gh >= 0 && gb != NULL);
-		for (int i = 0; i < GREEDY; i++) {
-			memset(&gd[i], 0, sizeof(gd[i]));
-			gd[i].cookie = (uint64_t)i;
-			gd[i].session = (uint32_t)gh;
-			gd[i].op = CE_OP_ENCRYPT;
-			gd[i].src_off = gd[i].dst_off = ce_buf_offset(g, gb + 64 * i);
-			gd[i].len = 64;
-		}
+		dt_fill(g, gd, GREEDY, 0, gh, gb);
 		CHECK_EQ(ce_submit_burst(gq, gd, GREEDY), GREEDY);
 		__atomic_store_n(&sh->queued, 1, __ATOMIC_RELEASE);
 		while (got < GREEDY) {
@@ -1091,14 +1084,7 @@ case_sigterm(void)
 	h = dt_qp_session(c, &sp, &qp);
 	buf = ce_buf_alloc(c, 64 * N, 0);
 	CHECK(buf != NULL);
-	for (int i = 0; i < N; i++) {
-		memset(&dd[i], 0, sizeof(dd[i]));
-		dd[i].cookie = (uint64_t)i;
-		dd[i].session = (uint32_t)h;
-		dd[i].op = CE_OP_ENCRYPT;
-		dd[i].src_off = dd[i].dst_off = ce_buf_offset(c, buf + 64 * i);
-		dd[i].len = 64;
-	}
+	dt_fill(c, dd, N, 0, h, buf);
 	CHECK_EQ(ce_submit_burst(qp, dd, N), N);
 	/* Wait until the daemon has taken them all (the stats say so). */
 	for (int tries = 0;; tries++) {

@@ -134,20 +134,6 @@ dt_raw_answer(int s, struct ce_msg *m, int ms)
 	return r == 0 ? 1 : -1;
 }
 
-static void
-dt_fill(struct ce_client *c, struct ce_desc *dd, unsigned int n, uint64_t cookie0, int64_t h,
-	uint8_t *buf)
-{
-	for (unsigned int i = 0; i < n; i++) {
-		memset(&dd[i], 0, sizeof(dd[i]));
-		dd[i].cookie = cookie0 + i;
-		dd[i].session = (uint32_t)h;
-		dd[i].op = CE_OP_ENCRYPT;
-		dd[i].src_off = dd[i].dst_off = ce_buf_offset(c, buf + 64 * i);
-		dd[i].len = 64;
-	}
-}
-
 /* Requests of this process the daemon holds in flight, from "clients". */
 static long long
 dt_inflight(struct ce_client *c)
