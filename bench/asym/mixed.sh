@@ -95,17 +95,19 @@ GCM="--devtype sw --optype aead --aead-algo aes-gcm --aead-key-sz 16 --aead-iv-s
      --aead-op encrypt --digest-sz 16 --buffer-sz 64 --silent"
 
 # One GCM run (throughput or latency) with its window's measures appended
-# to $TMP/$1.txt: "value rsa_per_s ossl_cpu% worker_cpu%".
+# to $TMP/$1.txt: "value rsa_per_s ossl_cpu% worker_cpu% gcm_client_cpu%".
 gcm_run() {
 	kind=$1
 	t0=$(now); c0=$(computed); w0=$(ticks "$WORKER"); o0=$(ticks "$OSSL")
 	if [ "$kind" = tput ] || [ "$kind" = tput_rsa ]; then
 		# shellcheck disable=SC2086
-		v=$("$PERF" --socket "$TMP/d.sock" -- $GCM --burst-sz 32 --total-ops "$GCM_OPS" |
+		v=$(/usr/bin/time -f %P -o "$TMP/cpu" "$PERF" --socket "$TMP/d.sock" -- $GCM \
+			--burst-sz 32 --total-ops "$GCM_OPS" |
 			awk 'NF == 10 && $2 == 64 { print $8 }')
 	else
 		# shellcheck disable=SC2086
-		v=$("$PERF" --socket "$TMP/d.sock" -- $GCM --ptest latency --burst-sz 1 \
+		v=$(/usr/bin/time -f %P -o "$TMP/cpu" "$PERF" --socket "$TMP/d.sock" -- $GCM \
+			--ptest latency --burst-sz 1 \
 			--total-ops "$LAT_OPS" | awk '/lat \[us\]/ { print $6 }')
 	fi
 	t1=$(now); c1=$(computed); w1=$(ticks "$WORKER"); o1=$(ticks "$OSSL")
@@ -114,9 +116,10 @@ gcm_run() {
 		cat "$TMP/rsa.out" >&2
 		exit 1
 	fi
-	awk -v v="$v" -v t0="$t0" -v t1="$t1" -v c="$((c1 - c0))" \
-	    -v w="$((w1 - w0))" -v o="$((o1 - o0))" -v hz="$TCK" 'BEGIN {
-		s = t1 - t0; printf "%s %.0f %.1f %.1f\n", v, c / s, 100 * o / hz / s, 100 * w / hz / s }' \
+	awk -v v="$v" -v t0="$t0" -v t1="$t1" -v c="$((c1 - c0))" -v w="$((w1 - w0))" \
+	    -v o="$((o1 - o0))" -v hz="$TCK" -v cl="$(tr -d '%' < "$TMP/cpu")" 'BEGIN {
+		s = t1 - t0
+		printf "%s %.0f %.1f %.1f %s\n", v, c / s, 100 * o / hz / s, 100 * w / hz / s, cl }' \
 		>> "$TMP/$kind.txt"
 }
 
@@ -126,8 +129,16 @@ rsa_start() {
 	"$PERF" --socket "$TMP/d.sock" --idle-wait -- --optype rsa --rsa-modlen 4096 --burst-sz "$RSA_BURST" \
 		--pool-sz "$RSA_INFLIGHT" --total-ops 100000000 --silent > "$TMP/rsa.out" 2>&1 &
 	RSA=$!
-	sleep 3	# the key (RSA-4096 keygen), the session, the queue full
-	kill -0 "$RSA" 2>/dev/null || { cat "$TMP/rsa.out" >&2; exit 1; }
+	# Until its signs flow (an RSA-4096 keygen takes seconds on a loaded
+	# machine): the device has computed more than a queue's worth.
+	c0=$(computed)
+	for _ in $(seq 600); do
+		kill -0 "$RSA" 2>/dev/null || { cat "$TMP/rsa.out" >&2; exit 1; }
+		[ "$(computed)" -gt $((c0 + RSA_INFLIGHT)) ] && return
+		sleep 0.1
+	done
+	echo "the RSA client's signs did not start within 60 s" >&2
+	exit 1
 }
 rsa_stop() {
 	kill "$RSA" 2>/dev/null || true
@@ -149,10 +160,10 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # Best of the rounds: highest MOps, lowest p99; the RSA figures of that round.
 best() { sort -k1,1g "$TMP/$1.txt" | if [ "$2" = max ]; then tail -1; else head -1; fi; }
-set -- $(best tput max); T0=$1
-set -- $(best lat min); L0=$1
-set -- $(best tput_rsa max); T1=$1; T1_RSA=$2; T1_OSSL=$3; T1_WORKER=$4
-set -- $(best lat_rsa min); L1=$1; L1_RSA=$2; L1_OSSL=$3; L1_WORKER=$4
+set -- $(best tput max); T0=$1; T0_WORKER=$4; T0_CL=$5
+set -- $(best lat min); L0=$1; L0_WORKER=$4; L0_CL=$5
+set -- $(best tput_rsa max); T1=$1; T1_RSA=$2; T1_OSSL=$3; T1_WORKER=$4; T1_CL=$5
+set -- $(best lat_rsa min); L1=$1; L1_RSA=$2; L1_OSSL=$3; L1_WORKER=$4; L1_CL=$5
 
 echo "RSA client: RSA-4096 pkcs1pad(rsa,sha256) signs, $RSA_INFLIGHT in flight (burst $RSA_BURST); best of $ROUNDS rounds"
 echo
@@ -162,13 +173,14 @@ echo "| throughput, burst 32 (MOps) | $T0 | $T1 |"
 echo "| latency, burst 1: p99 (us) | $L0 | $L1 |"
 echo "| RSA-4096 signs/s during the throughput run / the latency run | - | $T1_RSA / $L1_RSA |"
 echo "| openssl thread CPU (% of one CPU), throughput / latency run | - | $T1_OSSL / $L1_OSSL |"
-echo "| worker lcore thread CPU (% of one CPU), throughput / latency run | - | $T1_WORKER / $L1_WORKER |"
+echo "| worker lcore thread CPU (% of one CPU), throughput / latency run | $T0_WORKER / $L0_WORKER | $T1_WORKER / $L1_WORKER |"
+echo "| GCM client CPU (% of one CPU), throughput / latency run | $T0_CL / $L0_CL | $T1_CL / $L1_CL |"
 echo
 awk -v a="$T0" -v b="$T1" -v o="$T1_OSSL" 'BEGIN {
 	printf "GCM throughput with RSA running: %.1f%% of alone (drop %.1f%%); the openssl thread took %.1f%% of a CPU\n",
 	       100 * b / a, 100 - 100 * b / a, o }'
 awk -v l="$L1" 'BEGIN { printf "GCM p99 with RSA-4096 signs running: %.2f us (goal < 50 us: %s)\n", l, l < 50 ? "met" : "NOT met" }'
 echo
-echo "all rounds (value rsa/s ossl% worker%):"
+echo "all rounds (value rsa/s ossl% worker% client%):"
 for k in tput lat tput_rsa lat_rsa; do echo "  $k: $(tr '\n' ';' < "$TMP/$k.txt")"; done
 echo "load average before: $load_before; after: $load_after ($(nproc) CPUs)"
