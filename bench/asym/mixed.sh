@@ -17,7 +17,8 @@
 #   bench/asym/mixed.sh [BUILD_DIR]          (default build)
 #   env: ROUNDS (3, best of each side), GCM_OPS (4000000), LAT_OPS (200000),
 #        RSA_INFLIGHT (16: the RSA client's buffer pool, so its requests in
-#        flight), RSA_BURST (8), OSSL_CPU (pin the openssl thread: taskset)
+#        flight), RSA_BURST (8), OSSL_CPU (the openssl device's cpu=N: its
+#        thread on CPU N alone; default: the CPUs of no lcore, CPU 0 here)
 #
 # RSA_INFLIGHT at or above the daemon's [engine] window (64) fills the
 # worker's window with RSA signs that take milliseconds each: the worker then
@@ -25,6 +26,7 @@
 # collapses (measured: bench/results/2026-12-02/asym-mixed.md).
 # Prints a markdown table, the load average before and after.
 set -eu
+. "$(dirname "$0")/../../scripts/lib/daemon.sh"
 
 BUILD=${1:-build}
 ROUNDS=${ROUNDS:-3}
@@ -36,11 +38,10 @@ PERF=$BUILD/bench/cryptoeng-perf
 CTL=$BUILD/daemon/cryptoengctl
 DAEMON=$BUILD/daemon/cryptoengd
 TMP=$(mktemp -d)
-PID=
 RSA=
 cleanup() {
 	[ -n "$RSA" ] && kill "$RSA" 2>/dev/null && wait "$RSA" 2>/dev/null
-	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+	[ -n "$daemon_pid" ] && { daemon_stop || true; }
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -48,12 +49,9 @@ trap cleanup EXIT
 [ -x "$PERF" ] && [ -x "$DAEMON" ] && [ -x "$CTL" ] ||
 	{ echo "build $PERF, $CTL and $DAEMON first" >&2; exit 1; }
 
-cat > "$TMP/d.ini" <<EOF
-[eal]
-lcores = 0,1
-args = --no-pci --log-level=lib.eal:error
-file_prefix = asymmixed$$
-hugepages = no
+{
+	daemon_eal_config "asymmixed$$"
+	cat <<EOF
 
 [socket]
 path = $TMP/d.sock
@@ -63,11 +61,14 @@ driver = ipsecmb
 
 [pmd.openssl0]
 driver = openssl
+${OSSL_CPU:+args = cpu=$OSSL_CPU}
 EOF
-"$DAEMON" --config "$TMP/d.ini" --foreground --log stderr 2> "$TMP/d.log" &
-PID=$!
-for _ in $(seq 600); do [ -S "$TMP/d.sock" ] && break; sleep 0.1; done
-[ -S "$TMP/d.sock" ] || { cat "$TMP/d.log" >&2; exit 1; }
+} > "$TMP/d.ini"
+# The self-tests (RSA-4096 known answers among them) come first.
+DAEMON_START_S=60 daemon_start "$TMP/d.sock" \
+	"$DAEMON" --config "$TMP/d.ini" --foreground --log stderr 2> "$TMP/d.log" ||
+	{ cat "$TMP/d.log" >&2; exit 1; }
+PID=$daemon_pid
 sleep 1
 
 # A daemon thread by name (rte-worker-1, ossl-openssl0): its tid.
@@ -79,7 +80,6 @@ tid_of() {
 WORKER=$(tid_of rte-worker-1)
 OSSL=$(tid_of ossl-openssl0)
 [ -n "$WORKER" ] && [ -n "$OSSL" ] || { echo "daemon threads not found" >&2; exit 1; }
-[ -n "${OSSL_CPU:-}" ] && taskset -p -c "$OSSL_CPU" "$OSSL" > /dev/null
 TCK=$(getconf CLK_TCK)
 # utime + stime of a thread, in ticks.
 ticks() { awk '{ print $14 + $15 }' /proc/"$PID"/task/"$1"/stat; }
