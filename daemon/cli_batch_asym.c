@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 #include <openssl/crypto.h>
@@ -107,9 +108,16 @@ static EVP_PKEY *
 cli_asym_load(const char *field, const char *path, bool *priv, char **err)
 {
 	uint8_t *buf = NULL;
-	long n = cli_asym_read(path, -1, CLI_ASYM_FILE_MAX, &buf);
+	struct stat st;
 	EVP_PKEY *k;
+	long n;
 
+	/* A file, not "-" (the batch may be stdin), a FIFO or a device: no read blocks. */
+	if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
+		*err = cli_fmt("EINVAL: %s: %s: not a regular file", field, path);
+		return NULL;
+	}
+	n = cli_asym_read(path, -1, CLI_ASYM_FILE_MAX, &buf);
 	if (n < 0) {
 		*err = cli_fmt("EINVAL: %s: %s: %s", field, path,
 			       n == -EFBIG ? "more than 65536 bytes" : strerror((int)-n));
@@ -198,7 +206,6 @@ cli_asym_sess_get(struct cli_batch *b, const char *path, const char *alg, const 
 	}
 	s->out_max = info.out_max;
 	s->ops = info.ops;
-	b->nb_sess++;
 	return s;
 refused_key:
 	EVP_PKEY_free(k);

@@ -45,6 +45,7 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM
 
 [ -x "$PERF" ] && [ -x "$DAEMON" ] && [ -x "$CTL" ] ||
 	{ echo "build $PERF, $CTL and $DAEMON first" >&2; exit 1; }

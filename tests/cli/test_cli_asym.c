@@ -426,6 +426,7 @@ ca_batch(void)
 		"{\"id\":\"short\",\"op\":\"sign\",\"key_file\":\"%1$s/rsa.pem\",\"in\":\"0011\"}",
 		"{\"id\":\"nofile\",\"op\":\"sign\",\"key_file\":\"%1$s/none.pem\",\"in\":\"%2$s\"}",
 		"{\"id\":\"unknown\",\"op\":\"sign\",\"key_file\":\"%1$s/ec.pem\",\"in\":\"%2$s\",\"bogus\":1}",
+		"{\"id\":\"stdin\",\"op\":\"sign\",\"key_file\":\"-\",\"in\":\"%2$s\"}",
 		"{\"id\":\"ecsign2\",\"op\":\"sign\",\"key_file\":\"%1$s/ec.pem\",\"in\":\"%2$s\"}",
 	};
 	size_t used = 0;
@@ -447,7 +448,7 @@ ca_batch(void)
 	ca_expect(r, 0, "crypt --batch with asymmetric lines");
 
 	/* ECDSA: OpenSSL verifies both signatures (each its own: ECDSA is randomised). */
-	for (unsigned int line = 0; line <= 12; line += 12) {
+	for (unsigned int line = 0; line <= 13; line += 13) {
 		uint8_t raw[64], der[160];
 		unsigned char *q = der;
 		ECDSA_SIG *es_sig = ECDSA_SIG_new();
@@ -514,6 +515,10 @@ ca_batch(void)
 	json_decref(o);
 	o = ca_batch_line(r.out, 11);
 	ca_batch_err(o, "unknown", "bogus: unknown field");
+	json_decref(o);
+	/* "-" would be the batch's own stdin: key files are regular files. */
+	o = ca_batch_line(r.out, 12);
+	ca_batch_err(o, "stdin", "-: not a regular file");
 	json_decref(o);
 	CHECK(strchr(strstr(r.out, "ecsign2"), '\n')[1] == '\0');	/* nothing after the last */
 }
