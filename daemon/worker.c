@@ -603,51 +603,17 @@ worker_sq_peek(struct d_worker *w, struct d_qp *qp, union ce_sq_slot *slots,
 	return ns;
 }
 
-/* One burst of worker_take(): where each request of it goes. */
-struct worker_burst {
-	struct ce_pmd_request **reqs;	/* allocated request objects */
-	struct ce_pmd_request *eng[D_BURST_MAX];	/* for the engine */
-	struct ce_pmd_request *direct[D_BURST_MAX];	/* a run for dqp */
-	struct ce_pmd_qp *dqp;		/* the synchronous backend of the run */
-	struct worker_tally t;
-	unsigned int used, nr, nd, refused;
-};
-
-/* One request of a burst, @p ret from its prepare: refused, to the engine or direct. */
+/* A descriptor worker_prepare*() refused: its CQE now, counted. */
 static inline void
-worker_route(struct d_worker *w, struct d_qp *qp, struct worker_burst *b, int ret,
-	     uint64_t cookie)
+worker_refuse(struct d_worker *w, struct d_qp *qp, uint64_t cookie)
 {
-	struct ce_pmd_request *req = b->reqs[b->used];
-	struct ce_pmd_qp *pq;
-
-	if (unlikely(ret != 0)) {
-		b->refused++;
-		worker_count_error(qp, -EINVAL);
-		worker_post_cqe(w, qp, cookie, -EINVAL, 0);
-		return;
-	}
-	b->used++;
-	pq = w->direct_of_dev[req->sess->dev->id];
-	if (pq == NULL) {
-		b->eng[b->nr++] = req;
-		return;
-	}
-	/* A run for one synchronous backend goes to it in one call. */
-	if (pq != b->dqp && b->nd != 0) {
-		worker_tally_flush(w, &b->t);
-		worker_direct_submit(w, b->dqp, b->direct, b->nd);
-		b->nd = 0;
-	}
-	b->dqp = pq;
-	/* What the engine sets for its own requests: backends run ->active. */
-	req->active = req->sess;
-	b->direct[b->nd++] = req;
+	worker_count_error(qp, -EINVAL);
+	worker_post_cqe(w, qp, cookie, -EINVAL, 0);
 }
 
 /*
  * Take ready descriptors of @p qp (room and credits were checked: see
- * worker_sq_take() for @p soft and @p hard): one copy of each slot out of
+ * worker_sq_peek() for @p soft and @p hard): one copy of each slot out of
  * shared memory, validation of the copy, then each valid request to the
  * synchronous backend of its session directly or to the engine.
  * @return requests taken from the SQ.
@@ -657,9 +623,10 @@ worker_take(struct d_worker *w, struct d_qp *qp, unsigned int max_slots, unsigne
 	    unsigned int hard)
 {
 	union ce_sq_slot slots[D_BURST_MAX];
-	struct ce_pmd_request *reqs[D_BURST_MAX];
-	struct worker_burst b = { .reqs = reqs, .t = { .s = NULL } };
-	unsigned int ns, got, taken;
+	struct ce_pmd_request *reqs[D_BURST_MAX], *eng[D_BURST_MAX], *direct[D_BURST_MAX];
+	struct ce_pmd_qp *dqp = NULL;
+	struct worker_tally t = { .s = NULL };
+	unsigned int ns, got, used = 0, nr = 0, nd = 0, refused = 0, taken;
 
 	/* The one read of shared memory per slot: everything below looks
 	 * only at the private copies. */
@@ -677,12 +644,15 @@ worker_take(struct d_worker *w, struct d_qp *qp, unsigned int max_slots, unsigne
 	 */
 	__atomic_store_n(&qp->inflight, qp->inflight + got, __ATOMIC_RELAXED);
 	w->inflight += got;
+	/* Requests made of the slots: the valid ones first in reqs[]. */
 	for (unsigned int i = 0; i < ns; i++) {
 		const union ce_sq_slot *sl = &slots[i];
 
 		if (likely(!(sl->desc.flags & CE_DESC_F_ESP))) {
-			worker_route(w, qp, &b, worker_prepare(w, qp, &sl->desc, reqs[b.used], &b.t),
-				     sl->desc.cookie);
+			if (likely(worker_prepare(w, qp, &sl->desc, reqs[used], &t) == 0))
+				used++;
+			else
+				worker_refuse(w, qp, sl->desc.cookie);
 			continue;
 		}
 		for (unsigned int k = 0; k < 2; k++) {
@@ -690,26 +660,48 @@ worker_take(struct d_worker *w, struct d_qp *qp, unsigned int max_slots, unsigne
 
 			if (k == 1 && e->op == 0)
 				break;
-			worker_route(w, qp, &b, worker_prepare_esp(w, qp, e, reqs[b.used], &b.t),
-				     e->cookie);
+			if (likely(worker_prepare_esp(w, qp, e, reqs[used], &t) == 0))
+				used++;
+			else
+				worker_refuse(w, qp, e->cookie);
 		}
 	}
-	worker_tally_flush(w, &b.t);
+	/* Counters before any request is handed on (it may finish at once). */
+	worker_tally_flush(w, &t);
+	refused = got - used;
 	W_ADD(qp->st.requests, got);
-	W_ADD(qp->st.bytes, b.t.burst_bytes);
-	if (unlikely(b.refused != 0)) {
-		W_ADD(qp->st.completed, b.refused);
-		w->inflight -= b.refused;
-		__atomic_store_n(&qp->inflight, qp->inflight - b.refused, __ATOMIC_RELAXED);
+	W_ADD(qp->st.bytes, t.burst_bytes);
+	if (unlikely(refused != 0)) {
+		W_ADD(qp->st.completed, refused);
+		w->inflight -= refused;
+		__atomic_store_n(&qp->inflight, qp->inflight - refused, __ATOMIC_RELAXED);
 	}
-	if (b.nd != 0)
-		worker_direct_submit(w, b.dqp, b.direct, b.nd);
-	if (b.used < got)
-		rte_mempool_put_bulk(rte_mempool_from_obj(reqs[b.used]), (void **)(reqs + b.used),
-				     got - b.used);
-	if (b.nr != 0) {
-		taken = ce_engine_transfer_burst(w->e, b.eng, b.nr);
-		worker_leftovers(w, b.eng + taken, b.nr - taken);
+	for (unsigned int i = 0; i < used; i++) {
+		struct ce_pmd_request *req = reqs[i];
+		struct ce_pmd_qp *pq = w->direct_of_dev[req->sess->dev->id];
+
+		if (pq == NULL) {
+			eng[nr++] = req;
+			continue;
+		}
+		/* A run for one synchronous backend goes to it in one call. */
+		if (pq != dqp && nd != 0) {
+			worker_direct_submit(w, dqp, direct, nd);
+			nd = 0;
+		}
+		dqp = pq;
+		/* What the engine sets for its own requests: backends run ->active. */
+		req->active = req->sess;
+		direct[nd++] = req;
+	}
+	if (nd != 0)
+		worker_direct_submit(w, dqp, direct, nd);
+	if (used < got)
+		rte_mempool_put_bulk(rte_mempool_from_obj(reqs[used]), (void **)(reqs + used),
+				     got - used);
+	if (nr != 0) {
+		taken = ce_engine_transfer_burst(w->e, eng, nr);
+		worker_leftovers(w, eng + taken, nr - taken);
 	}
 	return got;
 }
