@@ -8,6 +8,7 @@ set -eu
 cd "$(dirname "$0")/.."
 build=${1:-build}
 tmp=$(mktemp -d /tmp/cryptodev-batch.XXXXXX)
+. scripts/lib/daemon.sh
 trap 'rm -rf "$tmp"' EXIT
 
 # run VDEV BATCH DRIVER crypto-perf-options...
@@ -16,12 +17,7 @@ run() {
 	shift 3
 	d=$tmp/$vdev-$batch
 	mkdir -p "$d"
-	cat >"$d/c.ini" <<INI
-[eal]
-lcores = 0,1
-args = --no-pci --log-level=lib.eal:error
-file_prefix = cdb-$$-$vdev-$batch
-hugepages = no
+	{ daemon_eal_config "cdb-$$-$vdev-$batch"; cat <<INI; } >"$d/c.ini"
 [engine]
 batch_size = $batch
 [pmd.dev0]
@@ -30,18 +26,12 @@ args = dev=$vdev,small_to_sw=0
 [pmd.ipsecmb0]
 driver = ipsecmb
 INI
-	"$build/daemon/cryptoengd" --config "$d/c.ini" --socket "$d/s.sock" --foreground \
-		>"$d/log" 2>&1 &
-	pid=$!
-	while [ ! -S "$d/s.sock" ]; do
-		kill -0 $pid 2>/dev/null || { cat "$d/log" >&2; exit 1; }
-		sleep 0.1
-	done
+	daemon_start "$d/s.sock" "$build/daemon/cryptoengd" --config "$d/c.ini" --socket "$d/s.sock" \
+		--foreground >"$d/log" 2>&1 || { cat "$d/log" >&2; exit 1; }
 	taskset -c 0 "$build/bench/cryptoeng-perf" --socket "$d/s.sock" --driver "$driver" -- \
 		--silent --ptest throughput "$@" 2>/dev/null | grep -E '^ +[0-9]' |
 		sed "s/^/$vdev batch_size=$batch $driver /"
-	kill -TERM $pid
-	wait $pid
+	daemon_stop
 }
 
 null="--optype cipher-only --cipher-algo null --cipher-key-sz 0 --cipher-iv-sz 0"

@@ -148,6 +148,8 @@ perf_expect_build(void)
 	uint32_t s, v;
 	int ret;
 
+	if (p->asym)
+		return perf_asym_setup();	/* once: the key and its inputs */
 	perf_expect_free();
 	for (s = 0; s < perf_nb_sizes; s++) {
 		uint32_t len = perf_sizes[s];
@@ -271,13 +273,17 @@ perf_slots_prepare(struct perf_thread *t)
 
 		sl->variant = (uint16_t)(i % perf_nb_variants);
 		sl->size_idx = 0;
+		/* LIFO: the most recently freed (cache-hot) slot is reused first. */
+		t->free_stack[i] = t->nb_slots - 1 - i;
+		if (perf_p.asym) {
+			perf_asym_fill(sl);
+			continue;
+		}
 		perf_slot_set_len(sl, perf_sizes[0]);
 		e = &perf_exp[0][sl->variant];
 		memcpy(sl->iv, e->iv, perf_p.iv_len);
 		memcpy(sl->aad, e->aad, perf_p.aad_len);
 		perf_slot_fill(sl);
-		/* LIFO: the most recently freed (cache-hot) slot is reused first. */
-		t->free_stack[i] = t->nb_slots - 1 - i;
 	}
 }
 
@@ -317,7 +323,8 @@ perf_complete(struct perf_thread *t, const struct ce_cqe *c, unsigned int n, uin
 				r->first_status = c[i].status;
 		} else {
 			perf_rc_served(t, now);
-			if (perf_check && perf_slot_check(sl) != 0)
+			if (perf_check && (perf_p.asym ? perf_asym_check(sl, c[i].out_len) :
+					   perf_slot_check(sl)) != 0)
 				r->mismatch++;
 		}
 		if (t->lat)
@@ -404,6 +411,10 @@ perf_run_one(struct perf_thread *t)
 				perf_slot_fill(sl);
 			sl->seq = seq + i;
 			dd->cookie = s;
+			if (perf_p.asym) {
+				perf_asym_desc(dd, sl);
+				continue;
+			}
 			dd->src_off = sl->src_off;
 			dd->dst_off = sl->dst_off;
 			dd->len = sl->len;

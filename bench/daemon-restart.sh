@@ -11,14 +11,10 @@ build=${1:-build}
 before=${2:-2}
 sig=${3:-KILL}
 dir=$(mktemp -d /tmp/ce-restart.XXXXXX)
-trap 'kill -KILL $(cat "$dir/pid" 2>/dev/null) 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$dir"; rm -rf /var/run/dpdk/ce-restart-$$' EXIT
+. "$(dirname "$0")/../scripts/lib/daemon.sh"
+trap '[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$dir"; rm -rf /var/run/dpdk/ce-restart-$$' EXIT
 
-cat >"$dir/d.ini" <<INI
-[eal]
-lcores = 0,1
-args = --no-pci --log-level=lib.eal:error
-file_prefix = ce-restart-$$
-hugepages = no
+{ daemon_eal_config "ce-restart-$$"; cat <<INI; } >"$dir/d.ini"
 [engine]
 stop_timeout_ms = 2000
 [socket]
@@ -29,12 +25,8 @@ INI
 
 start_daemon() {
 	rm -f "$dir/d.sock"
-	"$build/daemon/cryptoengd" --config "$dir/d.ini" --foreground >>"$dir/d.log" 2>&1 &
-	echo $! >"$dir/pid"
-	while [ ! -S "$dir/d.sock" ]; do
-		kill -0 "$(cat "$dir/pid")" 2>/dev/null || { cat "$dir/d.log" >&2; exit 1; }
-		sleep 0.01
-	done
+	daemon_start "$dir/d.sock" "$build/daemon/cryptoengd" --config "$dir/d.ini" --foreground \
+		>>"$dir/d.log" 2>&1 || { cat "$dir/d.log" >&2; exit 1; }
 }
 
 start_daemon
@@ -50,8 +42,7 @@ until grep -q 'MOps so far' "$dir/perf.err" 2>/dev/null; do
 done
 sleep "$before"
 t0=$(date +%s.%N)
-kill -"$sig" "$(cat "$dir/pid")"
-wait "$(cat "$dir/pid")" 2>/dev/null || true
+daemon_stop "$sig" 2>/dev/null || true
 t1=$(date +%s.%N)
 start_daemon
 t2=$(date +%s.%N)

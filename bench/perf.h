@@ -31,7 +31,33 @@ enum perf_optype {
 	PERF_CIPHER_THEN_AUTH,
 	PERF_AUTH_THEN_CIPHER,
 	PERF_AEAD,
+	/* Asymmetric (perf_asym.c): DPDK's modex, and ours. */
+	PERF_MODEX,
+	PERF_RSA,
+	PERF_ECDSA,
+	PERF_ECDH,
 };
+
+/* --asym-op: what an asymmetric request does (0: the optype's default). */
+enum perf_asym_op {
+	PERF_ASYM_OP_DEFAULT,
+	PERF_ASYM_OP_SIGN,
+	PERF_ASYM_OP_VERIFY,
+	PERF_ASYM_OP_ENCRYPT,
+	PERF_ASYM_OP_DECRYPT,
+	PERF_ASYM_OP_DERIVE,
+	PERF_ASYM_OP_PUBKEY,
+};
+
+enum perf_curve { PERF_CURVE_DEFAULT, PERF_CURVE_P256, PERF_CURVE_P384, PERF_CURVE_X25519 };
+
+enum perf_rsa_pad { PERF_RSA_PAD_PKCS1, PERF_RSA_PAD_PSS, PERF_RSA_PAD_OAEP };
+
+static inline int
+perf_optype_is_asym(enum perf_optype t)
+{
+	return t >= PERF_MODEX;
+}
 
 /* One algorithm name in DPDK's spelling and the kernel's. */
 struct perf_alg {
@@ -83,6 +109,15 @@ struct perf_opts {
 	int aead_decrypt;
 	uint32_t aead_key_sz, aead_iv_sz, aead_aad_sz;
 	uint32_t digest_sz;
+	uint32_t modex_len;	/* --modex-len, bytes of the modulus (0: not given) */
+
+	/* ours: asymmetric modes (perf_asym.c) */
+	enum perf_asym_op asym_op;
+	uint32_t rsa_modlen;	/* bits (0: not given) */
+	enum perf_rsa_pad rsa_padding;
+	int rsa_padding_given;
+	enum perf_curve curve;
+	int sizes_given;	/* --buffer-sz / --imix / --test-file: symmetric only */
 
 	/* ours */
 	const char *socket;
@@ -108,6 +143,13 @@ struct perf_plan {
 	uint32_t digest_len;
 	uint32_t aad_len;
 	int has_output;		/* op writes len bytes to dst */
+
+	/* asymmetric (perf_asym.c) */
+	int asym;
+	uint32_t asym_bits;	/* RSA modulus / curve bits */
+	uint32_t asym_in_len;	/* bytes at src (0: KPP_PUBKEY) */
+	uint32_t asym_out_max;	/* room at dst: the session's out_max */
+	uint32_t asym_sig_len;	/* SIG_VERIFY: bytes of the signature */
 };
 
 /* perf_opts.c */
@@ -119,6 +161,12 @@ int perf_plan_make(const struct perf_opts *o, struct perf_plan *p);
 int perf_vector_load(const struct perf_opts *o, struct perf_vector *v);
 void perf_vector_free(struct perf_vector *v);
 const char *perf_optype_str(enum perf_optype t);
+
+/* perf_asym.c: the asymmetric modes' plan (alg, op, sizes), checked options. */
+int perf_asym_opts_check(struct perf_opts *o);
+int perf_asym_plan(const struct perf_opts *o, struct perf_plan *p);
+const char *perf_asym_op_str(enum perf_asym_op op);
+const char *perf_curve_str(enum perf_curve c);
 
 /* perf_ref.c: the OpenSSL oracle. */
 /*

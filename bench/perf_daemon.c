@@ -236,6 +236,38 @@ perf_threads_setup(uint32_t pool)
 	return 0;
 }
 
+/* An asymmetric session and its buffers: input, output (out_max), signature. */
+static int
+perf_thread_attach_asym(struct perf_thread *t)
+{
+	int64_t h = perf_asym_session(perf_client);
+	uint32_t s;
+
+	if (h < 0)
+		return -1;
+	t->session = (uint32_t)h;
+	for (s = 0; s < t->nb_slots; s++) {
+		struct perf_slot *sl = &t->slots[s];
+
+		/* Never in place: the daemon refuses dst overlapping src. */
+		sl->src = ce_buf_alloc(perf_client, perf_round(perf_p.asym_in_len + 1, 64), 64);
+		sl->dst = ce_buf_alloc(perf_client, perf_round(perf_p.asym_out_max, 64), 64);
+		sl->iv = ce_buf_alloc(perf_client, perf_round(perf_p.asym_sig_len + 1, 64), 64);
+		if (!sl->src || !sl->dst || !sl->iv) {
+			fprintf(stderr, "cryptoeng-perf: arena exhausted at buffer %u of %u\n", s,
+				t->nb_slots);
+			return -ENOMEM;
+		}
+		sl->aad = sl->iv;	/* SIG_VERIFY's signature */
+		sl->digest = NULL;
+		sl->src_off = ce_buf_offset(perf_client, sl->src);
+		sl->dst_off = ce_buf_offset(perf_client, sl->dst);
+		sl->iv_off = sl->aad_off = ce_buf_offset(perf_client, sl->iv);
+		sl->digest_off = 0;
+	}
+	return 0;
+}
+
 /* Queue pair, session and buffers of @p t on perf_client (again after a reconnect). */
 int
 perf_thread_attach(struct perf_thread *t)
@@ -261,6 +293,8 @@ perf_thread_attach(struct perf_thread *t)
 		return -1;
 	}
 	t->lcore = ce_qp_lcore(t->qp);
+	if (perf_p.asym)
+		return perf_thread_attach_asym(t);
 	h = ce_session_create(perf_client, &sp);
 	if (h == -ENOENT && perf_p.backend != NULL) {
 		char drivers[512], why[128];

@@ -136,6 +136,8 @@ perf_keys_from_vector(void)
 			return -EINVAL;
 		memcpy(p->key, v->aead_key.data, p->key_len);
 		break;
+	default:
+		return -EINVAL;	/* asymmetric modes take no test file */
 	}
 	return 0;
 }
@@ -240,20 +242,38 @@ main(int argc, char **argv)
 		fprintf(stderr, "cryptoeng-perf: bursts above %u are not supported\n", PERF_MAX_BURST);
 		return EXIT_FAILURE;
 	}
+	if (perf_p.asym) {
+		/* One size: the request's input (the output's when it has none). */
+		uint32_t sz = perf_p.asym_in_len ? perf_p.asym_in_len : perf_p.asym_out_max;
+
+		perf_o.buffer_list[0] = perf_o.min_buffer = perf_o.max_buffer = sz;
+		perf_o.buffer_count = 1;
+		perf_o.inc_buffer = 0;
+		perf_o.segment_sz = sz;
+		/* The key and the inputs before the daemon: an RSA-4096 key takes a while. */
+		if (perf_asym_setup() < 0)
+			return EXIT_FAILURE;
+	}
 	perf_check = perf_o.verify_all || perf_o.test == PERF_TEST_VERIFY;
 	/*
 	 * In place, each op overwrites its input: refill it when outputs are
 	 * checked, and for decrypt/verify (a decrypted buffer is no longer a
 	 * valid ciphertext: every later op would fail its tag check).
 	 */
-	perf_refill = perf_check || ((perf_p.op == CE_OP_DECRYPT || perf_p.op == CE_OP_VERIFY) &&
-				     !perf_o.out_of_place);
+	perf_refill = !perf_p.asym &&	/* asymmetric ops never write their input */
+		      (perf_check || ((perf_p.op == CE_OP_DECRYPT || perf_p.op == CE_OP_VERIFY) &&
+				      !perf_o.out_of_place));
 	perf_tsc_hz = perf_tsc_calibrate();
 
 	/* Size the region for the buffer pools; shrink the pools rather than fail. */
-	per_slot = perf_round(perf_o.max_buffer, 64) * (perf_o.out_of_place ? 2 : 1) +
-		   perf_round(perf_p.iv_len + 1, 64) + perf_round(perf_p.aad_len + 1, 64) +
-		   perf_round(perf_p.digest_len + 1, 64) + 64;
+	if (perf_p.asym)
+		per_slot = perf_round(perf_p.asym_in_len + 1, 64) +
+			   perf_round(perf_p.asym_out_max, 64) +
+			   perf_round(perf_p.asym_sig_len + 1, 64) + 64;
+	else
+		per_slot = perf_round(perf_o.max_buffer, 64) * (perf_o.out_of_place ? 2 : 1) +
+			   perf_round(perf_p.iv_len + 1, 64) + perf_round(perf_p.aad_len + 1, 64) +
+			   perf_round(perf_p.digest_len + 1, 64) + 64;
 	pool = perf_o.pool_sz ? perf_o.pool_sz : 1;
 	while (pool > 512 && (uint64_t)pool * per_slot * perf_o.qps > PERF_REGION_LIMIT - (8u << 20))
 		pool /= 2;
@@ -344,6 +364,7 @@ out:
 	perf_daemon_stop();
 	perf_spawn_cleanup();
 	perf_expect_free();
+	perf_asym_free();
 	perf_vector_free(&perf_vec);
 	free(perf_o.test_file);
 	free(perf_o.test_name);

@@ -51,7 +51,56 @@ static const char *const opts_optypes[] = {
 	[PERF_CIPHER_THEN_AUTH] = "cipher-then-auth",
 	[PERF_AUTH_THEN_CIPHER] = "auth-then-cipher",
 	[PERF_AEAD] = "aead",
+	[PERF_MODEX] = "modex",
+	[PERF_RSA] = "rsa",
+	[PERF_ECDSA] = "ecdsa",
+	[PERF_ECDH] = "ecdh",
 };
+
+static const char *const opts_asym_ops[] = {
+	[PERF_ASYM_OP_DEFAULT] = "default",
+	[PERF_ASYM_OP_SIGN] = "sign",
+	[PERF_ASYM_OP_VERIFY] = "verify",
+	[PERF_ASYM_OP_ENCRYPT] = "encrypt",
+	[PERF_ASYM_OP_DECRYPT] = "decrypt",
+	[PERF_ASYM_OP_DERIVE] = "derive",
+	[PERF_ASYM_OP_PUBKEY] = "pubkey",
+};
+
+static const char *const opts_curves[] = {
+	[PERF_CURVE_DEFAULT] = "default",
+	[PERF_CURVE_P256] = "p256",
+	[PERF_CURVE_P384] = "p384",
+	[PERF_CURVE_X25519] = "x25519",
+};
+
+static const char *const opts_rsa_pads[] = {
+	[PERF_RSA_PAD_PKCS1] = "pkcs1",
+	[PERF_RSA_PAD_PSS] = "pss",
+	[PERF_RSA_PAD_OAEP] = "oaep",
+};
+
+const char *
+perf_asym_op_str(enum perf_asym_op op)
+{
+	return opts_asym_ops[op];
+}
+
+const char *
+perf_curve_str(enum perf_curve c)
+{
+	return opts_curves[c];
+}
+
+/* @return the index of @p name in @p tab (n entries), or -1. */
+static int
+opts_word(const char *const *tab, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (tab[i] != NULL && strcmp(tab[i], name) == 0)
+			return (int)i;
+	return -1;
+}
 
 static const char *const opts_tests[] = {
 	[PERF_TEST_THROUGHPUT] = "throughput",
@@ -185,7 +234,8 @@ enum {
 	OPT_TEST_FILE, OPT_TEST_NAME, OPT_CIPHER_ALGO, OPT_CIPHER_OP, OPT_CIPHER_KEY_SZ,
 	OPT_CIPHER_IV_SZ, OPT_AUTH_ALGO, OPT_AUTH_OP, OPT_AUTH_KEY_SZ, OPT_AUTH_IV_SZ,
 	OPT_AEAD_ALGO, OPT_AEAD_OP, OPT_AEAD_KEY_SZ, OPT_AEAD_IV_SZ, OPT_AEAD_AAD_SZ,
-	OPT_DIGEST_SZ, OPT_CSV, OPT_SILENT,
+	OPT_DIGEST_SZ, OPT_CSV, OPT_SILENT, OPT_MODEX_LEN,
+	OPT_ASYM_OP, OPT_RSA_MODLEN, OPT_RSA_PADDING, OPT_CURVE,
 	OPT_SOCKET, OPT_SPAWN, OPT_QPS, OPT_VERIFY_ALL, OPT_DRIVER,
 };
 
@@ -221,6 +271,12 @@ static const struct option opts_long[] = {
 	{ "digest-sz", required_argument, NULL, OPT_DIGEST_SZ },
 	{ "csv-friendly", no_argument, NULL, OPT_CSV },
 	{ "silent", no_argument, NULL, OPT_SILENT },
+	{ "modex-len", required_argument, NULL, OPT_MODEX_LEN },
+	/* ours: asymmetric modes (later DPDK releases' names where they have them) */
+	{ "asym-op", required_argument, NULL, OPT_ASYM_OP },
+	{ "rsa-modlen", required_argument, NULL, OPT_RSA_MODLEN },
+	{ "rsa-padding", required_argument, NULL, OPT_RSA_PADDING },
+	{ "curve", required_argument, NULL, OPT_CURVE },
 	/* ours; accepted on either side of "--" */
 	{ "socket", required_argument, NULL, OPT_SOCKET },
 	{ "spawn", no_argument, NULL, OPT_SPAWN },
@@ -253,7 +309,17 @@ opts_usage(const char *prog)
 	       " --imix N: set the distribution of packet sizes\n"
 	       " --devtype TYPE: sw, null, qat, any, a crypto-perf device name or a backend name\n"
 	       " --optype cipher-only / auth-only / cipher-then-auth /\n"
-	       "           auth-then-cipher / aead : set operation type\n"
+	       "           auth-then-cipher / aead / modex : set operation type;\n"
+	       "           ours: rsa / ecdsa (ecdsa_p256r1, ecdsa_p384r1) / ecdh\n"
+	       " --modex-len N: modex modulus bytes: 256, 384, 512 (raw RSA 'rsa';\n"
+	       "           DPDK's built-in 60/128/255/448-byte vectors have no counterpart)\n"
+	       " asymmetric (ours): sizes come from the key, not --buffer-sz\n"
+	       " --asym-op sign / verify / encrypt / decrypt / derive / pubkey\n"
+	       "           (defaults: rsa, ecdsa sign; ecdh derive; modex encrypt)\n"
+	       " --rsa-modlen N: RSA modulus bits: 2048 (default), 3072, 4096\n"
+	       " --rsa-padding pkcs1 / pss / oaep: pkcs1pad(rsa,sha256) (default),\n"
+	       "           psspad(rsa,sha256) (sign, verify), oaep(rsa,sha256) (encrypt, decrypt)\n"
+	       " --curve p256 / p384 (ecdsa, ecdh) / x25519 (ecdh): default p256\n"
 	       " --out-of-place: enable out-of-place crypto operations\n"
 	       " --test-file NAME: set the test vector file path\n"
 	       " --test-name NAME: set specific test name section in test file\n"
@@ -321,6 +387,7 @@ opts_parse_one(struct perf_opts *o, int opt, const char *arg)
 		o->burst_count = (uint32_t)n;
 		return 0;
 	case OPT_BUFFER_SZ:
+		o->sizes_given = 1;
 		if (opts_range(arg, &o->min_buffer, &o->inc_buffer, &o->max_buffer) == 0)
 			return 0;
 		o->inc_buffer = 0;
@@ -332,6 +399,7 @@ opts_parse_one(struct perf_opts *o, int opt, const char *arg)
 		o->buffer_count = (uint32_t)n;
 		return 0;
 	case OPT_IMIX:
+		o->sizes_given = 1;
 		n = opts_list(arg, o->imix_list, NULL, NULL);
 		if (n < 0) {
 			OPTS_LOG("failed to parse imix distribution\n");
@@ -365,6 +433,12 @@ opts_parse_one(struct perf_opts *o, int opt, const char *arg)
 		snprintf(o->devtype, sizeof(o->devtype), "%s", arg);
 		return 0;
 	case OPT_OPTYPE:
+		/* Later DPDK releases name the curve in the optype. */
+		if (strcmp(arg, "ecdsa_p256r1") == 0 || strcmp(arg, "ecdsa_p384r1") == 0) {
+			o->optype = PERF_ECDSA;
+			o->curve = arg[7] == '2' ? PERF_CURVE_P256 : PERF_CURVE_P384;
+			return 0;
+		}
 		for (i = 0; i < sizeof(opts_optypes) / sizeof(opts_optypes[0]); i++)
 			if (strcmp(arg, opts_optypes[i]) == 0)
 				break;
@@ -378,10 +452,50 @@ opts_parse_one(struct perf_opts *o, int opt, const char *arg)
 		/* Every request here names a session: nothing to map it to. */
 		OPTS_LOG("--sessionless is not supported: cryptoeng requests always carry a session\n");
 		return -1;
+	case OPT_MODEX_LEN:
+		if (opts_u32(arg, &o->modex_len, UINT16_MAX) < 0 || o->modex_len == 0) {
+			OPTS_LOG("failed to parse modex len\n");
+			return -1;
+		}
+		return 0;
+	case OPT_ASYM_OP:
+		n = opts_word(opts_asym_ops, sizeof(opts_asym_ops) / sizeof(opts_asym_ops[0]), arg);
+		if (n <= 0) {
+			fprintf(stderr, "cryptoeng-perf: --asym-op %s: not sign, verify, encrypt, "
+				"decrypt, derive or pubkey\n", arg);
+			return -1;
+		}
+		o->asym_op = (enum perf_asym_op)n;
+		return 0;
+	case OPT_RSA_MODLEN:
+		if (opts_u32(arg, &o->rsa_modlen, UINT16_MAX) < 0 || o->rsa_modlen == 0) {
+			fprintf(stderr, "cryptoeng-perf: --rsa-modlen %s: not a number of bits\n", arg);
+			return -1;
+		}
+		return 0;
+	case OPT_RSA_PADDING:
+		n = opts_word(opts_rsa_pads, sizeof(opts_rsa_pads) / sizeof(opts_rsa_pads[0]), arg);
+		if (n < 0) {
+			fprintf(stderr, "cryptoeng-perf: --rsa-padding %s: not pkcs1, pss or oaep\n",
+				arg);
+			return -1;
+		}
+		o->rsa_padding = (enum perf_rsa_pad)n;
+		o->rsa_padding_given = 1;
+		return 0;
+	case OPT_CURVE:
+		n = opts_word(opts_curves, sizeof(opts_curves) / sizeof(opts_curves[0]), arg);
+		if (n <= 0) {
+			fprintf(stderr, "cryptoeng-perf: --curve %s: not p256, p384 or x25519\n", arg);
+			return -1;
+		}
+		o->curve = (enum perf_curve)n;
+		return 0;
 	case OPT_OOP:
 		o->out_of_place = 1;
 		return 0;
 	case OPT_TEST_FILE:
+		o->sizes_given = 1;
 		if (access(arg, F_OK) != 0) {
 			OPTS_LOG("Test vector file doesn't exist\n");
 			return -1;
@@ -572,6 +686,17 @@ opts_check_block(const struct perf_opts *o, uint32_t block)
 int
 perf_opts_check(struct perf_opts *o)
 {
+	if (perf_optype_is_asym(o->optype))
+		return perf_asym_opts_check(o);
+	if (o->asym_op || o->rsa_modlen || o->rsa_padding_given || o->curve || o->modex_len) {
+		/* crypto-perf's own words for --modex-len; ours for ours. */
+		if (o->modex_len)
+			OPTS_LOG("Option modex len should be used only with  optype: modex.\n");
+		else
+			fprintf(stderr, "cryptoeng-perf: --asym-op, --rsa-modlen, --rsa-padding and "
+				"--curve are for --optype modex, rsa, ecdsa or ecdh\n");
+		return -EINVAL;
+	}
 	if (o->optype == PERF_CIPHER_ONLY)
 		o->digest_sz = 0;
 	if (o->out_of_place && o->segment_sz && o->segment_sz <= o->max_buffer) {
@@ -713,6 +838,18 @@ perf_opts_dump(const struct perf_opts *o)
 		printf("# cipher operation: %s\n", o->cipher_decrypt ? "decrypt" : "encrypt");
 		printf("# cipher key size: %u\n", o->cipher_key_sz);
 		printf("# cipher iv size: %u\n", o->cipher_iv_sz);
+		printf("#\n");
+	}
+	if (perf_optype_is_asym(o->optype)) {
+		printf("# asym operation: %s\n", opts_asym_ops[o->asym_op]);
+		if (o->optype == PERF_MODEX)
+			printf("# modex length: %u\n", o->modex_len);
+		if (o->optype == PERF_RSA) {
+			printf("# rsa modulus length: %u\n", o->rsa_modlen);
+			printf("# rsa padding: %s\n", opts_rsa_pads[o->rsa_padding]);
+		}
+		if (o->optype == PERF_ECDSA || o->optype == PERF_ECDH)
+			printf("# curve: %s\n", opts_curves[o->curve]);
 		printf("#\n");
 	}
 	if (o->optype == PERF_AEAD) {

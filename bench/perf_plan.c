@@ -66,6 +66,8 @@ perf_plan_make(const struct perf_opts *o, struct perf_plan *p)
 	char stem[96];
 	uint32_t i;
 
+	if (perf_optype_is_asym(o->optype))
+		return perf_asym_plan(o, p);
 	memset(p, 0, sizeof(*p));
 	switch (o->optype) {
 	case PERF_CIPHER_ONLY:
@@ -124,6 +126,8 @@ perf_plan_make(const struct perf_opts *o, struct perf_plan *p)
 				return -EINVAL;
 		}
 		break;
+	default:
+		return -EINVAL;
 	case PERF_AEAD:
 		snprintf(p->alg, sizeof(p->alg), "%s", o->aead_algo->kernel);
 		p->op = o->aead_decrypt ? CE_OP_DECRYPT : CE_OP_ENCRYPT;

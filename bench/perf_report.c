@@ -58,6 +58,10 @@ perf_print_throughput(uint32_t buf_size)
 			printf("%u,%u,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.3f,%.3f,%.3f\n",
 			       perf_threads[i].lcore, buf_size, perf_cur_burst, r->enq, r->deq,
 			       r->enq_fail, r->deq_fail, ops / 1e6, gbps, cyc);
+		/* MOps to 4 places says little of 5000 signs a second: ops/s, as a comment. */
+		if (perf_p.asym)
+			printf("# asym: lcore %u: %.0f ops/s (%s %s)\n", perf_threads[i].lcore, ops,
+			       perf_p.alg, perf_asym_op_str(perf_o.asym_op));
 		tot.enq += r->enq;
 		tot.deq += r->deq;
 		tot.enq_fail += r->enq_fail;
@@ -202,29 +206,30 @@ perf_print_latency(uint32_t buf_size)
 }
 
 /*
- * The daemon's drivers of the plan's algorithm ({"cmd":"algs"}), space
- * separated, into drivers (size bytes); "" when the list is unavailable.
+ * The daemon's drivers of the plan's algorithm ({"cmd":"algs"}, every page:
+ * a reply holds at most 16 KiB, "algs_next" says where the next starts),
+ * space separated, into drivers (size bytes); "" when the list is unavailable.
  */
 void
 perf_daemon_drivers(char *drivers, size_t size)
 {
 	static char reply[16384];
-	char key[128];
-	const char *p;
+	char key[128], req[64];
+	const char *p, *next;
 	size_t used = 0;
-	int n;
+	int n, pages = 0;
 
 	drivers[0] = '\0';
-	n = ce_client_ctl(perf_client, "{\"cmd\":\"algs\"}", reply, sizeof(reply));
-	if (n > 0) {
+	snprintf(req, sizeof(req), "{\"cmd\":\"algs\"}");
+	snprintf(key, sizeof(key), "\"%s\"", perf_p.alg);
+	while (pages++ < 64 && (n = ce_client_ctl(perf_client, req, reply, sizeof(reply))) > 0) {
 		/* Every "driver" that follows a "name" equal to ours. */
-		snprintf(key, sizeof(key), "\"%s\"", perf_p.alg);
 		for (p = strstr(reply, key); p; p = strstr(p + 1, key)) {
 			const char *d = strstr(p, "\"driver\"");
-			const char *next = strstr(p + 1, "\"name\"");
+			const char *nm = strstr(p + 1, "\"name\"");
 			const char *q, *e;
 
-			if (d == NULL || (next && next < d))
+			if (d == NULL || (nm && nm < d))
 				continue;
 			q = strchr(d + 8, '"');
 			e = q ? strchr(q + 1, '"') : NULL;
@@ -233,6 +238,11 @@ perf_daemon_drivers(char *drivers, size_t size)
 			used += (size_t)snprintf(drivers + used, size - used, "%s%.*s",
 						 used ? " " : "", (int)(e - q - 1), q + 1);
 		}
+		next = strstr(reply, "\"algs_next\"");
+		if (next == NULL || (next = strchr(next, ':')) == NULL)
+			break;
+		snprintf(req, sizeof(req), "{\"cmd\":\"algs\",\"from\":%ld", strtol(next + 1, NULL, 10));
+		strcat(req, "}");
 	}
 }
 

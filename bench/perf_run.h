@@ -107,6 +107,14 @@ int perf_expect_build(void);
 void *perf_thread_main(void *arg);
 void perf_rc_report(void);
 
+/* perf_asym_ref.c: the asymmetric modes at run time */
+int perf_asym_setup(void);
+void perf_asym_free(void);
+int64_t perf_asym_session(struct ce_client *c);
+void perf_asym_fill(struct perf_slot *sl);
+void perf_asym_desc(struct ce_desc *d, const struct perf_slot *sl);
+int perf_asym_check(const struct perf_slot *sl, uint32_t out_len);
+
 /* perf_daemon.c */
 void perf_daemon_stop(void);
 void perf_spawn_cleanup(void);

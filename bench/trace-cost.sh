@@ -34,8 +34,8 @@ done
 command -v valgrind >/dev/null || { echo "trace-cost: valgrind is not installed" >&2; exit 1; }
 mkdir -p "$out"
 tmp=$(mktemp -d /tmp/trace-cost.XXXXXX)
-dpid=""
-cleanup() { [ -n "$dpid" ] && kill "$dpid" 2>/dev/null; rm -rf "$tmp"; }
+. "$here/../scripts/lib/daemon.sh"
+cleanup() { [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 
 # idle_sleep = no: valgrind 3.19 does not know epoll_pwait2 (syscall 441),
@@ -73,22 +73,20 @@ one() {
 	shift 5
 	cg="$out/callgrind-$side-$wl-$run.out"
 	rm -f "$tmp/s.sock"
-	valgrind --tool=callgrind --collect-atstart=no --toggle-collect=d_worker_main \
-		--callgrind-out-file="$cg" "$bdir/daemon/cryptoengd" --config "$tmp/d.ini" \
-		--foreground "$@" 2>"$out/daemon-$side-$wl-$run.log" &
-	dpid=$!
+	DAEMON_START_S=240 daemon_start "$tmp/s.sock" valgrind --tool=callgrind \
+		--collect-atstart=no --toggle-collect=d_worker_main --callgrind-out-file="$cg" \
+		"$bdir/daemon/cryptoengd" --config "$tmp/d.ini" --foreground "$@" \
+		2>"$out/daemon-$side-$wl-$run.log" || { echo "trace-cost: daemon did not start" >&2; exit 1; }
 	# Listening is not enough under callgrind: wait until it answers.
 	for _ in $(seq 1 1200); do
 		"$bdir/daemon/cryptoengctl" --socket "$tmp/s.sock" stats >/dev/null 2>&1 && break
-		kill -0 "$dpid" 2>/dev/null || { echo "trace-cost: daemon exited" >&2; exit 1; }
+		kill -0 "$daemon_pid" 2>/dev/null || { echo "trace-cost: daemon exited" >&2; exit 1; }
 		sleep 0.2
 	done
 	# shellcheck disable=SC2086
 	"$bdir/bench/cryptoeng-perf" --socket "$tmp/s.sock" -- --silent --ptest throughput \
 		$opts --buffer-sz 64 --burst-sz 32 --total-ops "$ops" >"$out/perf-$side-$wl-$run.txt"
-	kill "$dpid"
-	wait "$dpid" || true
-	dpid=""
+	daemon_stop || true
 	callgrind_annotate --threshold=100 --auto=no "$cg" >"$out/annotate-$side-$wl-$run.txt" 2>/dev/null
 	printf '%-5s %-5s run %d: ' "$side" "$wl" "$run"
 	/usr/bin/python3 "$here/trace_cost_sum.py" "$out/annotate-$side-$wl-$run.txt" "$ops"

@@ -293,6 +293,7 @@ struct d_worker {
 	struct d_qp *dirty[D_WORKER_MAX_QPS];
 	unsigned int nb_dirty;
 	uint64_t inflight;
+	uint64_t inflight_asym;		/* of inflight: asymmetric (worker.c's naps) */
 	struct d_alg_stats *alg_stats;	/* by index in cryptoengd.algs */
 	/*
 	 * Direct path: the queue pairs of synchronous backends

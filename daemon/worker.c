@@ -17,6 +17,14 @@
  * us; the timeout only bounds what a lost wake-up could cost, so it can be
  * long. [engine] idle_sleep = no polls forever instead.
  *
+ * Only asymmetric requests in flight (an OpenSSL device thread computes
+ * them, tens of us to ms each): after D_ASYM_SPIN_US without work the
+ * lcore takes the same doorbell sleep, its timeout doubling from
+ * D_ASYM_NAP_MIN_US to D_ASYM_NAP_MAX_US, and polls the engine between naps:
+ * on a machine whose cores the device thread shares, spinning would take
+ * a core from the computation. A symmetric request still wakes it at once
+ * (its doorbell); a completion waits D_ASYM_NAP_MAX_US at most.
+ *
  * A ring index in shared memory that cannot be (ce_ring_* say -EIO): the
  * queue pair is marked broken and read no more, the client gets a notice
  * CQE (CE_CQE_COOKIE_BROKEN, -EIO) if its CQ still works, and the control
@@ -29,6 +37,7 @@
  */
 #include <errno.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +52,10 @@
 
 /* CQ entries whose lines are fetched for writing after each publish. */
 #define D_CQ_PREFETCH 64
+/* Asymmetric requests only in flight: spin this long, then nap (header). */
+#define D_ASYM_SPIN_US 5
+#define D_ASYM_NAP_MIN_US 10
+#define D_ASYM_NAP_MAX_US 50
 
 /*
  * Fetch a line for writing (PREFETCHW: exclusive, not shared). The
@@ -179,6 +192,8 @@ worker_finish(struct d_worker *w, struct ce_pmd_request *req, int status)
 		worker_finish_error(w, qp, slot, status);
 	qp->free_slots[qp->nb_free++] = (uint32_t)(slot - qp->slots);
 	w->inflight--;
+	if (unlikely(slot->sess->si.out_max != 0))
+		w->inflight_asym--;
 	/* Release (a plain store on x86): the request is done with the session
 	 * before the control thread can read 0 and destroy it. One writer. */
 	__atomic_store_n(slot->busy, *slot->busy - 1, __ATOMIC_RELEASE);
@@ -296,9 +311,10 @@ worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
 	req->sess = cs;
 	req->len = dd->len;
 	req->src = dd->len ? base + dd->src_off : NULL;
-	if (s->si.out_max != 0)	/* asymmetric: out_max bytes at dst, none for verify */
+	if (s->si.out_max != 0) {	/* asymmetric: out_max bytes at dst, none for verify */
 		req->dst = dd->op == CE_OP_SIG_VERIFY ? NULL : base + dd->dst_off;
-	else if (dd->op == CE_OP_DIGEST || dd->op == CE_OP_VERIFY)
+		w->inflight_asym++;	/* cannot fail from here on */
+	} else if (dd->op == CE_OP_DIGEST || dd->op == CE_OP_VERIFY)
 		req->dst = req->src;
 	else
 		req->dst = dd->len ? base + dd->dst_off : NULL;
@@ -799,7 +815,8 @@ worker_cmds(struct d_worker *w)
 
 /*
  * Nothing to do: ask every served SQ for a doorbell and sleep until one
- * rings, a command comes or the backoff timeout passes.
+ * rings, a command comes or the backoff timeout passes (doubling up to
+ * @p max_ns).
  *
  * Lost wake-up: ce_ring_cons_prepare_sleep() sets NEED_WAKEUP, then a full
  * fence, then re-reads prod; the client's submit stores prod, a full fence,
@@ -807,7 +824,7 @@ worker_cmds(struct d_worker *w)
  * find the descriptor here and do not sleep, or the client rings.
  */
 static void
-worker_sleep(struct d_worker *w)
+worker_sleep(struct d_worker *w, uint64_t max_ns)
 {
 	struct epoll_event evs[16];
 	struct timespec ts;
@@ -832,6 +849,7 @@ worker_sleep(struct d_worker *w)
 		}
 	}
 	if (asleep && rte_ring_empty(w->cmd)) {
+		w->sleep_ns = RTE_MIN(w->sleep_ns, max_ns);
 		ts.tv_sec = (time_t)(w->sleep_ns / 1000000000ull);
 		ts.tv_nsec = (long)(w->sleep_ns % 1000000000ull);
 		__atomic_store_n(&w->state, D_W_SLEEPING, __ATOMIC_RELAXED);
@@ -847,8 +865,7 @@ worker_sleep(struct d_worker *w)
 			}
 		/* Timed out with nothing new: sleep longer next time. */
 		if (n == 0)
-			w->sleep_ns = RTE_MIN(2 * w->sleep_ns,
-					      (uint64_t)cryptoengd.cfg.sleep_max_us * 1000);
+			w->sleep_ns = RTE_MIN(2 * w->sleep_ns, max_ns);
 	}
 	for (unsigned int k = 0; k < i && k < w->nb_qps; k++)
 		ce_ring_cons_woken(&w->qps[k]->sq);
@@ -1058,12 +1075,17 @@ d_worker_main(void *arg)
 	struct d_worker *w = arg;
 	uint64_t hz = rte_get_tsc_hz();
 	uint64_t idle_cycles = (uint64_t)cryptoengd.cfg.idle_us * hz / 1000000;
+	uint64_t asym_spin_cycles = D_ASYM_SPIN_US * hz / 1000000;
+	uint64_t sleep_max_ns = (uint64_t)cryptoengd.cfg.sleep_max_us * 1000;
 	uint64_t last_work;
 
 	rte_rcu_qsbr_thread_register(cryptoengd.qsbr, w->idx);
 	rte_rcu_qsbr_thread_online(cryptoengd.qsbr, w->idx);
 	__atomic_store_n(&w->state, D_W_RUNNING, __ATOMIC_RELAXED);
 	w->sleep_ns = (uint64_t)cryptoengd.cfg.sleep_min_us * 1000;
+	/* The naps' timeouts are tens of us: the default 50 us slack would
+	 * double them. */
+	(void)prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	last_work = rte_rdtsc();
 
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
@@ -1080,17 +1102,24 @@ d_worker_main(void *arg)
 		worker_publish(w);
 		rte_rcu_qsbr_quiescent(cryptoengd.qsbr, w->idx);
 		now = rte_rdtsc();
-		if (work != 0 || w->inflight != 0) {
-			if (work != 0) {
-				last_work = now;
-				w->sleep_ns = (uint64_t)cryptoengd.cfg.sleep_min_us * 1000;
+		if (work != 0) {
+			last_work = now;
+			w->sleep_ns = (uint64_t)cryptoengd.cfg.sleep_min_us * 1000;
+			continue;
+		}
+		if (w->inflight != 0) {
+			if (cryptoengd.cfg.idle_sleep && w->inflight == w->inflight_asym &&
+			    w->nb_stash == 0 && now - last_work >= asym_spin_cycles) {
+				/* Shorter naps cost more wake-ups than they save. */
+				w->sleep_ns = RTE_MAX(w->sleep_ns, D_ASYM_NAP_MIN_US * 1000ull);
+				worker_sleep(w, D_ASYM_NAP_MAX_US * 1000ull);
 			}
 			continue;
 		}
 		/* Sleep only once the engine has unprepared (its own idle_ns). */
 		if (cryptoengd.cfg.idle_sleep && now - last_work >= idle_cycles &&
 		    ce_engine_is_idle(w->e))
-			worker_sleep(w);
+			worker_sleep(w, sleep_max_ns);
 		else
 			rte_pause();
 	}

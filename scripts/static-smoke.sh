@@ -22,32 +22,18 @@ for lib in librte_eal libIPSec_MB libsodium libjansson; do
 	fi
 done
 
+. scripts/lib/daemon.sh
 dir=$(mktemp -d /tmp/cryptoeng-static.XXXXXX)
-cat >"$dir/smoke.ini" <<INI
-[eal]
-lcores = 0,1
-args = --no-pci --log-level=lib.eal:error
-file_prefix = ce-static-$$
-hugepages = no
+{ daemon_eal_config "ce-static-$$"; cat <<INI; } >"$dir/smoke.ini"
 [pmd.dev0]
 driver = cryptodev
 args = dev=crypto_aesni_mb,small_to_sw=0
 [pmd.ipsecmb0]
 driver = ipsecmb
 INI
-"$build/daemon/cryptoengd" --config "$dir/smoke.ini" --socket "$dir/s.sock" --foreground \
-	>"$dir/log" 2>&1 &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
-i=0
-while [ ! -S "$dir/s.sock" ]; do
-	if ! kill -0 $pid 2>/dev/null || [ $i -ge 300 ]; then
-		cat "$dir/log" >&2
-		exit 1
-	fi
-	sleep 0.1
-	i=$((i + 1))
-done
+trap '[ -n "$daemon_pid" ] && daemon_stop 2>/dev/null; rm -rf "$dir"' EXIT
+daemon_start "$dir/s.sock" "$build/daemon/cryptoengd" --config "$dir/smoke.ini" \
+	--socket "$dir/s.sock" --foreground >"$dir/log" 2>&1 || { cat "$dir/log" >&2; exit 1; }
 
 want=42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e21d514b25466931c7d8f6a5aac84aa051ba30b396a0aac973d58e0915bc94fbc3221a5db94fae95ae7121a47
 for driver in gcm-aes-ipsecmb gcm-aes-cryptodev; do

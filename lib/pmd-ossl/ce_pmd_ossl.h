@@ -14,6 +14,11 @@
  *
  * Device arguments ("key=value,..."):
  * - depth=N      requests in flight per queue pair (1..4096, default 256)
+ * - cpu=N        the device thread on CPU N alone (default: the EAL's
+ *                control-thread CPUs, those of no lcore, or the main
+ *                lcore's when every CPU is one). Refused on a worker
+ *                lcore's CPU. A deployment gives each openssl device a core
+ *                of its own, neither a worker's nor the control thread's.
  * - secure_heap=N  OpenSSL's secure heap in KiB (power of two, 64..1048576,
  *                default 8192): private keys (their big numbers) live there,
  *                in guarded, locked, never-dumped pages; a private key that

@@ -134,38 +134,23 @@ ossl_ecdsa(struct ossl_sess *s, struct ce_pmd_request *req)
 	return ok == 1 ? 0 : -EBADMSG;
 }
 
-/* The peer's public key as an EVP_PKEY of the session's group. */
+/* An FFDHE peer's public value as an EVP_PKEY of the session's group. */
 static EVP_PKEY *
-ossl_peer_key(struct ossl_sess *s, const uint8_t *in, uint32_t len)
+ossl_dh_peer_key(struct ossl_sess *s, const uint8_t *in, uint32_t len)
 {
-	uint8_t point[1 + 2 * 66];
 	OSSL_PARAM_BLD *bld = NULL;
 	OSSL_PARAM *params = NULL;
 	EVP_PKEY_CTX *fctx = NULL;
 	EVP_PKEY *peer = NULL;
 	BIGNUM *y = NULL;
-	int ok = 0;
 
-	if (s->kind == OSSL_X25519)
-		return EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, in, len);
 	bld = OSSL_PARAM_BLD_new();
-	if (bld == NULL)
-		return NULL;
-	if (s->kind == OSSL_ECDH) {
-		point[0] = 0x04;	/* SEC1 uncompressed: the kernel's x || y behind it */
-		memcpy(point + 1, in, len);
-		ok = OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, s->group, 0) &&
-		     OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, len + 1);
-		fctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-	} else {
-		y = BN_bin2bn(in, (int)len, NULL);
-		ok = y != NULL &&
-		     OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, s->group, 0) &&
-		     OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PUB_KEY, y);
-		fctx = EVP_PKEY_CTX_new_from_name(NULL, "DH", NULL);
-	}
-	if (ok)
+	y = BN_bin2bn(in, (int)len, NULL);
+	if (bld != NULL && y != NULL &&
+	    OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, s->group, 0) &&
+	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PUB_KEY, y))
 		params = OSSL_PARAM_BLD_to_param(bld);
+	fctx = EVP_PKEY_CTX_new_from_name(NULL, "DH", NULL);
 	if (params != NULL && fctx != NULL && EVP_PKEY_fromdata_init(fctx) == 1 &&
 	    EVP_PKEY_fromdata(fctx, &peer, EVP_PKEY_PUBLIC_KEY, params) != 1)
 		peer = NULL;
@@ -176,13 +161,43 @@ ossl_peer_key(struct ossl_sess *s, const uint8_t *in, uint32_t len)
 	return peer;
 }
 
+/*
+ * ECDH and X25519: the peer's value into the session's peer key, on the
+ * derive ctx. The import refuses an EC point whose coordinates are not
+ * below p or that is not on the curve; P-256 and P-384 have cofactor 1, so
+ * every point that passes is in the prime-order group, and x || y cannot
+ * encode the point at infinity: OpenSSL's full public check (a scalar
+ * multiplication by the order, as long as the derive itself) would find
+ * nothing more. X25519's check looks at the length only; small-order
+ * points give the all-zero secret that the derive refuses. After a refused
+ * import the peer key holds garbage: nothing is derived from it, the next
+ * request replaces it.
+ */
+static int
+ossl_set_peer_value(struct ossl_sess *s, const uint8_t *in, uint32_t len)
+{
+	uint8_t point[1 + 2 * 66];
+	const uint8_t *enc = in;
+	size_t enc_len = len;
+
+	if (s->kind == OSSL_ECDH) {
+		point[0] = 0x04;	/* SEC1 uncompressed: the kernel's x || y behind it */
+		memcpy(point + 1, in, len);
+		enc = point;
+		enc_len = (size_t)len + 1;
+	}
+	if (EVP_PKEY_set1_encoded_public_key(s->peer, enc, enc_len) != 1)
+		return -EINVAL;	/* not a point of the curve */
+	return EVP_PKEY_derive_set_peer_ex(s->ctx, s->peer, 0) == 1 ? 0 : -EINVAL;
+}
+
 static int
 ossl_kpp(struct ossl_sess *s, struct ce_pmd_request *req)
 {
 	const uint32_t want = s->kind == OSSL_ECDH ? 2 * s->key_bytes : s->key_bytes;
 	size_t out_len = s->key_bytes;
-	EVP_PKEY *peer;
-	int ret = 0;
+	EVP_PKEY *dh_peer = NULL;
+	int ret;
 
 	if (req->op == CE_OP_KPP_PUBKEY) {
 		memcpy(req->dst, s->pub, s->pub_len);
@@ -191,20 +206,23 @@ ossl_kpp(struct ossl_sess *s, struct ce_pmd_request *req)
 	}
 	if (req->len != want)
 		return -EINVAL;
-	peer = ossl_peer_key(s, req->src, req->len);
-	if (peer == NULL)
-		return -EINVAL;	/* not a point of the curve, or y out of range */
-	/* validate_peer = 1: the point is on the curve (EC), 1 < y < p - 1 and
-	 * in the prime-order subgroup (DH), before any secret is computed. */
-	if (EVP_PKEY_derive_set_peer_ex(s->ctx, peer, 1) != 1)
-		ret = -EINVAL;
+	if (s->kind == OSSL_FFDHE) {
+		/* validate_peer = 1: 1 < y < p - 1 and y in the prime-order
+		 * subgroup, before any secret is computed. */
+		dh_peer = ossl_dh_peer_key(s, req->src, req->len);
+		ret = dh_peer != NULL && EVP_PKEY_derive_set_peer_ex(s->ctx, dh_peer, 1) == 1 ?
+		      0 : -EINVAL;
+	} else {
+		ret = ossl_set_peer_value(s, req->src, req->len);
+	}
 	/* X25519: OpenSSL refuses an all-zero result (a small-order point),
 	 * as RFC 7748 section 6.1 allows and the kernel does. */
-	else if (EVP_PKEY_derive(s->ctx, req->dst, &out_len) != 1 || out_len != s->key_bytes)
+	if (ret == 0 &&
+	    (EVP_PKEY_derive(s->ctx, req->dst, &out_len) != 1 || out_len != s->key_bytes))
 		ret = -EINVAL;
-	else
+	if (ret == 0)
 		req->out_len = (uint32_t)out_len;
-	EVP_PKEY_free(peer);
+	EVP_PKEY_free(dh_peer);
 	return ret;
 }
 

@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,7 @@ ossl_parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
 
 static int
 ossl_parse_args(const char *dev_name, const char *args, uint32_t *depth, uint32_t *heap_kib,
-		bool *fault_allowed)
+		bool *fault_allowed, int *cpu)
 {
 	char *copy, *save = NULL, *tok;
 	int ret = 0;
@@ -87,12 +88,17 @@ ossl_parse_args(const char *dev_name, const char *args, uint32_t *depth, uint32_
 
 			ret = ossl_parse_u32(eq + 1, 0, 1, &v);
 			*fault_allowed = v == 1;
+		} else if (strcmp(tok, "cpu") == 0) {
+			uint32_t v = 0;
+
+			ret = ossl_parse_u32(eq + 1, 0, CPU_SETSIZE - 1, &v);
+			*cpu = (int)v;
 		} else if (strcmp(tok, "secure_heap") == 0) {
 			ret = ossl_parse_u32(eq + 1, 64, 1u << 20, heap_kib);
 			if (ret == 0 && !rte_is_power_of_2(*heap_kib))
 				ret = -EINVAL;
 		} else {
-			fprintf(stderr, "openssl pmd %s: unknown key '%s' (depth, secure_heap, "
+			fprintf(stderr, "openssl pmd %s: unknown key '%s' (depth, cpu, secure_heap, "
 				"fault_inject)\n",
 				dev_name, tok);
 			ret = -EINVAL;
@@ -100,8 +106,9 @@ ossl_parse_args(const char *dev_name, const char *args, uint32_t *depth, uint32_
 		}
 		if (ret < 0) {
 			fprintf(stderr, "openssl pmd %s: bad value '%s' for key '%s' (depth 1..%u, "
-				"secure_heap a power of two, 64..1048576 KiB, fault_inject 0 or 1)\n",
-				dev_name, eq + 1, tok, OSSL_DEPTH_MAX);
+				"cpu 0..%u, secure_heap a power of two, 64..1048576 KiB, "
+				"fault_inject 0 or 1)\n",
+				dev_name, eq + 1, tok, OSSL_DEPTH_MAX, CPU_SETSIZE - 1);
 			break;
 		}
 	}
@@ -237,18 +244,53 @@ ossl_thread_stop(struct ossl_dev *od)
 
 /* ---- control path ---------------------------------------------------------- */
 
+/*
+ * Device argument cpu=N: the thread on CPU N alone. A worker lcore's CPU is
+ * refused: an RSA-4096 sign there would stall that worker's symmetric
+ * requests for milliseconds (the main lcore's is allowed: it is the
+ * default of a machine whose every CPU is an lcore).
+ */
+static int
+ossl_thread_pin(struct ossl_dev *od, int cpu)
+{
+	unsigned int lcore;
+	cpu_set_t set;
+	int ret;
+
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		rte_cpuset_t lset = rte_lcore_cpuset(lcore);
+
+		if (CPU_ISSET(cpu, &lset)) {
+			fprintf(stderr, "openssl pmd %s: cpu=%d is worker lcore %u's: the device "
+				"thread takes a CPU no worker runs on\n", od->dev->name, cpu, lcore);
+			return -EINVAL;
+		}
+	}
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	ret = pthread_setaffinity_np(od->thread, sizeof(set), &set);
+	if (ret != 0) {
+		fprintf(stderr, "openssl pmd %s: cpu=%d: cannot run the device thread there: %s\n",
+			od->dev->name, cpu, strerror(ret));
+		return -ret;
+	}
+	return 0;
+}
+
 static int
 ossl_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cfg)
 {
 	struct ossl_dev *od = dev->priv;
 	uint32_t heap_kib = OSSL_SECURE_HEAP_KIB_DEFAULT;
+	int cpu = -1;	/* -1: the control threads' CPUs */
 	char name[16];
 	int ret;
 
 	od->dev = dev;
 	od->depth = OSSL_DEPTH_DEFAULT;
 	od->wake_fd = -1;
-	ret = ossl_parse_args(dev->name, cfg->args, &od->depth, &heap_kib, &od->fault_allowed);
+	ret = ossl_parse_args(dev->name, cfg->args, &od->depth, &heap_kib, &od->fault_allowed,
+			      &cpu);
 	if (ret < 0)
 		return ret;
 	if (cfg->nb_qps > OSSL_MAX_QPS) {
@@ -277,6 +319,15 @@ ossl_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cfg)
 		return -ret;
 	}
 	od->thread_started = true;
+	if (cpu >= 0) {
+		ret = ossl_thread_pin(od, cpu);
+		if (ret < 0) {
+			ossl_thread_stop(od);
+			close(od->wake_fd);
+			od->wake_fd = -1;
+			return ret;
+		}
+	}
 	return 0;
 }
 

@@ -65,6 +65,9 @@ struct ossl_sess {
 	enum ossl_kind kind;
 	EVP_PKEY *pkey;          /* private numbers in OpenSSL's secure heap */
 	EVP_PKEY_CTX *ctx;       /* initialised once for the session's op */
+	/* KPP_SECRET over ECDH and X25519: a public-only key of the session's
+	 * group whose value each request replaces (no group built per request). */
+	EVP_PKEY *peer;
 	const char *group;       /* for a peer's key (ECDH, FFDHE) */
 	uint32_t key_bytes;      /* RSA: k; EC: field bytes; X25519: 32; DH: prime bytes */
 	uint32_t pub_len;        /* KPP_PUBKEY's answer, computed at creation */

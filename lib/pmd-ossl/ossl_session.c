@@ -181,6 +181,39 @@ ossl_pub_compute(struct ossl_sess *s)
 	}
 }
 
+/*
+ * KPP_SECRET over ECDH or X25519: the peer key the requests refill, made
+ * public-only from the session's own public value (a copy of the private
+ * key would carry its scalar along).
+ */
+static int
+ossl_peer_template(struct ossl_sess *s)
+{
+	uint8_t point[1 + 2 * 66];
+	OSSL_PARAM params[3];
+	EVP_PKEY_CTX *fctx;
+	int ok;
+
+	if (s->kind == OSSL_X25519) {
+		s->peer = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, s->pub, s->pub_len);
+		return s->peer != NULL ? 0 : -ENOMEM;
+	}
+	point[0] = 0x04;
+	memcpy(point + 1, s->pub, s->pub_len);
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
+						     (char *)s->group, 0);
+	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point,
+						      (size_t)s->pub_len + 1);
+	params[2] = OSSL_PARAM_construct_end();
+	fctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	if (fctx == NULL)
+		return -ENOMEM;
+	ok = EVP_PKEY_fromdata_init(fctx) == 1 &&
+	     EVP_PKEY_fromdata(fctx, &s->peer, EVP_PKEY_PUBLIC_KEY, params) == 1;
+	EVP_PKEY_CTX_free(fctx);
+	return ok ? 0 : -EIO;
+}
+
 /* The RSA padding and digests of the session's kind on an initialised ctx. */
 static int
 ossl_rsa_ctx_setup(EVP_PKEY_CTX *ctx, enum ossl_kind kind, uint8_t op)
@@ -319,10 +352,18 @@ ossl_session_create(struct ce_pmd_dev *dev, struct ce_pmd_session *sess,
 		sess->out_max = s->key_bytes;
 		break;
 	}
-	if (params->op == CE_OP_KPP_PUBKEY) {
+	if (params->op == CE_OP_KPP_PUBKEY ||
+	    (params->op == CE_OP_KPP_SECRET && oa->kind != OSSL_FFDHE)) {
 		ret = ossl_pub_compute(s);
 		if (ret < 0) {
 			OSSL_WHY(params, "the key's public value could not be computed");
+			goto clear;
+		}
+	}
+	if (params->op == CE_OP_KPP_SECRET && oa->kind != OSSL_FFDHE) {
+		ret = ossl_peer_template(s);
+		if (ret < 0) {
+			OSSL_WHY(params, "OpenSSL could not make the peer's key");
 			goto clear;
 		}
 	}
@@ -336,6 +377,7 @@ ossl_session_create(struct ce_pmd_dev *dev, struct ce_pmd_session *sess,
 
 clear:
 	EVP_PKEY_CTX_free(s->ctx);
+	EVP_PKEY_free(s->peer);
 	memset(s, 0, sizeof(*s));
 	sess->out_max = 0;
 free_key:
@@ -353,6 +395,7 @@ ossl_session_destroy(struct ce_pmd_dev *dev, struct ce_pmd_session *sess)
 	/* EVP_PKEY_free clears the private numbers (BN_clear_free) and gives
 	 * their secure-heap blocks back wiped. */
 	EVP_PKEY_CTX_free(s->ctx);
+	EVP_PKEY_free(s->peer);
 	EVP_PKEY_free(s->pkey);
 	memset(s, 0, sizeof(*s));
 }

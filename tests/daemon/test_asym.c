@@ -18,7 +18,7 @@
  * mixed   symmetric requests are not held behind asymmetric ones: with the
  *         openssl device held (its test-only fault "hold"), 64 AES-GCM
  *         requests submitted behind 8 RSA-4096 signs all complete while no
- *         sign can; then, for real, behind 32 RSA-4096 signs, every GCM
+ *         sign can, and the worker naps while only the signs are out; then, for real, behind 32 RSA-4096 signs, every GCM
  *         completion comes before the last sign's
  */
 #include <dirent.h>
@@ -36,6 +36,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "asym_oracle.h"
 #include "ce_pmd.h"
 #include "dtest.h"
 #include "testvec_priv.h"
@@ -234,75 +235,12 @@ run_kat(void)
 
 /* ---- diff: fresh keys against OpenSSL ------------------------------------------ */
 
-static EVP_PKEY *
-keygen(const char *what)
-{
-	EVP_PKEY *pk = NULL;
-
-	if (strncmp(what, "RSA", 3) == 0) {
-		pk = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)atoi(what + 3));
-	} else if (strncmp(what, "P-", 2) == 0) {
-		pk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", what);
-	} else if (strcmp(what, "X25519") == 0) {
-		pk = EVP_PKEY_Q_keygen(NULL, NULL, "X25519");
-	} else {
-		EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_name(NULL, "DH", NULL);
-		OSSL_PARAM params[] = {
-			OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)what, 0),
-			OSSL_PARAM_construct_end(),
-		};
-
-		CHECK(c != NULL && EVP_PKEY_keygen_init(c) == 1 &&
-		      EVP_PKEY_CTX_set_params(c, params) == 1 && EVP_PKEY_generate(c, &pk) == 1);
-		EVP_PKEY_CTX_free(c);
-	}
-	CHECK(pk != NULL);
-	return pk;
-}
-
-static size_t
-der_priv(EVP_PKEY *pk, uint8_t *out)
-{
-	PKCS8_PRIV_KEY_INFO *p8 = EVP_PKEY2PKCS8(pk);
-	unsigned char *q = out;
-	int n = i2d_PKCS8_PRIV_KEY_INFO(p8, &q);
-
-	PKCS8_PRIV_KEY_INFO_free(p8);
-	CHECK(n > 0 && n <= (int)CE_ASYM_KEY_MAX);
-	return (size_t)n;
-}
-
-static size_t
-der_pub(EVP_PKEY *pk, uint8_t *out)
-{
-	unsigned char *q = out;
-	int n = i2d_PUBKEY(pk, &q);
-
-	CHECK(n > 0 && n <= (int)CE_ASYM_KEY_MAX);
-	return (size_t)n;
-}
-
-static EVP_PKEY_CTX *
-rsa_ctx(EVP_PKEY *pk, int (*init)(EVP_PKEY_CTX *), int pad)
-{
-	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(pk, NULL);
-
-	CHECK(c != NULL && init(c) == 1 && EVP_PKEY_CTX_set_rsa_padding(c, pad) == 1);
-	if (pad == RSA_PKCS1_OAEP_PADDING) {
-		CHECK(EVP_PKEY_CTX_set_rsa_oaep_md(c, EVP_sha256()) == 1);
-		CHECK(EVP_PKEY_CTX_set_rsa_mgf1_md(c, EVP_sha256()) == 1);
-	} else if (init == EVP_PKEY_sign_init || init == EVP_PKEY_verify_init) {
-		CHECK(EVP_PKEY_CTX_set_signature_md(c, EVP_sha256()) == 1);
-	}
-	return c;
-}
-
 static void
 diff_rsa(struct cli *k)
 {
 	static uint8_t key[CE_ASYM_KEY_MAX], pub[CE_ASYM_KEY_MAX];
-	EVP_PKEY *pk = keygen("RSA2048");
-	size_t kl = der_priv(pk, key), pl = der_pub(pk, pub), n;
+	EVP_PKEY *pk = oracle_keygen("RSA2048");
+	size_t kl = oracle_der_private(pk, key), pl = oracle_der_public(pk, pub), n;
 	struct ce_asym_session_info info;
 	/* msg: room for the too-long message below; msg_len bytes are the message. */
 	uint8_t dig[32], ref[256], msg[256], ct[256], plain[256];
@@ -317,7 +255,7 @@ diff_rsa(struct cli *k)
 	CHECK_EQ(info.out_max, 256);
 	CHECK_EQ(info.ops, CE_OP_BIT(CE_OP_ENCRYPT) | CE_OP_BIT(CE_OP_DECRYPT) |
 		 CE_OP_BIT(CE_OP_SIGN) | CE_OP_BIT(CE_OP_SIG_VERIFY));
-	c = rsa_ctx(pk, EVP_PKEY_sign_init, RSA_PKCS1_PADDING);
+	c = oracle_rsa_ctx(pk, EVP_PKEY_sign_init, RSA_PKCS1_PADDING);
 	n = sizeof(ref);
 	CHECK(EVP_PKEY_sign(c, ref, &n, dig, 32) == 1);
 	EVP_PKEY_CTX_free(c);
@@ -339,12 +277,12 @@ diff_rsa(struct cli *k)
 	cqe = op(k, hv, CE_OP_ENCRYPT, msg, msg_len, NULL, 0);
 	CHECK_EQ(cqe.status, 0);
 	CHECK_EQ(cqe.out_len, 256);
-	c = rsa_ctx(pk, EVP_PKEY_decrypt_init, RSA_PKCS1_PADDING);
+	c = oracle_rsa_ctx(pk, EVP_PKEY_decrypt_init, RSA_PKCS1_PADDING);
 	n = sizeof(plain);
 	CHECK(EVP_PKEY_decrypt(c, plain, &n, k->out, 256) == 1 && n == msg_len);
 	CHECK_MEM(plain, msg, msg_len);
 	EVP_PKEY_CTX_free(c);
-	c = rsa_ctx(pk, EVP_PKEY_encrypt_init, RSA_PKCS1_PADDING);
+	c = oracle_rsa_ctx(pk, EVP_PKEY_encrypt_init, RSA_PKCS1_PADDING);
 	n = sizeof(ct);
 	CHECK(EVP_PKEY_encrypt(c, ct, &n, msg, msg_len) == 1);
 	EVP_PKEY_CTX_free(c);
@@ -357,11 +295,11 @@ diff_rsa(struct cli *k)
 	pss = must_sess(k, "psspad(rsa,sha256)", key, kl, 0, NULL);
 	cqe = op(k, pss, CE_OP_SIGN, dig, 32, NULL, 0);
 	CHECK_EQ(cqe.status, 0);
-	c = rsa_ctx(pk, EVP_PKEY_verify_init, RSA_PKCS1_PSS_PADDING);
+	c = oracle_rsa_ctx(pk, EVP_PKEY_verify_init, RSA_PKCS1_PSS_PADDING);
 	CHECK(EVP_PKEY_CTX_set_rsa_pss_saltlen(c, 32) == 1);
 	CHECK_EQ(EVP_PKEY_verify(c, k->out, 256, dig, 32), 1);
 	EVP_PKEY_CTX_free(c);
-	c = rsa_ctx(pk, EVP_PKEY_sign_init, RSA_PKCS1_PSS_PADDING);
+	c = oracle_rsa_ctx(pk, EVP_PKEY_sign_init, RSA_PKCS1_PSS_PADDING);
 	CHECK(EVP_PKEY_CTX_set_rsa_pss_saltlen(c, 20) == 1);
 	n = sizeof(ref);
 	CHECK(EVP_PKEY_sign(c, ref, &n, dig, 32) == 1);
@@ -371,7 +309,7 @@ diff_rsa(struct cli *k)
 	CHECK_EQ(op(k, pss, CE_OP_SIG_VERIFY, dig, 32, ref, 256).status, -EBADMSG);
 	/* OAEP, OpenSSL's ciphertext through ours, and a corrupted one. */
 	oaep = must_sess(k, "oaep(rsa,sha256)", key, kl, 0, NULL);
-	c = rsa_ctx(pk, EVP_PKEY_encrypt_init, RSA_PKCS1_OAEP_PADDING);
+	c = oracle_rsa_ctx(pk, EVP_PKEY_encrypt_init, RSA_PKCS1_OAEP_PADDING);
 	n = sizeof(ct);
 	CHECK(EVP_PKEY_encrypt(c, ct, &n, msg, 48) == 1);
 	EVP_PKEY_CTX_free(c);
@@ -392,18 +330,12 @@ static void
 diff_ecdsa(struct cli *k, const char *curve, const char *alg, uint32_t n)
 {
 	static uint8_t key[CE_ASYM_KEY_MAX];
-	EVP_PKEY *pk = keygen(curve);
-	size_t kl = der_priv(pk, key);
+	EVP_PKEY *pk = oracle_keygen(curve);
+	size_t kl = oracle_der_private(pk, key);
 	struct ce_asym_session_info info;
 	uint32_t h = must_sess(k, alg, key, kl, 0, &info);
-	uint8_t dig[48], der[160], raw[128];
-	const unsigned char *p;
-	unsigned char *q;
-	EVP_PKEY_CTX *c;
-	ECDSA_SIG *es;
+	uint8_t dig[48], raw[128];
 	struct ce_cqe cqe;
-	size_t dl;
-	int len;
 
 	CHECK_EQ(info.out_max, 2 * n);
 	for (int i = 0; i < 10; i++) {
@@ -412,27 +344,9 @@ diff_ecdsa(struct cli *k, const char *curve, const char *alg, uint32_t n)
 		cqe = op(k, h, CE_OP_SIGN, dig, 32, NULL, 0);
 		CHECK_EQ(cqe.status, 0);
 		CHECK_EQ(cqe.out_len, 2 * n);
-		es = ECDSA_SIG_new();
-		CHECK(ECDSA_SIG_set0(es, BN_bin2bn(k->out, (int)n, NULL),
-				     BN_bin2bn(k->out + n, (int)n, NULL)) == 1);
-		q = der;
-		len = i2d_ECDSA_SIG(es, &q);
-		ECDSA_SIG_free(es);
-		c = EVP_PKEY_CTX_new(pk, NULL);
-		CHECK(EVP_PKEY_verify_init(c) == 1);
-		CHECK_EQ(EVP_PKEY_verify(c, der, (size_t)len, dig, 32), 1);
-		EVP_PKEY_CTX_free(c);
+		CHECK_EQ(oracle_ecdsa_verify(pk, dig, 32, k->out, n), 1);
 		/* OpenSSL's, as r || s, verified by ours; then flipped. */
-		c = EVP_PKEY_CTX_new(pk, NULL);
-		CHECK(EVP_PKEY_sign_init(c) == 1);
-		dl = sizeof(der);
-		CHECK(EVP_PKEY_sign(c, der, &dl, dig, 32) == 1);
-		EVP_PKEY_CTX_free(c);
-		p = der;
-		es = d2i_ECDSA_SIG(NULL, &p, (long)dl);
-		CHECK(BN_bn2binpad(ECDSA_SIG_get0_r(es), raw, (int)n) == (int)n);
-		CHECK(BN_bn2binpad(ECDSA_SIG_get0_s(es), raw + n, (int)n) == (int)n);
-		ECDSA_SIG_free(es);
+		oracle_ecdsa_sign(pk, dig, 32, n, raw);
 		CHECK_EQ(op(k, h, CE_OP_SIG_VERIFY, dig, 32, raw, 2 * n).status, 0);
 		raw[i] ^= 0x40;
 		CHECK_EQ(op(k, h, CE_OP_SIG_VERIFY, dig, 32, raw, 2 * n).status, -EBADMSG);
@@ -445,65 +359,30 @@ diff_ecdsa(struct cli *k, const char *curve, const char *alg, uint32_t n)
 	EVP_PKEY_free(pk);
 }
 
-/* The peer's public value as the protocol carries it (docs/PROTOCOL.md). */
-static uint32_t
-peer_value(EVP_PKEY *peer, const char *kind, uint32_t n, uint8_t *out)
-{
-	BIGNUM *bn = NULL;
-	size_t len = 32;
-
-	if (strcmp(kind, "X25519") == 0) {
-		CHECK(EVP_PKEY_get_raw_public_key(peer, out, &len) == 1);
-		return 32;
-	}
-	if (strncmp(kind, "P-", 2) == 0) {
-		CHECK(EVP_PKEY_get_bn_param(peer, OSSL_PKEY_PARAM_EC_PUB_X, &bn) == 1);
-		CHECK(BN_bn2binpad(bn, out, (int)n) == (int)n);
-		BN_free(bn);
-		bn = NULL;
-		CHECK(EVP_PKEY_get_bn_param(peer, OSSL_PKEY_PARAM_EC_PUB_Y, &bn) == 1);
-		CHECK(BN_bn2binpad(bn, out + n, (int)n) == (int)n);
-		BN_free(bn);
-		return 2 * n;
-	}
-	CHECK(EVP_PKEY_get_bn_param(peer, OSSL_PKEY_PARAM_PUB_KEY, &bn) == 1);
-	CHECK(BN_bn2binpad(bn, out, (int)n) == (int)n);
-	BN_free(bn);
-	return n;
-}
-
 static void
 diff_kpp(struct cli *k, const char *kind, const char *alg, uint32_t n)
 {
 	static uint8_t key[CE_ASYM_KEY_MAX];
 	const bool ec = strncmp(kind, "P-", 2) == 0, dh = strncmp(kind, "ffdhe", 5) == 0;
-	EVP_PKEY *mine = keygen(kind);
-	size_t kl = der_priv(mine, key), rl;
+	EVP_PKEY *mine = oracle_keygen(kind);
+	size_t kl = oracle_der_private(mine, key), rl;
 	struct ce_asym_session_info info;
 	uint32_t h = must_sess(k, alg, key, kl, 0, &info), plen;
 	uint8_t pub[512], ref[512];
-	EVP_PKEY_CTX *c;
 	struct ce_cqe cqe;
 
 	CHECK_EQ(info.ops, CE_OP_BIT(CE_OP_KPP_PUBKEY) | CE_OP_BIT(CE_OP_KPP_SECRET));
 	CHECK_EQ(info.out_max, ec ? 2 * n : n);
 	cqe = op(k, h, CE_OP_KPP_PUBKEY, NULL, 0, NULL, 0);
-	plen = peer_value(mine, kind, n, pub);
+	plen = oracle_peer_value(mine, kind, n, pub);
 	CHECK_EQ(cqe.status, 0);
 	CHECK_EQ(cqe.out_len, plen);
 	CHECK_MEM(k->out, pub, plen);
 	for (int i = 0; i < (dh ? 2 : 8); i++) {
-		EVP_PKEY *peer = keygen(kind);
+		EVP_PKEY *peer = oracle_keygen(kind);
 
-		c = EVP_PKEY_CTX_new(mine, NULL);
-		CHECK(EVP_PKEY_derive_init(c) == 1);
-		if (dh)
-			CHECK(EVP_PKEY_CTX_set_dh_pad(c, 1) == 1);
-		CHECK(EVP_PKEY_derive_set_peer(c, peer) == 1);
-		rl = sizeof(ref);
-		CHECK(EVP_PKEY_derive(c, ref, &rl) == 1);
-		EVP_PKEY_CTX_free(c);
-		plen = peer_value(peer, kind, n, pub);
+		rl = oracle_derive(mine, peer, ref, sizeof(ref), dh);
+		plen = oracle_peer_value(peer, kind, n, pub);
 		cqe = op(k, h, CE_OP_KPP_SECRET, pub, plen, NULL, 0);
 		CHECK_EQ(cqe.status, 0);
 		CHECK_EQ(cqe.out_len, n);
@@ -584,8 +463,8 @@ static void
 run_refuse(void)
 {
 	static uint8_t key[CE_ASYM_KEY_MAX], pub[CE_ASYM_KEY_MAX], other[CE_ASYM_KEY_MAX];
-	EVP_PKEY *p256 = keygen("P-256"), *p384 = keygen("P-384"), *x = keygen("X25519");
-	size_t kl = der_priv(p256, key), pl = der_pub(p256, pub), ol;
+	EVP_PKEY *p256 = oracle_keygen("P-256"), *p384 = oracle_keygen("P-384"), *x = oracle_keygen("X25519");
+	size_t kl = oracle_der_private(p256, key), pl = oracle_der_public(p256, pub), ol;
 	struct ce_asym_session_info info;
 	struct ce_session_params sp = { .alg = "ecdsa-nist-p256", .key = key, .key_len = 16,
 					.direction = CE_SESS_DIR_BOTH };
@@ -600,9 +479,9 @@ run_refuse(void)
 	refused(&k, "ecdsa-nist-p256", (const uint8_t *)"not DER at all", 14, 0, EINVAL,
 		"malformed key");
 	refused(&k, "ecdsa-nist-p256", key, kl - 3, 0, EINVAL, "malformed key");
-	ol = der_priv(p384, other);
+	ol = oracle_der_private(p384, other);
 	refused(&k, "ecdsa-nist-p256", other, ol, 0, EINVAL, "curve");
-	ol = der_priv(x, other);
+	ol = oracle_der_private(x, other);
 	refused(&k, "ecdh-nist-p256", other, ol, 0, EINVAL, "key type");
 	refused(&k, "ecdh-nist-p256", pub, pl, 0, ENOKEY, "private key");
 	refused(&k, "ecdsa-nist-p256", pub, pl, CE_OP_BIT(CE_OP_SIGN), ENOKEY, "private key");
@@ -671,6 +550,20 @@ fault(struct cli *k, const char *mode)
 	r = dt_ctl(k->c, req);
 	CHECK(r != NULL);
 	json_decref(r);
+}
+
+/* The worker's sleeps so far (the stats command's first engine). */
+static unsigned long long
+worker_sleeps(struct cli *k)
+{
+	json_t *j = dt_ctl(k->c, "{\"cmd\":\"stats\"}");
+	unsigned long long n;
+
+	CHECK(j != NULL);
+	n = (unsigned long long)json_integer_value(json_object_get(
+		json_array_get(json_object_get(j, "engines"), 0), "sleeps"));
+	json_decref(j);
+	return n;
 }
 
 /*
@@ -746,8 +639,8 @@ run_mixed(void)
 {
 	static uint8_t key[CE_ASYM_KEY_MAX];
 	uint8_t aes_key[16], dig[32], want_ct[64 * MIX_GCM];
-	EVP_PKEY *pk = keygen("RSA4096");
-	size_t kl = der_priv(pk, key);
+	EVP_PKEY *pk = oracle_keygen("RSA4096");
+	size_t kl = oracle_der_private(pk, key);
 	struct ce_session_params gp = { .alg = "gcm(aes)", .key = aes_key, .key_len = 16,
 					.iv_len = 12, .digest_len = 16,
 					.direction = CE_SESS_DIR_ENCRYPT };
@@ -797,15 +690,22 @@ run_mixed(void)
 	}
 	CHECK_MEM(gout, want_ct, sizeof(want_ct));
 	CHECK_EQ(ce_qp_inflight(k.qp), 8);	/* the signs, still held */
+	/* Only signs out: the worker naps between polls instead of spinning
+	 * (a spinning one never sleeps with requests in flight). */
+	{
+		unsigned long long s0 = worker_sleeps(&k), s1;
+
+		usleep(50 * 1000);
+		s1 = worker_sleeps(&k);
+		fprintf(stderr, "signs held: the worker slept %llu times in 50 ms\n", s1 - s0);
+		CHECK(s1 > s0);
+	}
 	fault(&k, "none");
 	dt_reap(k.qp, cqes, 8);
 	for (unsigned int i = 0; i < 8; i++) {
-		EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(pk, NULL);
+		EVP_PKEY_CTX *c = oracle_rsa_ctx(pk, EVP_PKEY_verify_init, RSA_PKCS1_PADDING);
 
 		CHECK(cqes[i].cookie < 8 && cqes[i].status == 0 && cqes[i].out_len == 512);
-		CHECK(EVP_PKEY_verify_init(c) == 1 &&
-		      EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PADDING) == 1 &&
-		      EVP_PKEY_CTX_set_signature_md(c, EVP_sha256()) == 1);
 		CHECK_EQ(EVP_PKEY_verify(c, outs + 512 * cqes[i].cookie, 512, dig, 32), 1);
 		EVP_PKEY_CTX_free(c);
 	}

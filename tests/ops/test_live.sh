@@ -17,40 +17,19 @@
 set -u
 d_bin=$1 ctl_bin=$2 perf_bin=$3 hold_bin=$4 soak_bin=$5 case=$6
 
-dir=$(mktemp -d /tmp/ce-live.XXXXXX)
-prefix="celive-$$"
-sock="$dir/s.sock"
-cfg="$dir/d.ini"
-log="$dir/d.log"
-dpid=""
+. "$(dirname "$0")/../lib.sh"
+test_setup live
 lpid=""
-hold_fifo=""
+. "$(dirname "$0")/hold.sh"
 cleanup() {
-	[ -n "$hold_fifo" ] && exec 9>&-
+	hold_stop
 	[ -n "$lpid" ] && kill "$lpid" 2>/dev/null && wait "$lpid" 2>/dev/null
-	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
-	rm -rf "$dir" "/var/run/dpdk/$prefix"
+	test_cleanup
 }
 trap cleanup EXIT
-fail() { echo "FAILED: $*" >&2; [ -f "$log" ] && { echo "--- daemon log" >&2; tail -n 20 "$log" >&2; }; exit 1; }
-# expect RC CMD...: run, keep stdout in $dir/out and stderr in $dir/err.
-expect() {
-	want=$1
-	shift
-	"$@" >"$dir/out" 2>"$dir/err"
-	rc=$?
-	[ "$rc" -eq "$want" ] || fail "$* exited $rc, want $want; stderr: $(cat "$dir/err"); stdout: $(head -c 800 "$dir/out")"
-}
-has() { grep -q -- "$2" "$1" || fail "$1 lacks '$2': $(head -c 1500 "$1")"; }
-hasnt() { ! grep -q -- "$2" "$1" || fail "$1 has '$2'"; }
 py() { /usr/bin/python3 "$@"; }
 
-cat >"$cfg" <<EOC
-[eal]
-lcores = 0,1
-args = --no-pci --log-level=lib.eal:error
-file_prefix = $prefix
-hugepages = no
+{ daemon_eal_config "$prefix"; cat <<EOC; } >"$cfg"
 [socket]
 path = $sock
 [clients]
@@ -62,17 +41,20 @@ args = fault_inject=1
 [pmd.ipsecmb0]
 driver = ipsecmb
 EOC
-"$d_bin" --config "$cfg" --foreground 2>"$log" &
-dpid=$!
-for _ in $(seq 1 300); do
-	[ -S "$sock" ] && break
-	kill -0 "$dpid" 2>/dev/null || fail "cryptoengd exited at start"
-	sleep 0.1
-done
-[ -S "$sock" ] || fail "cryptoengd did not listen in 30 s"
+start
 ctl() { "$ctl_bin" --socket "$sock" "$@"; }
 fault() { "$soak_bin" ctl --socket "$sock" "{\"cmd\":\"fault\",\"device\":\"null0\",\"mode\":\"$1\"}" >/dev/null ||
 	fail "fault $1"; }
+# Wait until cryptoeng-perf ($lpid, stderr in $dir/perf.err) is being served.
+perf_served() {
+	for _ in $(seq 1 300); do
+		ctl stats --json >"$dir/st" 2>/dev/null &&
+			py -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if any(c['name']=='cryptoeng-perf' and c['requests']>0 for c in j['clients']) else 1)" "$dir/st" &&
+			return 0
+		kill -0 "$lpid" 2>/dev/null || fail "cryptoeng-perf ended early: $(cat "$dir/perf.err")"
+		sleep 0.1
+	done
+}
 NULLDRV=ecb-cipher_null-null
 null_crypt() { ctl crypt --alg 'ecb(cipher_null)' --driver "$NULLDRV" --op encrypt --key '' --in 00112233; }
 
@@ -148,14 +130,7 @@ selftest-load)
 		--aead-aad-sz 16 --burst-sz 32 --buffer-sz 64 --total-ops 3000000 \
 		>"$dir/perf.out" 2>"$dir/perf.err" &
 	lpid=$!
-	# Wait until it is being served.
-	for _ in $(seq 1 300); do
-		ctl stats --json >"$dir/st" 2>/dev/null &&
-			py -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if any(c['name']=='cryptoeng-perf' and c['requests']>0 for c in j['clients']) else 1)" "$dir/st" &&
-			break
-		kill -0 "$lpid" 2>/dev/null || fail "cryptoeng-perf ended early: $(cat "$dir/perf.err")"
-		sleep 0.1
-	done
+	perf_served
 	# Every implementation again and again, with a fault on the null device
 	# now and then: only null0 fails; the GCM client never notices.
 	runs=0 overlapped=0
@@ -184,26 +159,12 @@ selftest-load)
 	;;
 watch)
 	# An idle client (one request at its start, then nothing) and a loaded one.
-	hold_fifo="$dir/hold.in"
-	mkfifo "$hold_fifo"
-	"$hold_bin" "$sock" 1 <"$hold_fifo" >"$dir/hold.out" 2>"$dir/hold.err" &
-	exec 9>"$hold_fifo"
-	for _ in $(seq 1 300); do
-		grep -q ready "$dir/hold.out" 2>/dev/null && break
-		sleep 0.1
-	done
-	grep -q ready "$dir/hold.out" || fail "hold_clients not ready: $(cat "$dir/hold.err")"
+	hold_start 1
 	"$perf_bin" --socket "$sock" -- --devtype crypto_null --optype cipher-only --cipher-algo null \
 		--cipher-key-sz 0 --cipher-iv-sz 0 --burst-sz 32 --buffer-sz 64 --total-ops 2000000000 \
 		>"$dir/perf.out" 2>"$dir/perf.err" &
 	lpid=$!
-	for _ in $(seq 1 300); do
-		ctl stats --json >"$dir/st" 2>/dev/null &&
-			py -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if any(c['name']=='cryptoeng-perf' and c['requests']>0 for c in j['clients']) else 1)" "$dir/st" &&
-			break
-		kill -0 "$lpid" 2>/dev/null || fail "cryptoeng-perf ended early: $(cat "$dir/perf.err")"
-		sleep 0.1
-	done
+	perf_served
 	expect 0 ctl stats --watch 0.5 --count 3 --json
 	[ "$(wc -l <"$dir/out")" -eq 3 ] || fail "--count 3 printed $(wc -l <"$dir/out") lines"
 	py - "$dir/out" <<'EOP' || fail "watch rates: $(cat "$dir/out")"
@@ -268,16 +229,7 @@ EOP
 	;;
 watch-many)
 	# Max clients is 128 by default: room for 200 and the watcher.
-	hold_fifo="$dir/hold.in"
-	mkfifo "$hold_fifo"
-	"$hold_bin" "$sock" 200 <"$hold_fifo" >"$dir/hold.out" 2>"$dir/hold.err" &
-	exec 9>"$hold_fifo"
-	for _ in $(seq 1 600); do
-		grep -q ready "$dir/hold.out" 2>/dev/null && break
-		[ -s "$dir/hold.err" ] && fail "hold_clients: $(cat "$dir/hold.err")"
-		sleep 0.1
-	done
-	grep -q ready "$dir/hold.out" || fail "200 clients not connected in 60 s"
+	hold_start 200
 	expect 0 ctl stats --watch 0.5 --count 2 --json
 	py - "$dir/out" <<'EOP' || fail "watch with 200 clients: $(head -c 2000 "$dir/out")"
 import json, sys
@@ -296,5 +248,5 @@ EOP
 	fail "unknown case $case"
 	;;
 esac
-kill -0 "$dpid" || fail "daemon died"
+kill -0 "$daemon_pid" || fail "daemon died"
 exit 0

@@ -5,40 +5,19 @@
 set -u
 d_bin=$1 ctl_bin=$2 perf_bin=$3 hold_bin=$4 example_bin=$5 version=$6 case=$7
 
-dir=$(mktemp -d /tmp/ce-ops.XXXXXX)
-prefix="ceops-$$"
-sock="$dir/s.sock"
-cfg="$dir/d.ini"
-log="$dir/d.log"
-dpid=""
-hold_fifo=""
+. "$(dirname "$0")/../lib.sh"
+test_setup ops
+. "$(dirname "$0")/hold.sh"
 cleanup() {
-	[ -n "$hold_fifo" ] && exec 9>&-
-	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
-	rm -rf "$dir" "/var/run/dpdk/$prefix"
+	hold_stop
+	test_cleanup
 }
 trap cleanup EXIT
-fail() { echo "FAILED: $*" >&2; [ -f "$log" ] && { echo "--- daemon log" >&2; tail -n 20 "$log" >&2; }; exit 1; }
-# expect RC CMD...: run, keep stdout in $dir/out and stderr in $dir/err.
-expect() {
-	want=$1
-	shift
-	"$@" >"$dir/out" 2>"$dir/err"
-	rc=$?
-	[ "$rc" -eq "$want" ] || fail "$* exited $rc, want $want; stderr: $(cat "$dir/err")"
-}
-has() { grep -q -- "$2" "$1" || fail "$1 lacks '$2': $(head -c 600 "$1")"; }
-hasnt() { ! grep -q -- "$2" "$1" || fail "$1 has '$2'"; }
 hex() { od -An -v -tx1 "$1" | tr -d ' \n'; }
 unhex() { /usr/bin/python3 -c "import sys; sys.stdout.buffer.write(bytes.fromhex(sys.argv[1]))" "$1"; }
 
 write_cfg() {
-	cat >"$cfg" <<EOC
-[eal]
-lcores = 0,1
-args = --no-pci --log-level=lib.eal:error
-file_prefix = $prefix
-hugepages = no
+	{ daemon_eal_config "$prefix"; cat <<EOC; } >"$cfg"
 [clients]
 max_clients = 256
 max_conns_per_uid = 256
@@ -48,16 +27,6 @@ path = $sock
 [pmd.ipsecmb0]
 driver = ipsecmb
 EOC
-}
-start() {
-	"$d_bin" --config "$cfg" --foreground "$@" 2>"$log" &
-	dpid=$!
-	for _ in $(seq 1 300); do
-		[ -S "$sock" ] && return 0
-		kill -0 "$dpid" 2>/dev/null || fail "cryptoengd exited at start"
-		sleep 0.1
-	done
-	fail "cryptoengd did not listen in 30 s"
 }
 ctl() { "$ctl_bin" --socket "$sock" "$@"; }
 
@@ -174,16 +143,7 @@ many)
 	# within 16 KiB (paged over the socket, list + parameter in telemetry).
 	write_cfg ""
 	start
-	hold_fifo="$dir/hold.in"
-	mkfifo "$hold_fifo"
-	"$hold_bin" "$sock" 200 <"$hold_fifo" >"$dir/hold.out" 2>"$dir/hold.err" &
-	exec 9>"$hold_fifo"
-	for _ in $(seq 1 600); do
-		grep -q ready "$dir/hold.out" 2>/dev/null && break
-		[ -s "$dir/hold.err" ] && fail "hold_clients: $(cat "$dir/hold.err")"
-		sleep 0.1
-	done
-	grep -q ready "$dir/hold.out" || fail "200 clients not connected in 60 s"
+	hold_start 200
 	expect 0 ctl stats --json
 	n=$(/usr/bin/python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(sum(1 for c in j['clients'] if c['name']=='hold' and c['requests']==1))" "$dir/out")
 	[ "$n" -eq 200 ] || fail "stats --json lists $n of the 200 clients with their request"
@@ -229,23 +189,23 @@ reload)
 	start
 	expect 0 ctl stats
 	write_cfg "allow_uids = 12345"
-	kill -HUP "$dpid"
+	kill -HUP "$daemon_pid"
 	for _ in $(seq 1 100); do grep -q "SIGHUP: reloaded" "$log" && break; sleep 0.1; done
 	has "$log" "SIGHUP: reloaded $cfg: allow_uids 12345"
 	expect 1 ctl stats
 	has "$dir/err" "not allowed"
 	write_cfg ""
-	kill -HUP "$dpid"
+	kill -HUP "$daemon_pid"
 	for _ in $(seq 1 100); do [ "$(grep -c 'SIGHUP: reloaded' "$log")" -ge 2 ] && break; sleep 0.1; done
 	expect 0 ctl stats
 	# A file with errors changes nothing, and says so.
 	echo "[engine]" >>"$cfg"
 	echo "bogus = 1" >>"$cfg"
-	kill -HUP "$dpid"
+	kill -HUP "$daemon_pid"
 	for _ in $(seq 1 100); do grep -q "nothing reloaded" "$log" && break; sleep 0.1; done
 	has "$log" "nothing reloaded"
 	expect 0 ctl stats
-	kill -0 "$dpid" || fail "daemon died on SIGHUP"
+	kill -0 "$daemon_pid" || fail "daemon died on SIGHUP"
 	# Per-connection lines are DEBUG, not INFO.
 	hasnt "$log" "gone"
 	;;
@@ -259,13 +219,13 @@ ready)
 	"$d_bin" --config "$cfg" --log stderr -- --log-level=cryptoengd:debug 2>"$log" || fail "daemonized start"
 	[ -S "$sock" ] || fail "start returned before the socket listened"
 	expect 0 ctl stats
-	dpid=$(pgrep -f "^$d_bin --config $cfg" | head -n 1)
-	[ -n "$dpid" ] || fail "daemon not found"
+	daemon_pid=$(pgrep -f "^$d_bin --config $cfg" | head -n 1)
+	[ -n "$daemon_pid" ] || fail "daemon not found"
 	for _ in $(seq 1 50); do grep -q "gone" "$log" && break; sleep 0.1; done
 	has "$log" "client [0-9]* (pid [0-9]*) gone"
-	kill "$dpid"
-	for _ in $(seq 1 100); do kill -0 "$dpid" 2>/dev/null || break; sleep 0.1; done
-	dpid=""
+	kill "$daemon_pid"
+	for _ in $(seq 1 100); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
+	daemon_pid=""
 	has "$log" "cryptoengd $version (DPDK"
 	;;
 perf)

@@ -8,6 +8,7 @@
  * the asynchronous contract (depth, -ENOSPC, cancel, batch).
  */
 #define CE_TEST_WANT_EAL
+#include <dirent.h>
 #include <errno.h>
 
 #include <openssl/core_names.h>
@@ -19,6 +20,7 @@
 #include <openssl/x509.h>
 #include <rte_malloc.h>
 
+#include "asym_oracle.h"
 #include "ce_pmd.h"
 #include "reg_util.h"
 #include "testvec_priv.h"
@@ -72,58 +74,6 @@ run(struct ce_pmd_session *s, const uint8_t *in, uint32_t in_len, const uint8_t 
 	if (out_len != NULL)
 		*out_len = req.out_len;
 	return ret;
-}
-
-static size_t
-der_private(EVP_PKEY *pk, uint8_t *out)
-{
-	PKCS8_PRIV_KEY_INFO *p8 = EVP_PKEY2PKCS8(pk);
-	unsigned char *q = out;
-	int n;
-
-	CHECK(p8 != NULL);
-	n = i2d_PKCS8_PRIV_KEY_INFO(p8, &q);
-	PKCS8_PRIV_KEY_INFO_free(p8);
-	CHECK(n > 0 && n <= (int)CE_ASYM_KEY_MAX);
-	return (size_t)n;
-}
-
-static size_t
-der_public(EVP_PKEY *pk, uint8_t *out)
-{
-	unsigned char *q = out;
-	int n = i2d_PUBKEY(pk, &q);
-
-	CHECK(n > 0 && n <= (int)CE_ASYM_KEY_MAX);
-	return (size_t)n;
-}
-
-static EVP_PKEY *
-keygen(const char *what)
-{
-	EVP_PKEY *pk = NULL;
-
-	if (strncmp(what, "RSA", 3) == 0)
-		pk = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)atoi(what + 3));
-	else if (strcmp(what, "P-256") == 0 || strcmp(what, "P-384") == 0)
-		pk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", what);
-	else if (strcmp(what, "X25519") == 0)
-		pk = EVP_PKEY_Q_keygen(NULL, NULL, "X25519");
-	else {	/* "ffdhe2048": a named group */
-		EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_name(NULL, "DH", NULL);
-		OSSL_PARAM params[] = {
-			OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)what, 0),
-			OSSL_PARAM_construct_end(),
-		};
-
-		CHECK(c != NULL && EVP_PKEY_keygen_init(c) == 1);
-		CHECK(EVP_PKEY_CTX_set_params(c, params) == 1);
-		CHECK(EVP_PKEY_generate(c, &pk) == 1);
-		EVP_PKEY_CTX_free(c);
-	}
-	if (pk == NULL)
-		REG_FAIL("keygen %s failed", what);
-	return pk;
 }
 
 /* ---- known answers ------------------------------------------------------ */
@@ -215,8 +165,8 @@ static void
 diff_rsa(const char *bits)
 {
 	static uint8_t key[CE_ASYM_KEY_MAX], pub[CE_ASYM_KEY_MAX];
-	EVP_PKEY *pk = keygen(bits);
-	size_t kl = der_private(pk, key), pl = der_public(pk, pub), ref_len;
+	EVP_PKEY *pk = oracle_keygen(bits);
+	size_t kl = oracle_der_private(pk, key), pl = oracle_der_public(pk, pub), ref_len;
 	uint32_t k = (uint32_t)EVP_PKEY_get_size(pk), out_len;
 	uint8_t dig[64], ref[512], sig[512], msg[512];
 	struct ce_pmd_session *sign, *verify, *pss_sign, *pss_verify, *enc, *dec, *oenc, *odec;
@@ -265,27 +215,15 @@ diff_rsa(const char *bits)
 
 		CHECK_EQ(run(oaep ? oenc : enc, msg, 48, NULL, 0, &out_len), 0);
 		CHECK_EQ(out_len, k);
-		c = EVP_PKEY_CTX_new(pk, NULL);
-		CHECK(EVP_PKEY_decrypt_init(c) == 1);
-		CHECK(EVP_PKEY_CTX_set_rsa_padding(c, oaep ? RSA_PKCS1_OAEP_PADDING :
-						   RSA_PKCS1_PADDING) == 1);
-		if (oaep) {
-			CHECK(EVP_PKEY_CTX_set_rsa_oaep_md(c, EVP_sha256()) == 1);
-			CHECK(EVP_PKEY_CTX_set_rsa_mgf1_md(c, EVP_sha256()) == 1);
-		}
+		c = oracle_rsa_ctx(pk, EVP_PKEY_decrypt_init,
+				   oaep ? RSA_PKCS1_OAEP_PADDING : RSA_PKCS1_PADDING);
 		CHECK(EVP_PKEY_decrypt(c, plain, &n, buf_out, k) == 1);
 		CHECK_EQ(n, 48);
 		CHECK_MEM(plain, msg, 48);
 		EVP_PKEY_CTX_free(c);
 		/* And OpenSSL's ciphertext through ours. */
-		c = EVP_PKEY_CTX_new(pk, NULL);
-		CHECK(EVP_PKEY_encrypt_init(c) == 1);
-		CHECK(EVP_PKEY_CTX_set_rsa_padding(c, oaep ? RSA_PKCS1_OAEP_PADDING :
-						   RSA_PKCS1_PADDING) == 1);
-		if (oaep) {
-			CHECK(EVP_PKEY_CTX_set_rsa_oaep_md(c, EVP_sha256()) == 1);
-			CHECK(EVP_PKEY_CTX_set_rsa_mgf1_md(c, EVP_sha256()) == 1);
-		}
+		c = oracle_rsa_ctx(pk, EVP_PKEY_encrypt_init,
+				   oaep ? RSA_PKCS1_OAEP_PADDING : RSA_PKCS1_PADDING);
 		n = k;
 		CHECK(EVP_PKEY_encrypt(c, sig, &n, msg, 48) == 1);
 		EVP_PKEY_CTX_free(c);
@@ -310,60 +248,27 @@ diff_rsa(const char *bits)
 	EVP_PKEY_free(pk);
 }
 
-/* r || s to DER for OpenSSL, and back. */
-static size_t
-raw_to_der(const uint8_t *raw, uint32_t n, uint8_t *der)
-{
-	ECDSA_SIG *s = ECDSA_SIG_new();
-	unsigned char *q = der;
-	int len;
-
-	CHECK(ECDSA_SIG_set0(s, BN_bin2bn(raw, (int)n, NULL), BN_bin2bn(raw + n, (int)n, NULL)));
-	len = i2d_ECDSA_SIG(s, &q);
-	ECDSA_SIG_free(s);
-	CHECK(len > 0);
-	return (size_t)len;
-}
-
 static void
 diff_ecdsa(const char *curve, const char *alg, uint32_t n)
 {
 	static uint8_t key[CE_ASYM_KEY_MAX], pub[CE_ASYM_KEY_MAX];
-	EVP_PKEY *pk = keygen(curve);
-	size_t kl = der_private(pk, key), pl = der_public(pk, pub), der_len;
+	EVP_PKEY *pk = oracle_keygen(curve);
+	size_t kl = oracle_der_private(pk, key), pl = oracle_der_public(pk, pub);
 	struct ce_pmd_session *sign = sess_new(alg, key, kl, CE_OP_SIGN);
 	struct ce_pmd_session *verify = sess_new(alg, pub, pl, CE_OP_SIG_VERIFY);
-	uint8_t dig[64], der[160], raw[132];
+	uint8_t dig[64], raw[132];
 	uint32_t out_len;
-	EVP_PKEY_CTX *c;
 
 	CHECK_EQ(sign->out_max, 2 * n);
 	for (int i = 0; i < 20; i++) {
 		uint32_t dlen = i % 2 ? 32 : 48;	/* SHA-256, SHA-384 sizes */
-		const unsigned char *p;
-		ECDSA_SIG *es;
 
 		reg_rand_bytes(dig, sizeof(dig));
 		CHECK_EQ(run(sign, dig, dlen, NULL, 0, &out_len), 0);
 		CHECK_EQ(out_len, 2 * n);
-		memcpy(raw, buf_out, out_len);
-		der_len = raw_to_der(raw, n, der);
-		c = EVP_PKEY_CTX_new(pk, NULL);
-		CHECK(EVP_PKEY_verify_init(c) == 1);
-		CHECK_EQ(EVP_PKEY_verify(c, der, der_len, dig, dlen), 1);
-		EVP_PKEY_CTX_free(c);
+		CHECK_EQ(oracle_ecdsa_verify(pk, dig, dlen, buf_out, n), 1);
 		/* OpenSSL's signature, as r || s, through ours. */
-		c = EVP_PKEY_CTX_new(pk, NULL);
-		CHECK(EVP_PKEY_sign_init(c) == 1);
-		der_len = sizeof(der);
-		CHECK(EVP_PKEY_sign(c, der, &der_len, dig, dlen) == 1);
-		EVP_PKEY_CTX_free(c);
-		p = der;
-		es = d2i_ECDSA_SIG(NULL, &p, (long)der_len);
-		CHECK(es != NULL);
-		CHECK(BN_bn2binpad(ECDSA_SIG_get0_r(es), raw, (int)n) == (int)n);
-		CHECK(BN_bn2binpad(ECDSA_SIG_get0_s(es), raw + n, (int)n) == (int)n);
-		ECDSA_SIG_free(es);
+		oracle_ecdsa_sign(pk, dig, dlen, n, raw);
 		CHECK_EQ(run(verify, dig, dlen, raw, 2 * n, NULL), 0);
 		raw[n + 3] ^= 4;
 		CHECK_EQ(run(verify, dig, dlen, raw, 2 * n, NULL), -EBADMSG);
@@ -381,54 +286,12 @@ diff_ecdsa(const char *curve, const char *alg, uint32_t n)
 	EVP_PKEY_free(pk);
 }
 
-static size_t
-ossl_derive_ref(EVP_PKEY *mine, EVP_PKEY *peer, uint8_t *out, size_t max, bool pad)
-{
-	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(mine, NULL);
-	size_t n = max;
-
-	CHECK(c != NULL && EVP_PKEY_derive_init(c) == 1);
-	if (pad)
-		CHECK(EVP_PKEY_CTX_set_dh_pad(c, 1) == 1);
-	CHECK(EVP_PKEY_derive_set_peer(c, peer) == 1);
-	CHECK(EVP_PKEY_derive(c, out, &n) == 1);
-	EVP_PKEY_CTX_free(c);
-	return n;
-}
-
-/* The peer's public value as the backend takes it. */
-static uint32_t
-peer_bytes(EVP_PKEY *peer, const char *kind, uint32_t n, uint8_t *out)
-{
-	BIGNUM *bn = NULL;
-	size_t len = 32;
-
-	if (strcmp(kind, "X25519") == 0) {
-		CHECK(EVP_PKEY_get_raw_public_key(peer, out, &len) == 1);
-		return 32;
-	}
-	if (strncmp(kind, "P-", 2) == 0) {
-		CHECK(EVP_PKEY_get_bn_param(peer, OSSL_PKEY_PARAM_EC_PUB_X, &bn) == 1);
-		CHECK(BN_bn2binpad(bn, out, (int)n) == (int)n);
-		BN_free(bn);
-		bn = NULL;
-		CHECK(EVP_PKEY_get_bn_param(peer, OSSL_PKEY_PARAM_EC_PUB_Y, &bn) == 1);
-		CHECK(BN_bn2binpad(bn, out + n, (int)n) == (int)n);
-		BN_free(bn);
-		return 2 * n;
-	}
-	CHECK(EVP_PKEY_get_bn_param(peer, OSSL_PKEY_PARAM_PUB_KEY, &bn) == 1);
-	CHECK(BN_bn2binpad(bn, out, (int)n) == (int)n);
-	BN_free(bn);
-	return n;
-}
-
 static void
 diff_kpp(const char *kind, const char *alg, uint32_t n)
 {
 	static uint8_t key[CE_ASYM_KEY_MAX];
-	EVP_PKEY *mine = keygen(kind);
-	size_t kl = der_private(mine, key);
+	EVP_PKEY *mine = oracle_keygen(kind);
+	size_t kl = oracle_der_private(mine, key);
 	struct ce_pmd_session *pubs = sess_new(alg, key, kl, CE_OP_KPP_PUBKEY);
 	struct ce_pmd_session *sec = sess_new(alg, key, kl, CE_OP_KPP_SECRET);
 	const bool ec = strncmp(kind, "P-", 2) == 0, dh = strncmp(kind, "ffdhe", 5) == 0;
@@ -437,14 +300,14 @@ diff_kpp(const char *kind, const char *alg, uint32_t n)
 
 	CHECK_EQ(pubs->out_max, ec ? 2 * n : n);
 	CHECK_EQ(run(pubs, NULL, 0, NULL, 0, &out_len), 0);
-	plen = peer_bytes(mine, kind, n, pub);
+	plen = oracle_peer_value(mine, kind, n, pub);
 	CHECK_EQ(out_len, plen);
 	CHECK_MEM(buf_out, pub, plen);
 	for (int i = 0; i < (dh ? 2 : 10); i++) {
-		EVP_PKEY *peer = keygen(kind);
-		size_t rl = ossl_derive_ref(mine, peer, ref, sizeof(ref), dh);
+		EVP_PKEY *peer = oracle_keygen(kind);
+		size_t rl = oracle_derive(mine, peer, ref, sizeof(ref), dh);
 
-		plen = peer_bytes(peer, kind, n, pub);
+		plen = oracle_peer_value(peer, kind, n, pub);
 		CHECK_EQ(run(sec, pub, plen, NULL, 0, &out_len), 0);
 		CHECK_EQ(out_len, n);
 		CHECK_EQ(rl, n);
@@ -460,6 +323,15 @@ diff_kpp(const char *kind, const char *alg, uint32_t n)
 		/* The point at infinity has no x || y; all zeros is not on the curve. */
 		memset(pub, 0, plen);
 		CHECK_EQ(run(sec, pub, plen, NULL, 0, NULL), -EINVAL);
+		/* A coordinate not below p: x = p (the point x = 0's alias). */
+		{
+			BIGNUM *p = NULL;
+
+			CHECK(EVP_PKEY_get_bn_param(mine, OSSL_PKEY_PARAM_EC_P, &p) == 1);
+			CHECK(BN_bn2binpad(p, pub, (int)n) == (int)n);
+			CHECK_EQ(run(sec, pub, plen, NULL, 0, NULL), -EINVAL);
+			BN_free(p);
+		}
 	} else if (dh) {
 		BIGNUM *p = NULL;
 
@@ -488,6 +360,19 @@ diff_kpp(const char *kind, const char *alg, uint32_t n)
 			CHECK_EQ(ce_testvec_parse(small[i], pub, sizeof(pub), &len), 0);
 			CHECK_EQ(run(sec, pub, 32, NULL, 0, NULL), -EINVAL);
 		}
+	}
+	/* The session reuses its peer key: a refused value leaves nothing
+	 * behind, the next peer's secret is right. */
+	{
+		EVP_PKEY *peer = oracle_keygen(kind);
+		size_t rl = oracle_derive(mine, peer, ref, sizeof(ref), dh);
+
+		plen = oracle_peer_value(peer, kind, n, pub);
+		CHECK_EQ(run(sec, pub, plen, NULL, 0, &out_len), 0);
+		CHECK_EQ(rl, n);
+		CHECK_EQ(out_len, n);
+		CHECK_MEM(buf_out, ref, n);
+		EVP_PKEY_free(peer);
 	}
 	ce_pmd_session_destroy(pubs);
 	ce_pmd_session_destroy(sec);
@@ -527,9 +412,9 @@ static void
 test_key_refusals(void)
 {
 	static uint8_t key[CE_ASYM_KEY_MAX], pub[CE_ASYM_KEY_MAX], other[CE_ASYM_KEY_MAX];
-	EVP_PKEY *p256 = keygen("P-256"), *p384 = keygen("P-384"), *rsa = keygen("RSA2048");
-	EVP_PKEY *rsa1024 = keygen("RSA1024"), *dh3072 = keygen("ffdhe3072");
-	size_t kl = der_private(p256, key), pl = der_public(p256, pub), ol;
+	EVP_PKEY *p256 = oracle_keygen("P-256"), *p384 = oracle_keygen("P-384"), *rsa = oracle_keygen("RSA2048");
+	EVP_PKEY *rsa1024 = oracle_keygen("RSA1024"), *dh3072 = oracle_keygen("ffdhe3072");
+	size_t kl = oracle_der_private(p256, key), pl = oracle_der_public(p256, pub), ol;
 
 	expect_refused("ecdsa-nist-p256", (const uint8_t *)"garbage", 7, CE_OP_SIGN, EINVAL,
 		       "malformed key");
@@ -539,20 +424,20 @@ test_key_refusals(void)
 	expect_refused("ecdsa-nist-p256", other, kl + 1, CE_OP_SIGN, EINVAL, "malformed key");
 	expect_refused("ecdsa-nist-p256", pub, pl, CE_OP_SIGN, ENOKEY, "private key");
 	expect_refused("ecdh-nist-p256", pub, pl, CE_OP_KPP_SECRET, ENOKEY, "private key");
-	ol = der_private(p384, other);
+	ol = oracle_der_private(p384, other);
 	expect_refused("ecdsa-nist-p256", other, ol, CE_OP_SIGN, EINVAL, "curve");
-	ol = der_private(rsa, other);
+	ol = oracle_der_private(rsa, other);
 	expect_refused("ecdsa-nist-p256", other, ol, CE_OP_SIGN, EINVAL, "key type");
 	expect_refused("curve25519", other, ol, CE_OP_KPP_SECRET, EINVAL, "key type");
-	ol = der_private(rsa1024, other);
+	ol = oracle_der_private(rsa1024, other);
 	expect_refused("pkcs1pad(rsa,sha256)", other, ol, CE_OP_SIGN, EINVAL, "key size");
-	ol = der_private(dh3072, other);
+	ol = oracle_der_private(dh3072, other);
 	expect_refused("ffdhe2048(dh)", other, ol, CE_OP_KPP_SECRET, EINVAL, "group");
 	/* Through the core: the type's ops and sizes. */
 	expect_refused("ecdsa-nist-p256", key, kl, CE_OP_ENCRYPT, EINVAL, "op");
 	expect_refused("rsa", other, 0, CE_OP_ENCRYPT, EINVAL, "key length");
 	/* An EC public key whose point is not on the curve. */
-	pl = der_public(p256, pub);
+	pl = oracle_der_public(p256, pub);
 	pub[pl - 1] ^= 1;
 	expect_refused("ecdsa-nist-p256", pub, pl, CE_OP_SIG_VERIFY, EINVAL, "malformed key");
 	EVP_PKEY_free(p256);
@@ -573,8 +458,8 @@ test_secure_heap(void)
 
 	CHECK(CRYPTO_secure_malloc_initialized());
 	for (unsigned int i = 0; i < RTE_DIM(kinds); i++) {
-		EVP_PKEY *pk = keygen(kinds[i]);
-		size_t kl = der_private(pk, key);
+		EVP_PKEY *pk = oracle_keygen(kinds[i]);
+		size_t kl = oracle_der_private(pk, key);
 		size_t before = CRYPTO_secure_used();
 		struct ce_pmd_session *s = sess_new(algs[i], key, kl, ops[i]);
 
@@ -607,8 +492,8 @@ test_async(void)
 	static struct ce_pmd_request reqs[64];
 	struct ce_pmd_request *batch[64];
 	struct ce_pmd_qp *qp = dev->qps[0];
-	EVP_PKEY *pk = keygen("RSA2048");
-	size_t kl = der_private(pk, key);
+	EVP_PKEY *pk = oracle_keygen("RSA2048");
+	size_t kl = oracle_der_private(pk, key);
 	struct ce_pmd_session *s = sess_new("pkcs1pad(rsa,sha256)", key, kl, CE_OP_SIGN);
 	uint8_t *outs = rte_zmalloc(NULL, 64 * 256, 64);
 	unsigned int i, done = 0, ok = 0;
@@ -660,6 +545,64 @@ test_async(void)
 	EVP_PKEY_free(pk);
 }
 
+/* The CPUs a thread of this process named @p comm may run on ("" if none). */
+static void
+thread_cpus(const char *comm, char *out, size_t len)
+{
+	char path[300], line[256], name[64];
+	struct dirent *de;
+	DIR *dir = opendir("/proc/self/task");
+
+	CHECK(dir != NULL);
+	out[0] = '\0';
+	while ((de = readdir(dir)) != NULL) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		name[0] = '\0';
+		if (fgets(name, sizeof(name), f) == NULL)
+			name[0] = '\0';
+		fclose(f);
+		name[strcspn(name, "\n")] = '\0';
+		if (strcmp(name, comm) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/status", de->d_name);
+		f = fopen(path, "r");
+		CHECK(f != NULL);
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (strncmp(line, "Cpus_allowed_list:", 18) == 0)
+				snprintf(out, len, "%s", line + 18 + strspn(line + 18, " \t"));
+		fclose(f);
+	}
+	closedir(dir);
+	out[strcspn(out, "\n")] = '\0';
+}
+
+/* Device argument cpu=N: the thread on that CPU alone; out of range refused. */
+static void
+test_thread_cpu(void)
+{
+	struct ce_pmd_dev_config cfg = { .nb_qps = 1, .socket_id = 0, .args = "cpu=0" };
+	struct ce_pmd_dev *d;
+	char cpus[128];
+
+	/* EAL's lcore is CPU 0: the control threads (and an unpinned device
+	 * thread) get the others where there are others. */
+	d = ce_pmd_dev_create("openssl", "pin0", &cfg);
+	CHECK(d != NULL);
+	thread_cpus("ossl-pin0", cpus, sizeof(cpus));
+	fprintf(stderr, "cpu=0: the device thread may run on CPUs \"%s\"\n", cpus);
+	CHECK_EQ(strcmp(cpus, "0"), 0);
+	ce_pmd_dev_destroy(d);
+	cfg.args = "cpu=100000";
+	CHECK(ce_pmd_dev_create("openssl", "pin1", &cfg) == NULL);
+	cfg.args = "cpu=";
+	CHECK(ce_pmd_dev_create("openssl", "pin2", &cfg) == NULL);
+}
+
 int
 main(void)
 {
@@ -679,6 +622,7 @@ main(void)
 	RUN(test_key_refusals);
 	RUN(test_secure_heap);
 	RUN(test_async);
+	RUN(test_thread_cpu);
 
 	rte_free(buf_in);
 	rte_free(buf_out);

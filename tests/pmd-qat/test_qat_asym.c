@@ -10,6 +10,7 @@
  * First it prints what the vdev's asymmetric capabilities say (README.md).
  */
 #include "qat_test.h"
+#include "asym_oracle.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -46,34 +47,10 @@ print_asym_caps(uint8_t id)
 	}
 }
 
-/* ------------------------------------------------------------ keys */
-
-static int
-der_priv(EVP_PKEY *k, uint8_t *out)
-{
-	uint8_t *p = out;
-	PKCS8_PRIV_KEY_INFO *p8 = EVP_PKEY2PKCS8(k);
-	int n;
-
-	CHECK(p8 != NULL);
-	n = i2d_PKCS8_PRIV_KEY_INFO(p8, &p);
-	PKCS8_PRIV_KEY_INFO_free(p8);
-	CHECK(n > 0 && n <= (int)CE_ASYM_KEY_MAX);
-	return n;
-}
-
-static int
-der_pub(EVP_PKEY *k, uint8_t *out)
-{
-	uint8_t *p = out;
-	int n = i2d_PUBKEY(k, &p);
-
-	CHECK(n > 0 && n <= (int)CE_ASYM_KEY_MAX);
-	return n;
-}
+/* ------------------------------------------------------------ helpers */
 
 static struct ce_pmd_session *
-sess_make(const char *alg, uint8_t op, const uint8_t *key, int key_len)
+sess_make(const char *alg, uint8_t op, const uint8_t *key, size_t key_len)
 {
 	struct ce_pmd_session_params p = {
 		.alg = alg, .key = key, .key_len = (uint16_t)key_len, .op = op,
@@ -170,12 +147,12 @@ rsa_case(unsigned int bits)
 	uint8_t dgst[32], sig[MODMAX], mine[MODMAX], msg[MODMAX], ct[MODMAX], pt[MODMAX];
 	uint32_t k_len = bits / 8, out_len;
 	struct ce_pmd_qat_stats st0, st1;
-	int priv_len, pub_len;
+	size_t priv_len, pub_len;
 	size_t n;
 
 	CHECK(k != NULL);
-	priv_len = der_priv(k, priv);
-	pub_len = der_pub(k, pub);
+	priv_len = oracle_der_private(k, priv);
+	pub_len = oracle_der_public(k, pub);
 	stats(&st0);
 	fprintf(stderr, "rsa %u\n", bits);
 
@@ -330,32 +307,16 @@ test_rsa_4096(void)
 
 /* ------------------------------------------------------------ ffdhe */
 
-static EVP_PKEY *
-dh_gen(const char *group)
-{
-	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_name(NULL, "DH", NULL);
-	OSSL_PARAM params[2] = {
-		OSSL_PARAM_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)group, 0),
-		OSSL_PARAM_END,
-	};
-	EVP_PKEY *k = NULL;
-
-	CHECK(c != NULL && EVP_PKEY_keygen_init(c) == 1 && EVP_PKEY_CTX_set_params(c, params) == 1);
-	CHECK(EVP_PKEY_keygen(c, &k) == 1);
-	EVP_PKEY_CTX_free(c);
-	return k;
-}
-
 static void
 test_ffdhe2048(void)
 {
-	EVP_PKEY *a = dh_gen("ffdhe2048"), *b = dh_gen("ffdhe2048");
+	EVP_PKEY *a = oracle_keygen("ffdhe2048"), *b = oracle_keygen("ffdhe2048");
 	uint8_t der[CE_ASYM_KEY_MAX], pub_a[256], pub_b[256], mine[256], want[256], y[256];
 	BIGNUM *bn = NULL, *p = NULL;
 	EVP_PKEY_CTX *c;
 	uint32_t out_len;
 	size_t n = sizeof(want);
-	int der_len = der_priv(a, der);
+	size_t der_len = oracle_der_private(a, der);
 
 	struct ce_pmd_session *pk = sess_make("ffdhe2048(dh)", CE_OP_KPP_PUBKEY, der, der_len);
 	struct ce_pmd_session *ss = sess_make("ffdhe2048(dh)", CE_OP_KPP_SECRET, der, der_len);
@@ -404,9 +365,9 @@ test_ffdhe2048(void)
 	BN_free(p);
 
 	/* A key of another group. */
-	EVP_PKEY *other = dh_gen("ffdhe3072");
+	EVP_PKEY *other = oracle_keygen("ffdhe3072");
 
-	der_len = der_priv(other, der);
+	der_len = oracle_der_private(other, der);
 	CHECK(sess_make("ffdhe2048(dh)", CE_OP_KPP_SECRET, der, der_len) == NULL);
 	CHECK_EQ(errno, EINVAL);
 	EVP_PKEY_free(other);
@@ -423,10 +384,10 @@ test_bad_keys(void)
 {
 	EVP_PKEY *k = EVP_RSA_gen(2048), *ec = EVP_EC_gen("P-256");
 	uint8_t der[CE_ASYM_KEY_MAX];
-	int n;
+	size_t n;
 
 	CHECK(k != NULL && ec != NULL);
-	n = der_priv(k, der);
+	n = oracle_der_private(k, der);
 	CHECK(sess_make("pkcs1pad(rsa,sha256)", CE_OP_SIGN, der, n - 1) == NULL); /* cut */
 	CHECK_EQ(errno, EINVAL);
 	der[n / 2] ^= 0x01; /* DER still, a key no more (a bit of n, d or a prime) */
@@ -436,18 +397,18 @@ test_bad_keys(void)
 	der[1] ^= 0xff; /* not DER */
 	CHECK(sess_make("pkcs1pad(rsa,sha256)", CE_OP_SIGN, der, n) == NULL);
 	CHECK_EQ(errno, EINVAL);
-	n = der_pub(k, der);
+	n = oracle_der_public(k, der);
 	CHECK(sess_make("pkcs1pad(rsa,sha256)", CE_OP_SIGN, der, n) == NULL); /* public */
 	CHECK_EQ(errno, ENOKEY);
 	CHECK(sess_make("psspad(rsa,sha256)", CE_OP_ENCRYPT, der, n) == NULL); /* PSS signs only */
-	n = der_priv(ec, der);
+	n = oracle_der_private(ec, der);
 	CHECK(sess_make("pkcs1pad(rsa,sha256)", CE_OP_SIGN, der, n) == NULL); /* not RSA */
 	CHECK_EQ(errno, EINVAL);
 	EVP_PKEY_free(k);
 	EVP_PKEY_free(ec);
 	k = EVP_RSA_gen(768);
 	CHECK(k != NULL);
-	n = der_priv(k, der);
+	n = oracle_der_private(k, der);
 	CHECK(sess_make("rsa", CE_OP_DECRYPT, der, n) == NULL); /* under 1024 bits */
 	CHECK_EQ(errno, EINVAL);
 	EVP_PKEY_free(k);
@@ -499,7 +460,7 @@ test_batch_and_device_errors(void)
 	uint8_t der[CE_ASYM_KEY_MAX], dgst[40][32], out[40][256], sig[256];
 	struct ce_pmd_request reqs[40];
 	struct ce_pmd_qat_stats st0, st1;
-	int n = der_priv(k, der);
+	size_t n = oracle_der_private(k, der);
 	struct ce_pmd_session *sign = sess_make("pkcs1pad(rsa,sha256)", CE_OP_SIGN, der, n);
 
 	CHECK(sign != NULL);
@@ -575,7 +536,7 @@ test_mixed_batch(void)
 		.op = CE_OP_ENCRYPT,
 	};
 	struct ce_pmd_session *gcm, *sign;
-	int n = der_priv(k, der);
+	size_t n = oracle_der_private(k, der);
 
 	qat_fill(gkey, 16);
 	gcm = ce_pmd_session_create(dev, &gp, NULL);
@@ -622,7 +583,7 @@ test_no_asym_device(void)
 		.alg = "pkcs1pad(rsa,sha256)", .key = der, .op = CE_OP_SIGN,
 	};
 
-	p.key_len = (uint16_t)der_priv(k, der);
+	p.key_len = (uint16_t)oracle_der_private(k, der);
 	CHECK(ce_pmd_session_create(mb, &p, NULL) == NULL);
 	CHECK_EQ(errno, ENOTSUP);
 	EVP_PKEY_free(k);
@@ -643,13 +604,13 @@ test_split_asym_device(void)
 	uint8_t der[CE_ASYM_KEY_MAX], dgst[32], mine[256], sig[256];
 	struct ce_pmd_qat_stats st;
 	uint32_t out_len;
-	int n;
+	size_t n;
 
 	dev = qat_test_dev(CE_PMD_CRYPTODEV_DRIVER, "split",
 			   "dev=crypto_aesni_mb,asym_dev=crypto_openssl_asym,sw=none,asym_sw=none");
 	qp = dev->qps[0];
 	CHECK(k != NULL);
-	n = der_priv(k, der);
+	n = oracle_der_private(k, der);
 	struct ce_pmd_session *sign = sess_make("pkcs1pad(rsa,sha256)", CE_OP_SIGN, der, n);
 
 	CHECK(sign != NULL && ce_pmd_qat_session_on_device(sign) == 1);

@@ -8,6 +8,7 @@
  * answers are OpenSSL's either way.
  */
 #include "qat_test.h"
+#include "asym_oracle.h"
 
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
@@ -15,30 +16,13 @@
 
 static struct ce_pmd_qp *qp;
 
-static int
-der_priv(EVP_PKEY *k, uint8_t *out)
-{
-	uint8_t *p = out;
-	PKCS8_PRIV_KEY_INFO *p8 = EVP_PKEY2PKCS8(k);
-	int n;
-
-	CHECK(p8 != NULL);
-	n = i2d_PKCS8_PRIV_KEY_INFO(p8, &p);
-	PKCS8_PRIV_KEY_INFO_free(p8);
-	CHECK(n > 0 && n <= (int)CE_ASYM_KEY_MAX);
-	return n;
-}
-
 static void
 ossl_sign(EVP_PKEY *k, const uint8_t *dgst, uint8_t *sig)
 {
-	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(k, NULL);
+	EVP_PKEY_CTX *c = oracle_rsa_ctx(k, EVP_PKEY_sign_init, RSA_PKCS1_PADDING);
 	size_t n = 256;
 
-	CHECK(c && EVP_PKEY_sign_init(c) == 1 &&
-	      EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PADDING) == 1 &&
-	      EVP_PKEY_CTX_set_signature_md(c, EVP_sha256()) == 1 &&
-	      EVP_PKEY_sign(c, sig, &n, dgst, 32) == 1 && n == 256);
+	CHECK(EVP_PKEY_sign(c, sig, &n, dgst, 32) == 1 && n == 256);
 	EVP_PKEY_CTX_free(c);
 }
 
@@ -73,7 +57,7 @@ fb_case(const char *args, bool fault, unsigned int reason)
 	struct ce_pmd_session *s;
 
 	CHECK(k != NULL);
-	p.key_len = (uint16_t)der_priv(k, der);
+	p.key_len = (uint16_t)oracle_der_private(k, der);
 	s = ce_pmd_session_create(dev, &p, NULL);
 	CHECK(s != NULL);
 	CHECK_EQ(ce_pmd_qat_session_on_device(s), fault ? 1 : 0);

@@ -10,27 +10,12 @@ d_bin=$1 ctl_bin=$2 check=$3 fp=$4 case=$5
 
 command -v babeltrace >/dev/null 2>&1 || { echo "babeltrace not installed: skipped"; exit 77; }
 
-dir=$(mktemp -d /tmp/ce-trace.XXXXXX)
-prefix="cetrace-$$"
-sock="$dir/s.sock"
-cfg="$dir/d.ini"
-log="$dir/d.log"
-dpid=""
-cleanup() {
-	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
-	rm -rf "$dir" "/var/run/dpdk/$prefix"
-}
-trap cleanup EXIT
-fail() { echo "FAILED: $*" >&2; [ -f "$log" ] && { echo "--- daemon log" >&2; tail -n 20 "$log" >&2; }; exit 1; }
+. "$(dirname "$0")/../lib.sh"
+test_setup trace
 
 # $1: extra [eal] args.
 write_cfg() {
-	cat >"$cfg" <<EOC
-[eal]
-lcores = 0,1
-args = --no-pci --log-level=lib.eal:error $1
-file_prefix = $prefix
-hugepages = no
+	{ daemon_eal_config "$prefix" "$1"; cat <<EOC; } >"$cfg"
 [engine]
 batch_size = 32
 retry = yes
@@ -48,22 +33,6 @@ args = dev=crypto_aesni_mb,small_to_sw=64
 [pmd.ipsecmb0]
 driver = ipsecmb
 EOC
-}
-start() {
-	"$d_bin" --config "$cfg" --foreground "$@" 2>"$log" &
-	dpid=$!
-	for _ in $(seq 1 300); do
-		[ -S "$sock" ] && return 0
-		kill -0 "$dpid" 2>/dev/null || fail "cryptoengd exited at start"
-		sleep 0.1
-	done
-	fail "cryptoengd did not listen in 30 s"
-}
-# SIGTERM, and wait: EAL writes the trace out in rte_eal_cleanup().
-stop() {
-	kill "$dpid" || fail "daemon gone before the stop"
-	wait "$dpid" || fail "cryptoengd exited $? at the stop"
-	dpid=""
 }
 decode() {
 	trace=$(find "$dir/trace" -mindepth 1 -maxdepth 1 -type d | head -n 1)
