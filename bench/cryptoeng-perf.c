@@ -239,6 +239,17 @@ perf_expect_build(void)
 	return 0;
 }
 
+/* @p sl's length; in place the digest follows the data (perf_thread_attach). */
+static inline void
+perf_slot_set_len(struct perf_slot *sl, uint32_t len)
+{
+	sl->len = len;
+	if (!perf_o.out_of_place) {
+		sl->digest = sl->src + len;
+		sl->digest_off = sl->src_off + len;
+	}
+}
+
 /* Put the input of @p sl's (size, variant) into its buffers. */
 static inline void
 perf_slot_fill(const struct perf_slot *sl)
@@ -268,7 +279,7 @@ perf_slots_prepare(struct perf_thread *t)
 			perf_asym_fill(sl);
 			continue;
 		}
-		sl->len = perf_sizes[0];
+		perf_slot_set_len(sl, perf_sizes[0]);
 		e = &perf_exp[0][sl->variant];
 		memcpy(sl->iv, e->iv, perf_p.iv_len);
 		memcpy(sl->aad, e->aad, perf_p.aad_len);
@@ -355,6 +366,9 @@ perf_poll(struct perf_thread *t, struct ce_cqe *cqes, struct ce_desc *descs, uin
 		fprintf(stderr, "cryptoeng-perf: poll: %s\n", strerror(-d));
 		perf_rc_leave();
 	}
+	/* --idle-wait: nothing back yet; sleep on the CQ's eventfd, not the CPU. */
+	if (d == 0 && perf_o.idle_wait && ce_qp_inflight(t->qp) != 0)
+		(void)ce_wait(t->qp, 100);
 	return d;
 }
 
@@ -394,7 +408,7 @@ perf_run_one(struct perf_thread *t)
 
 			if (perf_imix_len) {
 				sl->size_idx = (uint16_t)perf_imix_seq[(seq + i) % perf_imix_len];
-				sl->len = perf_sizes[sl->size_idx];
+				perf_slot_set_len(sl, perf_sizes[sl->size_idx]);
 			}
 			if (perf_refill)
 				perf_slot_fill(sl);

@@ -320,8 +320,27 @@ perf_thread_attach(struct perf_thread *t)
 	for (s = 0; s < pool; s++) {
 		struct perf_slot *sl = &t->slots[s];
 
+		if (!perf_o.out_of_place) {
+			/* In place, as an ESP packet: AAD, IV, data, digest back to back
+			 * (libcryptoeng sends such requests two to an SQ slot). */
+			sl->aad = ce_buf_alloc(perf_client, perf_p.aad_len + perf_p.iv_len +
+					       stride_src + perf_p.digest_len + 1, 64);
+			sl->iv = sl->aad ? sl->aad + perf_p.aad_len : NULL;
+			sl->src = sl->dst = sl->iv ? sl->iv + perf_p.iv_len : NULL;
+			if (!sl->src) {
+				fprintf(stderr, "cryptoeng-perf: arena exhausted at buffer %u of "
+					"%u\n", s, pool);
+				return -ENOMEM;
+			}
+			sl->digest = sl->src + (perf_o.max_buffer ? perf_o.max_buffer : 1);
+			sl->src_off = sl->dst_off = ce_buf_offset(perf_client, sl->src);
+			sl->iv_off = ce_buf_offset(perf_client, sl->iv);
+			sl->aad_off = ce_buf_offset(perf_client, sl->aad);
+			sl->digest_off = ce_buf_offset(perf_client, sl->digest);
+			continue;
+		}
 		sl->src = ce_buf_alloc(perf_client, stride_src, 64);
-		sl->dst = perf_o.out_of_place ? ce_buf_alloc(perf_client, stride_src, 64) : sl->src;
+		sl->dst = ce_buf_alloc(perf_client, stride_src, 64);
 		/* IV, AAD and digest share one line-aligned block after the data. */
 		sl->iv = ce_buf_alloc(perf_client, perf_round(perf_p.iv_len + 1, 64) +
 				      perf_round(perf_p.aad_len + 1, 64) +

@@ -5,9 +5,11 @@
  * (struct ce_cqe) through lib/shm's SPSC rings, laid out as libcryptoeng
  * lays out a queue pair, at burst 32 and with the same in-flight limit as a
  * queue pair's credits, doing no other work. Whatever the daemon adds on top
- * (validation, engine, PMD) is measured against this.
+ * (validation, engine, PMD) is measured against this. --pairs: requests go
+ * two to a slot, as compact descriptors (struct ce_desc_pair, protocol 3),
+ * which is what libcryptoeng sends for the ESP layout.
  *
- *   ring-ceiling [-n OPS] [-b BURST] [-c CREDITS] [-r RUNS] [--cpus A,B]
+ *   ring-ceiling [-n OPS] [-b BURST] [-c CREDITS] [-r RUNS] [--cpus A,B] [--pairs]
  *
  * Prints one line per run and "ring-ceiling: ... best X MOps" at the end.
  */
@@ -34,6 +36,7 @@ struct rc_ctx {
 	uint64_t ops;
 	uint32_t burst;
 	uint32_t credits;
+	int pairs;	/* two requests a slot (struct ce_desc_pair) */
 	int cpu_client, cpu_server;
 	int stop;	/* __atomic builtins: set by the client thread, read by the server */
 	int err;
@@ -58,7 +61,7 @@ rc_server(void *arg)
 {
 	struct rc_ctx *x = arg;
 	struct ce_ring sq, cq;
-	struct ce_desc d[RC_MAX_BURST];
+	union ce_sq_slot d[RC_MAX_BURST];
 	struct ce_cqe c[RC_MAX_BURST];
 
 	rc_pin(x->cpu_server);
@@ -70,17 +73,31 @@ rc_server(void *arg)
 		return NULL;
 	}
 	while (!__atomic_load_n(&x->stop, __ATOMIC_RELAXED)) {
-		int n = ce_ring_dequeue_burst(&sq, d, x->burst), i, done = 0;
+		int n = ce_ring_dequeue_burst(&sq, d, x->pairs ? x->burst / 2 : x->burst), i;
+		int done = 0;
 
 		if (n <= 0) {
 			if (n < 0)
 				x->err = n;
 			continue;
 		}
-		for (i = 0; i < n; i++) {
-			c[i].cookie = d[i].cookie;
-			c[i].status = 0;
-			c[i].out_len = d[i].len;
+		if (x->pairs) {
+			for (i = 0; i < n; i++) {
+				const struct ce_desc_pair *p = &d[i].pair;
+
+				for (int k = 0; k < 2; k++) {
+					c[2 * i + k].cookie = p->d[k].cookie;
+					c[2 * i + k].status = 0;
+					c[2 * i + k].out_len = p->d[k].len;
+				}
+			}
+			n *= 2;
+		} else {
+			for (i = 0; i < n; i++) {
+				c[i].cookie = d[i].desc.cookie;
+				c[i].status = 0;
+				c[i].out_len = d[i].desc.len;
+			}
 		}
 		/* The CQ has room for every credit, so this loop only spins on a slow peer. */
 		while (done < n && !__atomic_load_n(&x->stop, __ATOMIC_RELAXED)) {
@@ -101,7 +118,7 @@ static int
 rc_client(struct rc_ctx *x, double *secs)
 {
 	struct ce_ring sq, cq;
-	struct ce_desc d[RC_MAX_BURST];
+	union ce_sq_slot d[RC_MAX_BURST];
 	struct ce_cqe c[RC_MAX_BURST];
 	uint64_t sent = 0, got = 0;
 	struct timespec t0, t1;
@@ -114,8 +131,16 @@ rc_client(struct rc_ctx *x, double *secs)
 		return -EINVAL;
 	memset(d, 0, sizeof(d));
 	for (i = 0; i < x->burst; i++) {
-		d[i].op = CE_OP_ENCRYPT;
-		d[i].len = 64;
+		struct ce_desc_pair *p = &d[i / 2].pair;
+
+		if (!x->pairs) {
+			d[i].desc.op = CE_OP_ENCRYPT;
+			d[i].desc.len = 64;
+			continue;
+		}
+		p->d[i % 2].op = CE_OP_ENCRYPT;
+		p->d[i % 2].flags = CE_DESC_F_ESP;
+		p->d[i % 2].len = 64;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (got < x->ops) {
@@ -125,13 +150,19 @@ rc_client(struct rc_ctx *x, double *secs)
 
 		if (sent + n > x->ops)
 			n = (uint32_t)(x->ops - sent);
+		if (x->pairs)
+			n &= ~1u;	/* whole slots (ops and credits are even) */
 		if (n) {
-			for (i = 0; i < n; i++)
-				d[i].cookie = sent + i;
-			k = ce_ring_enqueue_burst(&sq, d, n);
+			for (i = 0; i < n; i++) {
+				if (x->pairs)
+					d[i / 2].pair.d[i % 2].cookie = sent + i;
+				else
+					d[i].desc.cookie = sent + i;
+			}
+			k = ce_ring_enqueue_burst(&sq, d, x->pairs ? n / 2 : n);
 			if (k < 0)
 				return k;
-			sent += (uint64_t)k;
+			sent += (uint64_t)k * (x->pairs ? 2 : 1);
 		}
 		k = ce_ring_dequeue_burst(&cq, c, x->burst);
 		if (k < 0)
@@ -174,8 +205,10 @@ rc_run(struct rc_ctx *x, double *mops)
 static void
 rc_usage(FILE *f)
 {
-	fprintf(f, "usage: ring-ceiling [-n OPS] [-b BURST] [-c CREDITS] [-r RUNS] [--cpus CLIENT,SERVER]\n"
-		"  defaults: -n 20000000 -b 32 -c 256 (a queue pair's credits) -r 3 --cpus 0,1\n");
+	fprintf(f, "usage: ring-ceiling [-n OPS] [-b BURST] [-c CREDITS] [-r RUNS] "
+		"[--cpus CLIENT,SERVER] [--pairs]\n"
+		"  defaults: -n 20000000 -b 32 -c 256 (a queue pair's credits) -r 3 --cpus 0,1\n"
+		"  --pairs: two requests a slot (compact descriptors; even -b, -c, -n)\n");
 }
 
 int
@@ -183,6 +216,7 @@ main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "cpus", required_argument, NULL, 'C' },
+		{ "pairs", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -213,6 +247,9 @@ main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'p':
+			x.pairs = 1;
+			break;
 		case 'h':
 			rc_usage(stdout);
 			return 0;
@@ -222,7 +259,8 @@ main(int argc, char **argv)
 		}
 	}
 	if (x.ops == 0 || x.burst == 0 || x.burst > RC_MAX_BURST || x.credits == 0 ||
-	    x.credits > RC_ENTRIES || runs < 1) {
+	    x.credits > RC_ENTRIES || runs < 1 ||
+	    (x.pairs && (x.burst % 2 || x.credits % 2 || x.ops % 2))) {
 		rc_usage(stderr);
 		return 2;
 	}
@@ -246,7 +284,8 @@ main(int argc, char **argv)
 		if (mops > best)
 			best = mops;
 	}
-	printf("ring-ceiling: 64-byte requests, 16-byte completions, burst %u, credits %u, cpus %d,%d: "
-	       "best %.2f MOps\n", x.burst, x.credits, x.cpu_client, x.cpu_server, best);
+	printf("ring-ceiling: %s, 16-byte completions, burst %u, credits %u, cpus %d,%d: "
+	       "best %.2f MOps\n", x.pairs ? "32-byte requests two to a 64-byte slot" :
+	       "64-byte requests", x.burst, x.credits, x.cpu_client, x.cpu_server, best);
 	return 0;
 }

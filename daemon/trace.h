@@ -68,10 +68,20 @@ RTE_TRACE_POINT_FP(
  * there, in order). Off, a burst costs one load and branch for each.
  */
 static __rte_unused __rte_noinline __rte_cold void
-d_trace_take_record(const struct d_qp *qp, const struct ce_desc *descs, int n)
+d_trace_take_record(const struct d_qp *qp, const union ce_sq_slot *slots, unsigned int n)
 {
-	for (int i = 0; i < n; i++)
-		d_trace_take(qp->c->id, qp->id, descs[i].cookie, descs[i].op, descs[i].len);
+	for (unsigned int i = 0; i < n; i++) {
+		const struct ce_desc_esp *e = slots[i].pair.d;
+
+		if (!(slots[i].desc.flags & CE_DESC_F_ESP)) {
+			d_trace_take(qp->c->id, qp->id, slots[i].desc.cookie, slots[i].desc.op,
+				     slots[i].desc.len);
+			continue;
+		}
+		/* A pair of compact descriptors: the second half may be empty. */
+		for (unsigned int k = 0; k < 2 && (k == 0 || e[k].op != 0); k++)
+			d_trace_take(qp->c->id, qp->id, e[k].cookie, e[k].op, e[k].len);
+	}
 }
 
 static __rte_unused __rte_noinline __rte_cold void

@@ -246,33 +246,68 @@ worker_tally_flush(struct d_worker *w, struct worker_tally *t)
 	t->bytes = 0;
 }
 
+/*
+ * The live session @p handle names for @p op (its backend session in @p cs),
+ * or NULL: a stale or foreign handle, an op out of range, none for this op.
+ */
+static inline struct d_sess *
+worker_sess(const struct d_client *c, uint32_t handle, uint8_t op, struct ce_pmd_session **cs)
+{
+	uint32_t idx = ce_shm_sess_handle_idx(handle);
+	uint32_t gen = ce_shm_sess_handle_gen(handle);
+	struct d_sess *s;
+
+	if (gen == 0 || idx >= cryptoengd.cfg.max_sessions)
+		return NULL;
+	s = &c->sess[idx];
+	/* Acquire: the session's fields were written before it went live. */
+	if (__atomic_load_n(&s->live, __ATOMIC_ACQUIRE) != gen)
+		return NULL;
+	if (op < CE_OP_ENCRYPT || op > CE_OP_MAX)
+		return NULL;
+	*cs = s->cs[op - 1];
+	return *cs != NULL ? s : NULL;
+}
+
+/* What both descriptor forms fill the same way: counters, slot, callback. */
+static inline void
+worker_prepare_common(struct d_worker *w, struct d_qp *qp, struct d_sess *s, uint32_t handle,
+		      uint64_t cookie, uint8_t flags, struct ce_pmd_request *req,
+		      struct worker_tally *t)
+{
+	struct d_slot *slot;
+
+	req->flags = (flags & CE_DESC_F_MAY_BACKLOG) ? CE_REQ_F_MAY_BACKLOG : 0;
+	req->complete = worker_complete;
+	req->cookie = cookie;
+	if (s != t->s) {
+		worker_tally_flush(w, t);
+		t->s = s;
+		t->busy = d_sess_busy_of(qp->c, w->idx, ce_shm_sess_handle_idx(handle));
+	}
+	t->n++;
+	t->bytes += req->len;
+	slot = &qp->slots[qp->free_slots[--qp->nb_free]];
+	slot->qp = qp;
+	slot->sess = s;
+	slot->busy = t->busy;
+	slot->out_len = req->op == CE_OP_DIGEST ? s->si.digest_len :
+			req->op == CE_OP_VERIFY ? 0 : req->len;
+	req->cb_arg = slot;
+}
+
 /* Turn a validated private copy of a descriptor into a request. */
 static inline int
 worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
 	       struct ce_pmd_request *req, struct worker_tally *t)
 {
 	struct d_client *c = qp->c;
-	uint32_t idx = ce_shm_sess_handle_idx(dd->session);
-	uint32_t gen = ce_shm_sess_handle_gen(dd->session);
 	struct ce_pmd_session *cs;
-	struct d_slot *slot;
-	struct d_sess *s;
+	struct d_sess *s = worker_sess(c, dd->session, dd->op, &cs);
 	uint8_t *base = c->base;
 
-	if (gen == 0 || idx >= cryptoengd.cfg.max_sessions)
+	if (s == NULL || !ce_shm_desc_ok(&c->ri, &s->si, dd))
 		return -EINVAL;
-	s = &c->sess[idx];
-	/* Acquire: the session's fields were written before it went live. */
-	if (__atomic_load_n(&s->live, __ATOMIC_ACQUIRE) != gen)
-		return -EINVAL;
-	if (dd->op < CE_OP_ENCRYPT || dd->op > CE_OP_MAX)
-		return -EINVAL;
-	cs = s->cs[dd->op - 1];
-	if (cs == NULL)
-		return -EINVAL;
-	if (!ce_shm_desc_ok(&c->ri, &s->si, dd))
-		return -EINVAL;
-
 	req->sess = cs;
 	req->len = dd->len;
 	req->src = dd->len ? base + dd->src_off : NULL;
@@ -288,24 +323,37 @@ worker_prepare(struct d_worker *w, struct d_qp *qp, const struct ce_desc *dd,
 	req->aad_len = (uint16_t)dd->aad_len;
 	req->digest = s->si.digest_len ? base + dd->digest_off : NULL;
 	req->op = dd->op;
-	req->flags = (dd->flags & CE_DESC_F_MAY_BACKLOG) ? CE_REQ_F_MAY_BACKLOG : 0;
-	req->complete = worker_complete;
-	req->cookie = dd->cookie;
+	worker_prepare_common(w, qp, s, dd->session, dd->cookie, dd->flags, req, t);
+	return 0;
+}
 
-	if (s != t->s) {
-		worker_tally_flush(w, t);
-		t->s = s;
-		t->busy = d_sess_busy_of(c, w->idx, idx);
-	}
-	t->n++;
-	t->bytes += dd->len;
-	slot = &qp->slots[qp->free_slots[--qp->nb_free]];
-	slot->qp = qp;
-	slot->sess = s;
-	slot->busy = t->busy;
-	slot->out_len = dd->op == CE_OP_DIGEST ? s->si.digest_len :
-			dd->op == CE_OP_VERIFY ? 0 : dd->len;
-	req->cb_arg = slot;
+/* The same for a compact descriptor: its ranges follow each other from off. */
+static inline int
+worker_prepare_esp(struct d_worker *w, struct d_qp *qp, const struct ce_desc_esp *e,
+		   struct ce_pmd_request *req, struct worker_tally *t)
+{
+	struct d_client *c = qp->c;
+	struct ce_pmd_session *cs;
+	struct d_sess *s = worker_sess(c, e->session, e->op, &cs);
+	uint8_t *p;
+
+	if (s == NULL || !ce_shm_desc_esp_ok(&c->ri, &s->si, e))
+		return -EINVAL;
+	p = c->base + e->off;
+	req->sess = cs;
+	req->aad = e->aad_len ? p : NULL;
+	req->aad_len = e->aad_len;
+	p += e->aad_len;
+	req->iv = s->si.iv_len ? p : NULL;
+	p += s->si.iv_len;
+	req->len = e->len;
+	/* In place (digest and verify: dst is src, as for a full descriptor). */
+	req->src = e->len ? p : NULL;
+	req->dst = req->src;
+	p += e->len;
+	req->digest = s->si.digest_len ? p : NULL;
+	req->op = e->op;
+	worker_prepare_common(w, qp, s, e->session, e->cookie, e->flags, req, t);
 	return 0;
 }
 
@@ -531,60 +579,129 @@ worker_prefetch_next(const struct ce_ring *sq, uint32_t burst)
 	}
 }
 
-/*
- * Take up to @p budget ready descriptors of @p qp (room and credits were
- * checked): one copy of each out of shared memory, validation of the copy,
- * then each valid request to the synchronous backend of its session
- * directly or to the engine.
- * @return descriptors taken from the SQ.
- */
-static unsigned int
-worker_take(struct d_worker *w, struct d_qp *qp, unsigned int budget)
+/* Requests one SQ slot carries: one descriptor, or a pair of compact ones. */
+static inline unsigned int
+worker_slot_requests(const union ce_sq_slot *sl)
 {
-	struct ce_desc descs[D_BURST_MAX];
-	struct ce_pmd_request *reqs[D_BURST_MAX], *eng[D_BURST_MAX], *direct[D_BURST_MAX];
-	struct ce_pmd_qp *dqp = NULL;
-	struct worker_tally t = { .s = NULL };
-	unsigned int used = 0, nr = 0, nd = 0, refused = 0, taken;
-	int got;
+	if (likely(!(sl->desc.flags & CE_DESC_F_ESP)))
+		return 1;
+	return sl->pair.d[1].op != 0 ? 2 : 1;
+}
 
-	if (ce_engine_req_alloc_bulk(w->e, reqs, budget) < 0)
-		return 0;
-	/* The one read of shared memory per descriptor: everything below
-	 * looks only at the private copies. */
-	got = ce_ring_dequeue_burst(&qp->sq, descs, budget);
+/*
+ * Copy ready slots of @p qp out of the SQ, at most @p max_slots, and count
+ * those whose requests fit: a slot is begun while fewer than @p soft
+ * requests are counted (burst, window: one over is fine) and only if all of
+ * its requests fit @p hard (credits, CQ room, arrays: never over). Nothing
+ * is consumed: ce_ring_consume() the slots kept.
+ * @return slots that fit, their requests in @p nreq.
+ */
+static inline unsigned int
+worker_sq_peek(struct d_worker *w, struct d_qp *qp, union ce_sq_slot *slots,
+	       unsigned int max_slots, unsigned int soft, unsigned int hard, unsigned int *nreq)
+{
+	unsigned int ns, n = 0;
+	/* Every slot carries a request: no more than soft of them are begun. */
+	int got = ce_ring_peek_burst(&qp->sq, slots, RTE_MIN(max_slots, RTE_MIN(soft, hard)));
+
 	if (got < 0) {
 		worker_broken(w, qp, D_QP_BROKEN_SQ);
 		got = 0;
 	}
-	CE_TRACE_FP(d_trace_take, qp, descs, got);
+	for (ns = 0; ns < (unsigned int)got; ns++) {
+		unsigned int k = worker_slot_requests(&slots[ns]);
+
+		if (n >= soft || n + k > hard)
+			break;
+		n += k;
+	}
+	*nreq = n;
+	return ns;
+}
+
+/* A descriptor worker_prepare*() refused: its CQE now, counted. */
+static inline void
+worker_refuse(struct d_worker *w, struct d_qp *qp, uint64_t cookie)
+{
+	worker_count_error(qp, -EINVAL);
+	worker_post_cqe(w, qp, cookie, -EINVAL, 0);
+}
+
+/*
+ * Take ready descriptors of @p qp (room and credits were checked: see
+ * worker_sq_peek() for @p soft and @p hard): one copy of each slot out of
+ * shared memory, validation of the copy, then each valid request to the
+ * synchronous backend of its session directly or to the engine.
+ * @return requests taken from the SQ.
+ */
+static unsigned int
+worker_take(struct d_worker *w, struct d_qp *qp, unsigned int max_slots, unsigned int soft,
+	    unsigned int hard)
+{
+	union ce_sq_slot slots[D_BURST_MAX];
+	struct ce_pmd_request *reqs[D_BURST_MAX], *eng[D_BURST_MAX], *direct[D_BURST_MAX];
+	struct ce_pmd_qp *dqp = NULL;
+	struct worker_tally t = { .s = NULL };
+	unsigned int ns, got, used = 0, nr = 0, nd = 0, refused = 0, taken;
+
+	/* The one read of shared memory per slot: everything below looks
+	 * only at the private copies. */
+	ns = worker_sq_peek(w, qp, slots, max_slots, soft, RTE_MIN(hard, (unsigned int)D_BURST_MAX),
+			    &got);
+	if (got == 0 || ce_engine_req_alloc_bulk(w->e, reqs, got) < 0)
+		return 0;
+	ce_ring_consume(&qp->sq, ns);
+	CE_TRACE_FP(d_trace_take, qp, slots, ns);
 	worker_prefetch_next(&qp->sq, cryptoengd.cfg.burst);
 	/*
 	 * In flight from here on, counted once for the burst: a synchronous
 	 * backend may finish a request inside the submit below. Refused ones
 	 * are taken back at the end.
 	 */
-	__atomic_store_n(&qp->inflight, qp->inflight + (uint32_t)got, __ATOMIC_RELAXED);
-	w->inflight += (uint32_t)got;
-	for (int i = 0; i < got; i++) {
-		struct ce_pmd_request *req = reqs[used];
-		struct ce_pmd_qp *pq;
+	__atomic_store_n(&qp->inflight, qp->inflight + got, __ATOMIC_RELAXED);
+	w->inflight += got;
+	/* Requests made of the slots: the valid ones first in reqs[]. */
+	for (unsigned int i = 0; i < ns; i++) {
+		const union ce_sq_slot *sl = &slots[i];
 
-		if (unlikely(worker_prepare(w, qp, &descs[i], req, &t) != 0)) {
-			refused++;
-			worker_count_error(qp, -EINVAL);
-			worker_post_cqe(w, qp, descs[i].cookie, -EINVAL, 0);
+		if (likely(!(sl->desc.flags & CE_DESC_F_ESP))) {
+			if (likely(worker_prepare(w, qp, &sl->desc, reqs[used], &t) == 0))
+				used++;
+			else
+				worker_refuse(w, qp, sl->desc.cookie);
 			continue;
 		}
-		used++;
-		pq = w->direct_of_dev[req->sess->dev->id];
+		for (unsigned int k = 0; k < 2; k++) {
+			const struct ce_desc_esp *e = &sl->pair.d[k];
+
+			if (k == 1 && e->op == 0)
+				break;
+			if (likely(worker_prepare_esp(w, qp, e, reqs[used], &t) == 0))
+				used++;
+			else
+				worker_refuse(w, qp, e->cookie);
+		}
+	}
+	/* Counters before any request is handed on (it may finish at once). */
+	worker_tally_flush(w, &t);
+	refused = got - used;
+	W_ADD(qp->st.requests, got);
+	W_ADD(qp->st.bytes, t.burst_bytes);
+	if (unlikely(refused != 0)) {
+		W_ADD(qp->st.completed, refused);
+		w->inflight -= refused;
+		__atomic_store_n(&qp->inflight, qp->inflight - refused, __ATOMIC_RELAXED);
+	}
+	for (unsigned int i = 0; i < used; i++) {
+		struct ce_pmd_request *req = reqs[i];
+		struct ce_pmd_qp *pq = w->direct_of_dev[req->sess->dev->id];
+
 		if (pq == NULL) {
 			eng[nr++] = req;
 			continue;
 		}
 		/* A run for one synchronous backend goes to it in one call. */
 		if (pq != dqp && nd != 0) {
-			worker_tally_flush(w, &t);
 			worker_direct_submit(w, dqp, direct, nd);
 			nd = 0;
 		}
@@ -593,38 +710,27 @@ worker_take(struct d_worker *w, struct d_qp *qp, unsigned int budget)
 		req->active = req->sess;
 		direct[nd++] = req;
 	}
-	worker_tally_flush(w, &t);
-	W_ADD(qp->st.requests, (uint32_t)got);
-	W_ADD(qp->st.bytes, t.burst_bytes);
-	if (unlikely(refused != 0)) {
-		W_ADD(qp->st.completed, refused);
-		w->inflight -= refused;
-		__atomic_store_n(&qp->inflight, qp->inflight - refused, __ATOMIC_RELAXED);
-	}
 	if (nd != 0)
 		worker_direct_submit(w, dqp, direct, nd);
-	if (used < budget)
+	if (used < got)
 		rte_mempool_put_bulk(rte_mempool_from_obj(reqs[used]), (void **)(reqs + used),
-				     budget - used);
+				     got - used);
 	if (nr != 0) {
 		taken = ce_engine_transfer_burst(w->e, eng, nr);
 		worker_leftovers(w, eng + taken, nr - taken);
 	}
-	return (unsigned int)got;
+	return got;
 }
 
 static unsigned int
 worker_serve_qp(struct d_worker *w, struct d_qp *qp)
 {
-	unsigned int budget = cryptoengd.cfg.burst;
+	unsigned int soft = cryptoengd.cfg.burst, hard;
 	int cq_free, ready;
 	int64_t room;
 
 	if (__atomic_load_n(&qp->broken, __ATOMIC_RELAXED))
 		return 0;
-	/* Credits: a queue pair at its in-flight limit sits this round out. */
-	if (budget > qp->nb_free)
-		budget = qp->nb_free;
 	/*
 	 * The engine holds at most [engine] window requests: what a greedy
 	 * client submits beyond waits in its own SQ, not in the engine's FIFO
@@ -633,12 +739,17 @@ worker_serve_qp(struct d_worker *w, struct d_qp *qp)
 	 */
 	if (w->inflight >= cryptoengd.cfg.window)
 		return 0;
-	if (budget > cryptoengd.cfg.window - w->inflight)
-		budget = cryptoengd.cfg.window - w->inflight;
-	if (budget == 0)
+	if (soft > cryptoengd.cfg.window - w->inflight)
+		soft = cryptoengd.cfg.window - w->inflight;
+	/* A pair of compact descriptors may go one over soft, never over hard. */
+	hard = RTE_MIN(soft + 1, (unsigned int)D_BURST_MAX);
+	/* Credits: a queue pair at its in-flight limit sits this round out. */
+	if (hard > qp->nb_free)
+		hard = qp->nb_free;
+	if (hard == 0)
 		return 0;
-	/* Every descriptor taken needs a CQ slot, even a refused one. */
-	cq_free = ce_ring_free_count_min(&qp->cq, qp->cq_pending + qp->inflight + budget);
+	/* Every request taken needs a CQ slot, even a refused one. */
+	cq_free = ce_ring_free_count_min(&qp->cq, qp->cq_pending + qp->inflight + hard);
 	if (cq_free < 0) {
 		worker_broken(w, qp, D_QP_BROKEN_CQ);
 		return 0;
@@ -646,17 +757,15 @@ worker_serve_qp(struct d_worker *w, struct d_qp *qp)
 	room = (int64_t)cq_free - qp->cq_pending - qp->inflight;
 	if (room <= 0)
 		return 0;
-	if (budget > room)
-		budget = (unsigned int)room;
+	if (hard > room)
+		hard = (unsigned int)room;
 	ready = ce_ring_ready_count(&qp->sq);
 	if (ready <= 0) {
 		if (ready < 0)
 			worker_broken(w, qp, D_QP_BROKEN_SQ);
 		return 0;
 	}
-	if (budget > (unsigned int)ready)
-		budget = (unsigned int)ready;
-	return worker_take(w, qp, budget);
+	return worker_take(w, qp, (unsigned int)ready, soft, hard);
 }
 
 static unsigned int
@@ -793,23 +902,36 @@ worker_drain_mark(struct d_worker *w, struct d_qp *qp)
 }
 
 /* Answer up to @p n ready descriptors with -ESHUTDOWN, unserved. */
+static void
+worker_drain_refuse_one(struct d_worker *w, struct d_qp *qp, uint64_t cookie)
+{
+	W_ADD(qp->st.requests, 1);
+	W_ADD(qp->st.completed, 1);
+	worker_count_error(qp, -ESHUTDOWN);
+	worker_post_cqe(w, qp, cookie, -ESHUTDOWN, 0);
+}
+
 static unsigned int
 worker_drain_refuse(struct d_worker *w, struct d_qp *qp, unsigned int n)
 {
-	struct ce_desc descs[D_BURST_MAX];
-	int got = ce_ring_dequeue_burst(&qp->sq, descs, n);
+	union ce_sq_slot slots[D_BURST_MAX];
+	unsigned int got, ns;
 
-	if (got < 0) {
-		worker_broken(w, qp, D_QP_BROKEN_SQ);
-		return 0;
+	ns = worker_sq_peek(w, qp, slots, n, n, RTE_MIN(n, (unsigned int)D_BURST_MAX), &got);
+
+	ce_ring_consume(&qp->sq, ns);
+	for (unsigned int i = 0; i < ns; i++) {
+		const union ce_sq_slot *sl = &slots[i];
+
+		if (!(sl->desc.flags & CE_DESC_F_ESP)) {
+			worker_drain_refuse_one(w, qp, sl->desc.cookie);
+			continue;
+		}
+		worker_drain_refuse_one(w, qp, sl->pair.d[0].cookie);
+		if (sl->pair.d[1].op != 0)
+			worker_drain_refuse_one(w, qp, sl->pair.d[1].cookie);
 	}
-	for (int i = 0; i < got; i++) {
-		W_ADD(qp->st.requests, 1);
-		W_ADD(qp->st.completed, 1);
-		worker_count_error(qp, -ESHUTDOWN);
-		worker_post_cqe(w, qp, descs[i].cookie, -ESHUTDOWN, 0);
-	}
-	return (unsigned int)got;
+	return got;
 }
 
 /*
@@ -853,8 +975,8 @@ worker_drain_qp(struct d_worker *w, struct d_qp *qp, bool serve)
 		/* The engine refused some: they go first, the stash holds one burst. */
 		if (w->nb_stash != 0)
 			return 0;
-		budget = RTE_MIN(budget, RTE_MIN(before, qp->nb_free));
-		return budget ? worker_take(w, qp, budget) : 0;
+		return worker_take(w, qp, before, budget,
+				   (unsigned int)RTE_MIN((int64_t)qp->nb_free, room));
 	}
 	return worker_drain_refuse(w, qp, budget);
 }

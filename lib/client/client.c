@@ -41,6 +41,8 @@
 #define CLIENT_BYE_WAIT_MS	1000	/* for the daemon to close after BYE */
 #define CLIENT_TAG_BITS		32
 #define CLIENT_TAG_MASK		0xffffffffu
+/* Sessions whose IV and digest lengths submit knows (compact descriptors). */
+#define CLIENT_SESS_CACHE	256u
 
 /* One extent of the arena, in private memory (the daemon never sees it). */
 struct client_ext {
@@ -102,6 +104,12 @@ struct ce_client {
 	struct client_ext *exts;
 	struct ce_qp *qps[CLIENT_MAX_QPS];
 	bool slot_retired[CLIENT_MAX_QPS];	/* the daemon may still write its rings */
+	/*
+	 * handle << 32 | iv_len << 16 | digest_len of the symmetric sessions
+	 * made here, by the handle's low bits (0: none): one word, so a submit
+	 * on another thread never reads a handle with another session's lengths.
+	 */
+	uint64_t sess_lens[CLIENT_SESS_CACHE];
 	char last_error[CE_MSG_REASON_MAX];
 };
 
@@ -846,6 +854,10 @@ ce_session_create(struct ce_client *c, const struct ce_session_params *p)
 	explicit_bzero(&sc, sizeof(sc));
 	if (ret < 0)
 		return ret;
+	if (p->iv_len <= UINT16_MAX && p->digest_len <= UINT16_MAX)
+		__atomic_store_n(&c->sess_lens[reply.u.session.handle % CLIENT_SESS_CACHE],
+				 (uint64_t)reply.u.session.handle << 32 | p->iv_len << 16 |
+				 p->digest_len, __ATOMIC_RELAXED);
 	return reply.u.session.handle;
 }
 
@@ -899,6 +911,13 @@ ce_session_destroy(struct ce_client *c, uint32_t handle)
 	struct ce_msg_reply reply;
 	int ret;
 
+	uint64_t *lens = &c->sess_lens[handle % CLIENT_SESS_CACHE];
+	uint64_t ent = __atomic_load_n(lens, __ATOMIC_RELAXED);
+
+	/* Forgotten first: a submit still using the handle goes out in full. */
+	if ((uint32_t)(ent >> 32) == handle)
+		__atomic_compare_exchange_n(lens, &ent, 0, false, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED);
 	pthread_mutex_lock(&c->lock);
 	ret = client_call(c, CE_MSG_SESSION_DESTROY, &sd, sizeof(sd), NULL, 0, &reply);
 	pthread_mutex_unlock(&c->lock);
@@ -917,13 +936,73 @@ client_submit_refused(struct ce_qp *qp)
 	return -ENOTCONN;
 }
 
+/*
+ * The compact form of @p d (struct ce_desc_esp), if it has one: a
+ * symmetric op of a session made here, every range it uses back to back
+ * from the first (AAD, IV, data, digest), in place. Then the daemon accepts
+ * the compact form exactly when it would accept @p d
+ * (ce_shm_desc_esp_expand()). @return 1 and @p e filled, else 0.
+ */
+static inline int
+client_esp_form(const struct ce_client *c, const struct ce_desc *d, struct ce_desc_esp *e)
+{
+	uint64_t ent = __atomic_load_n(&c->sess_lens[d->session % CLIENT_SESS_CACHE],
+				       __ATOMIC_RELAXED);
+	uint32_t iv_len = (uint32_t)(ent >> 16) & 0xffffu, digest_len = (uint32_t)ent & 0xffffu;
+	uint64_t off, total;
+
+	if ((uint32_t)(ent >> 32) != d->session || d->op < CE_OP_ENCRYPT ||
+	    d->op > CE_OP_VERIFY || (d->flags & ~CE_DESC_F_VALID_MASK) != 0 || d->rsvd != 0 ||
+	    d->aad_len > UINT16_MAX)
+		return 0;
+	/* The window starts at the first range used. */
+	if (d->aad_len != 0)
+		off = d->aad_off;
+	else if (iv_len != 0)
+		off = d->iv_off;
+	else if (d->len != 0)
+		off = d->src_off;
+	else if (digest_len != 0)
+		off = d->digest_off;
+	else
+		return 0;
+	total = (uint64_t)d->aad_len + iv_len + d->len + digest_len;
+	if (off > UINT64_MAX - total ||
+	    (iv_len != 0 && d->iv_off != off + d->aad_len) ||
+	    (d->len != 0 && d->src_off != off + d->aad_len + iv_len) ||
+	    (digest_len != 0 && d->digest_off != off + d->aad_len + iv_len + d->len) ||
+	    (d->len != 0 && d->op <= CE_OP_DECRYPT && d->dst_off != d->src_off))
+		return 0;
+	e->session = d->session;
+	e->op = d->op;
+	e->flags = (uint8_t)(d->flags | CE_DESC_F_ESP);
+	e->aad_len = (uint16_t)d->aad_len;
+	e->off = off;
+	e->len = d->len;
+	e->rsvd = 0;
+	return 1;
+}
+
+/* Take a tag for @p cookie: @return the cookie the daemon sees. */
+static inline uint64_t
+client_tag_take(struct ce_qp *qp, uint64_t cookie)
+{
+	uint32_t t = qp->free_tags[--qp->nb_free];
+	struct client_tag *tag = &qp->tags[t];
+
+	tag->cookie = cookie;
+	tag->gen++;
+	tag->busy = 1;
+	return (uint64_t)tag->gen << CLIENT_TAG_BITS | t;
+}
+
 int
 ce_submit_burst(struct ce_qp *qp, const struct ce_desc *descs, unsigned int n)
 {
 	struct ce_ring *sq = &qp->sq;
 	uint64_t one = 1;
 	int room;
-	unsigned int i;
+	unsigned int i, used;
 
 	if (qp->state != CLIENT_QP_LIVE || client_is_gone(qp->c))
 		return client_submit_refused(qp);
@@ -940,25 +1019,36 @@ ce_submit_burst(struct ce_qp *qp, const struct ce_desc *descs, unsigned int n)
 		}
 		return 0;
 	}
+	/* Pairs of compact descriptors need fewer slots: ask for what a full form needs. */
 	room = ce_ring_free_count_min(sq, n);
 	if (room < 0)
 		return room;
-	if (n > (unsigned int)room)
-		n = (unsigned int)room;
-	for (i = 0; i < n; i++) {
-		uint32_t t = qp->free_tags[--qp->nb_free];
-		struct client_tag *tag = &qp->tags[t];
-		struct ce_desc *slot = (struct ce_desc *)(sq->entries +
-							  (size_t)((sq->local + i) & sq->mask) *
-							  sizeof(struct ce_desc));
+	/*
+	 * Each slot is built in private memory and copied once: a pair of
+	 * compact descriptors where two in a row have that form (half the lines
+	 * for the daemon to pull across), else the descriptor as it is.
+	 */
+	for (i = 0, used = 0; i < n && used < (unsigned int)room; used++) {
+		union ce_sq_slot sl;
 
-		tag->cookie = descs[i].cookie;
-		tag->gen++;
-		tag->busy = 1;
-		ce_ring_copy_entry(slot, &descs[i], sizeof(*slot));
-		slot->cookie = (uint64_t)tag->gen << CLIENT_TAG_BITS | t;
+		if (client_esp_form(qp->c, &descs[i], &sl.pair.d[0])) {
+			sl.pair.d[0].cookie = client_tag_take(qp, descs[i].cookie);
+			i++;
+			if (i < n && client_esp_form(qp->c, &descs[i], &sl.pair.d[1])) {
+				sl.pair.d[1].cookie = client_tag_take(qp, descs[i].cookie);
+				i++;
+			} else {
+				memset(&sl.pair.d[1], 0, sizeof(sl.pair.d[1]));
+			}
+		} else {
+			sl.desc = descs[i];
+			sl.desc.cookie = client_tag_take(qp, descs[i].cookie);
+			i++;
+		}
+		ce_ring_copy_entry(ce_ring_entry(sq, used), &sl, sizeof(sl));
 	}
-	sq->local += n;
+	n = i;
+	sq->local += used;
 	/* Release: the entries are written before the daemon can see prod move. */
 	__atomic_store_n(&sq->sh->prod, sq->local, __ATOMIC_RELEASE);
 	/*

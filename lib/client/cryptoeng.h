@@ -238,6 +238,11 @@ int ce_session_destroy(struct ce_client *c, uint32_t handle);
  * request's completion, whatever its value (the library tags the copy in the
  * SQ with its own in-flight slot and restores the cookie on completion).
  *
+ * Two descriptors in a row laid out as ESP (AAD, IV, data, digest back to
+ * back, in place) on symmetric sessions made by this client go into one SQ
+ * slot as compact descriptors (struct ce_desc_esp); they are answered
+ * exactly as the full ones would be (docs/PROTOCOL.md).
+ *
  * @return number taken (0..n), or
  *   -ESHUTDOWN: the daemon said it is stopping (nothing taken; requests in
  *               flight still complete, poll them); from its notice on, also

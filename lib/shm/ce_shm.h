@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "ce_shm_abi.h"
@@ -204,6 +205,66 @@ ce_shm_desc_ok(const struct ce_shm_region_info *ri, const struct ce_shm_sess_inf
 	if (cipher && ce_shm__overlap(d->digest_off, si->digest_len, d->dst_off, d->len))
 		return 0;
 	return !(writes_digest && ce_shm__overlap(d->digest_off, si->digest_len, d->src_off, d->len));
+}
+
+/**
+ * The struct ce_desc that compact descriptor @p e means (ce_desc_esp's
+ * layout: aad_off = off, iv_off = off + aad_len, src_off = dst_off = iv_off +
+ * iv_len, digest_off = src_off + len). A field only the compact form has
+ * (rsvd, a missing CE_DESC_F_ESP) or a window that wraps comes out as a
+ * descriptor ce_shm_desc_validate() refuses, so that it accepts @p d exactly
+ * when ce_shm_desc_esp_ok() accepts @p e.
+ */
+static inline void
+ce_shm_desc_esp_expand(const struct ce_desc_esp *e, const struct ce_shm_sess_info *si,
+		       struct ce_desc *d)
+{
+	uint64_t total = (uint64_t)e->aad_len + si->iv_len + e->len + si->digest_len;
+
+	memset(d, 0, sizeof(*d));
+	d->cookie = e->cookie;
+	d->session = e->session;
+	/* Asymmetric sessions and op 0 have no compact form: an op they refuse. */
+	d->op = si->out_max != 0 && e->op != 0 ? CE_OP_DIGEST : e->op;
+	d->flags = (uint8_t)(e->flags & ~CE_DESC_F_ESP);
+	d->rsvd = (uint16_t)((e->rsvd != 0 || !(e->flags & CE_DESC_F_ESP)) ? 1 : 0);
+	d->len = e->len;
+	d->aad_len = e->aad_len;
+	d->aad_off = e->off;
+	if (e->off > UINT64_MAX - total) {
+		/* The window wraps: a source no arena holds. */
+		d->src_off = UINT64_MAX;
+		d->len = d->len ? d->len : 1;
+	} else {
+		d->iv_off = e->off + e->aad_len;
+		d->src_off = d->iv_off + si->iv_len;
+		d->digest_off = d->src_off + e->len;
+	}
+	d->dst_off = d->src_off;
+}
+
+/**
+ * The data path's check of a compact descriptor: the fields, then one range,
+ * the whole window [off, off + aad_len + iv_len + len + digest_len), inside
+ * the arena. The ranges within it are back to back and in place, so none of
+ * ce_shm_desc_validate()'s overlap rules can fail. Accepts exactly what
+ * ce_shm_desc_validate() accepts of ce_shm_desc_esp_expand()'s descriptor
+ * (tests/shm holds them to it).
+ *
+ * @return 1 if @p e may be served, else 0.
+ */
+static inline int
+ce_shm_desc_esp_ok(const struct ce_shm_region_info *ri, const struct ce_shm_sess_info *si,
+		   const struct ce_desc_esp *e)
+{
+	uint64_t lo = ri->arena_off, span = ri->arena_len;
+	uint64_t total = (uint64_t)e->aad_len + si->iv_len + e->len + si->digest_len;
+
+	return si->out_max == 0 &&
+	       (unsigned int)e->op - CE_OP_ENCRYPT <= (unsigned int)(CE_OP_VERIFY - CE_OP_ENCRYPT) &&
+	       (e->flags & ~CE_DESC_F_MAY_BACKLOG) == CE_DESC_F_ESP && e->rsvd == 0 &&
+	       span <= UINT64_MAX - lo && e->aad_len <= si->aad_max &&
+	       ce_shm__in_arena(lo, span, e->off, total);
 }
 
 /**

@@ -33,10 +33,12 @@ extern "C" {
  * 2: asymmetric operations (CE_OP_SIGN.., CE_MSG_ASYM_SESSION_CREATE, the
  * session's out_max in the SESSION_CREATE reply).
  * Also 2: the authenc key is the kernel's blob (ce_authenc_key_build()) and
- * SESSION_CREATE's key holds CE_SESSION_KEY_MAX bytes. A peer of another version
- * is refused with -EPROTO ("protocol version differs").
+ * SESSION_CREATE's key holds CE_SESSION_KEY_MAX bytes.
+ * 3: an SQ slot may hold two compact ESP-layout descriptors (struct
+ * ce_desc_esp, CE_DESC_F_ESP) instead of one struct ce_desc.
+ * A peer of another version is refused with -EPROTO ("protocol version differs").
  */
-#define CE_SHM_VERSION		2u
+#define CE_SHM_VERSION		3u
 
 /** Region header magic ("CEshm" in spirit). */
 #define CE_REGION_MAGIC		0x6d687345u
@@ -84,6 +86,13 @@ ce_op_is_asym_only(uint8_t op)
 /** Descriptor flags (ce_desc.flags); every other bit is reserved and must be 0. */
 #define CE_DESC_F_MAY_BACKLOG	0x01
 #define CE_DESC_F_VALID_MASK	CE_DESC_F_MAY_BACKLOG
+/**
+ * ce_desc_esp.flags: the SQ slot holds a pair of compact descriptors (struct
+ * ce_desc_pair), not one struct ce_desc. Set in every compact descriptor;
+ * the flags byte sits at the same offset in both forms, so the first half's
+ * says what the slot is. Never set in a struct ce_desc.
+ */
+#define CE_DESC_F_ESP		0x80
 
 /**
  * Submission queue entry: exactly one cache line.
@@ -114,6 +123,48 @@ struct ce_desc {
 	uint64_t digest_off;	/**< tag/digest, session digest_len bytes */
 };
 
+/**
+ * Compact descriptor of the ESP layout, 32 bytes, two to an SQ slot (struct
+ * ce_desc_pair): the request's ranges lie back to back, in place,
+ *
+ *     off: [AAD, aad_len][IV, session iv_len][data, len][digest, session digest_len]
+ *
+ * which is an ESP packet's order (SPI and sequence number, IV, payload, ICV)
+ * and a hash's (data, digest). It means exactly the struct ce_desc with
+ * aad_off = off, iv_off = off + aad_len, src_off = dst_off = iv_off +
+ * iv_len, digest_off = src_off + len, and is accepted exactly when that one
+ * is (ce_shm_desc_esp_expand()); its only range check is the whole window.
+ * Symmetric sessions only. libcryptoeng writes this form by itself for a
+ * pair of such descriptors (ce_submit_burst()).
+ */
+struct ce_desc_esp {
+	uint64_t cookie;	/**< returned as is in the completion */
+	uint32_t session;	/**< session handle from SESSION_CREATE */
+	uint8_t op;		/**< CE_OP_ENCRYPT..CE_OP_VERIFY; 0: an empty second half */
+	uint8_t flags;		/**< CE_DESC_F_ESP, and CE_DESC_F_MAY_BACKLOG */
+	uint16_t aad_len;	/**< AAD length at off, 0 = none */
+	uint64_t off;		/**< start of the window (region offset) */
+	uint32_t len;		/**< data length */
+	uint32_t rsvd;		/**< must be zero */
+};
+
+/**
+ * An SQ slot of two compact descriptors: d[0] is a request; d[1] is one when
+ * its op is not 0 (an odd burst leaves it empty, all zero).
+ */
+struct ce_desc_pair {
+	struct ce_desc_esp d[2];
+};
+
+/**
+ * One SQ slot as the daemon copies it out: a struct ce_desc, or a pair of
+ * compact ones when the flags byte has CE_DESC_F_ESP.
+ */
+union ce_sq_slot {
+	struct ce_desc desc;
+	struct ce_desc_pair pair;
+};
+
 /** Completion queue entry: 16 bytes. */
 struct ce_cqe {
 	uint64_t cookie;	/**< ce_desc.cookie of the request */
@@ -140,6 +191,9 @@ struct ce_cqe {
 
 CE_ABI_ASSERT(sizeof(struct ce_desc) == CE_CACHE_LINE, "descriptor must be one cache line");
 CE_ABI_ASSERT(sizeof(struct ce_cqe) == 16, "completion must be 16 bytes");
+CE_ABI_ASSERT(sizeof(struct ce_desc_pair) == sizeof(struct ce_desc), "a pair fills one slot");
+CE_ABI_ASSERT(offsetof(struct ce_desc_esp, flags) == offsetof(struct ce_desc, flags),
+	      "the flags byte says which form a slot holds");
 
 /** Ring flag: the consumer is going to sleep; the producer must ring the doorbell. */
 #define CE_RING_F_NEED_WAKEUP	0x1u

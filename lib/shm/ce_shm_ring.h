@@ -243,14 +243,14 @@ ce_ring_ready_count(struct ce_ring *r)
 }
 
 /**
- * Consumer: copy up to @p n entries out of the ring into @p dst (private
- * memory). Each entry is read from shared memory exactly once; validate the
- * copy, never the ring slot.
+ * Consumer: copy up to @p n ready entries out of the ring into @p dst
+ * (private memory) without consuming them; ce_ring_consume() then gives back
+ * those the caller keeps. Validate the copy, never the ring slot.
  *
- * @return entries dequeued (0..n), or -EIO if the ring is broken.
+ * @return entries copied (0..n), or -EIO if the ring is broken.
  */
 static inline int
-ce_ring_dequeue_burst(struct ce_ring *r, void *dst, unsigned int n)
+ce_ring_peek_burst(struct ce_ring *r, void *dst, unsigned int n)
 {
 	uint8_t *d = (uint8_t *)dst;
 	/* Entries already seen ready need no new read of the producer's index.
@@ -268,10 +268,36 @@ ce_ring_dequeue_burst(struct ce_ring *r, void *dst, unsigned int n)
 		ce_ring_copy_entry(d + (size_t)i * r->esize,
 				   r->entries + (size_t)((r->local + i) & r->mask) * r->esize,
 				   r->esize);
+	return (int)n;
+}
+
+/**
+ * Consumer: release the first @p n entries (at most what ce_ring_peek_burst()
+ * copied) to the producer. Each kept entry was read from shared memory once.
+ */
+static inline void
+ce_ring_consume(struct ce_ring *r, unsigned int n)
+{
 	r->local += n;
 	/* Release: our reads of the slots finish before the producer may reuse them. */
 	__atomic_store_n(&r->sh->cons, r->local, __ATOMIC_RELEASE);
-	return (int)n;
+}
+
+/**
+ * Consumer: copy up to @p n entries out of the ring into @p dst (private
+ * memory) and consume them. Each entry is read from shared memory exactly
+ * once; validate the copy, never the ring slot.
+ *
+ * @return entries dequeued (0..n), or -EIO if the ring is broken.
+ */
+static inline int
+ce_ring_dequeue_burst(struct ce_ring *r, void *dst, unsigned int n)
+{
+	int got = ce_ring_peek_burst(r, dst, n);
+
+	if (got > 0)
+		ce_ring_consume(r, (unsigned int)got);
+	return got;
 }
 
 /**

@@ -502,6 +502,20 @@ raw_desc(struct raw *r, uint64_t cookie, uint64_t off, uint32_t len)
 }
 
 /* Wait (5 s bound) for @p n CQEs. */
+/* An offset no window of a compact descriptor fits at: before, past or across the arena. */
+static uint64_t
+rnd_bad_off(uint64_t r)
+{
+	switch (r % 3) {
+	case 0:
+		return RAW_ARENA - 1 - r % 64;
+	case 1:
+		return RAW_SIZE - r % 16;
+	default:
+		return UINT64_MAX - r % 256;
+	}
+}
+
 static void
 raw_reap(struct raw *r, struct ce_cqe *cqes, unsigned int n)
 {
@@ -950,6 +964,8 @@ case_ring(void)
 		CHECK(RAND_bytes((uint8_t *)dd, sizeof(dd)) == 1);
 		for (unsigned int i = 0; i < RAW_ENTRIES; i++) {
 			dd[i].cookie = i;
+			/* Full descriptors here; garbage pairs below. */
+			dd[i].flags &= (uint8_t)~CE_DESC_F_ESP;
 			/* Now and then one that would be valid but for its offsets. */
 			if (i % 4 == 0) {
 				dd[i].session = r.handle;
@@ -962,6 +978,37 @@ case_ring(void)
 		raw_doorbell(&r);
 		raw_reap(&r, cqes, RAW_ENTRIES);
 		for (unsigned int i = 0; i < RAW_ENTRIES; i++)
+			CHECK_EQ(cqes[i].status, -EINVAL);
+	}
+	/* Garbage pairs of compact descriptors: each half refused on its own. */
+	for (int round = 0; round < 8; round++) {
+		union ce_sq_slot sl[RAW_ENTRIES / 2];
+		unsigned int want = 0;
+
+		CHECK(RAND_bytes((uint8_t *)sl, sizeof(sl)) == 1);
+		for (unsigned int i = 0; i < RAW_ENTRIES / 2; i++) {
+			for (unsigned int k = 0; k < 2; k++) {
+				struct ce_desc_esp *e = &sl[i].pair.d[k];
+
+				e->cookie = 2 * i + k;
+				if (i % 3 == 0) {
+					/* Valid but for its window. */
+					e->session = r.handle;
+					e->op = CE_OP_ENCRYPT;
+					e->flags = CE_DESC_F_ESP;
+					e->rsvd = 0;
+					e->off = rnd_bad_off(e->off);
+				}
+			}
+			sl[i].pair.d[0].flags |= CE_DESC_F_ESP;
+			if (i % 2 == 1)
+				sl[i].pair.d[1].op = 0;		/* an empty second half */
+			want += sl[i].pair.d[1].op != 0 ? 2 : 1;
+		}
+		CHECK_EQ(ce_ring_enqueue_burst(&r.sq, sl, RAW_ENTRIES / 2), (int)RAW_ENTRIES / 2);
+		raw_doorbell(&r);
+		raw_reap(&r, cqes, want);
+		for (unsigned int i = 0; i < want; i++)
 			CHECK_EQ(cqes[i].status, -EINVAL);
 	}
 	/* NEED_WAKEUP and the other flag bits forged: costs the forger only. */

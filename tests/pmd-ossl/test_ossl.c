@@ -273,6 +273,30 @@ diff_ecdsa(const char *curve, const char *alg, uint32_t n)
 		raw[n + 3] ^= 4;
 		CHECK_EQ(run(verify, dig, dlen, raw, 2 * n, NULL), -EBADMSG);
 	}
+	/* r or s with a leading zero byte (shorter DER INTEGERs, 1 in 128
+	 * signatures): ours as OpenSSL reads it, OpenSSL's through ours. */
+	{
+		int ours = 0, theirs = 0;
+
+		for (int i = 0; i < 5000 && (ours == 0 || theirs == 0); i++) {
+			reg_rand_bytes(dig, 32);
+			if (ours == 0) {
+				CHECK_EQ(run(sign, dig, 32, NULL, 0, &out_len), 0);
+				if (buf_out[0] == 0 || buf_out[n] == 0) {
+					CHECK_EQ(oracle_ecdsa_verify(pk, dig, 32, buf_out, n), 1);
+					ours = i + 1;
+				}
+			}
+			if (theirs == 0) {
+				oracle_ecdsa_sign(pk, dig, 32, n, raw);
+				if (raw[0] == 0 || raw[n] == 0) {
+					CHECK_EQ(run(verify, dig, 32, raw, 2 * n, NULL), 0);
+					theirs = i + 1;
+				}
+			}
+		}
+		CHECK(ours != 0 && theirs != 0);
+	}
 	/* r = 0, s = 0, r = s = all ones (above the order): invalid, not errors. */
 	memset(raw, 0, 2 * n);
 	CHECK_EQ(run(verify, dig, 32, raw, 2 * n, NULL), -EBADMSG);

@@ -371,11 +371,120 @@ test_qp_geom(void)
 	CHECK_EQ(ce_shm_qp_geom_check(&ri, &q, 4096, &why), -EINVAL);
 }
 
+/*
+ * Compact descriptors: ce_shm_desc_esp_ok() accepts exactly what
+ * ce_shm_desc_validate() accepts of ce_shm_desc_esp_expand()'s descriptor,
+ * on windows around the arena's ends and the top of the address space,
+ * every field disturbed now and then; and the expansion is the ESP layout.
+ */
+static void
+test_esp_agrees(void)
+{
+	static const struct ce_shm_sess_info sis[] = {
+		{ .iv_len = 12, .digest_len = 16, .aad_max = 64 },
+		{ .iv_len = 0, .digest_len = 20, .aad_max = 0 },
+		{ .iv_len = 16, .digest_len = 0, .aad_max = 8 },
+		{ .aad_max = 64, .out_max = 64 },	/* asymmetric: never compact */
+	};
+	static const uint64_t edges[] = { A0, AEND, 0, UINT64_MAX };
+	uint64_t x = 0x2545f4914f6cdd1dull;
+	unsigned int accepted = 0, refused = 0;
+
+	for (unsigned int i = 0; i < 200000; i++) {
+		const struct ce_shm_sess_info *s = &sis[i % 4];
+		struct ce_desc_esp e = {
+			.cookie = i, .session = 0x10001, .op = CE_OP_ENCRYPT, .flags = CE_DESC_F_ESP,
+			.aad_len = 8, .off = A0 + 4096, .len = 64,
+		};
+		struct ce_desc d;
+		int ok, ret;
+
+		if (rnd(&x) % 4 == 0)
+			e.op = (uint8_t)(rnd(&x) % (CE_OP_MAX + 2));
+		if (rnd(&x) % 8 == 0)
+			e.flags = (uint8_t)rnd(&x);
+		if (rnd(&x) % 16 == 0)
+			e.rsvd = (uint32_t)rnd(&x);
+		if (rnd(&x) % 4 == 0)
+			e.len = (uint32_t)(rnd(&x) % 3 == 0 ? rnd(&x) % (2 * REGION) : rnd(&x) % 64);
+		if (rnd(&x) % 4 == 0)
+			e.aad_len = (uint16_t)(rnd(&x) % 80);
+		if (rnd(&x) % 2 == 0)
+			/* Near an edge, or so that the window ends near one. */
+			e.off = edges[rnd(&x) % 4] - (rnd(&x) % 2 ? e.len + e.aad_len : 0) +
+				rnd(&x) % 64 - 32;
+		ce_shm_desc_esp_expand(&e, s, &d);
+		ret = ce_shm_desc_validate(&ri, s, &d, &(const char *){ NULL });
+		ok = ce_shm_desc_esp_ok(&ri, s, &e);
+		if (ok != (ret == 0)) {
+			fprintf(stderr, "case %u: compact %d, full %d (op %u flags %#x len %u aad %u "
+				"off %#lx)\n", i, ok, ret, e.op, e.flags, e.len, e.aad_len,
+				(unsigned long)e.off);
+			CHECK(0);
+		}
+		if (ok) {
+			/* In place, back to back. */
+			CHECK_EQ(d.aad_off, e.off);
+			CHECK_EQ(d.iv_off, e.off + e.aad_len);
+			CHECK_EQ(d.src_off, d.iv_off + s->iv_len);
+			CHECK_EQ(d.dst_off, d.src_off);
+			CHECK_EQ(d.digest_off, d.src_off + e.len);
+			CHECK_EQ(d.cookie, e.cookie);
+			CHECK_EQ(d.flags & CE_DESC_F_ESP, 0);
+			accepted++;
+		} else {
+			refused++;
+		}
+	}
+	CHECK(accepted > 1000);
+	CHECK(refused > 1000);
+}
+
+/* The compact form's own refusals, one each. */
+static void
+test_esp_refusals(void)
+{
+	const struct ce_desc_esp good_e = {
+		.op = CE_OP_ENCRYPT, .flags = CE_DESC_F_ESP, .aad_len = 8, .off = A0, .len = 64,
+	};
+	const struct ce_shm_sess_info asym = { .aad_max = 64, .out_max = 64 };
+	struct ce_desc_esp e;
+	uint64_t window = 8 + si.iv_len + 64 + si.digest_len;
+
+	CHECK(ce_shm_desc_esp_ok(&ri, &si, &good_e));
+	e = good_e; e.off = AEND - window;		/* ends on the arena's end */
+	CHECK(ce_shm_desc_esp_ok(&ri, &si, &e));
+	e.off++;					/* one past */
+	CHECK(!ce_shm_desc_esp_ok(&ri, &si, &e));
+	e = good_e; e.off = A0 - 1;			/* starts before the arena */
+	CHECK(!ce_shm_desc_esp_ok(&ri, &si, &e));
+	e = good_e; e.off = UINT64_MAX - 8;		/* wraps */
+	CHECK(!ce_shm_desc_esp_ok(&ri, &si, &e));
+	e = good_e; e.flags = CE_DESC_F_MAY_BACKLOG;	/* no CE_DESC_F_ESP */
+	CHECK(!ce_shm_desc_esp_ok(&ri, &si, &e));
+	e = good_e; e.flags |= CE_DESC_F_MAY_BACKLOG;
+	CHECK(ce_shm_desc_esp_ok(&ri, &si, &e));
+	e.flags |= 0x02;				/* reserved */
+	CHECK(!ce_shm_desc_esp_ok(&ri, &si, &e));
+	e = good_e; e.rsvd = 1;
+	CHECK(!ce_shm_desc_esp_ok(&ri, &si, &e));
+	e = good_e; e.op = 0;
+	CHECK(!ce_shm_desc_esp_ok(&ri, &si, &e));
+	e.op = CE_OP_SIGN;
+	CHECK(!ce_shm_desc_esp_ok(&ri, &si, &e));
+	e = good_e; e.aad_len = (uint16_t)(si.aad_max + 1);
+	CHECK(!ce_shm_desc_esp_ok(&ri, &si, &e));
+	e = good_e; e.aad_len = 0;
+	CHECK(!ce_shm_desc_esp_ok(&ri, &asym, &e));	/* asymmetric session */
+}
+
 int
 main(void)
 {
 	RUN(test_table);
 	RUN(test_fast_check_agrees);
+	RUN(test_esp_agrees);
+	RUN(test_esp_refusals);
 	RUN(test_dst_before_src_overlap);
 	RUN(test_digest_ops);
 	RUN(test_asym_ops);
