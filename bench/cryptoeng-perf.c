@@ -366,6 +366,9 @@ perf_poll(struct perf_thread *t, struct ce_cqe *cqes, struct ce_desc *descs, uin
 		fprintf(stderr, "cryptoeng-perf: poll: %s\n", strerror(-d));
 		perf_rc_leave();
 	}
+	/* --idle-wait: nothing back yet; sleep on the CQ's eventfd, not the CPU. */
+	if (d == 0 && perf_o.idle_wait && ce_qp_inflight(t->qp) != 0)
+		(void)ce_wait(t->qp, 100);
 	return d;
 }
 

@@ -125,6 +125,7 @@ struct perf_opts {
 	const char *spawn_config;
 	uint32_t qps;
 	int verify_all;
+	int idle_wait;		/* an empty poll sleeps in ce_wait() instead of polling again */
 	const char *driver;	/* exact driver name, overrides --devtype */
 };
 

@@ -236,7 +236,7 @@ enum {
 	OPT_AEAD_ALGO, OPT_AEAD_OP, OPT_AEAD_KEY_SZ, OPT_AEAD_IV_SZ, OPT_AEAD_AAD_SZ,
 	OPT_DIGEST_SZ, OPT_CSV, OPT_SILENT, OPT_MODEX_LEN,
 	OPT_ASYM_OP, OPT_RSA_MODLEN, OPT_RSA_PADDING, OPT_CURVE,
-	OPT_SOCKET, OPT_SPAWN, OPT_QPS, OPT_VERIFY_ALL, OPT_DRIVER,
+	OPT_SOCKET, OPT_SPAWN, OPT_QPS, OPT_VERIFY_ALL, OPT_DRIVER, OPT_IDLE_WAIT,
 };
 
 static const struct option opts_long[] = {
@@ -283,6 +283,7 @@ static const struct option opts_long[] = {
 	{ "qps", required_argument, NULL, OPT_QPS },
 	{ "verify-all", no_argument, NULL, OPT_VERIFY_ALL },
 	{ "driver", required_argument, NULL, OPT_DRIVER },
+	{ "idle-wait", no_argument, NULL, OPT_IDLE_WAIT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -299,6 +300,8 @@ opts_usage(const char *prog)
 	       " --qps N: N client threads, one queue pair each (a row each, then a total)\n"
 	       " --verify-all: check every output against OpenSSL\n"
 	       " --driver NAME: ask the daemon for this exact driver (else from --devtype)\n"
+	       " --idle-wait: a poll that finds nothing sleeps in ce_wait() until a completion\n"
+	       "           (a client that leaves its CPU to others) instead of polling again\n"
 	       " dpdk-test-crypto-perf's options (same meaning and defaults):\n"
 	       " --silent: disable options dump\n"
 	       " --ptest throughput / latency / verify : set test type\n"
@@ -591,6 +594,9 @@ opts_parse_one(struct perf_opts *o, int opt, const char *arg)
 		return 0;
 	case OPT_DRIVER:
 		o->driver = arg;
+		return 0;
+	case OPT_IDLE_WAIT:
+		o->idle_wait = 1;
 		return 0;
 	}
 	return -1;

@@ -21,18 +21,10 @@
 #include <time.h>
 
 #include "cryptoeng.h"
+#include "ce_clock.h"
 
 #define WP_MAX_BURST 64
 #define WP_MAX_SPINS 16
-
-static double
-wp_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static double
 wp_cpu(void)
@@ -80,7 +72,7 @@ wp_run(struct ce_qp *qp, uint32_t session, uint64_t off, uint64_t ops, unsigned 
 		descs[i].src_off = descs[i].dst_off = off + 64 * i;
 		descs[i].len = 64;
 	}
-	t0 = wp_now();
+	t0 = ce_clock_s();
 	c0 = wp_cpu();
 	while (done < ops) {
 		unsigned int want = (unsigned int)(sent - done) < burst ? burst - (unsigned int)(sent - done) : 0;
@@ -97,7 +89,7 @@ wp_run(struct ce_qp *qp, uint32_t session, uint64_t off, uint64_t ops, unsigned 
 			bad += cqes[i].status != 0;
 		done += (unsigned int)got;
 	}
-	t = wp_now() - t0;
+	t = ce_clock_s() - t0;
 	c = wp_cpu() - c0;
 	printf("spin %-8ld burst %-3u ops %-9lu %8.3f MOps  client cpu %6.1f%% of wall, "
 	       "%7.1f ns cpu/op  sleeps %lu (%.2f per burst)  errors %lu\n",

@@ -64,6 +64,7 @@ struct cli_slot {
 	uint8_t *out;		/* result bytes in the arena */
 	uint32_t out_len;
 	json_t *id;		/* the line's "id", echoed in its answer */
+	uint32_t out_max;	/* asymmetric: out_len comes from the CQE, at most this */
 	struct ce_desc dd;
 };
 
@@ -96,6 +97,7 @@ struct cli_batch {
 	uint32_t inflight;
 	struct cli_sess *sess[CLI_SESS_BUCKETS];
 	uint32_t nb_sess;
+	struct cli_asym_sess *asym_sess;	/* cli_batch_asym.c: sessions by key file */
 	/* Tallies for the one-shot exit code. */
 	bool one_shot;
 	int exit_code;
@@ -147,6 +149,13 @@ int cli_cmd_report(const char *cmd, int argc, char **argv);
 /* cli_batch.c */
 int cli_run(struct cli_batch *b, struct cli_in *in, json_t *one);
 void cli_batch_free(struct cli_batch *b);
+long cli_ring_alloc(struct cli_batch *b, size_t n);
+
+/* cli_batch_asym.c: asymmetric lines of a batch (those with "key_file") */
+bool cli_asym_line(json_t *o);
+/* @return 0 (s pending, or done with s->err set), or -EAGAIN: the byte ring is full. */
+int cli_asym_prepare(struct cli_batch *b, struct cli_slot *s, uint64_t seq, json_t *o);
+void cli_asym_free(struct cli_batch *b);
 
 /* cli_crypt.c */
 int cli_cmd_crypt(int argc, char **argv);
@@ -156,7 +165,20 @@ void cli_usage_selftest(FILE *f);
 int cli_cmd_selftest(int argc, char **argv);
 
 /* cli_asym.c: sign, verify, encrypt, decrypt, derive */
+struct evp_pkey_st;
 int cli_cmd_asym(const char *cmd, int argc, char **argv);
+/* All of a file (or fd, or stdin for "-"), at most max bytes. @return length or -errno. */
+long cli_asym_read(const char *path, int fd, size_t max, uint8_t **out);
+/* A PEM or DER key, private (*priv) or public; NULL if OpenSSL reads neither. */
+struct evp_pkey_st *cli_asym_parse_key(const uint8_t *b, size_t n, bool *priv);
+/* The key as the daemon takes it (PKCS#8 or SPKI DER). @return length or -EINVAL. */
+int cli_asym_key_der(struct evp_pkey_st *k, bool priv, uint8_t **der);
+/* The kernel's algorithm for a key, an RSA padding and sign/derive; NULL: none. */
+const char *cli_asym_default_alg(struct evp_pkey_st *k, const char *padding, bool derive,
+				 char *buf, size_t size);
+/* A peer's public key in the key agreement's wire format. @return length or -EINVAL. */
+int cli_asym_peer_raw(struct evp_pkey_st *peer, struct evp_pkey_st *ours, uint8_t *out,
+		      size_t room);
 
 /* cli_watch.c: stats --watch */
 bool cli_watch_wanted(int argc, char **argv);

@@ -80,8 +80,8 @@ asym_usage(FILE *f)
 /* ---- files and keys -------------------------------------------------------- */
 
 /* All of a file (or fd, or stdin for "-"), at most max bytes. @return length or -errno. */
-static long
-asym_read(const char *path, int fd, size_t max, uint8_t **out)
+long
+cli_asym_read(const char *path, int fd, size_t max, uint8_t **out)
 {
 	size_t cap = max + 1, len = 0;
 	uint8_t *buf;
@@ -126,8 +126,8 @@ asym_read(const char *path, int fd, size_t max, uint8_t **out)
 }
 
 /* A key in PEM or DER, private or public. */
-static EVP_PKEY *
-asym_parse_key(const uint8_t *b, size_t n, bool *priv)
+EVP_PKEY *
+cli_asym_parse_key(const uint8_t *b, size_t n, bool *priv)
 {
 	const unsigned char *p = b;
 	EVP_PKEY *k = NULL;
@@ -158,8 +158,8 @@ asym_parse_key(const uint8_t *b, size_t n, bool *priv)
 }
 
 /* The key as the daemon takes it: DER PKCS#8 or SPKI. @return length or -errno. */
-static int
-asym_key_der(EVP_PKEY *k, bool priv, uint8_t **der)
+int
+cli_asym_key_der(EVP_PKEY *k, bool priv, uint8_t **der)
 {
 	PKCS8_PRIV_KEY_INFO *p8;
 	int n;
@@ -177,20 +177,19 @@ asym_key_der(EVP_PKEY *k, bool priv, uint8_t **der)
 }
 
 /* The kernel's name for what the key and the command do, when --alg is not given. */
-static const char *
-asym_default_alg(EVP_PKEY *k, const struct asym_opts *o, char *buf, size_t size)
+const char *
+cli_asym_default_alg(EVP_PKEY *k, const char *padding, bool derive, char *buf, size_t size)
 {
 	char group[32];
-	bool derive = o->op == CE_OP_KPP_SECRET || o->op == CE_OP_KPP_PUBKEY;
 
 	if (EVP_PKEY_is_a(k, "RSA")) {
-		if (o->padding == NULL || strcmp(o->padding, "pkcs1") == 0)
+		if (padding == NULL || strcmp(padding, "pkcs1") == 0)
 			return "pkcs1pad(rsa,sha256)";
-		if (strcmp(o->padding, "pss") == 0)
+		if (strcmp(padding, "pss") == 0)
 			return "psspad(rsa,sha256)";
-		if (strcmp(o->padding, "oaep") == 0)
+		if (strcmp(padding, "oaep") == 0)
 			return "oaep(rsa,sha256)";
-		if (strcmp(o->padding, "none") == 0)
+		if (strcmp(padding, "none") == 0)
 			return "rsa";
 		return NULL;
 	}
@@ -220,8 +219,8 @@ asym_default_alg(EVP_PKEY *k, const struct asym_opts *o, char *buf, size_t size)
  * EC x || y (no 04 prefix), X25519 the 32-byte u, DH y padded to the prime's
  * bytes. @return length or -EINVAL.
  */
-static int
-asym_peer_raw(EVP_PKEY *peer, EVP_PKEY *ours, uint8_t *out, size_t room)
+int
+cli_asym_peer_raw(EVP_PKEY *peer, EVP_PKEY *ours, uint8_t *out, size_t room)
 {
 	size_t n = 0;
 
@@ -528,21 +527,23 @@ cli_cmd_asym(const char *cmd, int argc, char **argv)
 	if (o.op == CE_OP_KPP_SECRET && o.peer_file == NULL)
 		o.op = CE_OP_KPP_PUBKEY;
 	ret = ASYM_EXIT_FAIL;
-	key_len = asym_read(o.key_file, o.keyfd, ASYM_FILE_MAX, &keybuf);
+	key_len = cli_asym_read(o.key_file, o.keyfd, ASYM_FILE_MAX, &keybuf);
 	if (key_len < 0) {
 		fprintf(stderr, "%s %s: key %s: %s\n", cli_prog, cmd,
 			o.key_file ? o.key_file : "fd", strerror((int)-key_len));
 		keybuf = NULL;
 		goto out;
 	}
-	key = asym_parse_key(keybuf, (size_t)key_len, &priv);
-	if (key == NULL || (der_len = asym_key_der(key, priv, &der)) < 0) {
+	key = cli_asym_parse_key(keybuf, (size_t)key_len, &priv);
+	if (key == NULL || (der_len = cli_asym_key_der(key, priv, &der)) < 0) {
 		fprintf(stderr, "EINVAL: key: not a PEM or DER key OpenSSL reads (an encrypted "
 			"key is not taken)\n");
 		ret = ASYM_EXIT_USAGE;
 		goto out;
 	}
-	alg = o.alg != NULL ? o.alg : asym_default_alg(key, &o, namebuf, sizeof(namebuf));
+	alg = o.alg != NULL ? o.alg :
+	      cli_asym_default_alg(key, o.padding, o.op == CE_OP_KPP_SECRET ||
+				   o.op == CE_OP_KPP_PUBKEY, namebuf, sizeof(namebuf));
 	if (alg == NULL) {
 		fprintf(stderr, "%s %s: no algorithm for this key: name one with --alg "
 			"(cryptoengctl algs)\n", cli_prog, cmd);
@@ -550,16 +551,16 @@ cli_cmd_asym(const char *cmd, int argc, char **argv)
 		goto out;
 	}
 	if (o.op == CE_OP_KPP_SECRET) {
-		peer_len = asym_read(o.peer_file, -1, ASYM_FILE_MAX, &peerbuf);
+		peer_len = cli_asym_read(o.peer_file, -1, ASYM_FILE_MAX, &peerbuf);
 		if (peer_len < 0) {
 			fprintf(stderr, "%s derive: -peerkey %s: %s\n", cli_prog, o.peer_file,
 				strerror((int)-peer_len));
 			peerbuf = NULL;
 			goto out;
 		}
-		peer = asym_parse_key(peerbuf, (size_t)peer_len, &peer_priv);
+		peer = cli_asym_parse_key(peerbuf, (size_t)peer_len, &peer_priv);
 		in_len = peer == NULL ? -EINVAL :
-			 asym_peer_raw(peer, key, peer_raw, sizeof(peer_raw));
+			 cli_asym_peer_raw(peer, key, peer_raw, sizeof(peer_raw));
 		if (in_len < 0) {
 			fprintf(stderr, "EINVAL: -peerkey: not a public key of the algorithm's "
 				"type\n");
@@ -571,7 +572,7 @@ cli_cmd_asym(const char *cmd, int argc, char **argv)
 			goto out;
 		memcpy(in, peer_raw, (size_t)in_len);
 	} else if (o.op != CE_OP_KPP_PUBKEY) {
-		in_len = asym_read(o.in_file ? o.in_file : "-", -1, ASYM_IN_MAX, &in);
+		in_len = cli_asym_read(o.in_file ? o.in_file : "-", -1, ASYM_IN_MAX, &in);
 		if (in_len < 0) {
 			fprintf(stderr, "%s %s: -in %s: %s\n", cli_prog, cmd,
 				o.in_file ? o.in_file : "-", in_len == -EFBIG ?
@@ -582,7 +583,7 @@ cli_cmd_asym(const char *cmd, int argc, char **argv)
 		}
 	}
 	if (o.op == CE_OP_SIG_VERIFY) {
-		sig_len = asym_read(o.sig_file, -1, ASYM_IN_MAX, &sig);
+		sig_len = cli_asym_read(o.sig_file, -1, ASYM_IN_MAX, &sig);
 		if (sig_len < 0) {
 			fprintf(stderr, "%s verify: -sigfile %s: %s\n", cli_prog, o.sig_file,
 				strerror((int)-sig_len));

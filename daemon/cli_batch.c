@@ -288,7 +288,7 @@ cli_slot(struct cli_batch *b, uint64_t seq)
 }
 
 /* Reserve n bytes (64-byte aligned) of the byte ring; @return the offset or -1. */
-static long
+long
 cli_ring_alloc(struct cli_batch *b, size_t n)
 {
 	uint64_t pos;
@@ -448,6 +448,12 @@ cli_pump(struct cli_batch *b)
 			if (s->state != CLI_S_INFLIGHT)
 				continue;
 			s->status = cqe[i].status;
+			/* Asymmetric: the CQE says how much was written, never past out_max. */
+			if (s->out_max != 0) {
+				s->out_len = cqe[i].out_len;
+				if (s->status == 0 && s->out_len > s->out_max)
+					s->status = -EPROTO;
+			}
 			s->state = CLI_S_DONE;
 			b->inflight--;
 		}
@@ -819,9 +825,20 @@ cli_run(struct cli_batch *b, struct cli_in *in, json_t *one)
 					continue;
 				}
 			}
-			s->err = cli_req_parse(o, &r);
+			s->out_max = 0;
 			if (s->id == NULL)
 				s->id = json_incref(json_object_get(o, "id"));
+			if (cli_asym_line(o)) {
+				if (cli_asym_prepare(b, s, b->seq_read, o) == -EAGAIN) {
+					held = o;
+					break;
+				}
+				json_decref(o);
+				b->seq_read++;
+				nb++;
+				continue;
+			}
+			s->err = cli_req_parse(o, &r);
 			if (s->err == NULL && cli_prepare(b, s, b->seq_read, &r) == -EAGAIN) {
 				/* The byte ring is full: keep the line until output frees space. */
 				held = o;
@@ -874,6 +891,7 @@ cli_batch_free(struct cli_batch *b)
 	}
 	free(b->slots);
 	json_decref(b->algs);
+	cli_asym_free(b);
 	/* BYE: the daemon destroys our sessions and queue pair. */
 	ce_client_close(b->c);
 }

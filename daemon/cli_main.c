@@ -108,6 +108,9 @@ cli_usage_crypt(FILE *f)
 		"  --batch FILE|-     JSON lines with alg, driver, op, key, iv, aad, tag_len,\n"
 		"                     in and id; one {\"out\"} or {\"error\"} line per input\n"
 		"                     line, in order, with its \"id\" echoed\n"
+		"                     asymmetric lines name a key_file (PEM/DER): op sign,\n"
+		"                     verify, encrypt, decrypt or derive; in, sig, peer or\n"
+		"                     peer_file, padding, alg (cryptoengctl(8), BATCH)\n"
 		"exit: 0 ok, 1 failure, 2 usage error or EINVAL, 3 EBADMSG\n",
 		cli_prog, cli_prog);
 }

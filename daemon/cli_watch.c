@@ -31,6 +31,7 @@
 
 #include "cryptoeng.h"
 #include "cli.h"
+#include "ce_clock.h"
 
 #define CLI_WATCH_MIN_S		0.1
 #define CLI_WATCH_MAX_S		3600.0
@@ -68,15 +69,6 @@ cli_watch_wanted(int argc, char **argv)
 			return true;
 	}
 	return false;
-}
-
-static double
-cli_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* A counter of a snapshot row, 0 when absent. */
@@ -296,7 +288,7 @@ cli_sleep_until(double deadline)
 {
 	double left;
 
-	while (!cli_watch_stop && (left = deadline - cli_now()) > 0)
+	while (!cli_watch_stop && (left = deadline - ce_clock_s()) > 0)
 		(void)poll(NULL, 0, (int)(left * 1000.0) + 1);
 }
 
@@ -368,7 +360,7 @@ cli_cmd_watch(int argc, char **argv)
 	c = cli_connect(&(struct ce_client_opts){ .name = "cryptoengctl-watch",
 						  .region_size = 1u << 20, .nb_qps = 1 });
 	devices = cli_watch_devices(c);
-	t_prev = cli_now();
+	t_prev = ce_clock_s();
 	prev = devices != NULL ? cli_request_all(c, "stats") : NULL;
 	if (prev == NULL) {
 		json_decref(devices);
@@ -383,7 +375,7 @@ cli_cmd_watch(int argc, char **argv)
 		if (cli_watch_stop)
 			break;
 		next += interval;
-		t_cur = cli_now();
+		t_cur = ce_clock_s();
 		cur = cli_request_all(c, "stats");
 		if (cur == NULL) {
 			rc = CLI_EXIT_FAIL;
@@ -409,8 +401,8 @@ cli_cmd_watch(int argc, char **argv)
 			break;
 		}
 		/* A late snapshot: start the next interval from now, not in the past. */
-		if (next < cli_now())
-			next = cli_now() + interval;
+		if (next < ce_clock_s())
+			next = ce_clock_s() + interval;
 	}
 	json_decref(prev);
 	json_decref(devices);

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ce_clock.h"
 #include "cp.h"
 
 #define CP_ACCEPT_PAUSE_MS	100	/* accept failed for want of fds: retry after */
@@ -52,10 +53,7 @@ static int cp_tag_listen;
 static uint64_t
 cp_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return ce_clock_ns() / 1000000;
 }
 
 /* A flood of refused peers must not flood the log: a few a second, then a count. */

@@ -102,6 +102,23 @@ cp_sess_publish(struct d_client *c, struct d_sess *s, unsigned int idx,
 	cp_reply_u(c, &r.u, sizeof(r.u.session));
 }
 
+/* The implementation a session message names (alg, driver; empty: any);
+ * NULL, replied with the registry's reason, if there is none. */
+static const struct ce_registry_entry *
+cp_sess_lookup(struct d_client *c, const char *alg, const char *driver)
+{
+	const char *why = NULL;
+	const struct ce_registry_entry *e;
+
+	e = ce_registry_lookup(alg[0] ? alg : NULL, driver[0] ? driver : NULL, &why);
+	if (e == NULL) {
+		int err = errno;
+
+		cp_reply(c, -err, "%s", why ? why : "no such algorithm");
+	}
+	return e;
+}
+
 void
 cp_session_create(struct d_client *c)
 {
@@ -126,13 +143,9 @@ cp_session_create(struct d_client *c)
 		cp_reply(c, -EINVAL, "key, iv, digest or aad size out of range");
 		return;
 	}
-	e = ce_registry_lookup(sc->alg[0] ? sc->alg : NULL, sc->driver[0] ? sc->driver : NULL,
-			       &why);
-	if (e == NULL) {
-		err = errno;
-		cp_reply(c, -err, "%s", why ? why : "no such algorithm");
+	e = cp_sess_lookup(c, sc->alg, sc->driver);
+	if (e == NULL)
 		return;
-	}
 	if (ce_pmd_alg_type_is_asym(e->alg->type)) {
 		cp_reply(c, -EINVAL, "%s is asymmetric: its key (DER) goes in ASYM_SESSION_CREATE",
 			 e->alg->name);
@@ -220,13 +233,9 @@ cp_session_asym_create(struct d_client *c)
 		cp_reply(c, -EINVAL, "key_len 0: an asymmetric session needs its DER key");
 		return;
 	}
-	e = ce_registry_lookup(sc->alg[0] ? sc->alg : NULL, sc->driver[0] ? sc->driver : NULL,
-			       &why);
-	if (e == NULL) {
-		err = errno;
-		cp_reply(c, -err, "%s", why ? why : "no such algorithm");
+	e = cp_sess_lookup(c, sc->alg, sc->driver);
+	if (e == NULL)
 		return;
-	}
 	if (!ce_pmd_alg_type_is_asym(e->alg->type)) {
 		cp_reply(c, -ENOENT, "%s is not an asymmetric algorithm (SESSION_CREATE makes "
 			 "its sessions)", e->alg->name);

@@ -21,6 +21,7 @@
 #include <rte_pause.h>
 
 #include "gw.h"
+#include "ce_clock.h"
 
 #define GW_WATCH_MS	20
 #define GW_RECONNECT_MS	200
@@ -34,15 +35,6 @@ conn_sleep_ms(unsigned int ms)
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
 
 	nanosleep(&ts, NULL);
-}
-
-static double
-conn_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static bool
@@ -122,7 +114,7 @@ conn_main(void *arg)
 		conn_sleep_ms(GW_WATCH_MS);
 		if (conn_alive(g))
 			continue;
-		gone_at = conn_now();
+		gone_at = ce_clock_s();
 		__atomic_store_n(&g->daemon_up, false, __ATOMIC_RELEASE);
 		gen = __atomic_add_fetch(&g->gen, 1, __ATOMIC_RELEASE);
 		printf("gateway: the daemon is gone: in-flight packets dropped (daemon_gone), reconnecting every %u ms\n",
@@ -142,7 +134,7 @@ conn_main(void *arg)
 			break;
 		}
 		g->reconnects++;
-		g->last_outage_s = conn_now() - gone_at;
+		g->last_outage_s = ce_clock_s() - gone_at;
 		printf("gateway: reconnected to the daemon: %u sessions recreated, service back after %.3f s\n",
 		       g->nb_sa, g->last_outage_s);
 	}

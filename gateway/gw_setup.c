@@ -25,6 +25,7 @@
 #include <rte_mempool.h>
 
 #include "gw.h"
+#include "ce_clock.h"
 
 #define GW_PAGE		4096u
 #define GW_NB_RXD	1024
@@ -313,15 +314,6 @@ setup_pool(struct gw *g, struct gw_attach *a, unsigned int gen)
 	return 0;
 }
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 void
 gw_daemon_detach(struct gw_attach *a)
 {
@@ -372,7 +364,7 @@ gw_daemon_attach(struct gw *g, struct gw_attach *a, unsigned int gen, bool quiet
 
 	/* One session per SA; the SA's state (sequence numbers, windows) is
 	 * the gateway's and survives a new connection. */
-	t0 = now_s();
+	t0 = ce_clock_s();
 	for (i = 0; i < g->nb_sa; i++) {
 		struct gw_sa *sa = &g->sa[i];
 		const struct gw_alg_desc *alg = gw_alg_get(sa->alg);
@@ -408,7 +400,7 @@ gw_daemon_attach(struct gw *g, struct gw_attach *a, unsigned int gen, bool quiet
 		sa->session = (uint32_t)h;
 		sa->has_session = true;
 	}
-	g->sa_setup_s = now_s() - t0;
+	g->sa_setup_s = ce_clock_s() - t0;
 	printf("gateway: %u SAs, %u daemon sessions created in %.3f s\n", g->nb_sa, g->nb_sa,
 	       g->sa_setup_s);
 	return 0;

@@ -73,10 +73,38 @@ oracle_rsa_ctx(EVP_PKEY *pk, int (*init)(EVP_PKEY_CTX *), int pad)
 	if (pad == RSA_PKCS1_OAEP_PADDING) {
 		CHECK(EVP_PKEY_CTX_set_rsa_oaep_md(c, EVP_sha256()) == 1);
 		CHECK(EVP_PKEY_CTX_set_rsa_mgf1_md(c, EVP_sha256()) == 1);
-	} else if (init == EVP_PKEY_sign_init || init == EVP_PKEY_verify_init) {
+	} else if (pad != RSA_NO_PADDING &&
+		   (init == EVP_PKEY_sign_init || init == EVP_PKEY_verify_init)) {
 		CHECK(EVP_PKEY_CTX_set_signature_md(c, EVP_sha256()) == 1);
 	}
 	return c;
+}
+
+size_t
+oracle_rsa(EVP_PKEY *pk, uint8_t op, int pad, const uint8_t *in, size_t in_len, uint8_t *out)
+{
+	size_t out_len = (size_t)EVP_PKEY_get_size(pk);
+	EVP_PKEY_CTX *c;
+	int r;
+
+	switch (op) {
+	case CE_OP_SIGN:
+		c = oracle_rsa_ctx(pk, EVP_PKEY_sign_init, pad);
+		r = EVP_PKEY_sign(c, out, &out_len, in, in_len);
+		break;
+	case CE_OP_ENCRYPT:
+		c = oracle_rsa_ctx(pk, EVP_PKEY_encrypt_init, pad);
+		r = EVP_PKEY_encrypt(c, out, &out_len, in, in_len);
+		break;
+	default:
+		CHECK(op == CE_OP_DECRYPT);
+		c = oracle_rsa_ctx(pk, EVP_PKEY_decrypt_init, pad);
+		r = EVP_PKEY_decrypt(c, out, &out_len, in, in_len);
+		break;
+	}
+	EVP_PKEY_CTX_free(c);
+	CHECK(r == 1);
+	return out_len;
 }
 
 /* The BIGNUM parameter name of pk, n bytes big-endian, in out. */

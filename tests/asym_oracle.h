@@ -26,10 +26,18 @@ size_t oracle_der_public(EVP_PKEY *pk, uint8_t *out);
 
 /*
  * A context on pk, initialised by init (EVP_PKEY_sign_init, ..._decrypt_init)
- * with RSA padding pad and SHA-256 as the digest, OAEP's and MGF1's for OAEP;
- * the caller frees it.
+ * with RSA padding pad and SHA-256 as the digest (a padded signature's, OAEP's
+ * and MGF1's); the caller frees it.
  */
 EVP_PKEY_CTX *oracle_rsa_ctx(EVP_PKEY *pk, int (*init)(EVP_PKEY_CTX *), int pad);
+
+/*
+ * OpenSSL's RSA op (CE_OP_SIGN, CE_OP_ENCRYPT or CE_OP_DECRYPT) with padding
+ * pad, as oracle_rsa_ctx() sets it up, on in; out has room for the modulus.
+ * @return the output's length.
+ */
+size_t oracle_rsa(EVP_PKEY *pk, uint8_t op, int pad, const uint8_t *in, size_t in_len,
+		  uint8_t *out);
 
 /*
  * peer's public value as a KPP request carries it (docs/PROTOCOL.md): X25519's

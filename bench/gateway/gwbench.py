@@ -23,7 +23,6 @@ import datetime
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "gateway"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts", "lib"))
 import gwlib  # noqa: E402
+from daemon import wait_listening  # noqa: E402
 from gwlib import SaSpec  # noqa: E402
 
 CLEAR, REMOTE = "192.168.1.10", "192.168.105.10"
@@ -161,18 +162,12 @@ def start_daemon(binary, work, backend):
         os.unlink(sock)
     r = Run([binary, "--config", cfg, "--foreground", "--log", "stderr"], "cegwbd-" + backend,
             os.path.join(work, "cryptoengd-%s.log" % backend))
-    for _ in range(600):
-        try:
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-            s.connect(sock)
-            s.close()
-            return r, sock
-        except OSError:
-            s.close()
-            if r.p.poll() is not None:
-                raise RuntimeError("cryptoengd (%s) exited:\n%s" % (backend, r.text()))
-            time.sleep(0.05)
-    raise RuntimeError("cryptoengd did not listen")
+    why = wait_listening(sock, lambda: r.p.poll() is None, 30)
+    if why == "exited":
+        raise RuntimeError("cryptoengd (%s) exited:\n%s" % (backend, r.text()))
+    if why:
+        raise RuntimeError("cryptoengd did not listen")
+    return r, sock
 
 
 def cpu_line():

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ce_clock.h"
 #include "ce_shm.h"
 #include "cryptoeng.h"
 
@@ -181,16 +182,6 @@ client_hangup_check(struct ce_client *c)
 		return true;
 	}
 	return false;
-}
-
-static uint64_t
-client_now_ns(void)
-{
-	struct timespec ts;
-
-	/* vDSO: no system call. */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /*
@@ -520,7 +511,7 @@ static int client_qp_drain(struct ce_qp *qp, uint64_t deadline_ns);
 void
 ce_client_close(struct ce_client *c)
 {
-	uint64_t deadline = client_now_ns() + CE_QP_DRAIN_TIMEOUT_MS * 1000000ull;
+	uint64_t deadline = ce_clock_ns() + CE_QP_DRAIN_TIMEOUT_MS * 1000000ull;
 	struct client_ext *e, *next;
 	unsigned int i;
 
@@ -781,7 +772,7 @@ client_qp_drain(struct ce_qp *qp, uint64_t deadline_ns)
 			return client_hangup_check(qp->c) ? -ENOTCONN : 0;
 		if (ret > 0)
 			continue;
-		uint64_t now = client_now_ns();
+		uint64_t now = ce_clock_ns();
 
 		if (now >= deadline_ns)
 			break;
@@ -803,7 +794,7 @@ ce_qp_destroy(struct ce_qp *qp)
 	int drained, ret;
 
 	/* Without the lock: other threads' control calls go on meanwhile. */
-	drained = client_qp_drain(qp, client_now_ns() + CE_QP_DRAIN_TIMEOUT_MS * 1000000ull);
+	drained = client_qp_drain(qp, ce_clock_ns() + CE_QP_DRAIN_TIMEOUT_MS * 1000000ull);
 	pthread_mutex_lock(&c->lock);
 	/* The daemon may still write this slot's rings: never hand it out again. */
 	if (drained == -ETIMEDOUT || drained == -EIO)
@@ -1021,8 +1012,8 @@ ce_submit_burst(struct ce_qp *qp, const struct ce_desc *descs, unsigned int n)
 		if (ce_ring_is_broken(sq))
 			return -EIO;
 		/* Out of credits: an application that only submits learns here. */
-		if (qp->nb_free == 0 && client_now_ns() >= qp->next_check_ns) {
-			qp->next_check_ns = client_now_ns() + CE_HANGUP_CHECK_MS * 1000000ull;
+		if (qp->nb_free == 0 && ce_clock_ns() >= qp->next_check_ns) {
+			qp->next_check_ns = ce_clock_ns() + CE_HANGUP_CHECK_MS * 1000000ull;
 			if (client_hangup_check(qp->c))
 				return -ENOTCONN;
 		}
@@ -1146,7 +1137,7 @@ client_poll_empty(struct ce_qp *qp, struct ce_cqe *cqes, unsigned int n, int rin
 	int ret;
 
 	if (!client_is_gone(qp->c)) {
-		uint64_t now = client_now_ns();
+		uint64_t now = ce_clock_ns();
 
 		if (now < qp->next_check_ns)
 			return ring_err;

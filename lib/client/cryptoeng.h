@@ -431,6 +431,22 @@ ce_prep_hash(struct ce_desc *d, const struct ce_client *c, uint32_t session, uin
  */
 
 /**
+ * The form every asymmetric request shares: @p op on @p len bytes at @p src,
+ * the output to @p dst (NULL: none). The calls below name each op's fields.
+ */
+static inline void
+ce_prep_asym(struct ce_desc *d, const struct ce_client *c, uint32_t session, uint8_t op,
+	     const void *src, uint32_t len, void *dst)
+{
+	memset(d, 0, sizeof(*d));
+	d->session = session;
+	d->op = op;
+	d->src_off = ce_prep_off(c, src);
+	d->len = len;
+	d->dst_off = ce_prep_off(c, dst);
+}
+
+/**
  * Sign a digest (CE_OP_SIGN): @p sig receives the signature (RSA: modulus
  * bytes; ECDSA: r || s, 2 x field bytes). The digest is the hash the
  * algorithm names (pkcs1pad(rsa,sha256), psspad(rsa,sha256): exactly 32
@@ -440,12 +456,7 @@ static inline void
 ce_prep_sign(struct ce_desc *d, const struct ce_client *c, uint32_t session,
 	     const void *digest, uint32_t digest_len, void *sig)
 {
-	memset(d, 0, sizeof(*d));
-	d->session = session;
-	d->op = CE_OP_SIGN;
-	d->src_off = ce_prep_off(c, digest);
-	d->len = digest_len;
-	d->dst_off = ce_prep_off(c, sig);
+	ce_prep_asym(d, c, session, CE_OP_SIGN, digest, digest_len, sig);
 }
 
 /**
@@ -457,11 +468,7 @@ static inline void
 ce_prep_verify(struct ce_desc *d, const struct ce_client *c, uint32_t session,
 	       const void *digest, uint32_t digest_len, const void *sig, uint32_t sig_len)
 {
-	memset(d, 0, sizeof(*d));
-	d->session = session;
-	d->op = CE_OP_SIG_VERIFY;
-	d->src_off = ce_prep_off(c, digest);
-	d->len = digest_len;
+	ce_prep_asym(d, c, session, CE_OP_SIG_VERIFY, digest, digest_len, NULL);
 	d->aad_off = ce_prep_off(c, sig);
 	d->aad_len = sig_len;
 }
@@ -475,12 +482,7 @@ static inline void
 ce_prep_akcipher(struct ce_desc *d, const struct ce_client *c, uint32_t session, uint8_t op,
 		 const void *src, uint32_t len, void *dst)
 {
-	memset(d, 0, sizeof(*d));
-	d->session = session;
-	d->op = op;
-	d->src_off = ce_prep_off(c, src);
-	d->len = len;
-	d->dst_off = ce_prep_off(c, dst);
+	ce_prep_asym(d, c, session, op, src, len, dst);
 }
 
 /**
@@ -494,12 +496,7 @@ static inline void
 ce_prep_kpp(struct ce_desc *d, const struct ce_client *c, uint32_t session, uint8_t op,
 	    const void *peer_pub, uint32_t len, void *out)
 {
-	memset(d, 0, sizeof(*d));
-	d->session = session;
-	d->op = op;
-	d->src_off = ce_prep_off(c, peer_pub);
-	d->len = len;
-	d->dst_off = ce_prep_off(c, out);
+	ce_prep_asym(d, c, session, op, peer_pub, len, out);
 }
 
 /** The value the request's completion returns in ce_cqe.cookie. */

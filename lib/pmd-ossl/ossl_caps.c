@@ -21,18 +21,13 @@
 	.priority = CE_PMD_OSSL_PRIORITY, .flags = CE_PMD_ALG_F_ASYNC, \
 	.key_size = bits, .block_size = 1, .max_data_len = (in_max) }
 
-/* PKCS#1 v1.5 pads for encryption and for signatures (the kernel's
- * pkcs1pad before 6.13 had all four). */
-#define PKCS1PAD_OPS (CE_OP_BIT(CE_OP_ENCRYPT) | CE_OP_BIT(CE_OP_DECRYPT) | \
-		      CE_OP_BIT(CE_OP_SIGN) | CE_OP_BIT(CE_OP_SIG_VERIFY))
-
 #define RSA_BITS RANGE(2048, 4096, 1024)
 
 /* Same order as ossl_algs[] below. */
 const struct ce_pmd_alg_caps ossl_caps[OSSL_NB_CAPS] = {
 	ASYM("rsa", "rsa-openssl", AKCIPHER, RSA_BITS, 512),
 	ASYM_OPS("pkcs1pad(rsa,sha256)", "pkcs1pad(rsa-openssl,sha256)", AKCIPHER, RSA_BITS, 512,
-		 PKCS1PAD_OPS),
+		 CE_PMD_PKCS1PAD_OPS),
 	ASYM("pkcs1(rsa,sha256)", "pkcs1(rsa-openssl,sha256)", SIG, RSA_BITS, 32),
 	ASYM("psspad(rsa,sha256)", "psspad(rsa-openssl,sha256)", SIG, RSA_BITS, 32),
 	ASYM("oaep(rsa,sha256)", "oaep(rsa-openssl,sha256)", AKCIPHER, RSA_BITS, 512),

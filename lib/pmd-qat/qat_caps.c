@@ -48,8 +48,6 @@
 	.name = n, .driver_name = d, .type = CE_PMD_ALG_##t, .priority = QAT_PMD_PRIORITY, \
 	.flags = QAT_FLAGS, .key_size = bits, .iv_size = NONE, .digest_size = NONE, \
 	.aad_size = NONE, .block_size = 1, .max_data_len = (in_max) }
-#define PKCS1PAD_OPS (CE_OP_BIT(CE_OP_ENCRYPT) | CE_OP_BIT(CE_OP_DECRYPT) | \
-		      CE_OP_BIT(CE_OP_SIGN) | CE_OP_BIT(CE_OP_SIG_VERIFY))
 /* authenc: the kernel's key blob (an HMAC key of any length, an AES key). */
 #define AUTHENC_CAPS(n, d, dl) { \
 	.name = n, .driver_name = d, .type = CE_PMD_ALG_AEAD, .priority = QAT_PMD_PRIORITY, \
@@ -108,7 +106,7 @@
 	  .max_data_len = QAT_PMD_MAX_DATA }, \
 	ASYM_CAPS("rsa", "rsa-" sfx, AKCIPHER, RSA_BITS, 512), \
 	ASYM_CAPS_OPS("pkcs1pad(rsa,sha256)", "pkcs1pad-rsa-sha256-" sfx, AKCIPHER, RSA_BITS, \
-		      512, PKCS1PAD_OPS), \
+		      512, CE_PMD_PKCS1PAD_OPS), \
 	ASYM_CAPS("pkcs1(rsa,sha256)", "pkcs1-rsa-sha256-" sfx, SIG, RSA_BITS, 32), \
 	ASYM_CAPS("psspad(rsa,sha256)", "psspad-rsa-sha256-" sfx, SIG, RSA_BITS, 32), \
 	ASYM_CAPS("oaep(rsa,sha256)", "oaep-rsa-sha256-" sfx, AKCIPHER, RSA_BITS, 512), \

@@ -137,6 +137,11 @@ struct ce_pmd_alg_caps {
 				  *   decrypt; sig: sign, verify; kpp: both) */
 };
 
+/** pkcs1pad(rsa,...)'s asym_ops: PKCS#1 v1.5 pads for encryption and for
+ *  signatures (the kernel's pkcs1pad before 6.13 had all four). */
+#define CE_PMD_PKCS1PAD_OPS (CE_OP_BIT(CE_OP_ENCRYPT) | CE_OP_BIT(CE_OP_DECRYPT) | \
+			     CE_OP_BIT(CE_OP_SIGN) | CE_OP_BIT(CE_OP_SIG_VERIFY))
+
 /** An authenc key split into its two keys (pointers into the blob). */
 struct ce_pmd_authenc_key {
 	const uint8_t *auth_key; /**< the HMAC key, any length (RFC 2104) */

@@ -151,6 +151,16 @@ ct_tohex(const uint8_t *p, size_t n)
 	return s;
 }
 
+/* o[name] = the n bytes at p in hex. */
+static void
+json_set_hex(json_t *o, const char *name, const uint8_t *p, size_t n)
+{
+	char *h = ct_tohex(p, n);
+
+	json_object_set_new(o, name, json_string(h));
+	free(h);
+}
+
 /* ---- crypt: known answers, decrypt, bad tag, parameter errors ------------- */
 
 /* NIST GCM test case 4 (AES-128, 60-byte plaintext, 20-byte AAD). */
@@ -479,7 +489,6 @@ ct_big_make(struct ct_big *bg, unsigned int kind, unsigned int ki, const uint8_t
 	EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
 	json_t *o = json_object();
 	int n = 0, n2 = 0;
-	char *h;
 
 	CHECK(x != NULL);
 	CHECK(RAND_bytes(iv, sizeof(iv)) == 1 && RAND_bytes(aad, sizeof(aad)) == 1 &&
@@ -499,23 +508,17 @@ ct_big_make(struct ct_big *bg, unsigned int kind, unsigned int ki, const uint8_t
 		memcpy(out + len, tag, tl);
 		json_object_set_new(o, "alg", json_string("gcm(aes)"));
 		json_object_set_new(o, "op", json_string(kind == 0 ? "encrypt" : "decrypt"));
-		json_object_set_new(o, "key", json_string(h = ct_tohex(keys[ki], k256 ? 32 : 16)));
-		free(h);
-		json_object_set_new(o, "iv", json_string(h = ct_tohex(iv, 12)));
-		free(h);
-		if (aad_len) {
-			json_object_set_new(o, "aad", json_string(h = ct_tohex(aad, aad_len)));
-			free(h);
-		}
+		json_set_hex(o, "key", keys[ki], k256 ? 32 : 16);
+		json_set_hex(o, "iv", iv, 12);
+		if (aad_len)
+			json_set_hex(o, "aad", aad, aad_len);
 		if (kind == 0) {
-			json_object_set_new(o, "in", json_string(h = ct_tohex(pt, len)));
-			free(h);
+			json_set_hex(o, "in", pt, len);
 			bg->want = ct_tohex(out, len + tl);
 		} else {
 			if (kind == 2)
 				out[len + (size_t)rand() % tl] ^= 0x20;
-			json_object_set_new(o, "in", json_string(h = ct_tohex(out, len + tl)));
-			free(h);
+			json_set_hex(o, "in", out, len + tl);
 			bg->want = kind == 1 ? ct_tohex(pt, len) : strdup("EBADMSG");
 			bg->err = kind == 2;
 		}
@@ -529,14 +532,10 @@ ct_big_make(struct ct_big *bg, unsigned int kind, unsigned int ki, const uint8_t
 		CHECK(EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_AEAD_GET_TAG, 16, out + len) == 1);
 		json_object_set_new(o, "alg", json_string("rfc7539(chacha20,poly1305)"));
 		json_object_set_new(o, "op", json_string("encrypt"));
-		json_object_set_new(o, "key", json_string(h = ct_tohex(keys[ki], 32)));
-		free(h);
-		json_object_set_new(o, "iv", json_string(h = ct_tohex(iv, 12)));
-		free(h);
-		json_object_set_new(o, "aad", json_string(h = ct_tohex(aad, aad_len)));
-		free(h);
-		json_object_set_new(o, "in", json_string(h = ct_tohex(pt, len)));
-		free(h);
+		json_set_hex(o, "key", keys[ki], 32);
+		json_set_hex(o, "iv", iv, 12);
+		json_set_hex(o, "aad", aad, aad_len);
+		json_set_hex(o, "in", pt, len);
 		bg->want = ct_tohex(out, len + 16);
 		break;
 	case 4: {	/* HMAC-SHA256 digest, 32-byte key */
@@ -545,10 +544,8 @@ ct_big_make(struct ct_big *bg, unsigned int kind, unsigned int ki, const uint8_t
 		CHECK(HMAC(EVP_sha256(), keys[ki], 32, pt, len, out, &ml) != NULL);
 		json_object_set_new(o, "alg", json_string("hmac(sha256)"));
 		json_object_set_new(o, "op", json_string("digest"));
-		json_object_set_new(o, "key", json_string(h = ct_tohex(keys[ki], 32)));
-		free(h);
-		json_object_set_new(o, "in", json_string(h = ct_tohex(pt, len)));
-		free(h);
+		json_set_hex(o, "key", keys[ki], 32);
+		json_set_hex(o, "in", pt, len);
 		bg->want = ct_tohex(out, ml);
 		break;
 	}
@@ -560,12 +557,9 @@ ct_big_make(struct ct_big *bg, unsigned int kind, unsigned int ki, const uint8_t
 		CHECK(EVP_EncryptFinal_ex(x, out + n, &n2) == 1);
 		json_object_set_new(o, "alg", json_string("cbc(aes)"));
 		json_object_set_new(o, "op", json_string("encrypt"));
-		json_object_set_new(o, "key", json_string(h = ct_tohex(keys[ki], 16)));
-		free(h);
-		json_object_set_new(o, "iv", json_string(h = ct_tohex(iv, 16)));
-		free(h);
-		json_object_set_new(o, "in", json_string(h = ct_tohex(pt, len)));
-		free(h);
+		json_set_hex(o, "key", keys[ki], 16);
+		json_set_hex(o, "iv", iv, 16);
+		json_set_hex(o, "in", pt, len);
 		bg->want = ct_tohex(out, len);
 		break;
 	}

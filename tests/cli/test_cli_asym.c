@@ -344,6 +344,185 @@ ca_usage(void)
 		  5, "no daemon");
 }
 
+/* ---- --batch: asymmetric lines ---------------------------------------------- */
+
+static void
+ca_hex_of(const char *name, char *hex, size_t size)
+{
+	uint8_t b[1024];
+	size_t n = ca_read_bin(name, b, sizeof(b));
+
+	CHECK(2 * n < size);
+	for (size_t i = 0; i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02x", b[i]);
+	hex[2 * n] = '\0';
+}
+
+/* The answer of line @p i (0-based) of a batch's output, parsed. */
+static json_t *
+ca_batch_line(const char *out, unsigned int i)
+{
+	const char *p = out;
+	json_error_t jerr;
+	json_t *o;
+
+	while (i-- > 0) {
+		p = strchr(p, '\n');
+		CHECK(p != NULL);
+		p++;
+	}
+	o = json_loadb(p, strcspn(p, "\n"), 0, &jerr);
+	if (o == NULL) {
+		fprintf(stderr, "batch answer not JSON: %s\n", p);
+		exit(1);
+	}
+	return o;
+}
+
+static void
+ca_batch_out(json_t *o, const char *id, const char *want_hex)
+{
+	const char *got = json_string_value(json_object_get(o, "out"));
+
+	if (strcmp(json_string_value(json_object_get(o, "id")) ?: "", id) != 0 || got == NULL ||
+	    (want_hex != NULL && strcmp(got, want_hex) != 0)) {
+		fprintf(stderr, "batch %s: %s, want out %s\n", id, json_dumps(o, 0),
+			want_hex ? want_hex : "(any)");
+		exit(1);
+	}
+}
+
+static void
+ca_batch_err(json_t *o, const char *id, const char *words)
+{
+	const char *got = json_string_value(json_object_get(o, "error"));
+
+	if (strcmp(json_string_value(json_object_get(o, "id")) ?: "", id) != 0 || got == NULL ||
+	    strstr(got, words) == NULL) {
+		fprintf(stderr, "batch %s: %s, want an error with '%s'\n", id, json_dumps(o, 0),
+			words);
+		exit(1);
+	}
+}
+
+/*
+ * crypt --batch with asymmetric lines (keys by path) between symmetric ones:
+ * each answer in order with its id, checked against openssl pkeyutl.
+ */
+static void
+ca_batch(void)
+{
+	static char text[8192], dgst[80], sig[1100], es[160], esbad[160], ct[600], want[1100];
+	const char *lines[] = {
+		"{\"id\":\"ecsign\",\"op\":\"sign\",\"key_file\":\"%1$s/ec.pem\",\"in\":\"%2$s\"}",
+		"{\"id\":\"rsasign\",\"op\":\"sign\",\"key_file\":\"%1$s/rsa.pem\",\"in\":\"%2$s\"}",
+		"{\"id\":\"ecverify\",\"op\":\"verify\",\"key_file\":\"%1$s/ec.pub\",\"in\":\"%2$s\",\"sig\":\"%3$s\"}",
+		"{\"id\":\"ecbad\",\"op\":\"verify\",\"key_file\":\"%1$s/ec.pub\",\"in\":\"%2$s\",\"sig\":\"%4$s\"}",
+		"{\"id\":\"gcm\",\"alg\":\"gcm(aes)\",\"op\":\"encrypt\",\"key\":\"000102030405060708090a0b0c0d0e0f\",\"iv\":\"000102030405060708090a0b\",\"in\":\"%2$s\"}",
+		"{\"id\":\"decrypt\",\"op\":\"decrypt\",\"key_file\":\"%1$s/rsa.pem\",\"in\":\"%5$s\"}",
+		"{\"id\":\"x25519\",\"op\":\"derive\",\"key_file\":\"%1$s/x.pem\",\"peer_file\":\"%1$s/x2.pub\"}",
+		"{\"id\":\"ecdh\",\"op\":\"derive\",\"key_file\":\"%1$s/ecdh.pem\",\"peer_file\":\"%1$s/ecdh2.pub\"}",
+		"{\"id\":\"pubsign\",\"op\":\"sign\",\"key_file\":\"%1$s/rsa.pub\",\"in\":\"%2$s\"}",
+		"{\"id\":\"short\",\"op\":\"sign\",\"key_file\":\"%1$s/rsa.pem\",\"in\":\"0011\"}",
+		"{\"id\":\"nofile\",\"op\":\"sign\",\"key_file\":\"%1$s/none.pem\",\"in\":\"%2$s\"}",
+		"{\"id\":\"unknown\",\"op\":\"sign\",\"key_file\":\"%1$s/ec.pem\",\"in\":\"%2$s\",\"bogus\":1}",
+		"{\"id\":\"stdin\",\"op\":\"sign\",\"key_file\":\"-\",\"in\":\"%2$s\"}",
+		"{\"id\":\"ecsign2\",\"op\":\"sign\",\"key_file\":\"%1$s/ec.pem\",\"in\":\"%2$s\"}",
+	};
+	size_t used = 0;
+	struct ca_res r;
+	json_t *o;
+
+	ca_hex_of("dgst", dgst, sizeof(dgst));
+	ca_hex_of("es.raw", es, sizeof(es));
+	ca_hex_of("es.bad", esbad, sizeof(esbad));
+	ca_hex_of("ct.ossl", ct, sizeof(ct));
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		used += (size_t)snprintf(text + used, sizeof(text) - used, lines[i], dt_dir, dgst, es,
+					 esbad, ct);
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "\n");
+		CHECK(used < sizeof(text));
+	}
+	ca_write_bin("batch.jsonl", (const uint8_t *)text, used);
+	r = ca_ctl_run("crypt", "--batch", ca_path("batch.jsonl"));
+	ca_expect(r, 0, "crypt --batch with asymmetric lines");
+
+	/* ECDSA: OpenSSL verifies both signatures (each its own: ECDSA is randomised). */
+	for (unsigned int line = 0; line <= 13; line += 13) {
+		uint8_t raw[64], der[160];
+		unsigned char *q = der;
+		ECDSA_SIG *es_sig = ECDSA_SIG_new();
+		const char *hex;
+		int len;
+
+		o = ca_batch_line(r.out, line);
+		ca_batch_out(o, line ? "ecsign2" : "ecsign", NULL);
+		hex = json_string_value(json_object_get(o, "out"));
+		CHECK_EQ(strlen(hex), 128);
+		for (int i = 0; i < 64; i++)
+			CHECK(sscanf(hex + 2 * i, "%2hhx", &raw[i]) == 1);
+		json_decref(o);
+		CHECK(es_sig != NULL && ECDSA_SIG_set0(es_sig, BN_bin2bn(raw, 32, NULL),
+						       BN_bin2bn(raw + 32, 32, NULL)) == 1);
+		len = i2d_ECDSA_SIG(es_sig, &q);
+		ECDSA_SIG_free(es_sig);
+		CHECK(len > 0);
+		ca_write_bin("bes.der", der, (size_t)len);
+		ca_expect(ca_ossl("pkeyutl", "-verify", "-pubin", "-inkey", ca_path("ec.pub"), "-in",
+				  ca_path("dgst"), "-sigfile", ca_path("bes.der")), 0,
+			  "pkeyutl -verify of a batch ECDSA signature");
+	}
+	/* PKCS#1 v1.5: byte for byte openssl's (sig.ossl, from ca_rsa). */
+	ca_hex_of("sig.ossl", sig, sizeof(sig));
+	o = ca_batch_line(r.out, 1);
+	ca_batch_out(o, "rsasign", sig);
+	json_decref(o);
+	o = ca_batch_line(r.out, 2);
+	ca_batch_out(o, "ecverify", "");
+	json_decref(o);
+	o = ca_batch_line(r.out, 3);
+	ca_batch_err(o, "ecbad", "EBADMSG");
+	json_decref(o);
+	o = ca_batch_line(r.out, 4);
+	ca_batch_out(o, "gcm", NULL);
+	json_decref(o);
+	ca_hex_of("msg", want, sizeof(want));
+	o = ca_batch_line(r.out, 5);
+	ca_batch_out(o, "decrypt", want);
+	json_decref(o);
+	/* Shared secrets: pkeyutl's on the same keys. */
+	ca_expect(ca_ossl("pkeyutl", "-derive", "-inkey", ca_path("x.pem"), "-peerkey",
+			  ca_path("x2.pub"), "-out", ca_path("bss.x")), 0, "pkeyutl -derive x25519");
+	ca_hex_of("bss.x", want, sizeof(want));
+	o = ca_batch_line(r.out, 6);
+	ca_batch_out(o, "x25519", want);
+	json_decref(o);
+	ca_expect(ca_ossl("pkeyutl", "-derive", "-inkey", ca_path("ecdh.pem"), "-peerkey",
+			  ca_path("ecdh2.pub"), "-out", ca_path("bss.ec")), 0, "pkeyutl -derive ecdh");
+	ca_hex_of("bss.ec", want, sizeof(want));
+	o = ca_batch_line(r.out, 7);
+	ca_batch_out(o, "ecdh", want);
+	json_decref(o);
+	/* Refusals name what was wrong and the limit. */
+	o = ca_batch_line(r.out, 8);
+	ca_batch_err(o, "pubsign", "needs the private key");
+	json_decref(o);
+	o = ca_batch_line(r.out, 9);
+	ca_batch_err(o, "short", "2 bytes; pkcs1pad(rsa,sha256) signs a 32-byte SHA-256 digest");
+	json_decref(o);
+	o = ca_batch_line(r.out, 10);
+	ca_batch_err(o, "nofile", "No such file");
+	json_decref(o);
+	o = ca_batch_line(r.out, 11);
+	ca_batch_err(o, "unknown", "bogus: unknown field");
+	json_decref(o);
+	/* "-" would be the batch's own stdin: key files are regular files. */
+	o = ca_batch_line(r.out, 12);
+	ca_batch_err(o, "stdin", "-: not a regular file");
+	json_decref(o);
+	CHECK(strchr(strstr(r.out, "ecsign2"), '\n')[1] == '\0');	/* nothing after the last */
+}
+
 /* The cryptodev device's "asym_enqueued" counter (cryptoengctl stats --json). */
 static long long
 ca_dev_asym_enqueued(void)
@@ -413,6 +592,8 @@ main(int argc, char **argv)
 	ca_derive("dh", "dh_pad:1");
 	fprintf(stderr, "-- usage\n");
 	ca_usage();
+	fprintf(stderr, "-- batch\n");
+	ca_batch();
 	dt_stop();
 	return 0;
 }

@@ -38,6 +38,7 @@
 #include <jansson.h>
 
 #include "dtest.h"
+#include "ce_clock.h"
 
 #define WATCHDOG_S	20	/* generous: any hang is a failure, not a slow run */
 
@@ -61,15 +62,6 @@ cd_watchdog(unsigned int s)
 {
 	signal(SIGALRM, cd_watchdog_fired);
 	alarm(s);
-}
-
-static uint64_t
-cd_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* Application cookies: arbitrary, including the daemon's notice values. */
@@ -256,7 +248,7 @@ cd_waiter_main(void *arg)
 	struct cd_waiter *w = arg;
 
 	w->ret = ce_wait(w->qp, -1);
-	w->woke_ns = cd_now_ns();
+	w->woke_ns = ce_clock_ns();
 	return NULL;
 }
 
@@ -297,14 +289,14 @@ case_sigkill(void)
 	CHECK(pthread_create(&tid, NULL, cd_waiter_main, &w) == 0);
 	dt_sleep_ms(50);	/* let it block in poll(2) */
 	cd_watchdog(WATCHDOG_S);
-	t_kill = cd_now_ns();
+	t_kill = ce_clock_ns();
 	CHECK(kill(dt_pid, SIGKILL) == 0);
 	/* Queue pair b: a spinning poller (no ce_wait) must see it too. */
 	for (;;) {
 		r = ce_poll_burst(b.qp, cqes, 64);
 		CHECK(r >= 0);
 		if (r > 0) {
-			t_poll = cd_now_ns();
+			t_poll = ce_clock_ns();
 			for (int i = 0; i < r; i++)
 				CHECK_EQ(cqes[i].status, -ECONNRESET);
 			cd_account(&b, cqes, r);

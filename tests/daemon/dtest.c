@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ce_clock.h"
 #include "ce_shm.h"
 #include "dtest.h"
 
@@ -255,10 +256,7 @@ dt_hex(const char *hex, uint8_t *out, size_t n)
 double
 dt_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return ce_clock_s();
 }
 
 json_t *
@@ -328,20 +326,39 @@ dt_run_case(const struct dt_case *cases, size_t nb_cases, const char *which)
 	return 1;
 }
 
-int64_t
-dt_qp_session(struct ce_client *c, const struct ce_session_params *sp, struct ce_qp **qp)
+void
+dt_fill(struct ce_client *c, struct ce_desc *dd, unsigned int n, uint64_t cookie0, int64_t h,
+	uint8_t *buf)
 {
-	int64_t h;
+	for (unsigned int i = 0; i < n; i++) {
+		memset(&dd[i], 0, sizeof(dd[i]));
+		dd[i].cookie = cookie0 + i;
+		dd[i].session = (uint32_t)h;
+		dd[i].op = CE_OP_ENCRYPT;
+		dd[i].src_off = dd[i].dst_off = ce_buf_offset(c, buf + 64 * i);
+		dd[i].len = 64;
+	}
+}
 
-	*qp = ce_qp_create(c);
-	if (*qp == NULL)
-		fprintf(stderr, "queue pair: %s\n", ce_client_last_error(c));
-	CHECK(*qp != NULL);
-	h = ce_session_create(c, sp);
+int64_t
+dt_session(struct ce_client *c, const struct ce_session_params *sp)
+{
+	int64_t h = ce_session_create(c, sp);
+
 	if (h < 0)
 		fprintf(stderr, "session %s: %s\n", sp->alg, ce_client_last_error(c));
 	CHECK(h >= 0);
 	return h;
+}
+
+int64_t
+dt_qp_session(struct ce_client *c, const struct ce_session_params *sp, struct ce_qp **qp)
+{
+	*qp = ce_qp_create(c);
+	if (*qp == NULL)
+		fprintf(stderr, "queue pair: %s\n", ce_client_last_error(c));
+	CHECK(*qp != NULL);
+	return dt_session(c, sp);
 }
 
 void *

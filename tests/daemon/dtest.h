@@ -39,6 +39,15 @@ struct dt_case {
  */
 int dt_run_case(const struct dt_case *cases, size_t nb_cases, const char *which);
 
+/* n in-place encrypt descriptors of session h, 64 bytes each at buf + 64 * i,
+ * cookies cookie0 + i. */
+void dt_fill(struct ce_client *c, struct ce_desc *dd, unsigned int n, uint64_t cookie0,
+	     int64_t h, uint8_t *buf);
+
+/* A session of @p sp on @p c, or the test fails (saying why).
+ * @return the session handle. */
+int64_t dt_session(struct ce_client *c, const struct ce_session_params *sp);
+
 /* A queue pair and a session of @p sp on @p c, or the test fails (saying why).
  * @return the session handle. */
 int64_t dt_qp_session(struct ce_client *c, const struct ce_session_params *sp,

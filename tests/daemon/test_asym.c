@@ -255,10 +255,7 @@ diff_rsa(struct cli *k)
 	CHECK_EQ(info.out_max, 256);
 	CHECK_EQ(info.ops, CE_OP_BIT(CE_OP_ENCRYPT) | CE_OP_BIT(CE_OP_DECRYPT) |
 		 CE_OP_BIT(CE_OP_SIGN) | CE_OP_BIT(CE_OP_SIG_VERIFY));
-	c = oracle_rsa_ctx(pk, EVP_PKEY_sign_init, RSA_PKCS1_PADDING);
-	n = sizeof(ref);
-	CHECK(EVP_PKEY_sign(c, ref, &n, dig, 32) == 1);
-	EVP_PKEY_CTX_free(c);
+	oracle_rsa(pk, CE_OP_SIGN, RSA_PKCS1_PADDING, dig, 32, ref);
 	cqe = op(k, h, CE_OP_SIGN, dig, 32, NULL, 0);
 	CHECK_EQ(cqe.status, 0);
 	CHECK_EQ(cqe.out_len, 256);
@@ -277,15 +274,9 @@ diff_rsa(struct cli *k)
 	cqe = op(k, hv, CE_OP_ENCRYPT, msg, msg_len, NULL, 0);
 	CHECK_EQ(cqe.status, 0);
 	CHECK_EQ(cqe.out_len, 256);
-	c = oracle_rsa_ctx(pk, EVP_PKEY_decrypt_init, RSA_PKCS1_PADDING);
-	n = sizeof(plain);
-	CHECK(EVP_PKEY_decrypt(c, plain, &n, k->out, 256) == 1 && n == msg_len);
+	CHECK_EQ(oracle_rsa(pk, CE_OP_DECRYPT, RSA_PKCS1_PADDING, k->out, 256, plain), msg_len);
 	CHECK_MEM(plain, msg, msg_len);
-	EVP_PKEY_CTX_free(c);
-	c = oracle_rsa_ctx(pk, EVP_PKEY_encrypt_init, RSA_PKCS1_PADDING);
-	n = sizeof(ct);
-	CHECK(EVP_PKEY_encrypt(c, ct, &n, msg, msg_len) == 1);
-	EVP_PKEY_CTX_free(c);
+	oracle_rsa(pk, CE_OP_ENCRYPT, RSA_PKCS1_PADDING, msg, msg_len, ct);
 	cqe = op(k, h, CE_OP_DECRYPT, ct, 256, NULL, 0);
 	CHECK_EQ(cqe.status, 0);
 	CHECK_EQ(cqe.out_len, msg_len);
@@ -309,10 +300,7 @@ diff_rsa(struct cli *k)
 	CHECK_EQ(op(k, pss, CE_OP_SIG_VERIFY, dig, 32, ref, 256).status, -EBADMSG);
 	/* OAEP, OpenSSL's ciphertext through ours, and a corrupted one. */
 	oaep = must_sess(k, "oaep(rsa,sha256)", key, kl, 0, NULL);
-	c = oracle_rsa_ctx(pk, EVP_PKEY_encrypt_init, RSA_PKCS1_OAEP_PADDING);
-	n = sizeof(ct);
-	CHECK(EVP_PKEY_encrypt(c, ct, &n, msg, 48) == 1);
-	EVP_PKEY_CTX_free(c);
+	oracle_rsa(pk, CE_OP_ENCRYPT, RSA_PKCS1_OAEP_PADDING, msg, 48, ct);
 	cqe = op(k, oaep, CE_OP_DECRYPT, ct, 256, NULL, 0);
 	CHECK_EQ(cqe.status, 0);
 	CHECK_EQ(cqe.out_len, 48);

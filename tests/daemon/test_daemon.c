@@ -172,10 +172,7 @@ case_basic(void)
 	dt_hex(gcm_pt, pt, 60);
 	dt_hex(gcm_ct, ct, 60);
 	dt_hex(gcm_tag, tag, 16);
-	h = ce_session_create(c, &sp);
-	if (h < 0)
-		fprintf(stderr, "session: %s\n", ce_client_last_error(c));
-	CHECK(h >= 0);
+	h = dt_session(c, &sp);
 
 	/* Encrypt, out of place: the NIST ciphertext and tag. */
 	dt_bufs_alloc(c, &b, 60);
@@ -458,10 +455,7 @@ case_kat(void)
 			CHECK_MEM(ct, rfc, 32);
 		}
 
-		h = ce_session_create(c, &sp);
-		if (h < 0)
-			fprintf(stderr, "authenc: %s\n", ce_client_last_error(c));
-		CHECK(h >= 0);
+		h = dt_session(c, &sp);
 		dt_bufs_alloc(c, &b, 32);
 		memcpy(b.src, pt, 32);
 		memcpy(b.iv, iv, 16);
@@ -1021,14 +1015,7 @@ case_fair(void)
 
 		dt_pid = 0;
 		CHECK(gq != NULL && gh >= 0 && gb != NULL);
-		for (int i = 0; i < GREEDY; i++) {
-			memset(&gd[i], 0, sizeof(gd[i]));
-			gd[i].cookie = (uint64_t)i;
-			gd[i].session = (uint32_t)gh;
-			gd[i].op = CE_OP_ENCRYPT;
-			gd[i].src_off = gd[i].dst_off = ce_buf_offset(g, gb + 64 * i);
-			gd[i].len = 64;
-		}
+		dt_fill(g, gd, GREEDY, 0, gh, gb);
 		CHECK_EQ(ce_submit_burst(gq, gd, GREEDY), GREEDY);
 		__atomic_store_n(&sh->queued, 1, __ATOMIC_RELEASE);
 		while (got < GREEDY) {
@@ -1097,14 +1084,7 @@ case_sigterm(void)
 	h = dt_qp_session(c, &sp, &qp);
 	buf = ce_buf_alloc(c, 64 * N, 0);
 	CHECK(buf != NULL);
-	for (int i = 0; i < N; i++) {
-		memset(&dd[i], 0, sizeof(dd[i]));
-		dd[i].cookie = (uint64_t)i;
-		dd[i].session = (uint32_t)h;
-		dd[i].op = CE_OP_ENCRYPT;
-		dd[i].src_off = dd[i].dst_off = ce_buf_offset(c, buf + 64 * i);
-		dd[i].len = 64;
-	}
+	dt_fill(c, dd, N, 0, h, buf);
 	CHECK_EQ(ce_submit_burst(qp, dd, N), N);
 	/* Wait until the daemon has taken them all (the stats say so). */
 	for (int tries = 0;; tries++) {

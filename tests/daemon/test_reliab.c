@@ -134,20 +134,6 @@ dt_raw_answer(int s, struct ce_msg *m, int ms)
 	return r == 0 ? 1 : -1;
 }
 
-static void
-dt_fill(struct ce_client *c, struct ce_desc *dd, unsigned int n, uint64_t cookie0, int64_t h,
-	uint8_t *buf)
-{
-	for (unsigned int i = 0; i < n; i++) {
-		memset(&dd[i], 0, sizeof(dd[i]));
-		dd[i].cookie = cookie0 + i;
-		dd[i].session = (uint32_t)h;
-		dd[i].op = CE_OP_ENCRYPT;
-		dd[i].src_off = dd[i].dst_off = ce_buf_offset(c, buf + 64 * i);
-		dd[i].len = 64;
-	}
-}
-
 /* Requests of this process the daemon holds in flight, from "clients". */
 static long long
 dt_inflight(struct ce_client *c)
@@ -168,18 +154,44 @@ dt_inflight(struct ce_client *c)
 
 enum { DR_CLIENTS = 4, DR_N = 256, DR_EXTRA = 64 };
 
-struct dr_result {
-	uint32_t served, shut, other, dup, missing, foreign;
-	uint32_t notices;		/* a submit said -ESHUTDOWN: the notice came */
-	uint32_t gone_first;		/* a submit said -ENOTCONN before that */
-	uint32_t extras;		/* submitted after SIGTERM, before the notice */
+/* What one client of a drain case saw (each case counts what it tests). */
+struct drain_result {
+	uint64_t served, shut, other, dup, foreign;
+	uint64_t reset;			/* never answered: -ECONNRESET */
+	uint64_t missing;		/* no completion at all */
+	uint64_t left;			/* still in flight at the end */
+	uint64_t notices;		/* a submit said -ESHUTDOWN: the notice came */
+	uint64_t gone_first;		/* a submit said -ENOTCONN before that */
+	uint64_t extras;		/* submitted after SIGTERM, before the notice */
 };
+
+/* The n clients' results, summed. */
+static struct drain_result
+drain_sum(const struct drain_result *r, unsigned int n)
+{
+	struct drain_result sum = { 0 };
+
+	for (unsigned int k = 0; k < n; k++) {
+		sum.served += r[k].served;
+		sum.shut += r[k].shut;
+		sum.other += r[k].other;
+		sum.dup += r[k].dup;
+		sum.foreign += r[k].foreign;
+		sum.reset += r[k].reset;
+		sum.missing += r[k].missing;
+		sum.left += r[k].left;
+		sum.notices += r[k].notices;
+		sum.gone_first += r[k].gone_first;
+		sum.extras += r[k].extras;
+	}
+	return sum;
+}
 
 struct dr_shared {
 	uint32_t ready;			/* clients with all DR_N submitted */
 	uint32_t term_sent;		/* the parent sent SIGTERM */
 	uint32_t daemon_gone;		/* the daemon has exited */
-	struct dr_result r[DR_CLIENTS];
+	struct drain_result r[DR_CLIENTS];
 };
 
 static void
@@ -190,7 +202,7 @@ dr_client(void *arg, unsigned int k)
 	struct ce_qp *qp = ce_qp_create(c);
 	int64_t h = ce_session_create(c, &dt_null_sess);
 	uint8_t *buf = ce_buf_alloc(c, 64 * DR_N, 0);
-	struct dr_result *res = &sh->r[k];
+	struct drain_result *res = &sh->r[k];
 	static struct ce_desc dd[DR_N + DR_EXTRA];
 	static uint8_t seen[DR_N + DR_EXTRA];
 	unsigned int distinct = 0, polls_after_gone = 0;
@@ -257,7 +269,7 @@ static void
 case_drain(void)
 {
 	struct dr_shared *sh;
-	struct dr_result sum = { 0 };
+	struct drain_result sum;
 	pid_t kids[DR_CLIENTS];
 	double t0, t1;
 	int rc;
@@ -276,22 +288,11 @@ case_drain(void)
 	dt_pid = 0;
 	__atomic_store_n(&sh->daemon_gone, 1, __ATOMIC_RELEASE);
 	dt_wait_children(kids, DR_CLIENTS);
-	for (unsigned int k = 0; k < DR_CLIENTS; k++) {
-		struct dr_result *r = &sh->r[k];
-
-		sum.served += r->served;
-		sum.shut += r->shut;
-		sum.other += r->other;
-		sum.dup += r->dup;
-		sum.missing += r->missing;
-		sum.foreign += r->foreign;
-		sum.notices += r->notices;
-		sum.gone_first += r->gone_first;
-		sum.extras += r->extras;
-	}
-	fprintf(stderr, "drain: %d clients x %d queued + %u submitted after SIGTERM: %u served, "
-		"%u -ESHUTDOWN, %u other, %u missing, %u duplicated, %u foreign; notice seen by "
-		"%u (%u saw the hang-up first); exit %d after %.2f s\n", DR_CLIENTS, DR_N,
+	sum = drain_sum(sh->r, DR_CLIENTS);
+	fprintf(stderr, "drain: %d clients x %d queued + %" PRIu64 " submitted after SIGTERM: %"
+		PRIu64 " served, %" PRIu64 " -ESHUTDOWN, %" PRIu64 " other, %" PRIu64 " missing, %"
+		PRIu64 " duplicated, %" PRIu64 " foreign; notice seen by %" PRIu64 " (%" PRIu64
+		" saw the hang-up first); exit %d after %.2f s\n", DR_CLIENTS, DR_N,
 		sum.extras, sum.served, sum.shut, sum.other, sum.missing, sum.dup, sum.foreign,
 		sum.notices, sum.gone_first, rc, t1 - t0);
 	if (sum.missing || sum.dup || rc != 0)
@@ -316,14 +317,9 @@ case_drain(void)
 
 enum { DD_CLIENTS = 2, DD_SLOTS = 1024, DD_WARM = 20000 };
 
-struct dd_result {
-	uint64_t served, shut, reset, other, dup, foreign, left;
-	uint32_t notices, gone_first;
-};
-
 struct dd_shared {
 	uint32_t ready;			/* clients past DD_WARM answers */
-	struct dd_result r[DD_CLIENTS];
+	struct drain_result r[DD_CLIENTS];
 };
 
 static const uint8_t dd_key[16] = { 0x2b, 0x7e, 0x15, 0x16 };
@@ -355,7 +351,7 @@ dd_client(void *arg, unsigned int k)
 	struct ce_qp *qp = ce_qp_create(c);
 	int64_t h = ce_session_create(c, &sp);
 	uint8_t *buf = ce_buf_alloc(c, (size_t)DD_SLOTS * 128, 64);
-	struct dd_result *res = &sh->r[k];
+	struct drain_result *res = &sh->r[k];
 	static uint32_t busy_seq[DD_SLOTS];	/* 0: free, else the seq in flight */
 	static uint32_t free_slots[DD_SLOTS];
 	uint32_t nb_free = 0, seq = 0;
@@ -448,7 +444,7 @@ static void
 case_drain_direct(void)
 {
 	struct dd_shared *sh;
-	struct dd_result sum = { 0 };
+	struct drain_result sum;
 	pid_t kids[DD_CLIENTS];
 	int rc;
 
@@ -462,22 +458,11 @@ case_drain_direct(void)
 	rc = dt_wait_exit(dt_pid);
 	dt_pid = 0;
 	dt_wait_children(kids, DD_CLIENTS);
-	for (unsigned int k = 0; k < DD_CLIENTS; k++) {
-		struct dd_result *r = &sh->r[k];
-
-		sum.served += r->served;
-		sum.shut += r->shut;
-		sum.reset += r->reset;
-		sum.other += r->other;
-		sum.dup += r->dup;
-		sum.foreign += r->foreign;
-		sum.left += r->left;
-		sum.notices += r->notices;
-		sum.gone_first += r->gone_first;
-	}
+	sum = drain_sum(sh->r, DD_CLIENTS);
 	fprintf(stderr, "drain_direct: %d clients: %" PRIu64 " served, %" PRIu64 " -ESHUTDOWN, "
 		"%" PRIu64 " never answered (-ECONNRESET), %" PRIu64 " other, %" PRIu64
-		" duplicated, %" PRIu64 " foreign, %" PRIu64 " left; notice seen by %u (%u saw "
+		" duplicated, %" PRIu64 " foreign, %" PRIu64 " left; notice seen by %" PRIu64
+		" (%" PRIu64 " saw "
 		"the hang-up first); exit %d\n", DD_CLIENTS, sum.served, sum.shut, sum.reset,
 		sum.other, sum.dup, sum.foreign, sum.left, sum.notices, sum.gone_first, rc);
 	if (sum.reset || sum.dup || rc != 0)

@@ -29,6 +29,7 @@
 #include "../../daemon/cli_selftest.c"
 #include "../../daemon/cli_watch.c"
 #include "../../daemon/cli_asym.c"
+#include "../../daemon/cli_batch_asym.c"
 
 #include "fuzz.h"
 #include "fuzz_daemon.h"

@@ -30,6 +30,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                "scripts", "lib"))
+from daemon import wait_listening  # noqa: E402
+
 SKIP = 77
 CLONE_NEWNET = 0x40000000
 
@@ -296,21 +300,11 @@ class Daemon:
         self.proc = Proc("cryptoengd", [self.binary, "--config", self.cfg, "--foreground",
                                         "--log", "stderr"], self.log + ".%d" % self.restarts)
         self.restarts += 1
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if not self.proc.alive():
-                self.proc.dump()
-                raise RuntimeError("cryptoengd exited before listening")
-            try:
-                s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-                s.connect(self.sock)
-                s.close()
-                return
-            except OSError:
-                s.close()
-                time.sleep(0.05)
-        self.proc.dump()
-        raise RuntimeError("cryptoengd did not listen within %.0f s" % timeout_s)
+        why = wait_listening(self.sock, self.proc.alive, timeout_s)
+        if why:
+            self.proc.dump()
+            raise RuntimeError("cryptoengd exited before listening" if why == "exited" else
+                               "cryptoengd did not listen within %.0f s" % timeout_s)
 
     def stop(self, sig=signal.SIGTERM):
         if self.proc:

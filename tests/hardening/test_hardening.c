@@ -297,6 +297,50 @@ good_finish(struct good *g)
 	close(g->from_good);
 }
 
+/*
+ * The hostile client of a case: one queue pair, a 4 KiB buffer, session sp
+ * (AES-GCM encrypt); ok is a valid descriptor on it, served once. bufp
+ * may be NULL. @return the session's handle.
+ */
+static int64_t
+case_client(const struct ce_session_params *sp, struct ce_client **cp, struct ce_qp **qpp,
+	    uint8_t **bufp, struct ce_desc *ok)
+{
+	struct ce_client *c = dt_connect();
+	struct ce_qp *qp = ce_qp_create(c);
+	uint8_t *buf = ce_buf_alloc(c, 4096, 0);
+	int64_t h = ce_session_create(c, sp);
+
+	CHECK(qp != NULL && buf != NULL && h >= 0);
+	*ok = (struct ce_desc){ .session = (uint32_t)h, .op = CE_OP_ENCRYPT,
+				.src_off = ce_buf_offset(c, buf), .len = 64,
+				.dst_off = ce_buf_offset(c, buf),
+				.iv_off = ce_buf_offset(c, buf + 1024),
+				.digest_off = ce_buf_offset(c, buf + 2048) };
+	CHECK_EQ(dt_one(qp, ok), 0);
+	*cp = c;
+	*qpp = qp;
+	if (bufp != NULL)
+		*bufp = buf;
+	return h;
+}
+
+/*
+ * The end of a case: the daemon counted nb_einval of the hostile client c's
+ * descriptors as invalid and still serves it (ok completes), the good client
+ * saw every answer right; then the daemon stops.
+ */
+static void
+case_end(struct good *g, struct ce_client *c, struct ce_qp *qp, const struct ce_desc *ok,
+	 long long nb_einval)
+{
+	CHECK_EQ(hd_einval_of(c, getpid()), nb_einval);
+	CHECK_EQ(dt_one(qp, ok), 0);
+	good_finish(g);
+	ce_client_close(c);
+	dt_stop();
+}
+
 /* ---- a raw client: its own socket, memfd, rings ---------------------------- */
 
 #define RAW_SIZE	(1u << 20)
@@ -583,12 +627,7 @@ case_offsets(void)
 	CHECK_MEM(base, snap, 4096);
 	CHECK_MEM(base + boff, snap + boff, region - boff);
 	free(snap);
-	CHECK_EQ(hd_einval_of(c, getpid()), nb);
-	/* And it still serves this client. */
-	CHECK_EQ(dt_one(qp, &ok), 0);
-	good_finish(&g);
-	ce_client_close(c);
-	dt_stop();
+	case_end(&g, c, qp, &ok, nb);
 }
 
 /* ---- handles: another client's, destroyed, guessed ------------------------- */
@@ -613,18 +652,7 @@ case_handles(void)
 
 	dt_start(hd_pmds);
 	good_start(&g);
-	c = dt_connect();
-	qp = ce_qp_create(c);
-	CHECK(qp != NULL);
-	buf = ce_buf_alloc(c, 4096, 0);
-	CHECK(buf != NULL);
-	h = ce_session_create(c, &sp);
-	CHECK(h >= 0);
-	ok = (struct ce_desc){ .session = (uint32_t)h, .op = CE_OP_ENCRYPT,
-			       .src_off = ce_buf_offset(c, buf), .len = 64,
-			       .dst_off = ce_buf_offset(c, buf), .iv_off = ce_buf_offset(c, buf + 1024),
-			       .digest_off = ce_buf_offset(c, buf + 2048) };
-	CHECK_EQ(dt_one(qp, &ok), 0);
+	h = case_client(&sp, &c, &qp, &buf, &ok);
 
 	/* The good client's handle: not ours, whatever its value. */
 	fprintf(stderr, "good client's handle %#x, ours %#x\n", g.handle, (uint32_t)h);
@@ -701,24 +729,11 @@ case_ops(void)
 	struct ce_qp *qp;
 	struct ce_desc ok, dd;
 	struct good g;
-	uint8_t *buf;
-	int64_t h;
 	int nb = 0;
 
 	dt_start(hd_pmds);
 	good_start(&g);
-	c = dt_connect();
-	qp = ce_qp_create(c);
-	CHECK(qp != NULL);
-	buf = ce_buf_alloc(c, 4096, 0);
-	CHECK(buf != NULL);
-	h = ce_session_create(c, &sp);
-	CHECK(h >= 0);
-	ok = (struct ce_desc){ .session = (uint32_t)h, .op = CE_OP_ENCRYPT,
-			       .src_off = ce_buf_offset(c, buf), .len = 64,
-			       .dst_off = ce_buf_offset(c, buf), .iv_off = ce_buf_offset(c, buf + 1024),
-			       .digest_off = ce_buf_offset(c, buf + 2048) };
-	CHECK_EQ(dt_one(qp, &ok), 0);
+	case_client(&sp, &c, &qp, NULL, &ok);
 	for (size_t i = 0; i < sizeof(ops); i++) {
 		dd = ok;
 		dd.op = ops[i];
@@ -738,11 +753,7 @@ case_ops(void)
 	dd.rsvd = 0x8000;
 	CHECK_EQ(dt_one(qp, &dd), -EINVAL);
 	nb++;
-	CHECK_EQ(hd_einval_of(c, getpid()), nb);
-	CHECK_EQ(dt_one(qp, &ok), 0);
-	good_finish(&g);
-	ce_client_close(c);
-	dt_stop();
+	case_end(&g, c, qp, &ok, nb);
 }
 
 /* ---- sizes: IV, tag, key, AAD the session does not allow ------------------ */
@@ -808,11 +819,7 @@ case_sizes(void)
 	CHECK_EQ(dt_one(qp, &dd), -EINVAL);
 	dd.aad_len = UINT32_MAX;
 	CHECK_EQ(dt_one(qp, &dd), -EINVAL);
-	CHECK_EQ(hd_einval_of(c, getpid()), 3);
-	CHECK_EQ(dt_one(qp, &ok), 0);
-	good_finish(&g);
-	ce_client_close(c);
-	dt_stop();
+	case_end(&g, c, qp, &ok, 3);
 }
 
 /* ---- ring: garbage in the ring indices ----------------------------------- */

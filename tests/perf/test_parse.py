@@ -16,15 +16,15 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "bench"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts", "lib"))
 import parse_perf  # noqa: E402
+from daemon import wait_listening  # noqa: E402
 
 SKIP = 77
 VECTOR = "aes_cbc_128_sha1_64.data"
@@ -118,22 +118,13 @@ class Daemon:
         self.log = open(os.path.join(tmp, "daemon.log"), "w+", encoding="utf-8")
         self.proc = subprocess.Popen([binary, "--config", cfg, "--socket", self.sock, "--foreground"],
                                      stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                self.log.seek(0)
-                fail("cryptoengd exited with %d:\n%s" % (self.proc.returncode, self.log.read()))
-            if os.path.exists(self.sock):
-                try:
-                    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-                    s.connect(self.sock)
-                    s.close()
-                    return
-                except OSError:
-                    pass
-            time.sleep(0.05)
-        self.stop()
-        fail("cryptoengd did not open %s" % self.sock)
+        why = wait_listening(self.sock, lambda: self.proc.poll() is None, 60)
+        if why == "exited":
+            self.log.seek(0)
+            fail("cryptoengd exited with %d:\n%s" % (self.proc.returncode, self.log.read()))
+        if why:
+            self.stop()
+            fail("cryptoengd did not open %s" % self.sock)
 
     def stop(self):
         if self.proc.poll() is None:

@@ -273,6 +273,30 @@ diff_ecdsa(const char *curve, const char *alg, uint32_t n)
 		raw[n + 3] ^= 4;
 		CHECK_EQ(run(verify, dig, dlen, raw, 2 * n, NULL), -EBADMSG);
 	}
+	/* r or s with a leading zero byte (shorter DER INTEGERs, 1 in 128
+	 * signatures): ours as OpenSSL reads it, OpenSSL's through ours. */
+	{
+		int ours = 0, theirs = 0;
+
+		for (int i = 0; i < 5000 && (ours == 0 || theirs == 0); i++) {
+			reg_rand_bytes(dig, 32);
+			if (ours == 0) {
+				CHECK_EQ(run(sign, dig, 32, NULL, 0, &out_len), 0);
+				if (buf_out[0] == 0 || buf_out[n] == 0) {
+					CHECK_EQ(oracle_ecdsa_verify(pk, dig, 32, buf_out, n), 1);
+					ours = i + 1;
+				}
+			}
+			if (theirs == 0) {
+				oracle_ecdsa_sign(pk, dig, 32, n, raw);
+				if (raw[0] == 0 || raw[n] == 0) {
+					CHECK_EQ(run(verify, dig, 32, raw, 2 * n, NULL), 0);
+					theirs = i + 1;
+				}
+			}
+		}
+		CHECK(ours != 0 && theirs != 0);
+	}
 	/* r = 0, s = 0, r = s = all ones (above the order): invalid, not errors. */
 	memset(raw, 0, 2 * n);
 	CHECK_EQ(run(verify, dig, 32, raw, 2 * n, NULL), -EBADMSG);
@@ -286,6 +310,25 @@ diff_ecdsa(const char *curve, const char *alg, uint32_t n)
 	EVP_PKEY_free(pk);
 }
 
+/* A fresh peer of kind: session sec's secret with its public value (left in
+ * pub) is OpenSSL's. @return the value's length. */
+static uint32_t
+kpp_fresh_peer(struct ce_pmd_session *sec, EVP_PKEY *mine, const char *kind, uint32_t n,
+	       uint8_t *pub)
+{
+	EVP_PKEY *peer = oracle_keygen(kind);
+	uint8_t ref[512];
+	size_t rl = oracle_derive(mine, peer, ref, sizeof(ref), strncmp(kind, "ffdhe", 5) == 0);
+	uint32_t plen = oracle_peer_value(peer, kind, n, pub), out_len;
+
+	CHECK_EQ(run(sec, pub, plen, NULL, 0, &out_len), 0);
+	CHECK_EQ(out_len, n);
+	CHECK_EQ(rl, n);
+	CHECK_MEM(buf_out, ref, n);
+	EVP_PKEY_free(peer);
+	return plen;
+}
+
 static void
 diff_kpp(const char *kind, const char *alg, uint32_t n)
 {
@@ -295,7 +338,7 @@ diff_kpp(const char *kind, const char *alg, uint32_t n)
 	struct ce_pmd_session *pubs = sess_new(alg, key, kl, CE_OP_KPP_PUBKEY);
 	struct ce_pmd_session *sec = sess_new(alg, key, kl, CE_OP_KPP_SECRET);
 	const bool ec = strncmp(kind, "P-", 2) == 0, dh = strncmp(kind, "ffdhe", 5) == 0;
-	uint8_t pub[1024], ref[512];
+	uint8_t pub[1024];
 	uint32_t plen, out_len;
 
 	CHECK_EQ(pubs->out_max, ec ? 2 * n : n);
@@ -303,17 +346,8 @@ diff_kpp(const char *kind, const char *alg, uint32_t n)
 	plen = oracle_peer_value(mine, kind, n, pub);
 	CHECK_EQ(out_len, plen);
 	CHECK_MEM(buf_out, pub, plen);
-	for (int i = 0; i < (dh ? 2 : 10); i++) {
-		EVP_PKEY *peer = oracle_keygen(kind);
-		size_t rl = oracle_derive(mine, peer, ref, sizeof(ref), dh);
-
-		plen = oracle_peer_value(peer, kind, n, pub);
-		CHECK_EQ(run(sec, pub, plen, NULL, 0, &out_len), 0);
-		CHECK_EQ(out_len, n);
-		CHECK_EQ(rl, n);
-		CHECK_MEM(buf_out, ref, n);
-		EVP_PKEY_free(peer);
-	}
+	for (int i = 0; i < (dh ? 2 : 10); i++)
+		plen = kpp_fresh_peer(sec, mine, kind, n, pub);
 	/* Wrong lengths. */
 	CHECK_EQ(run(sec, pub, plen - 1, NULL, 0, NULL), -EINVAL);
 	if (ec) {
@@ -363,17 +397,7 @@ diff_kpp(const char *kind, const char *alg, uint32_t n)
 	}
 	/* The session reuses its peer key: a refused value leaves nothing
 	 * behind, the next peer's secret is right. */
-	{
-		EVP_PKEY *peer = oracle_keygen(kind);
-		size_t rl = oracle_derive(mine, peer, ref, sizeof(ref), dh);
-
-		plen = oracle_peer_value(peer, kind, n, pub);
-		CHECK_EQ(run(sec, pub, plen, NULL, 0, &out_len), 0);
-		CHECK_EQ(rl, n);
-		CHECK_EQ(out_len, n);
-		CHECK_MEM(buf_out, ref, n);
-		EVP_PKEY_free(peer);
-	}
+	plen = kpp_fresh_peer(sec, mine, kind, n, pub);
 	ce_pmd_session_destroy(pubs);
 	ce_pmd_session_destroy(sec);
 	EVP_PKEY_free(mine);

@@ -80,40 +80,6 @@ run(struct ce_pmd_session *s, const uint8_t *src, uint32_t len, uint8_t *dst,
 	return ret;
 }
 
-/* OpenSSL's operation on k: the oracle. */
-static size_t
-ossl(EVP_PKEY *k, int what, int pad, const uint8_t *in, size_t in_len, uint8_t *out)
-{
-	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(k, NULL);
-	size_t out_len = MODMAX;
-	int r = -1;
-
-	CHECK(c != NULL);
-	if (what == CE_OP_SIGN)
-		r = EVP_PKEY_sign_init(c);
-	else if (what == CE_OP_ENCRYPT)
-		r = EVP_PKEY_encrypt_init(c);
-	else if (what == CE_OP_DECRYPT)
-		r = EVP_PKEY_decrypt_init(c);
-	CHECK(r == 1);
-	CHECK(EVP_PKEY_CTX_set_rsa_padding(c, pad) == 1);
-	if (pad == RSA_PKCS1_OAEP_PADDING) {
-		CHECK(EVP_PKEY_CTX_set_rsa_oaep_md(c, EVP_sha256()) == 1);
-		CHECK(EVP_PKEY_CTX_set_rsa_mgf1_md(c, EVP_sha256()) == 1);
-	}
-	if (what == CE_OP_SIGN && pad != RSA_NO_PADDING)
-		CHECK(EVP_PKEY_CTX_set_signature_md(c, EVP_sha256()) == 1);
-	if (what == CE_OP_SIGN)
-		r = EVP_PKEY_sign(c, out, &out_len, in, in_len);
-	else if (what == CE_OP_ENCRYPT)
-		r = EVP_PKEY_encrypt(c, out, &out_len, in, in_len);
-	else
-		r = EVP_PKEY_decrypt(c, out, &out_len, in, in_len);
-	EVP_PKEY_CTX_free(c);
-	CHECK(r == 1);
-	return out_len;
-}
-
 static int
 ossl_verify(EVP_PKEY *k, int pad, int saltlen, const uint8_t *dgst, const uint8_t *sig,
 	    size_t sig_len)
@@ -135,6 +101,27 @@ static void
 stats(struct ce_pmd_qat_stats *st)
 {
 	CHECK_EQ(ce_pmd_qat_stats_get(dev, st), 0);
+}
+
+/*
+ * Encryption with padding pad both ways: enc's ciphertext decrypted by
+ * OpenSSL, OpenSSL's (left in ct) decrypted by dec, each giving msg back.
+ */
+static void
+rsa_crypt_both_ways(struct ce_pmd_session *enc, struct ce_pmd_session *dec, EVP_PKEY *k, int pad,
+		    const uint8_t *msg, uint32_t mlen, uint8_t *ct)
+{
+	uint32_t k_len = (uint32_t)EVP_PKEY_get_size(k), out_len;
+	uint8_t pt[MODMAX];
+
+	CHECK_EQ(run(enc, msg, mlen, ct, NULL, 0, &out_len), 0);
+	CHECK_EQ(out_len, k_len);
+	CHECK_EQ(oracle_rsa(k, CE_OP_DECRYPT, pad, ct, k_len, pt), mlen);
+	CHECK_MEM(pt, msg, mlen);
+	oracle_rsa(k, CE_OP_ENCRYPT, pad, msg, mlen, ct);
+	CHECK_EQ(run(dec, ct, k_len, pt, NULL, 0, &out_len), 0);
+	CHECK_EQ(out_len, mlen);
+	CHECK_MEM(pt, msg, mlen);
 }
 
 /* ------------------------------------------------------------ RSA */
@@ -188,7 +175,7 @@ rsa_case(unsigned int bits)
 		qat_fill(dgst, sizeof(dgst));
 		CHECK_EQ(run(sign, dgst, 32, mine, NULL, 0, &out_len), 0);
 		CHECK_EQ(out_len, k_len);
-		n = ossl(k, CE_OP_SIGN, RSA_PKCS1_PADDING, dgst, 32, sig);
+		n = oracle_rsa(k, CE_OP_SIGN, RSA_PKCS1_PADDING, dgst, 32, sig);
 		CHECK_EQ(n, k_len);
 		CHECK_MEM(mine, sig, k_len);
 		CHECK_EQ(run(sig_s, dgst, 32, mine, NULL, 0, &out_len), 0);
@@ -228,26 +215,11 @@ rsa_case(unsigned int bits)
 		uint32_t mlen = 1 + (uint32_t)(qat_rand() % (k_len - 66));
 
 		qat_fill(msg, mlen);
-		CHECK_EQ(run(enc, msg, mlen, ct, NULL, 0, &out_len), 0);
-		CHECK_EQ(out_len, k_len);
-		n = ossl(k, CE_OP_DECRYPT, RSA_PKCS1_PADDING, ct, k_len, pt);
-		CHECK_EQ(n, mlen);
-		CHECK_MEM(pt, msg, mlen);
-		n = ossl(k, CE_OP_ENCRYPT, RSA_PKCS1_PADDING, msg, mlen, ct);
-		CHECK_EQ(run(dec, ct, k_len, pt, NULL, 0, &out_len), 0);
-		CHECK_EQ(out_len, mlen);
-		CHECK_MEM(pt, msg, mlen);
+		rsa_crypt_both_ways(enc, dec, k, RSA_PKCS1_PADDING, msg, mlen, ct);
 		ct[1] ^= 0x40; /* breaks the 00 02 header: a decryption error */
 		CHECK_EQ(run(dec, ct, k_len, pt, NULL, 0, NULL), -EBADMSG);
 
-		CHECK_EQ(run(oaep_e, msg, mlen, ct, NULL, 0, &out_len), 0);
-		n = ossl(k, CE_OP_DECRYPT, RSA_PKCS1_OAEP_PADDING, ct, k_len, pt);
-		CHECK_EQ(n, mlen);
-		CHECK_MEM(pt, msg, mlen);
-		n = ossl(k, CE_OP_ENCRYPT, RSA_PKCS1_OAEP_PADDING, msg, mlen, ct);
-		CHECK_EQ(run(oaep_d, ct, k_len, pt, NULL, 0, &out_len), 0);
-		CHECK_EQ(out_len, mlen);
-		CHECK_MEM(pt, msg, mlen);
+		rsa_crypt_both_ways(oaep_e, oaep_d, k, RSA_PKCS1_OAEP_PADDING, msg, mlen, ct);
 		ct[k_len - 1] ^= 1;
 		CHECK_EQ(run(oaep_d, ct, k_len, pt, NULL, 0, NULL), -EBADMSG);
 		memset(ct, 0xff, k_len);
@@ -258,7 +230,7 @@ rsa_case(unsigned int bits)
 		msg[0] = 0; /* below n */
 		CHECK_EQ(run(raw_e, msg, k_len, ct, NULL, 0, &out_len), 0);
 		CHECK_EQ(out_len, k_len);
-		n = ossl(k, CE_OP_ENCRYPT, RSA_NO_PADDING, msg, k_len, pt);
+		n = oracle_rsa(k, CE_OP_ENCRYPT, RSA_NO_PADDING, msg, k_len, pt);
 		CHECK_MEM(ct, pt, k_len);
 		CHECK_EQ(run(raw_d, ct, k_len, pt, NULL, 0, &out_len), 0);
 		CHECK_MEM(pt, msg, k_len);
@@ -480,7 +452,7 @@ test_batch_and_device_errors(void)
 			continue;
 		}
 		CHECK_EQ(batch_status[i], 0);
-		CHECK_EQ(ossl(k, CE_OP_SIGN, RSA_PKCS1_PADDING, dgst[i], 32, sig), 256);
+		CHECK_EQ(oracle_rsa(k, CE_OP_SIGN, RSA_PKCS1_PADDING, dgst[i], 32, sig), 256);
 		CHECK_MEM(out[i], sig, 256);
 	}
 
@@ -558,7 +530,7 @@ test_mixed_batch(void)
 	for (unsigned int i = 0; i < 24; i++) {
 		CHECK_EQ(batch_status[i], 0);
 		if (i % 3 == 1) {
-			CHECK_EQ(ossl(k, CE_OP_SIGN, RSA_PKCS1_PADDING, pt[i], 32, want), 256);
+			CHECK_EQ(oracle_rsa(k, CE_OP_SIGN, RSA_PKCS1_PADDING, pt[i], 32, want), 256);
 			CHECK_MEM(out[i], want, 256);
 		} else {
 			gcm_ref(gkey, iv[i], pt[i], 64, want, wtag);
@@ -617,7 +589,7 @@ test_split_asym_device(void)
 	for (int i = 0; i < 4; i++) {
 		qat_fill(dgst, 32);
 		CHECK_EQ(run(sign, dgst, 32, mine, NULL, 0, &out_len), 0);
-		CHECK_EQ(ossl(k, CE_OP_SIGN, RSA_PKCS1_PADDING, dgst, 32, sig), 256);
+		CHECK_EQ(oracle_rsa(k, CE_OP_SIGN, RSA_PKCS1_PADDING, dgst, 32, sig), 256);
 		CHECK_MEM(mine, sig, 256);
 	}
 	stats(&st);

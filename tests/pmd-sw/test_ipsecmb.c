@@ -531,6 +531,22 @@ test_chacha(void)
 		 "a0784d7a4716f3feb4f64e7f4b39bf04");
 }
 
+/* Session parameters p refused: EINVAL, with a reason that says want_why. */
+static void
+expect_refused(const struct ce_pmd_session_params *p, const char *want_why)
+{
+	const char *why = NULL;
+
+	errno = 0;
+	CHECK(ce_pmd_session_create(dev, p, &why) == NULL);
+	CHECK_EQ(errno, EINVAL);
+	if (why == NULL || strstr(why, want_why) == NULL) {
+		fprintf(stderr, "%s: why '%s', expected '%s'\n", p->alg, why ? why : "(none)",
+			want_why);
+		CHECK(0);
+	}
+}
+
 static void
 bad(const char *alg, size_t klen, size_t ivlen, size_t dlen, size_t aadlen, uint8_t op,
     const char *want_why)
@@ -540,16 +556,8 @@ bad(const char *alg, size_t klen, size_t ivlen, size_t dlen, size_t aadlen, uint
 		.alg = alg, .key = key, .key_len = (uint16_t)klen, .iv_len = (uint16_t)ivlen,
 		.digest_len = (uint16_t)dlen, .aad_len = (uint16_t)aadlen, .op = op,
 	};
-	const char *why = NULL;
 
-	errno = 0;
-	CHECK(ce_pmd_session_create(dev, &p, &why) == NULL);
-	CHECK_EQ(errno, EINVAL);
-	CHECK(why != NULL);
-	if (strstr(why, want_why) == NULL) {
-		fprintf(stderr, "%s: why '%s', expected '%s'\n", alg, why, want_why);
-		CHECK(0);
-	}
+	expect_refused(&p, want_why);
 }
 
 static void
@@ -559,15 +567,8 @@ bad_key(const char *alg, const uint8_t *key, size_t klen, const char *want_why)
 		.alg = alg, .key = key, .key_len = (uint16_t)klen, .iv_len = 16,
 		.digest_len = 12, .aad_len = 8, .op = CE_OP_ENCRYPT,
 	};
-	const char *why = NULL;
 
-	errno = 0;
-	CHECK(ce_pmd_session_create(dev, &p, &why) == NULL);
-	CHECK_EQ(errno, EINVAL);
-	if (why == NULL || strstr(why, want_why) == NULL) {
-		fprintf(stderr, "%s: why '%s', expected '%s'\n", alg, why ? why : "(none)", want_why);
-		CHECK(0);
-	}
+	expect_refused(&p, want_why);
 }
 
 /* authenc with a well-formed key and a wrong other size. */
@@ -581,14 +582,8 @@ bad_authenc(const char *alg, size_t dlen, size_t aadlen, const char *want_why)
 		.alg = alg, .key = k, .key_len = (uint16_t)n, .iv_len = 16,
 		.digest_len = (uint16_t)dlen, .aad_len = (uint16_t)aadlen, .op = CE_OP_ENCRYPT,
 	};
-	const char *why = NULL;
 
-	CHECK(ce_pmd_session_create(dev, &p, &why) == NULL);
-	CHECK_EQ(errno, EINVAL);
-	if (why == NULL || strstr(why, want_why) == NULL) {
-		fprintf(stderr, "%s: why '%s', expected '%s'\n", alg, why ? why : "(none)", want_why);
-		CHECK(0);
-	}
+	expect_refused(&p, want_why);
 }
 
 /* Each way a blob breaks crypto_authenc_extractkeys' rules is refused with

@@ -39,6 +39,7 @@
 #include <openssl/evp.h>
 
 #include "cryptoeng.h"
+#include "ce_clock.h"
 
 #define SOAK_DATA_MAX	512u	/* largest payload */
 #define SOAK_SLOT_SIZE	1152u	/* src 512 | dst 512 | iv 16 | aad 16 | tag 16 | pad */
@@ -74,15 +75,6 @@ static const uint8_t soak_key[16] = {
 	0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
 	0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c,
 };
-
-static uint64_t
-soak_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static uint8_t *
 soak_slot_buf(struct soak_ledger *l, uint32_t i)
@@ -237,7 +229,7 @@ soak_ledger_run(enum soak_mode mode, const char *sock, const char *name, double 
 {
 	struct soak_ledger l = { .mode = mode, .backlog = backlog };
 	struct ce_session_params sp = { .direction = CE_SESS_DIR_ENCRYPT };
-	uint64_t deadline, drain_end, t0 = soak_now_ns();
+	uint64_t deadline, drain_end, t0 = ce_clock_ns();
 	int64_t h;
 	int ret;
 
@@ -283,7 +275,7 @@ soak_ledger_run(enum soak_mode mode, const char *sock, const char *name, double 
 	for (;;) {
 		struct ce_desc dd[64];
 		unsigned int k = 0;
-		uint64_t now = soak_now_ns();
+		uint64_t now = ce_clock_ns();
 
 		if (now >= deadline)
 			break;
@@ -311,8 +303,8 @@ soak_ledger_run(enum soak_mode mode, const char *sock, const char *name, double 
 			ce_wait(l.qp, 100);
 	}
 	/* Drain: everything submitted must come back. */
-	drain_end = soak_now_ns() + SOAK_DRAIN_S * 1000000000ull;
-	while (l.inflight > 0 && soak_now_ns() < drain_end) {
+	drain_end = ce_clock_ns() + SOAK_DRAIN_S * 1000000000ull;
+	while (l.inflight > 0 && ce_clock_ns() < drain_end) {
 		if (soak_reap(&l) < 0)
 			break;
 		if (l.inflight > 0)
@@ -324,7 +316,7 @@ soak_ledger_run(enum soak_mode mode, const char *sock, const char *name, double 
 	       "\"wrong_status\": %" PRIu64 ", \"bad_output\": %" PRIu64 ", "
 	       "\"status\": {\"0\": %" PRIu64 ", \"-EIO\": %" PRIu64 ", \"other\": %" PRIu64 "}}\n",
 	       name, mode == SOAK_NULL ? "null" : "gcm", backlog ? "true" : "false",
-	       (double)(soak_now_ns() - t0) / 1e9, l.submitted, l.completed, l.inflight, l.dup,
+	       (double)(ce_clock_ns() - t0) / 1e9, l.submitted, l.completed, l.inflight, l.dup,
 	       l.unknown, l.notices, l.wrong_status, l.bad_output, l.st_ok, l.st_eio, l.st_other);
 	fflush(stdout);
 	ret = l.inflight || l.dup || l.unknown || l.notices || l.wrong_status || l.bad_output ||
