@@ -20,10 +20,9 @@
 #        flight), RSA_BURST (8), OSSL_CPU (the openssl device's cpu=N: its
 #        thread on CPU N alone; default: the CPUs of no lcore, CPU 0 here)
 #
-# RSA_INFLIGHT at or above the daemon's [engine] window (64) fills the
-# worker's window with RSA signs that take milliseconds each: the worker then
-# takes nothing from any queue pair until one completes, and GCM throughput
-# collapses (measured: bench/results/2026-12-02/asym-mixed.md).
+# RSA_INFLIGHT=64 is the case that found the shared window: before
+# [engine] asym_window (1811781), 64 signs filled [engine] window and GCM
+# waited for RSA completions (bench/results/2026-12-02/asym-mixed.md).
 # Prints a markdown table, the load average before and after.
 set -eu
 . "$(dirname "$0")/../../scripts/lib/daemon.sh"
