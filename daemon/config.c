@@ -52,6 +52,7 @@ static const struct cfg_key cfg_keys[] = {
 	U("engine", "batch_size", batch_size, 0, CE_ENGINE_MAX_BATCH),
 	U("engine", "burst", burst, 1, D_BURST_MAX),
 	U("engine", "window", window, 1, 65536),
+	U("engine", "asym_window", asym_window, 1, 65536),
 	U("engine", "idle_us", idle_us, 0, 10000000),
 	U("engine", "sleep_min_us", sleep_min_us, 1, 60000000),
 	U("engine", "sleep_max_us", sleep_max_us, 1, 60000000),
@@ -108,6 +109,7 @@ cfg_defaults(struct d_config *cfg)
 	cfg->batch_size = 32;
 	cfg->burst = 32;
 	cfg->window = 64;
+	cfg->asym_window = 64;
 	cfg->idle_us = 200;
 	cfg->sleep_min_us = 1;
 	cfg->sleep_max_us = 100000;

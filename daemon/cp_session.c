@@ -88,8 +88,7 @@ cp_sess_publish(struct d_client *c, struct d_sess *s, unsigned int idx,
 	struct ce_msg_reply r = { 0 };
 
 	s->alg_idx = (uint16_t)cp_alg_index(e);
-	if (++s->gen == 0)
-		s->gen = 1;
+	s->gen = ce_shm_sess_gen_next(s->gen, s->si.out_max != 0);
 	pthread_mutex_lock(&cryptoengd.lock);
 	/* Release: cs[] and si are visible before a worker can match the handle. */
 	__atomic_store_n(&s->live, s->gen, __ATOMIC_RELEASE);

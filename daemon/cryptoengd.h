@@ -61,7 +61,8 @@ struct d_config {
 	uint32_t backlog_size;
 	uint32_t batch_size;
 	uint32_t burst;			/* descriptors read per QP per round */
-	uint32_t window;		/* most requests a worker keeps in its engine */
+	uint32_t window;		/* most symmetric requests a worker keeps in flight */
+	uint32_t asym_window;		/* most asymmetric requests a worker keeps in flight */
 	uint32_t idle_us;		/* idle this long: unprepare, then sleep */
 	uint32_t sleep_min_us;		/* first sleep of the backoff */
 	uint32_t sleep_max_us;		/* ceiling of the sleep backoff */

@@ -36,6 +36,7 @@
  * than its credits in flight; one at its limit is skipped that round.
  */
 #include <errno.h>
+#include <limits.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <time.h>
@@ -588,19 +589,29 @@ worker_slot_requests(const union ce_sq_slot *sl)
 	return sl->pair.d[1].op != 0 ? 2 : 1;
 }
 
+/* Does SQ slot @p sl carry an asymmetric request? (Compact ones never do.) */
+static inline bool
+worker_slot_asym(const union ce_sq_slot *sl)
+{
+	return !(sl->desc.flags & CE_DESC_F_ESP) && ce_shm_sess_handle_asym(sl->desc.session);
+}
+
 /*
  * Copy ready slots of @p qp out of the SQ, at most @p max_slots, and count
  * those whose requests fit: a slot is begun while fewer than @p soft
- * requests are counted (burst, window: one over is fine) and only if all of
- * its requests fit @p hard (credits, CQ room, arrays: never over). Nothing
- * is consumed: ce_ring_consume() the slots kept.
+ * requests are counted (burst, window: one over is fine), only if all of
+ * its requests fit @p hard (credits, CQ room, arrays: never over), and an
+ * asymmetric one only among the first @p asym (its own window: what waits
+ * behind it waits too, in order). Nothing is consumed: ce_ring_consume()
+ * the slots kept.
  * @return slots that fit, their requests in @p nreq.
  */
 static inline unsigned int
 worker_sq_peek(struct d_worker *w, struct d_qp *qp, union ce_sq_slot *slots,
-	       unsigned int max_slots, unsigned int soft, unsigned int hard, unsigned int *nreq)
+	       unsigned int max_slots, unsigned int soft, unsigned int hard, unsigned int asym,
+	       unsigned int *nreq)
 {
-	unsigned int ns, n = 0;
+	unsigned int ns, n = 0, na = 0;
 	/* Every slot carries a request: no more than soft of them are begun. */
 	int got = ce_ring_peek_burst(&qp->sq, slots, RTE_MIN(max_slots, RTE_MIN(soft, hard)));
 
@@ -612,6 +623,8 @@ worker_sq_peek(struct d_worker *w, struct d_qp *qp, union ce_sq_slot *slots,
 		unsigned int k = worker_slot_requests(&slots[ns]);
 
 		if (n >= soft || n + k > hard)
+			break;
+		if (unlikely(worker_slot_asym(&slots[ns])) && na++ >= asym)
 			break;
 		n += k;
 	}
@@ -629,14 +642,14 @@ worker_refuse(struct d_worker *w, struct d_qp *qp, uint64_t cookie)
 
 /*
  * Take ready descriptors of @p qp (room and credits were checked: see
- * worker_sq_peek() for @p soft and @p hard): one copy of each slot out of
+ * worker_sq_peek() for @p soft, @p hard and @p asym): one copy of each slot out of
  * shared memory, validation of the copy, then each valid request to the
  * synchronous backend of its session directly or to the engine.
  * @return requests taken from the SQ.
  */
 static unsigned int
 worker_take(struct d_worker *w, struct d_qp *qp, unsigned int max_slots, unsigned int soft,
-	    unsigned int hard)
+	    unsigned int hard, unsigned int asym)
 {
 	union ce_sq_slot slots[D_BURST_MAX];
 	struct ce_pmd_request *reqs[D_BURST_MAX], *eng[D_BURST_MAX], *direct[D_BURST_MAX];
@@ -647,7 +660,7 @@ worker_take(struct d_worker *w, struct d_qp *qp, unsigned int max_slots, unsigne
 	/* The one read of shared memory per slot: everything below looks
 	 * only at the private copies. */
 	ns = worker_sq_peek(w, qp, slots, max_slots, soft, RTE_MIN(hard, (unsigned int)D_BURST_MAX),
-			    &got);
+			    asym, &got);
 	if (got == 0 || ce_engine_req_alloc_bulk(w->e, reqs, got) < 0)
 		return 0;
 	ce_ring_consume(&qp->sq, ns);
@@ -725,22 +738,27 @@ worker_take(struct d_worker *w, struct d_qp *qp, unsigned int max_slots, unsigne
 static unsigned int
 worker_serve_qp(struct d_worker *w, struct d_qp *qp)
 {
-	unsigned int soft = cryptoengd.cfg.burst, hard;
+	unsigned int soft = cryptoengd.cfg.burst, hard, asym = 0;
+	uint64_t sym = w->inflight - w->inflight_asym;
 	int cq_free, ready;
 	int64_t room;
 
 	if (__atomic_load_n(&qp->broken, __ATOMIC_RELAXED))
 		return 0;
 	/*
-	 * The engine holds at most [engine] window requests: what a greedy
-	 * client submits beyond waits in its own SQ, not in the engine's FIFO
-	 * ahead of a light client's next request, which round-robin intake
-	 * then lets in within about one burst.
+	 * The worker keeps at most [engine] window symmetric requests in
+	 * flight: what a greedy client submits beyond waits in its own SQ, not
+	 * in the engine's FIFO ahead of a light client's next request, which
+	 * round-robin intake then lets in within about one burst. Asymmetric
+	 * requests (up to ms each) have a window of their own, so that those
+	 * in flight never hold a symmetric request back.
 	 */
-	if (w->inflight >= cryptoengd.cfg.window)
+	if (sym >= cryptoengd.cfg.window)
 		return 0;
-	if (soft > cryptoengd.cfg.window - w->inflight)
-		soft = cryptoengd.cfg.window - w->inflight;
+	if (soft > cryptoengd.cfg.window - sym)
+		soft = (unsigned int)(cryptoengd.cfg.window - sym);
+	if (w->inflight_asym < cryptoengd.cfg.asym_window)
+		asym = (unsigned int)(cryptoengd.cfg.asym_window - w->inflight_asym);
 	/* A pair of compact descriptors may go one over soft, never over hard. */
 	hard = RTE_MIN(soft + 1, (unsigned int)D_BURST_MAX);
 	/* Credits: a queue pair at its in-flight limit sits this round out. */
@@ -765,7 +783,7 @@ worker_serve_qp(struct d_worker *w, struct d_qp *qp)
 			worker_broken(w, qp, D_QP_BROKEN_SQ);
 		return 0;
 	}
-	return worker_take(w, qp, (unsigned int)ready, soft, hard);
+	return worker_take(w, qp, (unsigned int)ready, soft, hard, asym);
 }
 
 static unsigned int
@@ -917,7 +935,8 @@ worker_drain_refuse(struct d_worker *w, struct d_qp *qp, unsigned int n)
 	union ce_sq_slot slots[D_BURST_MAX];
 	unsigned int got, ns;
 
-	ns = worker_sq_peek(w, qp, slots, n, n, RTE_MIN(n, (unsigned int)D_BURST_MAX), &got);
+	ns = worker_sq_peek(w, qp, slots, n, n, RTE_MIN(n, (unsigned int)D_BURST_MAX), UINT_MAX,
+			    &got);
 
 	ce_ring_consume(&qp->sq, ns);
 	for (unsigned int i = 0; i < ns; i++) {
@@ -976,7 +995,7 @@ worker_drain_qp(struct d_worker *w, struct d_qp *qp, bool serve)
 		if (w->nb_stash != 0)
 			return 0;
 		return worker_take(w, qp, before, budget,
-				   (unsigned int)RTE_MIN((int64_t)qp->nb_free, room));
+				   (unsigned int)RTE_MIN((int64_t)qp->nb_free, room), UINT_MAX);
 	}
 	return worker_drain_refuse(w, qp, budget);
 }

@@ -42,13 +42,7 @@ qat_asym_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *c
 		}
 	}
 	if (strcmp(d->asw_drv, "none") != 0) {
-		struct ce_pmd_dev_config swcfg = {
-			.nb_qps = cfg->nb_qps, .socket_id = cfg->socket_id, .args = NULL,
-		};
-		char swname[sizeof(dev->name)];
-
-		snprintf(swname, sizeof(swname), "cdev%u-asw", d->cdev_id);
-		d->aswdev = ce_pmd_dev_create(d->asw_drv, swname, &swcfg);
+		d->aswdev = qat_pmd_sw_dev_create(dev, cfg, d->asw_drv, "asw");
 		if (d->aswdev == NULL) {
 			int err = errno;
 

@@ -334,14 +334,7 @@ qat_pmd_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cf
 	if (ret < 0)
 		goto fail;
 	if (strcmp(d->sw_drv, "none") != 0) {
-		struct ce_pmd_dev_config swcfg = {
-			.nb_qps = cfg->nb_qps, .socket_id = cfg->socket_id, .args = NULL,
-		};
-		char swname[sizeof(dev->name)];
-
-		/* ce_pmd_dev.name is 32 bytes: a short name is fine, it is ours. */
-		snprintf(swname, sizeof(swname), "cdev%u-sw", d->cdev_id);
-		d->swdev = ce_pmd_dev_create(d->sw_drv, swname, &swcfg);
+		d->swdev = qat_pmd_sw_dev_create(dev, cfg, d->sw_drv, "sw");
 		if (d->swdev == NULL) {
 			ret = -errno;
 			fprintf(stderr, "cryptodev: software fallback '%s': %s (sw=none runs "
@@ -354,6 +347,21 @@ qat_pmd_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cf
 fail:
 	qat_pmd_dev_close(dev);
 	return ret < 0 ? ret : -EIO;
+}
+
+struct ce_pmd_dev *
+qat_pmd_sw_dev_create(const struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cfg,
+		      const char *drv, const char *suffix)
+{
+	const struct qat_pmd_dev *d = dev->priv;
+	struct ce_pmd_dev_config swcfg = {
+		.nb_qps = cfg->nb_qps, .socket_id = cfg->socket_id, .args = NULL,
+	};
+	char name[sizeof(dev->name)];
+
+	/* ce_pmd_dev.name is 32 bytes: a short name is fine, it is ours. */
+	snprintf(name, sizeof(name), "cdev%u-%s", d->cdev_id, suffix);
+	return ce_pmd_dev_create(drv, name, &swcfg);
 }
 
 void

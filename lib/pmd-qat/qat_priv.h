@@ -305,6 +305,11 @@ int qat_pmd_cap_ok(uint8_t cdev, const struct rte_crypto_sym_xform *x);
 /* qat_device.c: control ops. */
 int qat_pmd_dev_configure(struct ce_pmd_dev *dev, const struct ce_pmd_dev_config *cfg);
 void qat_pmd_dev_close(struct ce_pmd_dev *dev);
+/* The software device "cdev<id>-<suffix>" of driver drv, with dev's queue
+ * pairs and socket (a fallback); NULL with errno set if it cannot be made. */
+struct ce_pmd_dev *qat_pmd_sw_dev_create(const struct ce_pmd_dev *dev,
+					 const struct ce_pmd_dev_config *cfg, const char *drv,
+					 const char *suffix);
 int qat_pmd_qp_setup(struct ce_pmd_qp *qp);
 void qat_pmd_qp_release(struct ce_pmd_qp *qp);
 

@@ -30,10 +30,7 @@ ipsecmb_req_check(const struct ce_pmd_request *req, const struct ipsecmb_sess *s
 	if (req->op != s->op || req->len > s->max_len || req->aad_len > s->aad_max ||
 	    (req->len & s->blk_mask) != 0)
 		return -EINVAL;
-	if ((req->len != 0 && (req->src == NULL || req->dst == NULL)) ||
-	    (s->iv_len != 0 && req->iv == NULL) ||
-	    (req->aad_len != 0 && req->aad == NULL) ||
-	    (s->digest_len != 0 && req->digest == NULL))
+	if (!ce_pmd_request_bufs_ok(req, s->iv_len, s->digest_len))
 		return -EINVAL;
 	switch (s->kind) {
 	case IPSECMB_RFC4106:

@@ -9,6 +9,7 @@
 #ifndef CE_SHM_H
 #define CE_SHM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -46,6 +47,14 @@ struct ce_shm_sess_info {
 };
 
 /**
+ * Bit 15 of a generation: the session is asymmetric. The worker sorts
+ * requests into its symmetric and asymmetric windows by the handle alone,
+ * before it reads the session; a handle with the bit flipped names a
+ * generation its slot does not hold, so it is refused as stale.
+ */
+#define CE_SHM_SESS_GEN_ASYM	0x8000u
+
+/**
  * A session handle (SESSION_CREATE's answer, ce_desc.session): the slot's
  * generation, never 0, above its index in the client's session table. A
  * stale handle, or one of another client, names a generation its slot does
@@ -71,6 +80,27 @@ static inline uint16_t
 ce_shm_sess_handle_idx(uint32_t h)
 {
 	return (uint16_t)(h & 0xffffu);
+}
+
+/** @return whether session handle @p h names an asymmetric session. */
+static inline bool
+ce_shm_sess_handle_asym(uint32_t h)
+{
+	return (ce_shm_sess_handle_gen(h) & CE_SHM_SESS_GEN_ASYM) != 0;
+}
+
+/**
+ * @return the generation after @p gen for a session of class @p asym:
+ * bits 0-14 count, bit 15 is the class, never 0.
+ */
+static inline uint16_t
+ce_shm_sess_gen_next(uint16_t gen, bool asym)
+{
+	uint16_t count = (uint16_t)((gen + 1u) & (CE_SHM_SESS_GEN_ASYM - 1u));
+
+	if (count == 0)
+		count = 1;
+	return (uint16_t)(count | (asym ? CE_SHM_SESS_GEN_ASYM : 0u));
 }
 
 /**

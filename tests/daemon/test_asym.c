@@ -17,9 +17,11 @@
  *         each refusing the other's algorithms
  * mixed   symmetric requests are not held behind asymmetric ones: with the
  *         openssl device held (its test-only fault "hold"), 64 AES-GCM
- *         requests submitted behind 8 RSA-4096 signs all complete while no
- *         sign can, and the worker naps while only the signs are out; then, for real, behind 32 RSA-4096 signs, every GCM
- *         completion comes before the last sign's
+ *         requests submitted behind 64 RSA-4096 signs (a full asym_window,
+ *         and as many as window) all complete while no sign can, and the
+ *         worker naps while only the signs are out; then, for real, behind
+ *         32 RSA-4096 signs, every GCM completion comes before the last
+ *         sign's
  */
 #include <dirent.h>
 #include <errno.h>
@@ -38,6 +40,7 @@
 
 #include "asym_oracle.h"
 #include "ce_pmd.h"
+#include "ce_shm.h"
 #include "dtest.h"
 #include "testvec_priv.h"
 
@@ -512,6 +515,10 @@ run_refuse(void)
 	CHECK_EQ(one(&k, &d).status, -EINVAL);
 	ce_prep_hash(&d, k.c, h, CE_OP_DIGEST, k.in, 32, k.out);
 	CHECK_EQ(one(&k, &d).status, -EINVAL);
+	/* The handle's class mark flipped (to slip past asym_window): stale. */
+	ce_prep_sign(&d, k.c, h ^ ((uint32_t)CE_SHM_SESS_GEN_ASYM << 16), k.in, 32, k.out);
+	CHECK_EQ(one(&k, &d).status, -EINVAL);
+	CHECK((h >> 16) & CE_SHM_SESS_GEN_ASYM);	/* the daemon marked it */
 	/* Still served after all that. */
 	ce_prep_sign(&d, k.c, h, k.in, 32, k.out);
 	CHECK_EQ(one(&k, &d).status, 0);
@@ -526,6 +533,9 @@ run_refuse(void)
 /* ---- mixed --------------------------------------------------------------- */
 
 #define MIX_GCM 64
+/* Signs held in part 1: the default [engine] asym_window, and window too,
+ * so that a window shared by both classes would take no GCM request. */
+#define MIX_HELD 64
 
 static void
 fault(struct cli *k, const char *mode)
@@ -670,14 +680,14 @@ run_mixed(void)
 
 	/* 1. The device held: no sign can finish; every GCM request must. */
 	fault(&k, "hold");
-	mix_submit(&k, rsa, gcm, 8, outs, gin, gout, iv, tags);
+	mix_submit(&k, rsa, gcm, MIX_HELD, outs, gin, gout, iv, tags);
 	dt_reap(k.qp, cqes, MIX_GCM);
 	for (unsigned int i = 0; i < MIX_GCM; i++) {
-		CHECK(cqes[i].cookie >= 8);	/* a GCM request, not a sign */
+		CHECK(cqes[i].cookie >= MIX_HELD);	/* a GCM request, not a sign */
 		CHECK_EQ(cqes[i].status, 0);
 	}
 	CHECK_MEM(gout, want_ct, sizeof(want_ct));
-	CHECK_EQ(ce_qp_inflight(k.qp), 8);	/* the signs, still held */
+	CHECK_EQ(ce_qp_inflight(k.qp), MIX_HELD);	/* the signs, still held */
 	/* Only signs out: the worker naps between polls instead of spinning
 	 * (a spinning one never sleeps with requests in flight). */
 	{
@@ -689,11 +699,11 @@ run_mixed(void)
 		CHECK(s1 > s0);
 	}
 	fault(&k, "none");
-	dt_reap(k.qp, cqes, 8);
-	for (unsigned int i = 0; i < 8; i++) {
+	dt_reap(k.qp, cqes, MIX_HELD);
+	for (unsigned int i = 0; i < MIX_HELD; i++) {
 		EVP_PKEY_CTX *c = oracle_rsa_ctx(pk, EVP_PKEY_verify_init, RSA_PKCS1_PADDING);
 
-		CHECK(cqes[i].cookie < 8 && cqes[i].status == 0 && cqes[i].out_len == 512);
+		CHECK(cqes[i].cookie < MIX_HELD && cqes[i].status == 0 && cqes[i].out_len == 512);
 		CHECK_EQ(EVP_PKEY_verify(c, outs + 512 * cqes[i].cookie, 512, dig, 32), 1);
 		EVP_PKEY_CTX_free(c);
 	}
