@@ -405,6 +405,26 @@ ca_batch_err(json_t *o, const char *id, const char *words)
 	}
 }
 
+/* Answer @p i of batch output @p out: out @p want_hex (NULL: any), id @p id. */
+static void
+ca_line_out(const char *out, unsigned int i, const char *id, const char *want_hex)
+{
+	json_t *o = ca_batch_line(out, i);
+
+	ca_batch_out(o, id, want_hex);
+	json_decref(o);
+}
+
+/* Answer @p i of batch output @p out: an error with @p words, id @p id. */
+static void
+ca_line_err(const char *out, unsigned int i, const char *id, const char *words)
+{
+	json_t *o = ca_batch_line(out, i);
+
+	ca_batch_err(o, id, words);
+	json_decref(o);
+}
+
 /*
  * crypt --batch with asymmetric lines (keys by path) between symmetric ones:
  * each answer in order with its id, checked against openssl pkeyutl.
@@ -474,52 +494,28 @@ ca_batch(void)
 	}
 	/* PKCS#1 v1.5: byte for byte openssl's (sig.ossl, from ca_rsa). */
 	ca_hex_of("sig.ossl", sig, sizeof(sig));
-	o = ca_batch_line(r.out, 1);
-	ca_batch_out(o, "rsasign", sig);
-	json_decref(o);
-	o = ca_batch_line(r.out, 2);
-	ca_batch_out(o, "ecverify", "");
-	json_decref(o);
-	o = ca_batch_line(r.out, 3);
-	ca_batch_err(o, "ecbad", "EBADMSG");
-	json_decref(o);
-	o = ca_batch_line(r.out, 4);
-	ca_batch_out(o, "gcm", NULL);
-	json_decref(o);
+	ca_line_out(r.out, 1, "rsasign", sig);
+	ca_line_out(r.out, 2, "ecverify", "");
+	ca_line_err(r.out, 3, "ecbad", "EBADMSG");
+	ca_line_out(r.out, 4, "gcm", NULL);
 	ca_hex_of("msg", want, sizeof(want));
-	o = ca_batch_line(r.out, 5);
-	ca_batch_out(o, "decrypt", want);
-	json_decref(o);
+	ca_line_out(r.out, 5, "decrypt", want);
 	/* Shared secrets: pkeyutl's on the same keys. */
 	ca_expect(ca_ossl("pkeyutl", "-derive", "-inkey", ca_path("x.pem"), "-peerkey",
 			  ca_path("x2.pub"), "-out", ca_path("bss.x")), 0, "pkeyutl -derive x25519");
 	ca_hex_of("bss.x", want, sizeof(want));
-	o = ca_batch_line(r.out, 6);
-	ca_batch_out(o, "x25519", want);
-	json_decref(o);
+	ca_line_out(r.out, 6, "x25519", want);
 	ca_expect(ca_ossl("pkeyutl", "-derive", "-inkey", ca_path("ecdh.pem"), "-peerkey",
 			  ca_path("ecdh2.pub"), "-out", ca_path("bss.ec")), 0, "pkeyutl -derive ecdh");
 	ca_hex_of("bss.ec", want, sizeof(want));
-	o = ca_batch_line(r.out, 7);
-	ca_batch_out(o, "ecdh", want);
-	json_decref(o);
+	ca_line_out(r.out, 7, "ecdh", want);
 	/* Refusals name what was wrong and the limit. */
-	o = ca_batch_line(r.out, 8);
-	ca_batch_err(o, "pubsign", "needs the private key");
-	json_decref(o);
-	o = ca_batch_line(r.out, 9);
-	ca_batch_err(o, "short", "2 bytes; pkcs1pad(rsa,sha256) signs a 32-byte SHA-256 digest");
-	json_decref(o);
-	o = ca_batch_line(r.out, 10);
-	ca_batch_err(o, "nofile", "No such file");
-	json_decref(o);
-	o = ca_batch_line(r.out, 11);
-	ca_batch_err(o, "unknown", "bogus: unknown field");
-	json_decref(o);
+	ca_line_err(r.out, 8, "pubsign", "needs the private key");
+	ca_line_err(r.out, 9, "short", "2 bytes; pkcs1pad(rsa,sha256) signs a 32-byte SHA-256 digest");
+	ca_line_err(r.out, 10, "nofile", "No such file");
+	ca_line_err(r.out, 11, "unknown", "bogus: unknown field");
 	/* "-" would be the batch's own stdin: key files are regular files. */
-	o = ca_batch_line(r.out, 12);
-	ca_batch_err(o, "stdin", "-: not a regular file");
-	json_decref(o);
+	ca_line_err(r.out, 12, "stdin", "-: not a regular file");
 	CHECK(strchr(strstr(r.out, "ecsign2"), '\n')[1] == '\0');	/* nothing after the last */
 }
 
