@@ -271,27 +271,35 @@ ca_der_to_raw(const char *der_name, const char *raw_name, int n)
 	ca_write_bin(raw_name, raw, 2 * (size_t)n);
 }
 
+/* A P-256 signature as the daemon writes it (r || s) verified by openssl
+ * pkeyutl against ec.pub and dgst, by way of DER file @p der_name. */
 static void
-ca_ecdsa(void)
+ca_raw_verify_ossl(const uint8_t raw[64], const char *der_name, const char *what)
 {
-	uint8_t raw[64], der[160];
+	uint8_t der[160];
 	unsigned char *q = der;
 	ECDSA_SIG *s = ECDSA_SIG_new();
 	int len;
 
-	ca_expect(ca_ctl_run("sign", "--key-file", ca_path("ec.pem"), "-in", ca_path("dgst"),
-			     "-out", ca_path("es.ce")), 0, "ecdsa sign");
-	CHECK_EQ(ca_read_bin("es.ce", raw, sizeof(raw)), 64);
-	/* r || s to DER for openssl pkeyutl -verify. */
 	CHECK(s != NULL && ECDSA_SIG_set0(s, BN_bin2bn(raw, 32, NULL), BN_bin2bn(raw + 32, 32,
 								 NULL)) == 1);
 	len = i2d_ECDSA_SIG(s, &q);
 	ECDSA_SIG_free(s);
 	CHECK(len > 0);
-	ca_write_bin("es.der", der, (size_t)len);
+	ca_write_bin(der_name, der, (size_t)len);
 	ca_expect(ca_ossl("pkeyutl", "-verify", "-pubin", "-inkey", ca_path("ec.pub"), "-in",
-			  ca_path("dgst"), "-sigfile", ca_path("es.der")), 0,
-		  "pkeyutl -verify of our ECDSA signature");
+			  ca_path("dgst"), "-sigfile", ca_path(der_name)), 0, what);
+}
+
+static void
+ca_ecdsa(void)
+{
+	uint8_t raw[64];
+
+	ca_expect(ca_ctl_run("sign", "--key-file", ca_path("ec.pem"), "-in", ca_path("dgst"),
+			     "-out", ca_path("es.ce")), 0, "ecdsa sign");
+	CHECK_EQ(ca_read_bin("es.ce", raw, sizeof(raw)), 64);
+	ca_raw_verify_ossl(raw, "es.der", "pkeyutl -verify of our ECDSA signature");
 	ca_expect(ca_ossl("pkeyutl", "-sign", "-inkey", ca_path("ec.pem"), "-in", ca_path("dgst"),
 			  "-out", ca_path("es.ossl")), 0, "pkeyutl ecdsa sign");
 	ca_der_to_raw("es.ossl", "es.raw", 32);
@@ -469,11 +477,8 @@ ca_batch(void)
 
 	/* ECDSA: OpenSSL verifies both signatures (each its own: ECDSA is randomised). */
 	for (unsigned int line = 0; line <= 13; line += 13) {
-		uint8_t raw[64], der[160];
-		unsigned char *q = der;
-		ECDSA_SIG *es_sig = ECDSA_SIG_new();
+		uint8_t raw[64];
 		const char *hex;
-		int len;
 
 		o = ca_batch_line(r.out, line);
 		ca_batch_out(o, line ? "ecsign2" : "ecsign", NULL);
@@ -482,15 +487,7 @@ ca_batch(void)
 		for (int i = 0; i < 64; i++)
 			CHECK(sscanf(hex + 2 * i, "%2hhx", &raw[i]) == 1);
 		json_decref(o);
-		CHECK(es_sig != NULL && ECDSA_SIG_set0(es_sig, BN_bin2bn(raw, 32, NULL),
-						       BN_bin2bn(raw + 32, 32, NULL)) == 1);
-		len = i2d_ECDSA_SIG(es_sig, &q);
-		ECDSA_SIG_free(es_sig);
-		CHECK(len > 0);
-		ca_write_bin("bes.der", der, (size_t)len);
-		ca_expect(ca_ossl("pkeyutl", "-verify", "-pubin", "-inkey", ca_path("ec.pub"), "-in",
-				  ca_path("dgst"), "-sigfile", ca_path("bes.der")), 0,
-			  "pkeyutl -verify of a batch ECDSA signature");
+		ca_raw_verify_ossl(raw, "bes.der", "pkeyutl -verify of a batch ECDSA signature");
 	}
 	/* PKCS#1 v1.5: byte for byte openssl's (sig.ossl, from ca_rsa). */
 	ca_hex_of("sig.ossl", sig, sizeof(sig));
