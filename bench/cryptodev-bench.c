@@ -21,15 +21,10 @@
 
 #include "ce_engine.h"
 #include "ce_pmd.h"
-
-/* A benchmark that cannot go on says why and stops. */
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "cryptodev-bench: %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-		exit(1); \
-	} \
-} while (0)
-#define CHECK_EQ(a, b) CHECK((a) == (b))
+/* The tests' CHECK (a benchmark that cannot go on says where and stops) and
+ * their EAL start without hugepages. */
+#define CE_TEST_WANT_EAL
+#include "ce_test.h"
 
 #define WINDOW 256
 
@@ -130,15 +125,7 @@ main(int argc, char **argv)
 	const uint32_t sizes[] = { 64, 256, 1024, 4096, 16384, 65536 };
 	struct ce_pmd_dev *mb, *null, *sw;
 
-	char prefix[64];
-	char *eal_argv[] = { argv[0], "-l0", "--no-huge", "-m", "256", "--no-pci",
-			     "--log-level=error", prefix, NULL };
-
-	snprintf(prefix, sizeof(prefix), "--file-prefix=cryptodev-bench-%d", (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(eal_argv) - 1, eal_argv) < 0) {
-		fprintf(stderr, "cryptodev-bench: rte_eal_init failed\n");
-		return 1;
-	}
+	ce_test_eal_init("cryptodev-bench", "0");
 	/* crypto_* vdevs named in dev= are created on demand. */
 	mb = bench_dev("cryptodev", "mb", "dev=crypto_aesni_mb,qp_depth=512");
 	null = bench_dev("cryptodev", "null", "dev=crypto_null,qp_depth=512");

@@ -2,7 +2,6 @@
 /*
  * cryptoeng-perf: crypto-perf's --test-file vector files (perf_vector_load, perf_vector_free).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stddef.h>
@@ -10,24 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ce_text.h"
 #include "cryptoeng.h"
 #include "perf.h"
 
 /* ---- crypto-perf test vector files ----------------------------------- */
-
-static char *
-opts_trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		e--;
-	*e = '\0';
-	return s;
-}
 
 static int
 opts_values(const char *text, struct perf_bytes *b)
@@ -39,7 +25,7 @@ opts_values(const char *text, struct perf_bytes *b)
 	if (copy == NULL || d == NULL)
 		goto err;
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		tok = opts_trim(tok);
+		tok = ce_text_trim(tok);
 		if (*tok == '\0')
 			continue;
 		if (n == cap) {
@@ -99,7 +85,7 @@ opts_entry(const struct perf_opts *o, struct perf_vector *v, char *entry, int in
 		return -1;
 	}
 	*eq = '\0';
-	key = opts_trim(entry);
+	key = ce_text_trim(entry);
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (strstr(key, keys[i].key))
 			break;
@@ -142,7 +128,7 @@ perf_vector_load(const struct perf_opts *o, struct perf_vector *v)
 		if (line[0] == '#' || line[0] == '/' || line[0] == '\n' || line[0] == '\r' ||
 		    line[0] == ' ')
 			continue;
-		l = opts_trim(line);
+		l = ce_text_trim(line);
 		if (l[0] == '[' && l[strlen(l) - 1] == ']') {
 			if (in_case)
 				break;
@@ -165,7 +151,7 @@ perf_vector_load(const struct perf_opts *o, struct perf_vector *v)
 
 			if (getline(&line, &cap, f) == -1)
 				break;
-			more = opts_trim(line);
+			more = ce_text_trim(line);
 			grown = realloc(entry, strlen(entry) + strlen(more) + 1);
 			if (grown == NULL)
 				goto out;

@@ -8,7 +8,6 @@
  * sections and keys (typo safety). Values are then read back from
  * rte_cfgfile and checked, errors again naming file:line and key.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
@@ -19,6 +18,7 @@
 
 #include <rte_cfgfile.h>
 
+#include "ce_text.h"
 #include "cryptoengd.h"
 
 #define CFG_MAX_KEYS	256
@@ -131,19 +131,6 @@ cfg_defaults(struct d_config *cfg)
 	cfg->socket_mode = 0666;
 }
 
-static char *
-cfg_trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 static bool
 cfg_known_section(const char *sec)
 {
@@ -206,7 +193,7 @@ cfg_prescan(const char *file, struct cfg_scan *sc)
 		semi = strchr(buf, ';');
 		if (semi != NULL)
 			*semi = '\0';
-		s = cfg_trim(buf);
+		s = ce_text_trim(buf);
 		if (*s == '\0' || *s == '#')
 			continue;
 		if (*s == '[') {
@@ -218,7 +205,7 @@ cfg_prescan(const char *file, struct cfg_scan *sc)
 				continue;
 			}
 			*end = '\0';
-			s = cfg_trim(s + 1);
+			s = ce_text_trim(s + 1);
 			if (*s == '\0' || strlen(s) >= D_NAME_MAX) {
 				CFG_ERR(file, line, "section name empty or too long");
 				errs++;
@@ -251,8 +238,8 @@ cfg_prescan(const char *file, struct cfg_scan *sc)
 			continue;
 		}
 		*eq = '\0';
-		key = cfg_trim(s);
-		val = cfg_trim(eq + 1);
+		key = ce_text_trim(s);
+		val = ce_text_trim(eq + 1);
 		if (sec[0] == '\0') {
 			CFG_ERR(file, line, "%s: key outside any section", key);
 			errs++;

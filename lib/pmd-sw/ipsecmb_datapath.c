@@ -561,7 +561,7 @@ ipsecmb_finish(struct ipsecmb_qp *q, struct ce_pmd_request *req)
 	default:
 		break;
 	}
-	ipsecmb_cq_push(q, req, status);
+	sw_done_ring_push(&q->done, req, status);
 }
 
 static void
@@ -589,7 +589,7 @@ ipsecmb_dispatch(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_p
 	switch (s->kind) {
 	case IPSECMB_GCM:
 	case IPSECMB_RFC4106:
-		ipsecmb_cq_push(q, req, ipsecmb_gcm(q, s, req));
+		sw_done_ring_push(&q->done, req, ipsecmb_gcm(q, s, req));
 		break;
 	case IPSECMB_CHACHA:
 	case IPSECMB_CHACHA_ESP:
@@ -598,13 +598,13 @@ ipsecmb_dispatch(struct ipsecmb_qp *q, const struct ipsecmb_sess *s, struct ce_p
 			ipsecmb_start_job(q, s, req);
 			break;
 		}
-		ipsecmb_cq_push(q, req, ipsecmb_chacha(q, s, req));
+		sw_done_ring_push(&q->done, req, ipsecmb_chacha(q, s, req));
 		break;
 	case IPSECMB_CBC:
 	case IPSECMB_CTR:
 		if (req->len == 0) {
 			/* Empty input succeeds, as in the kernel (ipsec-mb refuses it). */
-			ipsecmb_cq_push(q, req, 0);
+			sw_done_ring_push(&q->done, req, 0);
 			break;
 		}
 		/* fall through */
@@ -685,7 +685,7 @@ ipsecmb_do_batch_requests(struct ce_pmd_qp *qp, struct ce_pmd_request **reqs, ui
 		if (unlikely(ipsecmb_req_check(req, s) < 0)) {
 			ipsecmb_burst_submit(q, jobs, nj);
 			nj = got = 0;
-			ipsecmb_cq_push(q, req, -EINVAL);
+			sw_done_ring_push(&q->done, req, -EINVAL);
 			continue;
 		}
 		if (!ipsecmb_simple(s, req)) {
@@ -719,22 +719,13 @@ uint16_t
 ipsecmb_poll(struct ce_pmd_qp *qp, uint16_t max)
 {
 	struct ipsecmb_qp *q = qp->priv;
-	uint16_t n = 0;
 
 	/* No input since the last poll: nothing will fill the lanes, so the
 	 * held requests would wait forever. */
 	if (q->held != 0 && !q->fed)
 		ipsecmb_flush(q);
 	q->fed = false;
-	while (n < max && q->cq_tail != q->cq_head) {
-		struct ipsecmb_cq_ent e = q->cq[q->cq_tail & (IPSECMB_CQ_SIZE - 1)];
-
-		/* Pop first: finalize may submit to this queue pair again. */
-		q->cq_tail++;
-		ce_pmd_complete(qp, e.req, e.status);
-		n++;
-	}
-	return n;
+	return sw_done_ring_complete(qp, &q->done, max);
 }
 
 /* Everything held can be computed now: finalize it with its real status. */

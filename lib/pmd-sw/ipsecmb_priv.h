@@ -19,11 +19,11 @@
 #include <sodium.h>
 
 #include "ce_pmd.h"
+#include "sw_done_ring.h"
 
 #define IPSECMB_PRIORITY 300
 #define IPSECMB_MAX_BATCH 64
 #define IPSECMB_SCRATCH 128  /* power of two: most requests held in the manager */
-#define IPSECMB_CQ_SIZE 1024 /* power of two, > IPSECMB_SCRATCH + IPSECMB_MAX_BATCH */
 /* The direct-API algorithms (GCM, ChaCha20-Poly1305) take any length; the
  * multi-buffer job managers keep lane lengths in 16 bits, so a 65536-byte
  * CBC job silently does nothing: job-API algorithms stop at 65535. */
@@ -157,27 +157,20 @@ struct ipsecmb_scratch {
 	alignas(16) uint8_t iv[16];   /* CTR after the wrap; ESP nonce */
 };
 
-_Static_assert(IPSECMB_CQ_SIZE >= IPSECMB_SCRATCH + IPSECMB_MAX_BATCH,
+_Static_assert(SW_DONE_RING_SIZE >= IPSECMB_SCRATCH + IPSECMB_MAX_BATCH,
 	       "the completion ring takes every held request and a batch");
-
-struct ipsecmb_cq_ent {
-	struct ce_pmd_request *req;
-	int status;
-};
 
 struct ipsecmb_qp {
 	IMB_MGR *mgr;
 	struct ipsecmb_ctx *ctx;          /* ce_keymem */
 	uint8_t *bounce;                  /* authenc's MAC input when not contiguous */
 	struct ipsecmb_gcm_fns gcm[3];    /* by AES key size: 128, 192, 256 */
-	uint32_t cq_head;                 /* producer: do_*, poll's flush */
-	uint32_t cq_tail;                 /* consumer: poll */
 	uint32_t sc_seq;                  /* scratch taken, free running */
 	uint32_t held;                    /* requests in the manager */
 	bool fed;                         /* took requests since the last poll */
 	alignas(16) uint8_t dummy[64];    /* non-NULL pointer for empty buffers */
 	alignas(64) struct ipsecmb_scratch sc[IPSECMB_SCRATCH];
-	struct ipsecmb_cq_ent cq[IPSECMB_CQ_SIZE];
+	struct sw_done_ring done;         /* computed, for poll to finalize */
 };
 
 struct ipsecmb_dev {
@@ -195,18 +188,7 @@ ipsecmb_rp(struct ce_pmd_request *req)
 static inline uint32_t
 ipsecmb_cq_free(const struct ipsecmb_qp *q)
 {
-	return IPSECMB_CQ_SIZE - (q->cq_head - q->cq_tail) - q->held;
-}
-
-/* Space was checked before the request was taken. */
-static inline void
-ipsecmb_cq_push(struct ipsecmb_qp *q, struct ce_pmd_request *req, int status)
-{
-	struct ipsecmb_cq_ent *e = &q->cq[q->cq_head & (IPSECMB_CQ_SIZE - 1)];
-
-	e->req = req;
-	e->status = status;
-	q->cq_head++;
+	return sw_done_ring_room(&q->done) - q->held;
 }
 
 /* A decrypt whose tag did not match: nothing of the plaintext may stay. */

@@ -187,7 +187,7 @@ ipsecmb_qp_setup(struct ce_pmd_qp *qp)
 	q->gcm[2] = (struct ipsecmb_gcm_fns){ m->gcm256_enc, m->gcm256_dec,
 		m->gcm256_init_var_iv, m->gcm256_enc_update, m->gcm256_dec_update,
 		m->gcm256_enc_finalize, m->gcm256_dec_finalize };
-	q->cq_head = q->cq_tail = 0;
+	sw_done_ring_init(&q->done);
 	q->sc_seq = q->held = 0;
 	q->fed = false;
 	return 0;

@@ -16,9 +16,9 @@
 #include <sodium.h>
 
 #include "ce_pmd.h"
+#include "sw_done_ring.h"
 #include "sw_keymem.h"
 
-#define SODIUM_PMD_QP_DEPTH 256 /* power of two */
 #define SODIUM_PMD_MAX_BATCH 32
 #define SODIUM_PMD_MAX_DATA 65535
 
@@ -40,16 +40,9 @@ struct sodium_pmd_sess {
 	union sodium_pmd_keys *keys;
 };
 
-struct sodium_pmd_done {
-	struct ce_pmd_request *req;
-	int status;
-};
-
-/* Finished requests: single producer and consumer, both on the qp's lcore. */
+/* Computed requests, for poll to finalize. */
 struct sodium_pmd_qp {
-	uint32_t head;           /* next to finalize */
-	uint32_t tail;           /* next free slot */
-	struct sodium_pmd_done ring[SODIUM_PMD_QP_DEPTH];
+	struct sw_done_ring done;
 };
 
 /* gcm(aes) must stay last: it is dropped when the CPU lacks AES-NI. */
@@ -230,22 +223,6 @@ sodium_pmd_process(struct ce_pmd_request *req)
 	return sodium_pmd_decrypt(s, req);
 }
 
-static inline uint32_t
-sodium_pmd_qp_room(const struct sodium_pmd_qp *q)
-{
-	return SODIUM_PMD_QP_DEPTH - (q->tail - q->head);
-}
-
-static inline void
-sodium_pmd_qp_push(struct sodium_pmd_qp *q, struct ce_pmd_request *req, int status)
-{
-	struct sodium_pmd_done *d = &q->ring[q->tail & (SODIUM_PMD_QP_DEPTH - 1)];
-
-	d->req = req;
-	d->status = status;
-	q->tail++;
-}
-
 static int
 sodium_pmd_do_one_request(struct ce_pmd_qp *qp, struct ce_pmd_request *req)
 {
@@ -253,9 +230,9 @@ sodium_pmd_do_one_request(struct ce_pmd_qp *qp, struct ce_pmd_request *req)
 
 	if (sodium_pmd_check(req) < 0)
 		return -EINVAL; /* not taken (ce_pmd.h) */
-	if (sodium_pmd_qp_room(q) == 0)
+	if (sw_done_ring_room(&q->done) == 0)
 		return -ENOSPC;
-	sodium_pmd_qp_push(q, req, sodium_pmd_process(req));
+	sw_done_ring_push(&q->done, req, sodium_pmd_process(req));
 	return -EINPROGRESS;
 }
 
@@ -263,13 +240,13 @@ static uint16_t
 sodium_pmd_do_batch_requests(struct ce_pmd_qp *qp, struct ce_pmd_request **reqs, uint16_t nb)
 {
 	struct sodium_pmd_qp *q = qp->priv;
-	uint32_t room = sodium_pmd_qp_room(q);
+	uint32_t room = sw_done_ring_room(&q->done);
 	uint16_t i;
 
 	if (nb > room)
 		nb = (uint16_t)room;
 	for (i = 0; i < nb; i++)
-		sodium_pmd_qp_push(q, reqs[i], sodium_pmd_process(reqs[i]));
+		sw_done_ring_push(&q->done, reqs[i], sodium_pmd_process(reqs[i]));
 	return nb;
 }
 
@@ -277,33 +254,16 @@ static uint16_t
 sodium_pmd_poll(struct ce_pmd_qp *qp, uint16_t max)
 {
 	struct sodium_pmd_qp *q = qp->priv;
-	uint16_t n = 0;
 
-	while (n < max && q->head != q->tail) {
-		struct sodium_pmd_done d = q->ring[q->head & (SODIUM_PMD_QP_DEPTH - 1)];
-
-		/* Advance first: finalize may submit again into this qp. */
-		q->head++;
-		ce_pmd_complete(qp, d.req, d.status);
-		n++;
-	}
-	return n;
+	return sw_done_ring_complete(qp, &q->done, max);
 }
 
+/* Everything held is computed already: finalize it with its real status. */
 static uint16_t
 sodium_pmd_cancel(struct ce_pmd_qp *qp, int status)
 {
-	struct sodium_pmd_qp *q = qp->priv;
-	uint16_t n = 0;
-
-	while (q->head != q->tail) {
-		struct ce_pmd_request *req = q->ring[q->head & (SODIUM_PMD_QP_DEPTH - 1)].req;
-
-		q->head++;
-		ce_pmd_complete(qp, req, status);
-		n++;
-	}
-	return n;
+	(void)status;
+	return sodium_pmd_poll(qp, UINT16_MAX);
 }
 
 static const struct ce_pmd_ops sodium_pmd_ops = {
