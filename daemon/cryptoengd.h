@@ -30,6 +30,7 @@
 #include "ce_pmd.h"
 #include "ce_registry.h"
 #include "ce_shm.h"
+#include "worker_cycles.h"
 
 #define D_MAX_PMDS		16
 #define D_MAX_ACL		64
@@ -308,6 +309,7 @@ struct d_worker {
 	struct ce_pmd_request *direct_done[D_BURST_MAX];	/* back to the pool in bulk */
 	unsigned int nb_direct_done;
 	struct ce_engine_stats direct_st;	/* one writer; read relaxed */
+	struct d_stage_cycles stage;	/* counted with -Dstage_cycles only */
 
 	/* Control -> worker. */
 	uint32_t stop;			/* atomic */

@@ -36,9 +36,11 @@
  * than its credits in flight; one at its limit is skipped that round.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -715,7 +717,10 @@ worker_take(struct d_worker *w, struct d_qp *qp, unsigned int max_slots, unsigne
 		}
 		/* A run for one synchronous backend goes to it in one call. */
 		if (pq != dqp && nd != 0) {
+			uint64_t since = d_stage_now();
+
 			worker_direct_submit(w, dqp, direct, nd);
+			d_stage_backend(&w->stage, since);
 			nd = 0;
 		}
 		dqp = pq;
@@ -723,13 +728,20 @@ worker_take(struct d_worker *w, struct d_qp *qp, unsigned int max_slots, unsigne
 		req->active = req->sess;
 		direct[nd++] = req;
 	}
-	if (nd != 0)
+	if (nd != 0) {
+		uint64_t since = d_stage_now();
+
 		worker_direct_submit(w, dqp, direct, nd);
+		d_stage_backend(&w->stage, since);
+	}
 	if (used < got)
 		rte_mempool_put_bulk(rte_mempool_from_obj(reqs[used]), (void **)(reqs + used),
 				     got - used);
 	if (nr != 0) {
+		uint64_t since = d_stage_now();
+
 		taken = ce_engine_transfer_burst(w->e, eng, nr);
+		d_stage_backend(&w->stage, since);
 		worker_leftovers(w, eng + taken, nr - taken);
 	}
 	return got;
@@ -1088,6 +1100,27 @@ worker_drain(struct d_worker *w)
 	worker_cmds(w);
 }
 
+/* -Dstage_cycles: the busy turns' cycles per request by stage (bench/stage-cycles). */
+static void
+worker_stage_log(const struct d_worker *w, uint64_t hz)
+{
+#ifdef D_STAGE_CYCLES
+	const struct d_stage_cycles *s = &w->stage;
+	double n = s->requests ? (double)s->requests : 1.0;
+
+	d_log(LOG_INFO, "worker %u stage cycles: tsc_hz %" PRIu64 " requests %" PRIu64
+	      " busy_turns %" PRIu64 " per request: cmds %.1f intake %.1f backend %.1f"
+	      " complete %.1f publish %.1f; idle_turns %" PRIu64 " at %.1f each",
+	      w->idx, hz, s->requests, s->busy_turns, s->cyc[D_STAGE_CMDS] / n,
+	      s->cyc[D_STAGE_INTAKE] / n, s->cyc[D_STAGE_BACKEND] / n,
+	      s->cyc[D_STAGE_COMPLETE] / n, s->cyc[D_STAGE_PUBLISH] / n, s->idle_turns,
+	      s->idle_turns ? (double)s->idle_cyc / (double)s->idle_turns : 0.0);
+#else
+	(void)w;
+	(void)hz;
+#endif
+}
+
 int
 d_worker_main(void *arg)
 {
@@ -1108,19 +1141,26 @@ d_worker_main(void *arg)
 	last_work = rte_rdtsc();
 
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
-		unsigned int work;
-		uint64_t now;
+		unsigned int work, taken;
+		uint64_t now, t[5];
 
+		t[0] = d_stage_now();
 		worker_cmds(w);
 		work = worker_stash(w);
+		t[1] = d_stage_now();
 		if (w->nb_stash == 0)
 			work += worker_round(w);
+		taken = work;
+		t[2] = d_stage_now();
 		work += ce_engine_poll(w->e);
 		if (w->nb_direct != 0)
 			work += worker_direct_poll(w);
+		t[3] = d_stage_now();
 		worker_publish(w);
 		rte_rcu_qsbr_quiescent(cryptoengd.qsbr, w->idx);
 		now = rte_rdtsc();
+		t[4] = now;
+		d_stage_turn(&w->stage, t, taken);
 		if (work != 0) {
 			last_work = now;
 			w->sleep_ns = (uint64_t)cryptoengd.cfg.sleep_min_us * 1000;
@@ -1143,6 +1183,7 @@ d_worker_main(void *arg)
 			rte_pause();
 	}
 
+	worker_stage_log(w, hz);
 	worker_drain(w);
 	__atomic_store_n(&w->state, D_W_STOPPED, __ATOMIC_RELAXED);
 	rte_rcu_qsbr_thread_offline(cryptoengd.qsbr, w->idx);
