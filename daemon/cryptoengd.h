@@ -211,6 +211,7 @@ struct d_qp {
 	 */
 	struct ce_cqe *cqe_stage;	/* cq.size entries */
 	bool dirty;			/* on the worker's dirty list */
+	bool bell_due;			/* published, doorbell not checked yet (worker_ring_bells) */
 	bool sleeping;			/* NEED_WAKEUP set on the SQ */
 	struct d_slot *slots;		/* credits entries */
 	uint32_t *free_slots;		/* stack of free slot indices */
@@ -294,6 +295,8 @@ struct d_worker {
 	unsigned int nb_stash;
 	struct d_qp *dirty[D_WORKER_MAX_QPS];
 	unsigned int nb_dirty;
+	struct d_qp *bells[D_WORKER_MAX_QPS];	/* published, doorbells due */
+	unsigned int nb_bells;
 	uint64_t inflight;
 	uint64_t inflight_asym;		/* of inflight: asymmetric (worker.c's naps) */
 	struct d_alg_stats *alg_stats;	/* by index in cryptoengd.algs */
