@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The completion ring of a synchronous software backend (ipsecmb's jobs,
- * sodium): a fast op computes a request at once and parks it here with its
- * status; poll() finalizes the parked requests in order. The producer and
- * the consumer are the queue pair's one lcore, so there are no atomics.
+ * The completion ring of a synchronous software backend (ipsecmb, sodium):
+ * a fast op computes a request at once (or, on ipsecmb's job path, when the
+ * manager returns it) and parks it here with its status; poll() finalizes
+ * the parked requests in order. The producer and the consumer are the
+ * queue pair's one lcore, so there are no atomics.
  */
 #ifndef CE_SW_DONE_RING_H
 #define CE_SW_DONE_RING_H
