@@ -47,6 +47,11 @@ driver = ipsecmb
 """
 
 
+def dpdk_options(case):
+    """A case's crypto-perf options for dpdk-test-crypto-perf: without our --devtype."""
+    return CASES[case][:-2]
+
+
 def dpdk_vdev(case):
     """The vdev dpdk-test-crypto-perf runs a case on."""
     return "crypto_null" if case == "null" else "crypto_aesni_mb"

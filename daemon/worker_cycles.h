@@ -19,7 +19,8 @@
 
 enum d_stage {
 	D_STAGE_CMDS,		/* commands from the control thread, the stash */
-	D_STAGE_INTAKE,		/* SQ slots copied, checked, made requests, routed */
+	D_STAGE_INTAKE,		/* SQ slots copied, checked, made requests, routed;
+				 * and the last publish's doorbell checks after them */
 	D_STAGE_BACKEND,	/* backend submits: the crypto itself on the direct path */
 	D_STAGE_COMPLETE,	/* engine and direct polls: finalize, CQEs staged */
 	D_STAGE_PUBLISH,	/* CQ copy and index, doorbell, quiescent state */
